@@ -1,0 +1,1 @@
+"""The ``inspector`` command line: a thin layer over the core packages."""

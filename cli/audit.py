@@ -1,0 +1,27 @@
+"""``inspector audit ...``: check the enforcement record."""
+
+import sys
+
+import click
+
+from cli.context import AppContext, pass_app
+from inspector import audit as audit_log
+
+
+@click.group()
+def audit() -> None:
+    """执法全过程记录（审计日志）。"""
+
+
+@audit.command()
+@pass_app
+def verify(app: AppContext) -> None:
+    """校验审计日志的哈希链；发现被改动、删除或调换的记录时以非零状态退出。"""
+    conn = app.store().db.conn
+    count = conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    problem = audit_log.verify(conn)
+    if problem is None:
+        click.echo(f"审计日志完整：共 {count} 条记录，哈希链校验通过。")
+        return
+    click.echo(f"审计日志校验失败：{problem.reason}（第 {problem.seq} 条）", err=True)
+    sys.exit(1)

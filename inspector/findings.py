@@ -1,0 +1,175 @@
+"""Finding workflows: record, edit, report-back, re-check, escalate. Each writes the audit log."""
+
+import sqlite3
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from inspector import audit
+from inspector.clock import utc_now
+from inspector.errors import UserError
+from inspector.inspections import status_of
+from inspector.lifecycle import EDITABLE_INSPECTION, finding_step
+from inspector.model import Escalation, FindingDraft, FindingStatus
+from inspector.store import Store
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "description",
+        "legal_basis",
+        "severity",
+        "requirement",
+        "rectification_days",
+        "deadline",
+        "follow_up",
+        "refund_due",
+    }
+)
+
+
+def add(store: Store, inspection_id: str, draft: FindingDraft, *, actor: str) -> str:
+    """Record a finding on an inspection that is still being worked on; returns its id."""
+    if not draft.description.strip():
+        raise UserError("问题描述不能为空")
+    finding_id = str(uuid.uuid4())
+    now = utc_now()
+    row = {k: v for k, v in asdict(draft).items() if k != "extra"}
+    row.update(
+        id=finding_id,
+        inspection_id=inspection_id,
+        status=FindingStatus.OPEN.value,
+        severity=draft.severity.value,
+        created_at=now,
+        updated_at=now,
+    )
+    with store.transaction() as conn:
+        _require_editable(conn, inspection_id)
+        columns = ", ".join(row)
+        conn.execute(
+            f"INSERT INTO findings ({columns}) VALUES ({', '.join(':' + c for c in row)})", row
+        )
+        audit.record(
+            conn, actor=actor, entity="finding", entity_id=finding_id, action="add", new=row
+        )
+    return finding_id
+
+
+def update(store: Store, finding_id: str, changes: dict[str, Any], *, actor: str) -> None:
+    """Edit a finding's text, basis, severity or deadline while its inspection is editable."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with store.transaction() as conn:
+        old = _row(conn, finding_id)
+        _require_editable(conn, old["inspection_id"])
+        _write(conn, finding_id, old, changes, actor=actor, action="update")
+
+
+def report_back(store: Store, finding_id: str, *, reported_on: str, text: str, actor: str) -> None:
+    """The organization reported its rectification (date and what it did)."""
+    if not text.strip():
+        raise UserError("请填写整改报告内容")
+    _step(
+        store,
+        finding_id,
+        FindingStatus.REPORTED,
+        actor=actor,
+        detail={"reported_on": reported_on, "text": text},
+    )
+
+
+def recheck(
+    store: Store,
+    finding_id: str,
+    *,
+    passed: bool,
+    reason: str,
+    actor: str,
+    new_deadline: str | None = None,
+) -> None:
+    """Record the re-check 复查: passed closes the finding; failed marks it not rectified."""
+    if not reason.strip():
+        raise UserError("复查结论必须填写理由")
+    target = FindingStatus.CLOSED if passed else FindingStatus.NOT_RECTIFIED
+    changes = {"deadline": new_deadline} if new_deadline and not passed else {}
+    _step(store, finding_id, target, actor=actor, detail={"reason": reason}, changes=changes)
+
+
+def escalate(
+    store: Store, finding_id: str, measure: Escalation, *, reason: str, actor: str
+) -> None:
+    """Escalate a finding that was not rectified: interview, abnormal list or penalty."""
+    if not reason.strip():
+        raise UserError("升级处理必须填写理由")
+    _step(
+        store,
+        finding_id,
+        FindingStatus.ESCALATED,
+        actor=actor,
+        detail={"reason": reason},
+        changes={"escalation": measure.value},
+    )
+
+
+def _step(
+    store: Store,
+    finding_id: str,
+    target: FindingStatus,
+    *,
+    actor: str,
+    detail: dict[str, str],
+    changes: dict[str, Any] | None = None,
+) -> None:
+    with store.transaction() as conn:
+        old = _row(conn, finding_id)
+        action = finding_step(FindingStatus(old["status"]), target)
+        _write(
+            conn,
+            finding_id,
+            old,
+            {**(changes or {}), "status": target.value},
+            actor=actor,
+            action=action,
+            detail=detail,
+        )
+
+
+def _write(
+    conn: sqlite3.Connection,
+    finding_id: str,
+    old: dict[str, Any],
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    action: str,
+    detail: dict[str, str] | None = None,
+) -> None:
+    changed = {k: v for k, v in changes.items() if old.get(k) != v}
+    if not changed and not detail:
+        return
+    stamped = {**changed, "updated_at": utc_now()}
+    assignments = ", ".join(f"{column} = :{column}" for column in stamped)
+    conn.execute(f"UPDATE findings SET {assignments} WHERE id = :id", {**stamped, "id": finding_id})
+    audit.record(
+        conn,
+        actor=actor,
+        entity="finding",
+        entity_id=finding_id,
+        action=action,
+        old={k: old.get(k) for k in changed},
+        new={**changed, **(detail or {})},
+    )
+
+
+def _row(conn: sqlite3.Connection, finding_id: str) -> dict[str, Any]:
+    cursor = conn.execute("SELECT * FROM findings WHERE id = ?", (finding_id,))
+    values = cursor.fetchone()
+    if values is None:
+        raise UserError(f"找不到问题记录：{finding_id}")
+    return dict(zip([c[0] for c in cursor.description], values, strict=True))
+
+
+def _require_editable(conn: sqlite3.Connection, inspection_id: str) -> None:
+    status = status_of(conn, inspection_id)
+    if status not in EDITABLE_INSPECTION:
+        raise UserError(f"检查记录{status.label}，问题内容为只读；如需更正请走更正流程")

@@ -1,0 +1,218 @@
+"""Inspection workflows: start, answer, complete, approve, return, amend.
+
+Each function is one transaction that changes the data and writes the audit log together.
+"""
+
+import json
+import sqlite3
+import uuid
+from typing import Any
+
+from inspector import audit
+from inspector.clock import utc_now
+from inspector.errors import TransitionError, UserError
+from inspector.lifecycle import EDITABLE_INSPECTION, inspection_step
+from inspector.model import InspectionStatus, NewInspection
+from inspector.store import Store
+
+MIN_INSPECTORS = 2
+
+
+def start(store: Store, new: NewInspection, *, actor: str) -> str:
+    """Create a draft inspection and return its id (a UUID made here, on the device)."""
+    if len(set(new.inspector_ids)) < MIN_INSPECTORS:
+        raise UserError(
+            "现场检查的执法人员不得少于两人（《行政处罚法》第四十二条），请至少选择两名检查人员"
+        )
+    inspection_id = str(uuid.uuid4())
+    now = utc_now()
+    row = {
+        "id": inspection_id,
+        "organization_id": new.organization_id,
+        "task_id": new.task_id,
+        "checklist_id": new.checklist_id,
+        "checklist_version": new.checklist_version,
+        "status": InspectionStatus.DRAFT.value,
+        "method": new.method,
+        "started_at": new.started_at,
+        "place": new.place,
+        "representative": new.representative,
+        "created_at": now,
+        "updated_at": now,
+    }
+    with store.transaction() as conn:
+        _insert(conn, "inspections", row)
+        for position, roster_id in enumerate(dict.fromkeys(new.inspector_ids)):
+            _insert(
+                conn,
+                "inspection_inspectors",
+                {"inspection_id": inspection_id, "roster_id": roster_id, "position": position},
+            )
+        row["inspector_ids"] = list(dict.fromkeys(new.inspector_ids))
+        audit.record(
+            conn, actor=actor, entity="inspection", entity_id=inspection_id, action="start", new=row
+        )
+    return inspection_id
+
+
+def status_of(conn: sqlite3.Connection, inspection_id: str) -> InspectionStatus:
+    row = conn.execute("SELECT status FROM inspections WHERE id = ?", (inspection_id,)).fetchone()
+    if row is None:
+        raise UserError(f"找不到检查记录：{inspection_id}")
+    return InspectionStatus(row[0])
+
+
+def set_answer(
+    store: Store,
+    inspection_id: str,
+    item_id: str,
+    value: Any,
+    *,
+    note: str | None = None,
+    actor: str,
+    amendment_reason: str = "",
+) -> None:
+    """Save one answer (and optionally its note) at once.
+
+    A completed or approved inspection is read-only: a change needs ``amendment_reason`` and is
+    recorded as an amendment, raising the inspection's revision.
+    """
+    with store.transaction() as conn:
+        status = status_of(conn, inspection_id)
+        action = _edit_action(status, amendment_reason)
+        old_row = conn.execute(
+            "SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?",
+            (inspection_id, item_id),
+        ).fetchone()
+        old = {"value": json.loads(old_row[0]), "note": old_row[1]} if old_row else None
+        new = {"value": value, "note": old["note"] if note is None and old else (note or "")}
+        if old == new:
+            return
+        conn.execute(
+            "INSERT INTO answers (inspection_id, item_id, value, note, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (inspection_id, item_id) DO UPDATE SET"
+            " value = excluded.value, note = excluded.note, updated_at = excluded.updated_at",
+            (inspection_id, item_id, json.dumps(value, ensure_ascii=False), new["note"], utc_now()),
+        )
+        _touch(conn, inspection_id, bump_revision=action == "amend_answer")
+        if amendment_reason:
+            new = {**new, "reason": amendment_reason}
+        audit.record(
+            conn,
+            actor=actor,
+            entity="answer",
+            entity_id=f"{inspection_id}/{item_id}",
+            action=action,
+            old=old,
+            new=new,
+        )
+
+
+def complete(store: Store, inspection_id: str, *, actor: str) -> None:
+    """Mark an inspection completed; it becomes read-only.
+
+    Checks what the core can know without the checklist: enough inspectors and a deadline on
+    every finding. Checklist-level checks (required items) are made by the caller first.
+    """
+    with store.transaction() as conn:
+        problems = _completion_blockers(conn, inspection_id)
+        if problems:
+            raise UserError("无法完成检查：" + "；".join(problems))
+        _move(
+            conn,
+            inspection_id,
+            InspectionStatus.COMPLETED,
+            actor=actor,
+            extra={"completed_at": utc_now()},
+        )
+
+
+def approve(store: Store, inspection_id: str, *, actor: str) -> None:
+    """A supervisor approves a completed inspection."""
+    with store.transaction() as conn:
+        _move(
+            conn,
+            inspection_id,
+            InspectionStatus.APPROVED,
+            actor=actor,
+            extra={"approved_at": utc_now(), "approved_by": actor},
+        )
+
+
+def return_to_inspector(store: Store, inspection_id: str, *, reason: str, actor: str) -> None:
+    """A supervisor sends a completed inspection back for changes, saying why."""
+    if not reason.strip():
+        raise UserError("退回检查记录必须填写退回理由")
+    with store.transaction() as conn:
+        _move(
+            conn,
+            inspection_id,
+            InspectionStatus.RETURNED,
+            actor=actor,
+            extra={"return_reason": reason.strip()},
+        )
+
+
+def _completion_blockers(conn: sqlite3.Connection, inspection_id: str) -> list[str]:
+    problems = []
+    count = conn.execute(
+        "SELECT COUNT(*) FROM inspection_inspectors WHERE inspection_id = ?", (inspection_id,)
+    ).fetchone()[0]
+    if count < MIN_INSPECTORS:
+        problems.append(f"检查人员只有{count}名，不得少于两名")
+    missing = conn.execute(
+        "SELECT COUNT(*) FROM findings WHERE inspection_id = ? AND deadline IS NULL",
+        (inspection_id,),
+    ).fetchone()[0]
+    if missing:
+        problems.append(f"有{missing}个问题未设定整改期限")
+    return problems
+
+
+def _edit_action(status: InspectionStatus, amendment_reason: str) -> str:
+    if status in EDITABLE_INSPECTION:
+        return "set_answer"
+    if status is InspectionStatus.COMPLETED or status is InspectionStatus.APPROVED:
+        if not amendment_reason.strip():
+            raise TransitionError(f"检查记录{status.label}，为只读；如需更正，请填写更正理由")
+        return "amend_answer"
+    raise TransitionError(f"检查记录状态为“{status.label}”，不能修改")
+
+
+def _move(
+    conn: sqlite3.Connection,
+    inspection_id: str,
+    target: InspectionStatus,
+    *,
+    actor: str,
+    extra: dict[str, Any],
+) -> None:
+    current = status_of(conn, inspection_id)
+    action = inspection_step(current, target)
+    changes = {"status": target.value, **extra, "updated_at": utc_now()}
+    assignments = ", ".join(f"{column} = :{column}" for column in changes)
+    conn.execute(
+        f"UPDATE inspections SET {assignments} WHERE id = :id", {**changes, "id": inspection_id}
+    )
+    audit.record(
+        conn,
+        actor=actor,
+        entity="inspection",
+        entity_id=inspection_id,
+        action=action,
+        old={"status": current.value},
+        new=changes,
+    )
+
+
+def _touch(conn: sqlite3.Connection, inspection_id: str, *, bump_revision: bool) -> None:
+    conn.execute(
+        "UPDATE inspections SET updated_at = ?, revision = revision + ? WHERE id = ?",
+        (utc_now(), 1 if bump_revision else 0, inspection_id),
+    )
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    columns = ", ".join(row)
+    placeholders = ", ".join(f":{column}" for column in row)
+    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", row)

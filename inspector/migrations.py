@@ -1,0 +1,167 @@
+"""Numbered schema migrations. ``PRAGMA user_version`` holds the number applied last.
+
+Never edit a migration that has shipped: add a new one. Each runs in its own transaction
+together with the version bump, so a crash leaves the file at one version or the next.
+"""
+
+M001_INITIAL = """
+        CREATE TABLE organizations (
+            id TEXT PRIMARY KEY,
+            credit_code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            legal_rep TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '',
+            registration_authority TEXT NOT NULL DEFAULT '',
+            authority_level TEXT NOT NULL DEFAULT '',
+            supervising_unit TEXT NOT NULL DEFAULT '',
+            founded_on TEXT NOT NULL DEFAULT '',
+            registered_capital TEXT NOT NULL DEFAULT '',
+            credit_status TEXT NOT NULL DEFAULT 'normal',
+            registration_number TEXT NOT NULL DEFAULT '',
+            name_initials TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX organizations_name_initials ON organizations(name_initials);
+        CREATE INDEX organizations_kind ON organizations(kind, district);
+
+        CREATE TABLE roster (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            certificate_no TEXT NOT NULL UNIQUE,
+            unit TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT 'inspector',
+            active INTEGER NOT NULL DEFAULT 1
+        );
+
+        CREATE TABLE checklists (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            applies_to TEXT NOT NULL,          -- JSON list of OrgKind values
+            effective_date TEXT NOT NULL,
+            definition TEXT NOT NULL,          -- the whole checklist as JSON
+            content_hash TEXT NOT NULL,        -- SHA-256 of the canonical JSON
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        );
+
+        CREATE TABLE tasks (
+            id TEXT PRIMARY KEY,
+            organization_id TEXT NOT NULL REFERENCES organizations(id),
+            checklist_id TEXT NOT NULL,
+            due_date TEXT NOT NULL DEFAULT '',
+            inspector_ids TEXT NOT NULL DEFAULT '[]',   -- JSON list of roster ids
+            status TEXT NOT NULL DEFAULT 'open',
+            campaign_id TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE inspections (
+            id TEXT PRIMARY KEY,
+            organization_id TEXT NOT NULL REFERENCES organizations(id),
+            task_id TEXT REFERENCES tasks(id),
+            checklist_id TEXT NOT NULL,
+            checklist_version INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'draft',
+            method TEXT NOT NULL DEFAULT 'on_site',
+            started_at TEXT NOT NULL,
+            place TEXT NOT NULL DEFAULT '',
+            representative TEXT NOT NULL DEFAULT '',
+            completed_at TEXT,
+            approved_at TEXT,
+            approved_by TEXT,
+            return_reason TEXT NOT NULL DEFAULT '',
+            revision INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            FOREIGN KEY (checklist_id, checklist_version) REFERENCES checklists(id, version)
+        );
+        CREATE INDEX inspections_org ON inspections(organization_id);
+        CREATE INDEX inspections_status ON inspections(status);
+
+        CREATE TABLE inspection_inspectors (
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            roster_id TEXT NOT NULL REFERENCES roster(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (inspection_id, roster_id)
+        );
+
+        CREATE TABLE answers (
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            item_id TEXT NOT NULL,
+            value TEXT,                        -- JSON
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (inspection_id, item_id)
+        );
+
+        CREATE TABLE findings (
+            id TEXT PRIMARY KEY,
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            item_id TEXT,
+            description TEXT NOT NULL,
+            legal_basis TEXT NOT NULL DEFAULT '',
+            severity TEXT NOT NULL,
+            requirement TEXT NOT NULL DEFAULT '',
+            rectification_days INTEGER,
+            deadline TEXT,                     -- ISO date; NULL until set
+            follow_up TEXT NOT NULL DEFAULT '',
+            refund_due TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open',
+            escalation TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX findings_inspection ON findings(inspection_id);
+        CREATE INDEX findings_status_deadline ON findings(status, deadline);
+
+        CREATE TABLE attachments (
+            id TEXT PRIMARY KEY,
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            item_id TEXT,
+            finding_id TEXT REFERENCES findings(id),
+            sha256 TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            mime_type TEXT NOT NULL DEFAULT '',
+            size INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            deleted_at TEXT
+        );
+        CREATE INDEX attachments_inspection ON attachments(inspection_id);
+
+        CREATE TABLE notices (
+            id TEXT PRIMARY KEY,
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            number TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            serial INTEGER NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL,
+            UNIQUE (year, serial, version)
+        );
+
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            old TEXT,                          -- JSON
+            new TEXT,                          -- JSON
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+
+        CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# Each entry is one SQL script; entry N (1-based) brings the schema to version N.
+MIGRATIONS: list[str] = [M001_INITIAL]
+LATEST_VERSION = len(MIGRATIONS)
