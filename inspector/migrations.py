@@ -162,6 +162,16 @@ M001_INITIAL = """
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# The representative's confirmation of the on-site record 现场检查记录: name and signature image.
+M_ONSITE_CONFIRMATIONS = """
+        CREATE TABLE onsite_confirmations (
+            inspection_id TEXT PRIMARY KEY REFERENCES inspections(id),
+            representative TEXT NOT NULL,
+            signature_sha256 TEXT NOT NULL,    -- PNG in the attachment files folder
+            confirmed_at TEXT NOT NULL
+        );
+"""
+
 # Each entry is one SQL script; entry N (1-based) brings the schema to version N.
-MIGRATIONS: list[str] = [M001_INITIAL]
+MIGRATIONS: list[str, M_ONSITE_CONFIRMATIONS] = [M001_INITIAL]
 LATEST_VERSION = len(MIGRATIONS)
