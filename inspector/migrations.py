@@ -173,5 +173,5 @@ M_ONSITE_CONFIRMATIONS = """
 """
 
 # Each entry is one SQL script; entry N (1-based) brings the schema to version N.
-MIGRATIONS: list[str, M_ONSITE_CONFIRMATIONS] = [M001_INITIAL]
+MIGRATIONS: list[str] = [M001_INITIAL, M_ONSITE_CONFIRMATIONS]
 LATEST_VERSION = len(MIGRATIONS)
