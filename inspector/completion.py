@@ -1,0 +1,67 @@
+"""What still stands between an inspection and 完成检查, each entry pointing at what to fix.
+
+The checklist layer decides which items are visible (``show_if``); the caller passes those,
+so this module stays below ``checklists`` and only reads the store.
+"""
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from inspector.inspections import MIN_INSPECTORS
+from inspector.store import Store
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the inspection cannot be completed yet; ``item_id`` is where to jump."""
+
+    message: str
+    item_id: str | None = None
+    finding_id: str | None = None
+
+
+def is_answered(value: Any) -> bool:
+    """An answer counts once it holds something: not None, not blank, not an empty list."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return bool(value)
+    return True
+
+
+def answers_of(store: Store, inspection_id: str) -> dict[str, Any]:
+    """The stored answer values of an inspection by item id."""
+    rows = store.db.execute(
+        "SELECT item_id, value FROM answers WHERE inspection_id = ?", (inspection_id,)
+    ).fetchall()
+    return {item_id: json.loads(value) if value is not None else None for item_id, value in rows}
+
+
+def problems(
+    store: Store, inspection_id: str, visible_items: Iterable[Mapping[str, Any]]
+) -> list[Problem]:
+    """Required visible items without an answer, findings without deadline, too few inspectors."""
+    answers = answers_of(store, inspection_id)
+    found = [
+        Problem(f"必答项未作答：{item['question']}", item_id=item["id"])
+        for item in visible_items
+        if item.get("required") and not is_answered(answers.get(item["id"]))
+    ]
+    for finding_id, item_id, description in store.db.execute(
+        "SELECT id, item_id, description FROM findings"
+        " WHERE inspection_id = ? AND (deadline IS NULL OR deadline = '') ORDER BY created_at",
+        (inspection_id,),
+    ).fetchall():
+        found.append(
+            Problem(f"问题未设定整改期限：{description}", item_id=item_id, finding_id=finding_id)
+        )
+    count = store.db.execute(
+        "SELECT COUNT(*) FROM inspection_inspectors WHERE inspection_id = ?", (inspection_id,)
+    ).fetchone()[0]
+    if count < MIN_INSPECTORS:
+        found.append(Problem(f"检查人员只有{count}名，不得少于两名"))
+    return found

@@ -1,0 +1,119 @@
+"""Attachments by SHA-256, completion problems, the on-site confirmation, preferences."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from inspector import (
+    attachments,
+    completion,
+    findings,
+    inspections,
+    onsite_record,
+    preferences,
+    roster,
+)
+from inspector.errors import UserError
+from inspector.model import FindingDraft, Inspector, NewInspection, Severity
+from inspector.store import Store
+
+ITEMS = [
+    {"id": "a", "question": "是否按时报送年度报告", "required": True},
+    {"id": "b", "question": "备注", "required": False},
+]
+
+
+@pytest.fixture
+def inspection_id(store: Store) -> str:
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO organizations (id, credit_code, name, kind, updated_at)"
+            " VALUES ('o1', '51110000MJ0000000X', '测试协会', 'social_group', '2026-01-01')"
+        )
+        conn.execute(
+            "INSERT INTO checklists VALUES ('c', 1, '检查表', 'spot_check', '[]', '2026-01-01',"
+            " '{}', 'h', '2026-01-01')"
+        )
+    ids = [roster.add(store, Inspector(f"人员{n}", f"A{n}")).id for n in range(2)]
+    new = NewInspection("o1", "c", 1, ids, "2026-11-20T01:00:00+00:00")
+    return inspections.start(store, new, actor="A0")
+
+
+def test_add_file_copies_by_hash_and_leaves_original(
+    store: Store, inspection_id: str, tmp_path: Path
+) -> None:
+    photo = tmp_path / "IMG_0231.jpg"
+    photo.write_bytes(b"\xff\xd8 photo")
+    before = photo.stat().st_mtime_ns
+    first = attachments.add_file(store, inspection_id, photo, item_id="a", actor="A0")
+    second = attachments.add_file(store, inspection_id, photo, actor="A0")
+    assert first.sha256 == second.sha256
+    stored = attachments.file_path(store, first.sha256)
+    assert stored.parent.name == first.sha256[:2]
+    assert stored.read_bytes() == b"\xff\xd8 photo"
+    assert photo.stat().st_mtime_ns == before
+    assert first.is_image
+    assert [a.item_id for a in attachments.for_inspection(store, inspection_id)] == ["a", None]
+
+
+def test_remove_needs_reason_and_missing_file_refused(
+    store: Store, inspection_id: str, tmp_path: Path
+) -> None:
+    with pytest.raises(UserError, match="找不到文件"):
+        attachments.add_file(store, inspection_id, tmp_path / "none.pdf", actor="A0")
+    doc = tmp_path / "章程.pdf"
+    doc.write_bytes(b"%PDF")
+    added = attachments.add_file(store, inspection_id, doc, actor="A0")
+    with pytest.raises(UserError, match="理由"):
+        attachments.remove(store, added.id, reason=" ", actor="A0")
+    attachments.remove(store, added.id, reason="拍错了", actor="A0")
+    assert attachments.for_inspection(store, inspection_id) == []
+
+
+def test_problems_lists_required_items_and_findings_without_deadline(
+    store: Store, inspection_id: str
+) -> None:
+    assert [p.item_id for p in completion.problems(store, inspection_id, ITEMS)] == ["a"]
+    inspections.set_answer(store, inspection_id, "a", "compliant", actor="A0")
+    draft = FindingDraft("未公开年报", "", Severity.MINOR, "", 30, "", item_id="a")
+    findings.add(store, inspection_id, draft, actor="A0")
+    found = completion.problems(store, inspection_id, ITEMS)
+    assert [p.message[:9] for p in found] == ["问题未设定整改期限"]
+    assert found[0].item_id == "a"
+    assert not completion.is_answered("  ") and not completion.is_answered([])
+
+
+def test_confirm_onsite_record(store: Store, inspection_id: str) -> None:
+    png = onsite_record.PNG_MAGIC + b"sig"
+    with pytest.raises(UserError, match="检查完成后"):
+        onsite_record.confirm(
+            store, inspection_id, representative="王五", signature_png=png, actor="A0"
+        )
+    inspections.complete(store, inspection_id, actor="A0")
+    with pytest.raises(UserError, match="签名"):
+        onsite_record.confirm(
+            store, inspection_id, representative="王五", signature_png=b"", actor="A0"
+        )
+    with pytest.raises(UserError, match="姓名"):
+        onsite_record.confirm(
+            store, inspection_id, representative="", signature_png=png, actor="A0"
+        )
+    onsite_record.confirm(
+        store, inspection_id, representative="王五", signature_png=png, actor="A0"
+    )
+    confirmation = onsite_record.confirmation_of(store, inspection_id)
+    assert confirmation is not None and confirmation.representative == "王五"
+    assert onsite_record.signature_bytes(store, confirmation) == png
+    with pytest.raises(UserError, match="已经确认"):
+        onsite_record.confirm(
+            store, inspection_id, representative="王五", signature_png=png, actor="A0"
+        )
+
+
+def test_preferences_round_trip(store: Store) -> None:
+    assert preferences.get(store, "x", "默认") == "默认"
+    preferences.put(store, "x", {"item": "a"})
+    preferences.put(store, "x", {"item": "b"})
+    assert preferences.get(store, "x") == {"item": "b"}
+    assert json.loads(store.db.execute("SELECT value FROM settings").fetchone()[0])
