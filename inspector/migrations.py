@@ -172,6 +172,38 @@ M_ONSITE_CONFIRMATIONS = """
         );
 """
 
+# The sync outbox: one row per inspection revision to upload, written by triggers in the very
+# transaction that completes or amends the inspection. ``bundle`` is frozen (the JSON actually
+# sent) when the upload starts; a completed inspection edited again after that gets a new revision.
+M_SYNC_OUTBOX = """
+        CREATE TABLE sync_outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            revision INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',  -- pending|sending|done|conflict|rejected
+            bundle TEXT,                            -- JSON, frozen when sending starts
+            message TEXT NOT NULL DEFAULT '',       -- last result, in Chinese
+            attempts INTEGER NOT NULL DEFAULT 0,
+            queued_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (inspection_id, revision)
+        );
+        CREATE TRIGGER sync_outbox_enqueue AFTER UPDATE OF status, revision ON inspections
+        WHEN NEW.status IN ('completed', 'approved')
+        BEGIN
+            INSERT OR IGNORE INTO sync_outbox (inspection_id, revision, queued_at, updated_at)
+            VALUES (NEW.id, NEW.revision, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'),
+                    strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+        END;
+        CREATE TRIGGER sync_outbox_new_revision AFTER UPDATE OF status ON inspections
+        WHEN NEW.status = 'completed' AND OLD.status != 'completed' AND EXISTS (
+            SELECT 1 FROM sync_outbox
+            WHERE inspection_id = NEW.id AND revision = NEW.revision AND state != 'pending')
+        BEGIN
+            UPDATE inspections SET revision = revision + 1 WHERE id = NEW.id;
+        END;
+"""
+
 # Each entry is one SQL script; entry N (1-based) brings the schema to version N.
-MIGRATIONS: list[str] = [M001_INITIAL, M_ONSITE_CONFIRMATIONS]
+MIGRATIONS: list[str] = [M001_INITIAL, M_ONSITE_CONFIRMATIONS, M_SYNC_OUTBOX]
 LATEST_VERSION = len(MIGRATIONS)
