@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# One entry point for setting up and running the project on Debian, as README.md shows:
+#   bash scripts/setup.sh demo   install everything, then start the app on the demo store
+#   bash scripts/setup.sh test   install everything, then run the whole test suite
+# Re-running is quick: system packages and the virtualenv are only touched when missing or
+# when pyproject.toml changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Qt's runtime libraries, CJK TrueType fonts (reportlab embeds TrueType, not CFF/OTF),
+# and poppler-utils (pdftotext/pdftoppm, used by the tests to read documents back).
+SYSTEM_PACKAGES=(
+  libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
+  libxcb-render-util0 libxcb-image0
+  fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei
+  poppler-utils
+)
+DEMO_DB=demo/demo.db
+
+say() { printf '==> %s\n' "$*"; }
+
+install_system_packages() {
+  local missing=()
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing system packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_python_env() {
+  if [ ! -x .venv/bin/python ]; then
+    say "creating .venv"
+    if ! python3 -m venv .venv 2>/dev/null; then
+      rm -rf .venv
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv .venv
+    fi
+  fi
+  local stamp=.venv/.installed-from
+  local wanted
+  wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    say "installing the project and its dependencies into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e '.[dev]'
+    echo "$wanted" > "$stamp"
+  fi
+}
+
+run_demo() {
+  mkdir -p "$(dirname "$DEMO_DB")"
+  .venv/bin/inspector --db "$DEMO_DB" demo --if-empty
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    say "no display here: rendering the main window to demo/screenshot.png instead"
+    QT_QPA_PLATFORM=offscreen exec .venv/bin/inspector --db "$DEMO_DB" gui --screenshot demo/screenshot.png
+  fi
+  exec .venv/bin/inspector --db "$DEMO_DB" gui
+}
+
+run_tests() {
+  export QT_QPA_PLATFORM=offscreen
+  .venv/bin/lint-imports
+  exec .venv/bin/pytest -q -p no:cacheprovider
+}
+
+case "${1:-}" in
+  demo) install_system_packages; install_python_env; run_demo ;;
+  test) install_system_packages; install_python_env; run_tests ;;
+  *) echo "usage: bash scripts/setup.sh demo|test" >&2; exit 2 ;;
+esac
