@@ -204,6 +204,13 @@ M_SYNC_OUTBOX = """
         END;
 """
 
+# A reissued rectification notice keeps its number; the hash of the content it was issued with
+# tells a reprint of the same content (same version) from an amended one (version + 1).
+M_NOTICE_CONTENT = """
+        ALTER TABLE notices ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+        CREATE INDEX notices_inspection ON notices(inspection_id, version);
+"""
+
 # Each entry is one SQL script; entry N (1-based) brings the schema to version N.
-MIGRATIONS: list[str] = [M001_INITIAL, M_ONSITE_CONFIRMATIONS, M_SYNC_OUTBOX]
+MIGRATIONS: list[str] = [M001_INITIAL, M_ONSITE_CONFIRMATIONS, M_SYNC_OUTBOX, M_NOTICE_CONTENT]
 LATEST_VERSION = len(MIGRATIONS)
