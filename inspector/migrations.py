@@ -212,5 +212,39 @@ M_NOTICE_CONTENT = """
 """
 
 # Each entry is one SQL script; entry N (1-based) brings the schema to version N.
-MIGRATIONS: list[str] = [M001_INITIAL, M_ONSITE_CONFIRMATIONS, M_SYNC_OUTBOX, M_NOTICE_CONTENT]
+# Organization search: a trigram index over names for substrings of three or more characters,
+# kept in step by triggers, and indexes for name-prefix ranges and for sorting/filtering the
+# register page by page. The FTS rows are keyed by the organizations rowid (the table has a
+# TEXT primary key); SQLite keeps those rowids across VACUUM in practice, and
+# ``INSERT INTO organizations_fts(organizations_fts) VALUES ('rebuild')`` repairs it if not.
+M_ORG_SEARCH = """
+        CREATE INDEX organizations_name ON organizations(name);
+        CREATE INDEX organizations_district ON organizations(district, name);
+        CREATE INDEX organizations_credit_status ON organizations(credit_status, name);
+        CREATE VIRTUAL TABLE organizations_fts USING fts5(
+            name, content='organizations', content_rowid='rowid', tokenize='trigram'
+        );
+        INSERT INTO organizations_fts(organizations_fts) VALUES ('rebuild');
+        CREATE TRIGGER organizations_fts_insert AFTER INSERT ON organizations BEGIN
+            INSERT INTO organizations_fts(rowid, name) VALUES (new.rowid, new.name);
+        END;
+        CREATE TRIGGER organizations_fts_delete AFTER DELETE ON organizations BEGIN
+            INSERT INTO organizations_fts(organizations_fts, rowid, name)
+                VALUES ('delete', old.rowid, old.name);
+        END;
+        CREATE TRIGGER organizations_fts_update AFTER UPDATE OF name ON organizations
+        WHEN old.name IS NOT new.name BEGIN
+            INSERT INTO organizations_fts(organizations_fts, rowid, name)
+                VALUES ('delete', old.rowid, old.name);
+            INSERT INTO organizations_fts(rowid, name) VALUES (new.rowid, new.name);
+        END;
+"""
+
+MIGRATIONS: list[str] = [
+    M001_INITIAL,
+    M_ONSITE_CONFIRMATIONS,
+    M_SYNC_OUTBOX,
+    M_NOTICE_CONTENT,
+    M_ORG_SEARCH,
+]
 LATEST_VERSION = len(MIGRATIONS)
