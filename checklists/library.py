@@ -1,0 +1,201 @@
+"""Stored checklist versions: import, read, list.
+
+A stored version never changes. Importing an id + version that is stored with other content is
+refused; importing it again with the same content does nothing; a new version must be above
+every stored version of that id. An inspection keeps the version it started with, so old
+versions stay readable through ``get_checklist``.
+"""
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from checklists.loader import load_file
+from checklists.problems import ChecklistError, Problem
+from checklists.schema import Checklist
+from inspector import audit
+from inspector.clock import today, utc_now
+from inspector.errors import UserError
+from inspector.model import OrgKind
+from inspector.store import Store
+
+BUILTIN_FILES = ("spot-check-general.yaml", "fee-audit.yaml", "nonprofit-review.yaml")
+
+
+def canonical_json(checklist: Checklist) -> str:
+    """The stored JSON: sorted keys, no spaces, Chinese kept as is."""
+    return json.dumps(
+        checklist.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+
+
+def content_hash(checklist: Checklist) -> str:
+    """SHA-256 of the canonical JSON; equal content gives an equal hash."""
+    return hashlib.sha256(canonical_json(checklist).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    id: str
+    version: int
+    imported: bool  # False: the same content was already stored
+
+
+@dataclass(frozen=True)
+class ChecklistSummary:
+    id: str
+    version: int
+    title: str
+    kind: str
+    applies_to: list[str]
+    effective_date: str
+    item_count: int
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def import_checklists(
+    store: Store, sources: list[tuple[str, Checklist]], *, actor: str
+) -> list[ImportOutcome]:
+    """Store valid checklists (file name, checklist) in one transaction: all or nothing."""
+    outcomes: list[ImportOutcome] = []
+    problems: list[Problem] = []
+    with store.transaction() as conn:
+        for file, checklist in sources:
+            problem = _version_problem(conn, checklist)
+            if problem is not None:
+                problems.append(Problem(file, "", None, problem))
+                continue
+            outcomes.append(_store_one(conn, checklist, actor))
+        if problems:
+            raise ChecklistError(problems)  # rolls the whole transaction back
+    return outcomes
+
+
+def _version_problem(conn: sqlite3.Connection, checklist: Checklist) -> str | None:
+    row = conn.execute(
+        "SELECT content_hash FROM checklists WHERE id = ? AND version = ?",
+        (checklist.id, checklist.version),
+    ).fetchone()
+    if row is not None:
+        if row[0] == content_hash(checklist):
+            return None
+        return (
+            f"检查表 {checklist.id} 的第 {checklist.version} 版已存储且内容不同；"
+            "已存储的版本不可更改，请提高版本号（version）后再导入"
+        )
+    highest = conn.execute(
+        "SELECT MAX(version) FROM checklists WHERE id = ?", (checklist.id,)
+    ).fetchone()[0]
+    if highest is not None and checklist.version < highest:
+        return (
+            f"检查表 {checklist.id} 的版本号 {checklist.version} 不高于已存储的版本 {highest}；"
+            f"新版本的版本号须大于 {highest}"
+        )
+    return None
+
+
+def _store_one(conn: sqlite3.Connection, checklist: Checklist, actor: str) -> ImportOutcome:
+    exists = conn.execute(
+        "SELECT 1 FROM checklists WHERE id = ? AND version = ?", (checklist.id, checklist.version)
+    ).fetchone()
+    if exists:
+        return ImportOutcome(checklist.id, checklist.version, imported=False)
+    row = {
+        "id": checklist.id,
+        "version": checklist.version,
+        "title": checklist.title,
+        "kind": checklist.kind.value,
+        "applies_to": json.dumps([kind.value for kind in checklist.applies_to]),
+        "effective_date": checklist.effective_date.isoformat(),
+        "definition": canonical_json(checklist),
+        "content_hash": content_hash(checklist),
+        "imported_at": utc_now(),
+    }
+    conn.execute(
+        f"INSERT INTO checklists ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+    summary = {key: row[key] for key in ("id", "version", "title", "content_hash")}
+    audit.record(
+        conn,
+        actor=actor,
+        entity="checklist",
+        entity_id=f"{checklist.id}@{checklist.version}",
+        action="import",
+        new=summary,
+    )
+    return ImportOutcome(checklist.id, checklist.version, imported=True)
+
+
+def builtin_paths() -> list[Path]:
+    """The YAML files of the three built-in checklists."""
+    folder = resources.files("checklists") / "builtin"
+    return [Path(str(folder / name)) for name in BUILTIN_FILES]
+
+
+def import_builtin_checklists(store: Store, *, actor: str = "system") -> list[ImportOutcome]:
+    """Load the built-in checklists; importing them again changes nothing."""
+    sources = [(str(path), load_file(path).checklist) for path in builtin_paths()]
+    return import_checklists(store, sources, actor=actor)
+
+
+def get_checklist(store: Store, checklist_id: str, version: int | None = None) -> Checklist:
+    """A stored version (the highest when ``version`` is None)."""
+    if version is None:
+        row = store.db.execute(
+            "SELECT definition FROM checklists WHERE id = ? ORDER BY version DESC LIMIT 1",
+            [checklist_id],
+        ).fetchone()
+    else:
+        row = store.db.execute(
+            "SELECT definition FROM checklists WHERE id = ? AND version = ?",
+            [checklist_id, version],
+        ).fetchone()
+    if row is None:
+        shown = checklist_id if version is None else f"{checklist_id}@{version}"
+        raise UserError(f"找不到检查表：{shown}")
+    return Checklist.model_validate_json(row[0])
+
+
+def list_checklists(store: Store) -> list[ChecklistSummary]:
+    """Every stored version, ordered by id then version."""
+    rows = store.db.execute("SELECT definition FROM checklists ORDER BY id, version").fetchall()
+    return [summarize(Checklist.model_validate_json(row[0])) for row in rows]
+
+
+def summarize(checklist: Checklist) -> ChecklistSummary:
+    return ChecklistSummary(
+        id=checklist.id,
+        version=checklist.version,
+        title=checklist.title,
+        kind=checklist.kind.value,
+        applies_to=[kind.value for kind in checklist.applies_to],
+        effective_date=checklist.effective_date.isoformat(),
+        item_count=len(checklist.items()),
+    )
+
+
+def latest_for_kind(
+    store: Store, org_kind: OrgKind | str, on: date | None = None
+) -> list[Checklist]:
+    """For each checklist applying to ``org_kind``, its highest version in effect on ``on``.
+
+    ``on`` defaults to today: a version whose effective date is still ahead is not yet used
+    for new inspections.
+    """
+    kind = OrgKind(org_kind)
+    cutoff = (on or today()).isoformat()
+    rows = store.db.execute(
+        "SELECT id, definition FROM checklists WHERE effective_date <= ? ORDER BY id, version",
+        [cutoff],
+    ).fetchall()
+    latest = dict(rows)  # the last (highest) version of each id wins
+    checklists = [Checklist.model_validate_json(definition) for definition in latest.values()]
+    return [checklist for checklist in checklists if kind in checklist.applies_to]

@@ -1,0 +1,161 @@
+"""The one machine definition of a valid checklist (pydantic v2).
+
+The validator, the YAML and spreadsheet importers and the generated format documentation all
+use these models. A stored checklist is ``Checklist.model_dump(mode="json")``; the JSON shape
+is a contract shared with ``reports/``, ``ui/`` and the demo data.
+
+Cross-item rules (unique ids, ``show_if`` references, computed expressions) are in
+``checklists.validate``; the models check each record on its own.
+"""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from inspector.model import OrgKind, Severity
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$", min_length=1, max_length=64),
+]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class ChecklistKind(StrEnum):
+    SPOT_CHECK = "spot_check"
+    FEE_AUDIT = "fee_audit"
+    NONPROFIT_REVIEW = "nonprofit_review"
+    OTHER = "other"
+
+
+class AnswerType(StrEnum):
+    COMPLIANCE = "compliance"  # 符合 / 不符合 / 不适用
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    MONEY = "money"  # yuan, exact decimal string
+    TEXT = "text"
+    DATE = "date"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    TABLE = "table"  # repeatable rows of typed columns
+
+
+CHOICE_TYPES = frozenset({AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE})
+COLUMN_TYPES = frozenset(AnswerType) - {AnswerType.TABLE, AnswerType.COMPLIANCE}
+NUMERIC_TYPES = frozenset({AnswerType.NUMBER, AnswerType.MONEY})
+
+COMPLIANCE_VALUES = ("compliant", "not_compliant", "not_applicable")
+"""Stored values of a ``compliance`` answer: 符合 / 不符合 / 不适用."""
+
+YES_NO_VALUES = ("yes", "no")
+"""How a ``yes_no`` answer (stored as true/false) reads in a ``show_if`` condition."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Strict):
+    value: Identifier = Field(description="Stored value, also used in `show_if`.")
+    label: NonEmpty = Field(description="What the inspector reads (Chinese).")
+
+
+class Column(_Strict):
+    id: Identifier = Field(description="Key of the column in each stored row.")
+    label: NonEmpty = Field(description="Column heading (Chinese).")
+    answer_type: AnswerType = Field(description="Any answer type except `table` and `compliance`.")
+    choices: list[Choice] = Field(
+        default_factory=list, description="Options, for a `single_choice` or `multi_choice` column."
+    )
+
+
+class LegalBasis(_Strict):
+    instrument: NonEmpty = Field(description="The instrument, e.g. `《社会团体登记管理条例》`.")
+    article: str = Field(
+        default="", description="Article, paragraph, item, e.g. `第三十条第一款第（三）项`."
+    )
+    note: str = Field(
+        default="",
+        description="Status of the citation, e.g. `未核实` (unverified) or `省级规定` (provincial rule).",
+    )
+
+
+class FindingTemplate(_Strict):
+    text: NonEmpty = Field(description="Default description of the problem (问题描述).")
+    severity: Severity = Field(description="`一般`, `较重` or `严重`.")
+    requirement: NonEmpty = Field(description="What the organization must do (整改要求).")
+    rectification_days: int = Field(
+        ge=1, le=365, description="Default rectification period in days."
+    )
+    follow_up: str = Field(default="", description="Suggested follow-up measure (后续处置措施).")
+
+
+class Item(_Strict):
+    id: Identifier = Field(
+        description="Stable id, unique in the checklist; answers are keyed by it."
+    )
+    question: NonEmpty = Field(description="The question the inspector answers.")
+    guidance: str = Field(default="", description="How to check: documents to read, methods.")
+    answer_type: AnswerType = Field(description="One of the answer types listed below.")
+    required: bool = Field(default=True, description="Must be answered when visible.")
+    show_if: str | None = Field(
+        default=None, description="Condition on earlier answers and `${org_kind}`; see below."
+    )
+    choices: list[Choice] = Field(
+        default_factory=list, description="Options of a `single_choice` or `multi_choice` item."
+    )
+    columns: list[Column] = Field(default_factory=list, description="Columns of a `table` item.")
+    legal_basis: list[LegalBasis] = Field(
+        default_factory=list, description="Instruments and articles."
+    )
+    evidence: list[NonEmpty] = Field(default_factory=list, description="Evidence to collect.")
+    finding: FindingTemplate | None = Field(
+        default=None, description="Finding template; needs at least one legal basis."
+    )
+
+
+class Section(_Strict):
+    id: Identifier = Field(description="Section id, unique in the checklist.")
+    title: NonEmpty = Field(description="Section heading, e.g. `年度报告`.")
+    guidance: str = Field(default="", description="Notes for the whole section.")
+    items: list[Item] = Field(min_length=1, description="The items, in the order they are asked.")
+
+
+class Computed(_Strict):
+    id: Identifier = Field(description="Key of the value returned by `compute()`.")
+    label: NonEmpty = Field(description="What the value is called, e.g. `收费合计`.")
+    expression: NonEmpty = Field(
+        description="`sum(TABLE.COLUMN)` or a money/number item id, joined with `+` / `-`."
+    )
+
+
+class Checklist(_Strict):
+    id: Identifier = Field(description="Checklist id, e.g. `spot-check-general`.")
+    version: int = Field(ge=1, description="Integer version; a new version must be higher.")
+    title: NonEmpty = Field(description="Title shown to inspectors.")
+    kind: ChecklistKind = Field(
+        description="`spot_check`, `fee_audit`, `nonprofit_review` or `other`."
+    )
+    applies_to: list[OrgKind] = Field(min_length=1, description="Organization kinds it applies to.")
+    effective_date: date = Field(description="ISO date from which new inspections use it.")
+    sections: list[Section] = Field(min_length=1, description="Sections of items.")
+    computed: list[Computed] = Field(default_factory=list, description="Computed values.")
+
+    def items(self) -> list[Item]:
+        """All items in the order they are asked."""
+        return [item for section in self.sections for item in section.items]
+
+    def item(self, item_id: str) -> Item:
+        for candidate in self.items():
+            if candidate.id == item_id:
+                return candidate
+        raise KeyError(item_id)
+
+
+def as_checklist(definition: "Checklist | dict[str, Any]") -> Checklist:
+    """Accept a model or its stored JSON dump (as the UI reads it from the database)."""
+    if isinstance(definition, Checklist):
+        return definition
+    return Checklist.model_validate(definition)

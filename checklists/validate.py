@@ -1,0 +1,232 @@
+"""Turn raw file data into a valid ``Checklist``, or a list of located problems.
+
+Two passes: the pydantic models check every record on its own (their errors are translated to
+Chinese and placed at the line or row they came from); then the cross-item rules run on the
+model: unique ids, ``show_if`` references (unknown, later, cyclic), choices and columns where
+the answer type needs them, a finding template only with a legal basis, computed expressions.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+
+from checklists import show_if
+from checklists.computed import expression_problems
+from checklists.problems import ChecklistError, Problem, id_along, where_of
+from checklists.schema import (
+    CHOICE_TYPES,
+    COLUMN_TYPES,
+    COMPLIANCE_VALUES,
+    YES_NO_VALUES,
+    AnswerType,
+    Checklist,
+    Item,
+)
+from inspector.model import OrgKind
+
+ANSWER_TYPES = "、".join(t.value for t in AnswerType)
+
+
+def build_checklist(raw: Any, file: str) -> Checklist:
+    """Validate raw data read from ``file``; raises ``ChecklistError`` listing every problem."""
+    try:
+        checklist = Checklist.model_validate(raw)
+    except ValidationError as exc:
+        raise ChecklistError([_translate(error, raw, file) for error in exc.errors()]) from None
+    problems = list(cross_item_problems(checklist, raw, file))
+    if problems:
+        raise ChecklistError(problems)
+    return checklist
+
+
+def _translate(error: Any, raw: Any, file: str) -> Problem:
+    loc = tuple(error["loc"])
+    item_id = id_along(raw, loc, "items") or id_along(raw, loc, "sections")
+    return Problem(file, where_of(raw, loc), item_id, _message(error, loc))
+
+
+def _message(error: Any, loc: tuple[Any, ...]) -> str:
+    kind = error["type"]
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    value = error.get("input")
+    if kind == "missing":
+        return f"缺少必填字段“{field}”"
+    if kind == "extra_forbidden":
+        return f"未知字段“{field}”"
+    if field == "answer_type" and kind == "enum":
+        return f"未知的答案类型“{value}”（可用：{ANSWER_TYPES}）"
+    if field == "severity":
+        return f"严重程度“{value}”无效，应为“一般”“较重”或“严重”"
+    if field == "applies_to" and kind == "enum":
+        return f"未知的组织类型“{value}”（可用：{'、'.join(k.value for k in OrgKind)}）"
+    if field == "kind" and kind == "enum":
+        return f"未知的检查表类别“{value}”（可用：spot_check、fee_audit、nonprofit_review、other）"
+    if kind == "string_pattern_mismatch":
+        return f"字段“{field}”的值“{value}”不是合法标识（须以字母开头，只含字母、数字、_、-、.）"
+    if kind in ("string_too_short", "too_short"):
+        return f"字段“{field}”不能为空"
+    if kind.startswith("int_"):
+        return f"字段“{field}”应为整数，而不是“{value}”"
+    if kind.startswith("date_"):
+        return f"字段“{field}”应为日期（YYYY-MM-DD），而不是“{value}”"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"字段“{field}”的值“{value}”超出允许范围"
+    return f"字段“{field}”的值“{value}”无效（{error['msg']}）"
+
+
+def cross_item_problems(checklist: Checklist, raw: Any, file: str) -> Iterator[Problem]:
+    """Rules that involve more than one record."""
+    yield from _duplicate_sections(checklist, raw, file)
+    positions = {}
+    for s_index, section in enumerate(checklist.sections):
+        for i_index, item in enumerate(section.items):
+            where = where_of(raw, ("sections", s_index, "items", i_index))
+            if item.id in positions:
+                yield Problem(file, where, item.id, "条目编号重复")
+                continue
+            positions[item.id] = where
+            for message in _item_problems(item):
+                yield Problem(file, where, item.id, message)
+    yield from _show_if_problems(checklist, positions, file)
+    seen_computed: set[str] = set()
+    for index, computed in enumerate(checklist.computed):
+        where = where_of(raw, ("computed", index))
+        messages = expression_problems(checklist, computed.expression)
+        if computed.id in seen_computed or computed.id in positions:
+            messages.append(f"计算值编号“{computed.id}”重复")
+        seen_computed.add(computed.id)
+        for message in messages:
+            yield Problem(file, where, None, f"计算值 {computed.id}：{message}")
+
+
+def _duplicate_sections(checklist: Checklist, raw: Any, file: str) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, section in enumerate(checklist.sections):
+        if section.id in seen:
+            where = where_of(raw, ("sections", index))
+            yield Problem(file, where, None, f"分组编号“{section.id}”重复")
+        seen.add(section.id)
+
+
+def _item_problems(item: Item) -> Iterator[str]:
+    if item.id == show_if.ORG_KIND:
+        yield f"“{show_if.ORG_KIND}”是保留名称（组织类型），不能用作条目编号"
+    is_choice = item.answer_type in CHOICE_TYPES
+    if is_choice and not item.choices:
+        yield "选择题必须列出选项（choices）"
+    if not is_choice and item.choices:
+        yield f"答案类型为 {item.answer_type.value} 的条目不能有选项（choices）"
+    yield from _duplicates("选项取值", [choice.value for choice in item.choices])
+    if item.answer_type is AnswerType.TABLE:
+        yield from _table_problems(item)
+    elif item.columns:
+        yield "只有表格条目（table）可以有列（columns）"
+    if item.finding is not None and not item.legal_basis:
+        yield "有问题模板（finding）但没有法律依据（legal_basis）"
+
+
+def _table_problems(item: Item) -> Iterator[str]:
+    if not item.columns:
+        yield "表格条目必须列出列（columns）"
+    yield from _duplicates("列编号", [column.id for column in item.columns])
+    for column in item.columns:
+        if column.answer_type not in COLUMN_TYPES:
+            yield f"列“{column.id}”的答案类型不能是 {column.answer_type.value}"
+        if (column.answer_type in CHOICE_TYPES) != bool(column.choices):
+            yield f"列“{column.id}”：只有选择列必须且可以列出选项"
+
+
+def _duplicates(what: str, values: list[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            yield f"{what}“{value}”重复"
+        seen.add(value)
+
+
+def _show_if_problems(
+    checklist: Checklist, positions: dict[str, str], file: str
+) -> Iterator[Problem]:
+    items = checklist.items()
+    order: dict[str, int] = {}
+    by_id: dict[str, Item] = {}
+    for index, item in enumerate(items):  # a duplicate id is reported elsewhere; first wins
+        order.setdefault(item.id, index)
+        by_id.setdefault(item.id, item)
+    graph: dict[str, set[str]] = {}
+    parsed: dict[str, show_if.Node] = {}
+    for item in by_id.values():
+        if item.show_if is None:
+            continue
+        try:
+            parsed[item.id] = show_if.parse(item.show_if)
+        except show_if.ShowIfError as exc:
+            yield Problem(
+                file, positions[item.id], item.id, f"show_if 条件“{item.show_if}”有误：{exc}"
+            )
+            continue
+        graph[item.id] = show_if.references(parsed[item.id]) & set(order)
+    cyclic = _cycles(graph)
+    for item_id, node in parsed.items():
+        where = positions[item_id]
+        for name in sorted(show_if.references(node) - {show_if.ORG_KIND}):
+            if name not in order:
+                yield Problem(file, where, item_id, f"show_if 引用了不存在的条目“{name}”")
+            elif item_id in cyclic and name in cyclic[item_id]:
+                path = " → ".join(cyclic[item_id])
+                yield Problem(file, where, item_id, f"show_if 形成循环引用：{path}")
+            elif order[name] >= order[item_id]:
+                yield Problem(
+                    file, where, item_id, f"show_if 引用了后面的条目“{name}”（只能引用前面的条目）"
+                )
+            elif by_id[name].answer_type is AnswerType.TABLE:
+                yield Problem(file, where, item_id, f"show_if 不能引用表格条目“{name}”")
+        for name, literal in show_if.compared_values(node):
+            allowed = _allowed_values(name, by_id)
+            if allowed is not None and literal not in allowed:
+                yield Problem(
+                    file,
+                    where,
+                    item_id,
+                    f"show_if 中的取值“{literal}”不是“{name}”的可选值（可选：{'、'.join(allowed)}）",
+                )
+
+
+def _allowed_values(name: str, by_id: dict[str, Item]) -> list[str] | None:
+    if name == show_if.ORG_KIND:
+        return [kind.value for kind in OrgKind]
+    item = by_id.get(name)
+    if item is None:
+        return None
+    if item.answer_type is AnswerType.COMPLIANCE:
+        return list(COMPLIANCE_VALUES)
+    if item.answer_type is AnswerType.YES_NO:
+        return list(YES_NO_VALUES)
+    if item.answer_type in CHOICE_TYPES:
+        return [choice.value for choice in item.choices]
+    return None
+
+
+def _cycles(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """For each item on a cycle of ``show_if`` references, the cycle as a path from it."""
+    found: dict[str, list[str]] = {}
+    for start in graph:
+        path = _path_back(graph, start)
+        if path is not None:
+            found[start] = path
+    return found
+
+
+def _path_back(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    visited: set[str] = set()
+    while stack:
+        node, path = stack.pop()
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                return [*path, start]
+            if nxt not in visited:
+                visited.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return None
