@@ -26,7 +26,7 @@ def start(store: Store, new: NewInspection, *, actor: str) -> str:
         )
     inspection_id = str(uuid.uuid4())
     now = utc_now()
-    row = {
+    row: dict[str, Any] = {
         "id": inspection_id,
         "organization_id": new.organization_id,
         "task_id": new.task_id,

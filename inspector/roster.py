@@ -17,7 +17,7 @@ def add(store: Store, person: Inspector) -> Inspector:
     ).fetchone()
     stored = replace(person, id=existing[0] if existing else person.id or str(uuid.uuid4()))
     with store.transaction():
-        store.db["roster"].upsert(asdict(stored), pk="id")
+        store.db.table("roster").upsert(asdict(stored), pk="id")
     return stored
 
 
