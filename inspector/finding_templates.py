@@ -1,0 +1,62 @@
+"""A finding prefilled from a checklist item's template (stored JSON shape, see the contract)."""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from inspector.deadlines import deadline
+from inspector.errors import UserError
+from inspector.model import FindingDraft, Severity
+from inspector.store import Store
+
+DEFAULT_RECTIFICATION_DAYS = 30
+
+
+def legal_basis_text(basis: Sequence[Mapping[str, Any]]) -> str:
+    """``《条例》第二十八条；《办法》第五条`` from the item's legal basis entries."""
+    return "；".join(
+        f"{entry.get('instrument', '')}{entry.get('article', '')}".strip() for entry in basis
+    )
+
+
+def draft_for_item(
+    item: Mapping[str, Any], inspection_date: date, *, description: str = ""
+) -> FindingDraft:
+    """The finding an inspector sees on 不符合; every field stays editable.
+
+    Without a template the text is left for the inspector and the period is the default.
+    """
+    template = item.get("finding") or {}
+    days = int(template.get("rectification_days") or DEFAULT_RECTIFICATION_DAYS)
+    return FindingDraft(
+        description=description or template.get("text", ""),
+        legal_basis=legal_basis_text(item.get("legal_basis") or []),
+        severity=Severity(template.get("severity", Severity.MINOR.value)),
+        requirement=template.get("requirement", ""),
+        rectification_days=days,
+        deadline=deadline(inspection_date, days).isoformat(),
+        item_id=item.get("id"),
+        follow_up=template.get("follow_up", ""),
+    )
+
+
+def draft_of(store: Store, finding_id: str) -> FindingDraft:
+    """A stored finding as an editable draft."""
+    row = store.db.execute(
+        "SELECT description, legal_basis, severity, requirement, rectification_days, deadline,"
+        " item_id, follow_up, refund_due FROM findings WHERE id = ?",
+        (finding_id,),
+    ).fetchone()
+    if row is None:
+        raise UserError(f"找不到问题记录：{finding_id}")
+    return FindingDraft(
+        description=row[0],
+        legal_basis=row[1],
+        severity=Severity(row[2]),
+        requirement=row[3],
+        rectification_days=row[4] or DEFAULT_RECTIFICATION_DAYS,
+        deadline=row[5] or "",
+        item_id=row[6],
+        follow_up=row[7],
+        refund_due=row[8],
+    )

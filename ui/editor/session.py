@@ -1,0 +1,194 @@
+"""The inspection being edited: the checklist, the answers, and one signal per change.
+
+Every change goes straight to the store through the core workflows (autosave); the widgets
+listen to ``changed`` and redraw from here. Visibility (``show_if``) is re-evaluated on each
+answer, so dependent items appear and disappear live.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from checklists.computed import compute
+from checklists.library import get_checklist
+from checklists.schema import Checklist, Item, Section
+from checklists.visibility import visible_items
+from inspector import attachments, completion, findings, inspections, preferences
+from inspector.attachments import Attachment
+from inspector.clock import to_local
+from inspector.errors import UserError
+from inspector.lifecycle import EDITABLE_INSPECTION
+from inspector.model import FindingDraft, InspectionStatus
+from inspector.store import Store
+from inspector.worklists import FindingRow, findings_of_inspection
+
+POSITION_KEY = "editor.position.{}"
+
+
+@dataclass(frozen=True)
+class Header:
+    organization: str
+    org_kind: str
+    place: str
+    started_at: str
+    checklist_title: str
+
+
+class InspectionSession(QObject):
+    changed = Signal(str)  # item id ('' for findings/status/evidence of the whole inspection)
+    saved = Signal(str)  # local HH:MM of the last write
+
+    def __init__(self, store: Store, inspection_id: str, *, actor: str) -> None:
+        super().__init__()
+        self.store = store
+        self.inspection_id = inspection_id
+        self.actor = actor
+        self.amendment_reason = ""
+        row = store.db.execute(
+            "SELECT o.name, o.kind, i.place, i.started_at, i.status, i.checklist_id,"
+            " i.checklist_version FROM inspections i"
+            " JOIN organizations o ON o.id = i.organization_id WHERE i.id = ?",
+            (inspection_id,),
+        ).fetchone()
+        if row is None:
+            raise UserError(f"找不到检查记录：{inspection_id}")
+        self.checklist: Checklist = get_checklist(store, row[5], row[6])
+        self.header = Header(row[0], row[1], row[2], row[3], self.checklist.title)
+        self.status = InspectionStatus(row[4])
+        self.answers: dict[str, Any] = {}
+        self.notes: dict[str, str] = {}
+        for item_id, value, note in store.db.execute(
+            "SELECT item_id, value, note FROM answers WHERE inspection_id = ?", (inspection_id,)
+        ):
+            self.answers[item_id] = json.loads(value) if value is not None else None
+            self.notes[item_id] = note
+        self._items = {item.id: item for item in self.checklist.items()}
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE_INSPECTION or bool(self.amendment_reason)
+
+    @property
+    def inspection_date(self) -> date:
+        return to_local(self.header.started_at).date()
+
+    def item(self, item_id: str) -> Item:
+        return self._items[item_id]
+
+    def visible_sections(self) -> list[tuple[Section, list[Item]]]:
+        """Sections with their visible items (``show_if``); sections left empty are dropped."""
+        visible = {
+            item.id for item in visible_items(self.checklist, self.answers, self.header.org_kind)
+        }
+        shown = [(s, [i for i in s.items if i.id in visible]) for s in self.checklist.sections]
+        return [(section, items) for section, items in shown if items]
+
+    def visible_items(self) -> list[Item]:
+        return [item for _, items in self.visible_sections() for item in items]
+
+    def is_answered(self, item_id: str) -> bool:
+        return completion.is_answered(self.answers.get(item_id))
+
+    def progress(self) -> tuple[int, int]:
+        visible = self.visible_items()
+        return sum(self.is_answered(item.id) for item in visible), len(visible)
+
+    def next_unanswered(self, after: str | None) -> str | None:
+        """The first unanswered visible item after ``after``, wrapping round; None when done."""
+        ids = [item.id for item in self.visible_items()]
+        start = ids.index(after) + 1 if after in ids else 0
+        for item_id in ids[start:] + ids[:start]:
+            if not self.is_answered(item_id):
+                return item_id
+        return None
+
+    def computed_values(self) -> dict[str, str]:
+        """Computed totals by label; a value that cannot be computed yet reads as ``—``."""
+        try:
+            values = compute(self.checklist, self.answers)
+        except UserError:
+            return {c.label: "—" for c in self.checklist.computed}
+        labels = {c.id: c.label for c in self.checklist.computed}
+        return {labels[key]: f"{value:.2f}" for key, value in values.items()}
+
+    def findings(self) -> list[FindingRow]:
+        return findings_of_inspection(self.store, self.inspection_id)
+
+    def finding_for_item(self, item_id: str) -> str | None:
+        row = self.store.db.execute(
+            "SELECT id FROM findings WHERE inspection_id = ? AND item_id = ? LIMIT 1",
+            (self.inspection_id, item_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def evidence(self, item_id: str | None = None) -> list[Attachment]:
+        found = attachments.for_inspection(self.store, self.inspection_id)
+        return [a for a in found if item_id is None or a.item_id == item_id]
+
+    def problems(self) -> list[completion.Problem]:
+        items = [item.model_dump(mode="json") for item in self.visible_items()]
+        return completion.problems(self.store, self.inspection_id, items)
+
+    def last_position(self) -> str | None:
+        item_id = preferences.get(self.store, POSITION_KEY.format(self.inspection_id))
+        return item_id if item_id in self._items else None
+
+    # --- writing (each one commits at once) --------------------------------------------------
+
+    def set_answer(self, item_id: str, value: Any) -> None:
+        self._write_answer(item_id, value, self.notes.get(item_id, ""))
+
+    def set_note(self, item_id: str, note: str) -> None:
+        self._write_answer(item_id, self.answers.get(item_id), note)
+
+    def add_finding(self, draft: FindingDraft) -> str:
+        finding_id = findings.add(self.store, self.inspection_id, draft, actor=self.actor)
+        self._saved("")
+        return finding_id
+
+    def update_finding(self, finding_id: str, changes: dict[str, Any]) -> None:
+        findings.update(self.store, finding_id, changes, actor=self.actor)
+        self._saved("")
+
+    def add_evidence(self, path: str, item_id: str | None) -> None:
+        attachments.add_file(
+            self.store, self.inspection_id, path, item_id=item_id, actor=self.actor
+        )
+        self._saved(item_id or "")
+
+    def remove_evidence(self, attachment_id: str, reason: str, item_id: str | None) -> None:
+        attachments.remove(self.store, attachment_id, reason=reason, actor=self.actor)
+        self._saved(item_id or "")
+
+    def complete(self) -> None:
+        inspections.complete(self.store, self.inspection_id, actor=self.actor)
+        self.status = InspectionStatus.COMPLETED
+        self._saved("")
+
+    def remember_position(self, item_id: str) -> None:
+        preferences.put(self.store, POSITION_KEY.format(self.inspection_id), item_id)
+
+    def _write_answer(self, item_id: str, value: Any, note: str) -> None:
+        if self.answers.get(item_id) == value and self.notes.get(item_id, "") == note:
+            return
+        inspections.set_answer(
+            self.store,
+            self.inspection_id,
+            item_id,
+            value,
+            note=note,
+            actor=self.actor,
+            amendment_reason=self.amendment_reason,
+        )
+        self.answers[item_id] = value
+        self.notes[item_id] = note
+        self._saved(item_id)
+
+    def _saved(self, item_id: str) -> None:
+        self.saved.emit(datetime.now().strftime("%H:%M"))
+        self.changed.emit(item_id)

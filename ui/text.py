@@ -1,0 +1,35 @@
+"""How values read on screen: dates, deadlines, money, local times (UX.md)."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from inspector.clock import to_local, today
+from inspector.deadlines import days_left
+
+
+def local_time(utc_iso: str | None) -> str:
+    """``2026-11-21 09:30`` in the machine's time zone; empty for no time."""
+    return to_local(utc_iso).strftime("%Y-%m-%d %H:%M") if utc_iso else ""
+
+
+def deadline_text(deadline: str | None, on: date | None = None) -> str:
+    """``2026-11-21（还剩 5 天）`` / ``（已逾期 3 天）`` / ``未设定``."""
+    if not deadline:
+        return "未设定"
+    left = days_left(date.fromisoformat(deadline), on or today())
+    if left < 0:
+        return f"{deadline}（已逾期 {-left} 天）"
+    if left == 0:
+        return f"{deadline}（今天到期）"
+    return f"{deadline}（还剩 {left} 天）"
+
+
+def money(value: str | Decimal | None) -> str:
+    """``¥12,800.00``; empty for no value, the raw text for something that is not a number."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"¥{amount:,.2f}"
