@@ -80,12 +80,13 @@ def to_decimal(value: Any) -> Decimal:
     """An answer value as an exact decimal; empty is zero. Floats go through ``str``."""
     if value is None or value == "":
         return Decimal(0)
-    if isinstance(value, bool):
-        raise UserError(f"“{value}”不是数值")
     try:
-        return Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise UserError(f"“{value}”不是有效的金额或数值") from exc
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if isinstance(value, bool) or not number.is_finite():
+        raise UserError(f"“{value}”不是有效的金额或数值")
+    return number
 
 
 def compute(
