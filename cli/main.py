@@ -8,6 +8,8 @@ import click
 
 from cli.audit import audit
 from cli.context import AppContext
+from cli.server import server
+from cli.sync import sync
 from inspector.errors import UserError
 from inspector.logs import configure_logging
 from inspector.store import default_db_path
@@ -51,6 +53,8 @@ def gui(app: AppContext, screenshot: Path | None, size: str) -> None:
 
 
 cli.add_command(audit)
+cli.add_command(server)
+cli.add_command(sync)
 
 
 def main() -> None:

@@ -1,0 +1,130 @@
+"""``inspector sync ...``: log in, upload the outbox, download registers and tasks."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from cli.context import AppContext, pass_app
+from inspector.errors import UserError
+from sync import outbox, state
+from sync.client import PullReport, PushReport, SyncClient
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--server", "server_url", default=None, help="服务器地址，如 https://sync.example.gov.cn"
+)
+@click.option("--user", "username", default=None, help="用户名（密码从标准输入读取）")
+@click.option(
+    "--ca-bundle",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="单位 CA 证书文件（默认使用系统证书校验服务器）",
+)
+@click.pass_context
+def sync(
+    ctx: click.Context, server_url: str | None, username: str | None, ca_bundle: Path | None
+) -> None:
+    """与中心服务器同步：不带子命令时先上传、再下载。"""
+    app: AppContext = ctx.obj
+    if ca_bundle is not None:
+        state.set_values(app.store(), **{state.CA_BUNDLE: str(ca_bundle)})
+    ctx.meta["sync_server"] = server_url
+    if ctx.invoked_subcommand is not None:
+        return
+    client = SyncClient(app.store(), server_url)
+    if username:
+        client.login(username, _password())
+    _print_push(client.push())
+    _print_pull(client.pull())
+
+
+@sync.command()
+@click.option("--user", "username", required=True, help="用户名（密码从标准输入读取）")
+@click.pass_context
+def login(ctx: click.Context, username: str) -> None:
+    """登录并在本机保存设备令牌（不保存密码）。"""
+    app: AppContext = ctx.obj
+    answer = SyncClient(app.store(), ctx.meta.get("sync_server")).login(username, _password())
+    click.echo(f"已登录：{answer.username}（{answer.role}），令牌有效期至 {answer.expires_at}")
+
+
+@sync.command()
+@click.pass_context
+def push(ctx: click.Context) -> None:
+    """上传待上传的检查记录及照片。"""
+    app: AppContext = ctx.obj
+    report = SyncClient(app.store(), ctx.meta.get("sync_server")).push()
+    _print_push(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@sync.command()
+@click.pass_context
+def pull(ctx: click.Context) -> None:
+    """下载名录、检查表、任务和问题状态的更新。"""
+    app: AppContext = ctx.obj
+    _print_pull(SyncClient(app.store(), ctx.meta.get("sync_server")).pull())
+
+
+@sync.command()
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def status(app: AppContext, as_json: bool) -> None:
+    """显示待上传、失败及原因。"""
+    store = app.store()
+    items = outbox.all_items(store)
+    rows = [
+        {
+            "inspection_id": item.inspection_id,
+            "revision": item.revision,
+            "label": item.label,
+            "state": item.state,
+            "state_label": outbox.STATE_LABELS.get(item.state, item.state),
+            "message": item.message,
+        }
+        for item in items
+    ]
+    summary = {
+        "server": state.get(store, state.SERVER_URL),
+        "user": state.get(store, state.USERNAME),
+        "logged_in": state.get(store, state.TOKEN) is not None,
+        "pull_cursor": int(state.get(store, state.PULL_CURSOR) or 0),
+        "counts": outbox.counts(store),
+        "records": [r for r in rows if r["state"] != "done"],
+    }
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"服务器：{summary['server'] or '未设置'}　用户：{summary['user'] or '未登录'}")
+    for row in summary["records"]:
+        click.echo(f"{row['state_label']}\t{row['label']}\t{row['message']}")
+    if not summary["records"]:
+        click.echo("没有待上传或失败的记录")
+
+
+def _password() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError("请在标准输入中提供密码")
+    return password
+
+
+def _print_push(report: PushReport) -> None:
+    for result in report.results:
+        click.echo(f"{result.label}：{result.message}")
+        for note in result.notes:
+            click.echo(f"  · {note}")
+    uploaded = sum(r.outcome == "uploaded" for r in report.results)
+    click.echo(f"上传完成 {uploaded}/{len(report.results)} 条")
+    if report.stopped:
+        click.echo(f"同步中止：{report.stopped}", err=True)
+
+
+def _print_pull(report: PullReport) -> None:
+    for note in report.notes:
+        click.echo(f"  · {note}")
+    click.echo(f"下载更新 {report.applied} 条")

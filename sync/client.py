@@ -1,0 +1,325 @@
+"""The client engine: log in, push the outbox, pull changes. Used by the CLI and the UI.
+
+Every call takes optional ``on_progress`` (gets a ``Progress``) and ``is_cancelled`` (checked
+between steps and while a file is being sent). ``push`` returns a ``PushReport`` with one
+``RecordResult`` per outbox record, each with a plain-Chinese message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import requests
+
+from inspector.attachments import file_path
+from inspector.store import Store
+from sync import outbox, pull, state
+from sync.protocol import ChangesPage, LoginRequest, LoginResponse, PushResult
+from sync.transport import (
+    NETWORK_ERRORS,
+    Cancelled,
+    Rejected,
+    RetryPolicy,
+    SyncError,
+    Transport,
+    decode,
+)
+
+PAGE_SIZE = 500
+_READ_CHUNK = 1 << 18
+
+
+@dataclass
+class Progress:
+    records_done: int = 0
+    records_total: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0
+    current: str = ""
+
+
+@dataclass
+class RecordResult:
+    """What happened to one record; ``outcome`` is uploaded | conflict | rejected | waiting."""
+
+    key: str
+    label: str
+    outcome: str
+    message: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PushReport:
+    results: list[RecordResult] = field(default_factory=list)
+    cancelled: bool = False
+    stopped: str = ""  # why the run stopped early (unreachable, login needed), in Chinese
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.stopped
+            and not self.cancelled
+            and all(r.outcome == "uploaded" for r in self.results)
+        )
+
+
+@dataclass
+class PullReport:
+    applied: int = 0
+    cursor: int = 0
+    notes: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+ProgressFn = Callable[[Progress], None]
+CancelFn = Callable[[], bool]
+
+
+class SyncClient:
+    """One device talking to one server; settings and token live in the local store."""
+
+    def __init__(
+        self,
+        store: Store,
+        server_url: str | None = None,
+        *,
+        verify: bool | str | None = None,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+    ):
+        url = server_url or state.get(store, state.SERVER_URL)
+        if not url:
+            raise SyncError(
+                "尚未设置同步服务器地址，请先登录（inspector sync login --server 地址）"
+            )
+        ca = verify if verify is not None else state.get(store, state.CA_BUNDLE) or True
+        self.store = store
+        self.transport = Transport(
+            url,
+            token=state.get(store, state.TOKEN),
+            verify=ca,
+            retry=retry or RetryPolicy(),
+            session=session or requests.Session(),
+        )
+
+    def login(self, username: str, password: str) -> LoginResponse:
+        """Exchange the password for a device token and remember it (the password is not kept)."""
+        request = LoginRequest(
+            username=username, password=password, device_id=state.device_id(self.store)
+        )
+        try:
+            body = self.transport.call("POST", "/auth/login", json=request.model_dump())
+        except Rejected as exc:
+            raise SyncError(exc.message) from exc
+        answer = LoginResponse(**body)
+        self.transport.token = answer.token
+        state.set_values(
+            self.store,
+            **{state.SERVER_URL: self.transport.server_url, state.TOKEN: answer.token},
+            **{state.USERNAME: answer.username},
+        )
+        return answer
+
+    def push(
+        self, on_progress: ProgressFn | None = None, is_cancelled: CancelFn | None = None
+    ) -> PushReport:
+        """Upload every waiting record; one refused record does not stop the others."""
+        run = _Run(on_progress, is_cancelled)
+        items = outbox.waiting(self.store)
+        run.progress.records_total = len(items)
+        run.progress.bytes_total = outbox.waiting_bytes(self.store, items)
+        report = PushReport()
+        for index, item in enumerate(items):
+            if report.stopped or report.cancelled:
+                report.results.append(_left(item, report.stopped or "已取消，下次同步时继续"))
+                continue
+            try:
+                run.check()
+                report.results.append(_Pusher(self, run).push(item))
+            except Cancelled:
+                report.cancelled = True
+                report.results.append(_left(item, "已取消，下次同步时继续"))
+            except SyncError as exc:  # includes LoginRequired: nothing more can go up now
+                report.stopped = exc.message
+                outbox.mark(self.store, item, item.state if item.bundle else "pending", exc.message)
+                report.results.append(_left(item, exc.message))
+            run.progress.records_done = index + 1
+            run.emit(item.label)
+        return report
+
+    def pull(
+        self, on_progress: ProgressFn | None = None, is_cancelled: CancelFn | None = None
+    ) -> PullReport:
+        """Fetch changes after the stored cursor; each page commits with its new cursor."""
+        run = _Run(on_progress, is_cancelled)
+        report = PullReport(cursor=int(state.get(self.store, state.PULL_CURSOR) or 0))
+        while True:
+            if run.cancelled():
+                report.cancelled = True
+                return report
+            body = self.transport.call(
+                "GET", "/changes", params={"cursor": report.cursor, "limit": PAGE_SIZE}
+            )
+            page = ChangesPage(**body)
+            with self.store.transaction() as conn:
+                for change in page.changes:
+                    note = pull.apply(conn, change)
+                    if note:
+                        report.notes.append(note)
+                state.put(conn, state.PULL_CURSOR, str(page.next_cursor))
+            report.applied += len(page.changes)
+            report.cursor = page.next_cursor
+            run.progress.records_done = report.applied
+            run.emit("下载服务器数据")
+            if not page.more:
+                return report
+
+
+class _Run:
+    """Progress and cancel for one run."""
+
+    def __init__(self, on_progress: ProgressFn | None, is_cancelled: CancelFn | None):
+        self.progress = Progress()
+        self._on_progress = on_progress
+        self._is_cancelled = is_cancelled
+
+    def cancelled(self) -> bool:
+        return bool(self._is_cancelled and self._is_cancelled())
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise Cancelled()
+
+    def emit(self, current: str) -> None:
+        if self._on_progress:
+            self.progress.current = current
+            self._on_progress(Progress(**self.progress.__dict__))
+
+    def add_bytes(self, count: int) -> None:
+        self.progress.bytes_done += count
+
+
+class _Pusher:
+    """Sends one outbox record: bundle, missing files (resumably), bundle again to confirm."""
+
+    def __init__(self, client: SyncClient, run: _Run):
+        self.store, self.transport, self.run = client.store, client.transport, run
+
+    def push(self, item: outbox.OutboxItem) -> RecordResult:
+        item = outbox.freeze(self.store, item)
+        assert item.bundle is not None
+        path = f"/inspections/{item.inspection_id}/revisions/{item.revision}"
+        payload = item.bundle.model_dump(mode="json")
+        try:
+            result = PushResult(**self.transport.call("PUT", path, json=payload))
+            notes = self._send_missing(item, result)
+            if result.missing:
+                result = PushResult(**self.transport.call("PUT", path, json=payload))
+        except Rejected as exc:
+            outcome = "conflict" if exc.status == 409 else "rejected"
+            outbox.mark(self.store, item, outcome, exc.message)
+            return RecordResult(item.key, item.label, outcome, exc.message)
+        if not result.complete:
+            raise SyncError(f"{item.label}：服务器未确认照片已传齐，下次同步时继续")
+        photos = len({ref.sha256 for ref in item.bundle.attachments})
+        message = f"已上传，服务器已确认（{photos} 个附件齐全）"
+        outbox.mark(self.store, item, "done", message)
+        return RecordResult(item.key, item.label, "uploaded", message, notes)
+
+    def _send_missing(self, item: outbox.OutboxItem, result: PushResult) -> list[str]:
+        assert item.bundle is not None
+        names = {ref.sha256: ref.file_name for ref in item.bundle.attachments}
+        missing = {m.sha256 for m in result.missing}
+        self.run.add_bytes(
+            sum(ref.size for ref in item.bundle.attachments if ref.sha256 not in missing)
+        )
+        notes = []
+        for blob in result.missing:
+            name = names.get(blob.sha256, blob.sha256[:12])
+            local = file_path(self.store, blob.sha256)
+            if not local.is_file() or local.stat().st_size != blob.size:
+                raise Rejected(0, "missing_local", f"照片 {name} 在本机找不到或大小不符，无法上传")
+            if blob.offset:
+                notes.append(f"照片 {name} 上次已传 {blob.offset} 字节，本次从断点续传")
+            if self._upload(blob.sha256, blob.size, blob.offset, name):
+                notes.append(f"照片 {name} 上传中断，已自动续传")
+        return notes
+
+    def _upload(self, sha256: str, size: int, offset: int, name: str) -> bool:
+        """Send one file from ``offset``; resumes after drops. Returns whether it was interrupted."""
+        interrupted = False
+        base = self.run.progress.bytes_done
+        for attempt in range(self.transport.retry.attempts * 2):
+            self.run.check()
+            self.run.progress.bytes_done = base + offset
+            self.run.emit(f"上传照片 {name}")
+            try:
+                response = self._patch(sha256, size, offset)
+            except NETWORK_ERRORS:
+                interrupted = True
+                self.transport.retry.sleep(self.transport.retry.delay(min(attempt, 6)))
+                offset = self._server_offset(sha256)
+                continue
+            if response.status_code >= 500 or _code(response) == "upload_busy":
+                self.transport.retry.sleep(self.transport.retry.delay(min(attempt, 6)))
+                offset = self._server_offset(sha256)
+                continue
+            if _code(response) == "offset_mismatch":
+                offset = int(response.headers.get("Upload-Offset", "0"))
+                continue
+            body = decode(response)
+            if body["complete"]:
+                self.run.progress.bytes_done = base + size
+                return interrupted
+            interrupted, offset = True, int(body["offset"])
+        raise SyncError(f"照片 {name} 多次上传失败，下次同步时从断点继续")
+
+    def _patch(self, sha256: str, size: int, offset: int) -> requests.Response:
+        with file_path(self.store, sha256).open("rb") as fh:
+            fh.seek(offset)
+            body = _FileBody(fh, size - offset, self.run)
+            return self.transport.send_once(
+                "PATCH",
+                f"/blobs/{sha256}",
+                data=body,
+                headers={
+                    "Upload-Offset": str(offset),
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            )
+
+    def _server_offset(self, sha256: str) -> int:
+        return int(self.transport.call("GET", f"/blobs/{sha256}")["offset"])
+
+
+class _FileBody:
+    """A streamed request body: read in chunks, counts bytes, honours cancel mid-file."""
+
+    def __init__(self, fh: BinaryIO, length: int, run: _Run):
+        self._fh, self._left, self._run = fh, length, run
+
+    def __len__(self) -> int:
+        return self._left
+
+    def read(self, size: int = -1) -> bytes:
+        self._run.check()
+        wanted = self._left if size < 0 else min(max(size, _READ_CHUNK), self._left)
+        chunk = self._fh.read(wanted)
+        self._left -= len(chunk)
+        self._run.add_bytes(len(chunk))
+        return chunk
+
+
+def _code(response: requests.Response) -> str:
+    if response.status_code != 409:
+        return ""
+    try:
+        body: Any = response.json()
+        return str(body.get("code", ""))
+    except ValueError:
+        return ""
+
+
+def _left(item: outbox.OutboxItem, reason: str) -> RecordResult:
+    return RecordResult(item.key, item.label, "waiting", f"未上传：{reason}")

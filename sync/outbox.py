@@ -1,0 +1,164 @@
+"""The device's outbox: which inspection revisions wait to go up, and what happened to each.
+
+Rows are written by triggers (migration ``M_SYNC_OUTBOX``) in the transaction that completes or
+amends an inspection. ``freeze`` snapshots the bundle when its upload starts; from then on the
+snapshot is what is sent, retried and compared, whatever happens to the local record.
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from inspector.clock import utc_now
+from inspector.store import Store
+from sync.protocol import Answer, AttachmentRef, Bundle, Finding, InspectionRecord
+
+WAITING = ("pending", "sending")
+STATE_LABELS = {
+    "pending": "待上传",
+    "sending": "上传未完成",
+    "done": "已上传",
+    "conflict": "版本冲突",
+    "rejected": "被服务器拒绝",
+}
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    seq: int
+    inspection_id: str
+    revision: int
+    state: str
+    bundle: Bundle | None
+    message: str
+    attempts: int
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.inspection_id}#{self.revision}"
+
+
+def waiting(store: Store) -> list[OutboxItem]:
+    """Revisions still to upload, oldest first (a later revision never overtakes an earlier)."""
+    return _items(store, "o.state IN ('pending', 'sending')")
+
+
+def all_items(store: Store) -> list[OutboxItem]:
+    return _items(store, "1 = 1")
+
+
+def freeze(store: Store, item: OutboxItem) -> OutboxItem:
+    """Snapshot the bundle now (once); the upload then always sends this snapshot."""
+    if item.bundle is not None:
+        return item
+    with store.transaction() as conn:
+        bundle = build_bundle(conn, item.inspection_id)
+        conn.execute(
+            "UPDATE sync_outbox SET state = 'sending', bundle = ?, updated_at = ? WHERE seq = ?",
+            (bundle.model_dump_json(), utc_now(), item.seq),
+        )
+    return OutboxItem(**{**item.__dict__, "state": "sending", "bundle": bundle})
+
+
+def mark(store: Store, item: OutboxItem, state: str, message: str) -> None:
+    """Record the outcome; ``done`` only after the server confirmed the bundle complete."""
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE sync_outbox SET state = ?, message = ?, attempts = attempts + 1,"
+            " updated_at = ? WHERE seq = ?",
+            (state, message, utc_now(), item.seq),
+        )
+
+
+def counts(store: Store) -> dict[str, int]:
+    rows = store.db.execute("SELECT state, COUNT(*) FROM sync_outbox GROUP BY state").fetchall()
+    return {state: count for state, count in rows}
+
+
+def waiting_bytes(store: Store, items: list[OutboxItem]) -> int:
+    """Bytes of attachments the waiting items carry (upper bound: the server may hold some)."""
+    total = 0
+    for item in items:
+        if item.bundle is not None:
+            total += sum(ref.size for ref in item.bundle.attachments)
+        else:
+            row = store.db.execute(
+                "SELECT COALESCE(SUM(size), 0) FROM attachments"
+                " WHERE inspection_id = ? AND deleted_at IS NULL",
+                (item.inspection_id,),
+            ).fetchone()
+            total += int(row[0])
+    return total
+
+
+def build_bundle(conn: sqlite3.Connection, inspection_id: str) -> Bundle:
+    """The inspection, its answers, findings and attachment manifest, as they are now."""
+    cursor = conn.execute(
+        "SELECT i.organization_id, COALESCE(g.credit_code, '') AS organization_credit_code,"
+        " i.task_id, i.checklist_id, i.checklist_version, i.method, i.started_at,"
+        " i.completed_at, i.place, i.representative FROM inspections i"
+        " LEFT JOIN organizations g ON g.id = i.organization_id WHERE i.id = ?",
+        (inspection_id,),
+    )
+    names = [c[0] for c in cursor.description]
+    inspection = dict(zip(names, cursor.fetchone(), strict=True))
+    inspection["inspector_ids"] = [
+        r[0]
+        for r in conn.execute(
+            "SELECT roster_id FROM inspection_inspectors WHERE inspection_id = ? ORDER BY position",
+            (inspection_id,),
+        )
+    ]
+    answers = [
+        Answer(item_id=r[0], value=json.loads(r[1]) if r[1] is not None else None, note=r[2])
+        for r in conn.execute(
+            "SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id",
+            (inspection_id,),
+        )
+    ]
+    return Bundle(
+        inspection=InspectionRecord(**inspection),
+        answers=answers,
+        findings=_rows(conn, Finding, "findings", inspection_id),
+        attachments=_rows(
+            conn, AttachmentRef, "attachments", inspection_id, " AND deleted_at IS NULL"
+        ),
+    )
+
+
+def _rows(
+    conn: sqlite3.Connection,
+    model: type[Finding] | type[AttachmentRef],
+    table: str,
+    inspection_id: str,
+    extra_where: str = "",
+) -> list:
+    fields = list(model.model_fields)
+    rows = conn.execute(
+        f"SELECT {', '.join(fields)} FROM {table} WHERE inspection_id = ?{extra_where}"
+        " ORDER BY created_at, id",
+        (inspection_id,),
+    ).fetchall()
+    return [model(**dict(zip(fields, row, strict=True))) for row in rows]
+
+
+def _items(store: Store, where: str) -> list[OutboxItem]:
+    rows = store.db.execute(
+        "SELECT o.seq, o.inspection_id, o.revision, o.state, o.bundle, o.message, o.attempts,"
+        " COALESCE(g.name, '') FROM sync_outbox o JOIN inspections i ON i.id = o.inspection_id"
+        f" LEFT JOIN organizations g ON g.id = i.organization_id WHERE {where} ORDER BY o.seq"
+    ).fetchall()
+    return [
+        OutboxItem(
+            seq=r[0],
+            inspection_id=r[1],
+            revision=r[2],
+            state=r[3],
+            bundle=Bundle.model_validate_json(r[4]) if r[4] else None,
+            message=r[5],
+            attempts=r[6],
+            label=f"检查记录「{r[7] or r[1][:8]}」第 {r[2]} 版",
+        )
+        for r in rows
+    ]

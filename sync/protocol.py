@@ -1,0 +1,164 @@
+"""The sync protocol (HTTP + JSON under ``/api/v1``): the models client and server share.
+
+Idempotency: an inspection bundle is keyed by its device-made UUID and revision; the server
+compares the canonical hash of the content (``content_hash``), never raw bytes, so a client that
+re-serialises still matches. Attachments are addressed by SHA-256 and sent separately.
+"""
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_PREFIX = "/api/v1"
+PROTOCOL_VERSION = 1
+CLIENT_VERSION_HEADER = "X-Inspector-Client"
+MIN_CLIENT_VERSION = 1
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
+
+Role = Literal["inspector", "supervisor", "admin"]
+EntityKind = Literal["organization", "checklist", "roster", "task", "finding_status"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(Model):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+    device_id: str = Field(pattern=UUID_PATTERN)
+    device_name: str = Field(default="", max_length=200)
+
+
+class LoginResponse(Model):
+    token: str
+    username: str
+    role: Role
+    roster_id: str | None
+    expires_at: str
+
+
+class Problem(Model):
+    """Every error answer: a Chinese message and a stable machine code."""
+
+    detail: str
+    code: str
+
+
+class Answer(Model):
+    item_id: str = Field(min_length=1, max_length=200)
+    value: Any = None
+    note: str = Field(default="", max_length=20_000)
+
+
+class Finding(Model):
+    id: str = Field(pattern=UUID_PATTERN)
+    item_id: str | None = Field(default=None, max_length=200)
+    description: str = Field(max_length=20_000)
+    legal_basis: str = Field(default="", max_length=20_000)
+    severity: str = Field(max_length=20)
+    requirement: str = Field(default="", max_length=20_000)
+    rectification_days: int | None = Field(default=None, ge=0, le=10_000)
+    deadline: str | None = Field(default=None, max_length=40)
+    follow_up: str = Field(default="", max_length=20_000)
+    refund_due: str = Field(default="", max_length=40)
+
+
+class AttachmentRef(Model):
+    """One manifest entry: the server must hold this exact content for the bundle to count."""
+
+    id: str = Field(pattern=UUID_PATTERN)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int = Field(ge=0)
+    file_name: str = Field(min_length=1, max_length=500)
+    mime_type: str = Field(default="", max_length=200)
+    item_id: str | None = Field(default=None, max_length=200)
+    finding_id: str | None = Field(default=None, max_length=40)
+
+
+class InspectionRecord(Model):
+    """The inspection's own fields. Workflow state set at the office (approval) is not here."""
+
+    organization_id: str = Field(max_length=40)
+    organization_credit_code: str = Field(default="", max_length=18)
+    task_id: str | None = Field(default=None, max_length=40)
+    checklist_id: str = Field(max_length=200)
+    checklist_version: int = Field(ge=1)
+    method: str = Field(default="on_site", max_length=40)
+    started_at: str = Field(max_length=40)
+    completed_at: str | None = Field(default=None, max_length=40)
+    place: str = Field(default="", max_length=2_000)
+    representative: str = Field(default="", max_length=200)
+    inspector_ids: list[str] = Field(default_factory=list, max_length=20)
+
+
+class Bundle(Model):
+    """One revision of one inspection, with everything recorded on it."""
+
+    inspection: InspectionRecord
+    answers: list[Answer] = Field(default_factory=list, max_length=5_000)
+    findings: list[Finding] = Field(default_factory=list, max_length=2_000)
+    attachments: list[AttachmentRef] = Field(default_factory=list, max_length=5_000)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON: the same content always gives the same hash."""
+        text = json.dumps(
+            self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class MissingBlob(Model):
+    sha256: str
+    size: int
+    offset: int = Field(description="bytes of this file the server already holds")
+
+
+class PushResult(Model):
+    """The answer to a bundle push; ``complete`` only once every manifest file is on the server."""
+
+    inspection_id: str
+    revision: int
+    content_hash: str
+    complete: bool
+    missing: list[MissingBlob]
+    received_at: str
+
+
+class BlobOffset(Model):
+    sha256: str
+    offset: int
+    complete: bool
+
+
+class Change(Model):
+    seq: int
+    entity: EntityKind
+    entity_id: str
+    deleted: bool = False
+    data: dict[str, Any] | None = None
+
+
+class ChangesPage(Model):
+    """One page of changes after ``cursor``; continue from ``next_cursor`` while ``more``."""
+
+    changes: list[Change]
+    next_cursor: int
+    more: bool
+
+
+class FindingStatusChange(Model):
+    status: Literal["open", "reported", "closed", "not_rectified", "escalated"]
+    reason: str = Field(min_length=1, max_length=2_000)
+
+
+class InspectionSummary(Model):
+    inspection_id: str
+    revision: int
+    owner: str
+    complete: bool
+    deleted: bool
+    received_at: str

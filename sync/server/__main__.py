@@ -1,0 +1,3 @@
+from sync.server.run import main
+
+main()

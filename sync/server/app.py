@@ -1,0 +1,213 @@
+"""The HTTP API (``/api/v1``), served by uvicorn. OpenAPI at ``/api/v1/openapi.json``.
+
+Every failure is a JSON ``Problem`` with a Chinese ``detail``: validation errors are 422, an old
+client gets 426 ("please update"), and no malformed request reaches a 500.
+"""
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sync.protocol import (
+    API_PREFIX,
+    CLIENT_VERSION_HEADER,
+    MIN_CLIENT_VERSION,
+    SHA256_PATTERN,
+    UUID_PATTERN,
+    BlobOffset,
+    Bundle,
+    ChangesPage,
+    FindingStatusChange,
+    InspectionSummary,
+    LoginRequest,
+    LoginResponse,
+    Problem,
+    PushResult,
+)
+from sync.server import accounts, bundles, catalog, uploads
+from sync.server.errors import ApiError
+from sync.server.storage import ServerStore, User
+
+log = logging.getLogger(__name__)
+
+MAX_JSON_BYTES = 16 * 1024 * 1024
+PLEASE_UPDATE = "客户端版本过旧，服务器已不再支持，请更新“社会组织现场检查工具”到最新版本后再同步"
+ERRORS = {
+    401: {"model": Problem},
+    403: {"model": Problem},
+    409: {"model": Problem},
+    422: {"model": Problem},
+    426: {"model": Problem},
+}
+_HTTP_MESSAGES = {404: "没有这个接口", 405: "接口不支持这种请求方式", 413: "请求体过大"}
+
+bearer = HTTPBearer(auto_error=False)
+InspectionId = Annotated[str, PathParam(pattern=UUID_PATTERN)]
+FindingId = Annotated[str, PathParam(pattern=UUID_PATTERN)]
+Sha256 = Annotated[str, PathParam(pattern=SHA256_PATTERN)]
+Revision = Annotated[int, PathParam(ge=1, le=1_000_000)]
+
+
+def create_app(data_dir: Path | str) -> FastAPI:
+    """An app over the storage in ``data_dir``."""
+    store = ServerStore(data_dir)
+    app = FastAPI(
+        title="社会组织现场检查 同步服务",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.include_router(_router(store), prefix=API_PREFIX)
+    _install_guards(app)
+
+    @app.api_route("/api/{rest:path}", include_in_schema=False, methods=["GET", "POST", "PUT"])
+    def old_api(rest: str) -> JSONResponse:
+        return _problem(426, "upgrade_required", PLEASE_UPDATE)
+
+    return app
+
+
+def _router(store: ServerStore) -> APIRouter:
+    def client_version(
+        version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
+    ) -> None:
+        if version is None or not version.isdigit() or int(version) < MIN_CLIENT_VERSION:
+            raise ApiError(426, "upgrade_required", PLEASE_UPDATE)
+
+    def current_user(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> User:
+        if credentials is None:
+            raise ApiError(401, "login_required", "请先登录")
+        return accounts.user_for_token(store, credentials.credentials)
+
+    Me = Annotated[User, Depends(current_user)]
+    router = APIRouter(dependencies=[Depends(client_version)], responses=ERRORS)
+
+    @router.post("/auth/login")
+    def login(request: LoginRequest) -> LoginResponse:
+        return accounts.login(store, request)
+
+    @router.post("/auth/logout", status_code=204)
+    def logout(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> None:
+        if credentials is not None:
+            accounts.revoke_token(store, credentials.credentials)
+
+    @router.get("/changes")
+    def changes(
+        me: Me,
+        cursor: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    ) -> ChangesPage:
+        return catalog.changes(store, me, cursor, limit)
+
+    @router.put("/inspections/{inspection_id}/revisions/{revision}")
+    def push(
+        me: Me,
+        bundle: Bundle,
+        inspection_id: InspectionId,
+        revision: Revision,
+    ) -> PushResult:
+        return bundles.push(store, me, inspection_id.lower(), revision, bundle)
+
+    @router.get("/inspections/{inspection_id}/revisions/{revision}")
+    def bundle(
+        me: Me,
+        inspection_id: InspectionId,
+        revision: Revision,
+    ) -> Bundle:
+        return bundles.bundle_body(store, me, inspection_id.lower(), revision)
+
+    @router.delete("/inspections/{inspection_id}", status_code=204)
+    def delete(me: Me, inspection_id: InspectionId) -> None:
+        bundles.delete(store, me, inspection_id.lower())
+
+    @router.get("/inspections")
+    def inspections(me: Me) -> list[InspectionSummary]:
+        return bundles.summaries(store, me)
+
+    @router.post("/findings/{finding_id}/status")
+    def finding_status(
+        me: Me, finding_id: FindingId, change: FindingStatusChange
+    ) -> dict[str, int]:
+        return {"seq": bundles.set_finding_status(store, me, finding_id.lower(), change)}
+
+    @router.get("/blobs/{sha256}")
+    def blob_offset(me: Me, sha256: Sha256) -> JSONResponse:
+        state = uploads.offset(store, me, sha256)
+        return _offset_response(state)
+
+    @router.patch("/blobs/{sha256}", openapi_extra=_RAW_BODY)
+    async def blob_append(
+        request: Request,
+        me: Me,
+        sha256: Sha256,
+        upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0)],
+    ) -> JSONResponse:
+        state = await uploads.append(store, me, sha256, upload_offset, request.stream())
+        return _offset_response(state)
+
+    return router
+
+
+_RAW_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}
+        },
+    }
+}
+
+
+def _offset_response(state: BlobOffset) -> JSONResponse:
+    return JSONResponse(
+        state.model_dump(),
+        headers={"Upload-Offset": str(state.offset), "Cache-Control": "no-store"},
+    )
+
+
+def _install_guards(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def limit_json_size(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length", "")
+        is_blob = request.url.path.startswith(f"{API_PREFIX}/blobs/")
+        if length.isdigit() and int(length) > MAX_JSON_BYTES and not is_blob:
+            return _problem(
+                413, "too_large", f"请求体过大（上限 {MAX_JSON_BYTES // 1024 // 1024} MB）"
+            )
+        return await call_next(request)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _problem(exc.status, exc.code, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return _problem(422, "invalid", f"请求格式不正确：{where}：{first.get('msg', '')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        return _problem(exc.status_code, "http", message, dict(exc.headers or {}))
+
+
+def _problem(
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        Problem(detail=detail, code=code).model_dump(), status_code=status, headers=headers
+    )

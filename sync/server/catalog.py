@@ -1,0 +1,117 @@
+"""What the office publishes for devices to pull: register, checklists, roster, tasks, finding
+status. Each record keeps only its latest version, stamped with a server sequence number;
+a pull asks for everything after a cursor (Kinto's model), so device clocks never order anything.
+"""
+
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from sync.protocol import Change, ChangesPage, EntityKind
+from sync.server.errors import ApiError
+from sync.server.storage import ServerStore, User, next_seq
+
+MAX_PAGE = 1000
+PUBLIC_ENTITIES = ("organization", "checklist", "roster")
+
+
+def put(
+    conn: sqlite3.Connection,
+    entity: EntityKind,
+    entity_id: str,
+    data: dict[str, Any] | None,
+    *,
+    deleted: bool = False,
+    audience: list[str] | None = None,
+) -> int:
+    """Publish a new version of a record (inside the caller's transaction); returns its seq.
+
+    ``audience`` names the inspectors allowed to see it (tasks, findings); public entities
+    leave it out.
+    """
+    seq = next_seq(conn)
+    conn.execute(
+        "INSERT INTO entities (entity, entity_id, seq, deleted, data) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (entity, entity_id) DO UPDATE SET seq = excluded.seq,"
+        " deleted = excluded.deleted, data = excluded.data",
+        (entity, entity_id, seq, int(deleted), json.dumps(data, ensure_ascii=False)),
+    )
+    for username in audience or []:
+        conn.execute(
+            "INSERT INTO entity_access (entity, entity_id, username) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (entity, entity_id, username),
+        )
+    return seq
+
+
+def publish_many(
+    store: ServerStore,
+    entity: EntityKind,
+    records: list[dict[str, Any]],
+    key: Callable[[dict[str, Any]], str] = lambda record: str(record["id"]),
+) -> int:
+    """Publish many public records in one transaction; ``key`` gives each record's id."""
+    with store.transaction() as conn:
+        for record in records:
+            put(conn, entity, key(record), record)
+    return len(records)
+
+
+def changes(store: ServerStore, user: User, cursor: int, limit: int) -> ChangesPage:
+    """The records changed after ``cursor`` that ``user`` may see, oldest change first."""
+    if cursor < 0 or not 1 <= limit <= MAX_PAGE:
+        raise ApiError(422, "bad_page", f"游标不能为负数，每页条数须在 1 到 {MAX_PAGE} 之间")
+    visible = "1 = 1"
+    params: list[Any] = [cursor]
+    if user.is_inspector:
+        visible = (
+            f"(e.entity IN {PUBLIC_ENTITIES!r} OR EXISTS (SELECT 1 FROM entity_access a"
+            " WHERE a.entity = e.entity AND a.entity_id = e.entity_id AND a.username = ?))"
+        )
+        params.append(user.username)
+    with store.reading() as conn:
+        high = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM entities").fetchone()[0]
+        rows = conn.execute(
+            "SELECT seq, entity, entity_id, deleted, data FROM entities e"
+            f" WHERE e.seq > ? AND e.seq <= ? AND {visible} ORDER BY e.seq LIMIT ?",
+            [params[0], high, *params[1:], limit + 1],
+        ).fetchall()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = rows[-1][0] if more else max(high, cursor)
+    return ChangesPage(
+        changes=[
+            Change(seq=r[0], entity=r[1], entity_id=r[2], deleted=bool(r[3]), data=json.loads(r[4]))
+            for r in rows
+        ],
+        next_cursor=next_cursor,
+        more=more,
+    )
+
+
+def add_task(store: ServerStore, task: dict[str, Any], assignees: list[str]) -> None:
+    """Publish a task to its assigned inspectors (user names), with their roster ids."""
+    with store.transaction() as conn:
+        roster_ids = []
+        for name in assignees:
+            row = conn.execute("SELECT roster_id FROM users WHERE username = ?", (name,)).fetchone()
+            if row is None:
+                raise ApiError(422, "unknown_user", f"没有用户 {name}")
+            roster_ids.append(row[0] or name)
+        known = conn.execute(
+            "SELECT 1 FROM entities WHERE entity = 'organization' AND entity_id = ?",
+            (task["organization_id"],),
+        ).fetchone()
+        if known is None:
+            raise ApiError(422, "unknown_organization", "任务引用的社会组织不在服务器登记库中")
+        put(conn, "task", task["id"], {**task, "inspector_ids": roster_ids}, audience=assignees)
+
+
+def task_assigned(conn: sqlite3.Connection, task_id: str, username: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM entity_access WHERE entity = 'task' AND entity_id = ? AND username = ?",
+        (task_id, username),
+    ).fetchone()
+    return row is not None

@@ -1,0 +1,232 @@
+"""Push and pull against the real server on 127.0.0.1: idempotency, conflicts, completeness."""
+
+import hashlib
+
+import requests
+from conftest import PASSWORD, CompleteFn, LiveServer, client_for, headers, photo
+
+from inspector import inspections
+from inspector.store import Store
+from sync import outbox
+from sync.protocol import Bundle
+
+
+def login(server: LiveServer, user: str) -> str:
+    body = {
+        "username": user,
+        "password": PASSWORD,
+        "device_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12,
+    }
+    answer = requests.post(server.api("/auth/login"), json=body, headers=headers(), timeout=5)
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["token"])
+
+
+def stored_files(server: LiveServer) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (server.data_dir / "blobs").rglob("*") if p.is_file()}
+
+
+def test_push_uploads_bundle_and_photos_once(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    pictures = {"IMG_0231.jpg": photo("a"), "IMG_0232.jpg": photo("b", 100_000)}
+    inspection_id = complete_inspection(pictures)
+    seen = []
+    report = client_for(device, live_server.url).push(on_progress=seen.append)
+
+    assert report.ok, report
+    [result] = report.results
+    assert result.outcome == "uploaded"
+    assert "已上传" in result.message
+    files = stored_files(live_server)
+    assert sorted(files) == sorted(hashlib.sha256(d).hexdigest() for d in pictures.values())
+    assert all(hashlib.sha256(data).hexdigest() == name for name, data in files.items())
+    assert seen[-1].bytes_done == seen[-1].bytes_total == 400_000
+    assert outbox.counts(device) == {"done": 1}
+
+    token = login(live_server, "wang")
+    listed = requests.get(live_server.api("/inspections"), headers=headers(token), timeout=5).json()
+    assert [(r["inspection_id"], r["complete"]) for r in listed] == [(inspection_id, True)]
+    # Nothing more to send: a second run is a no-op.
+    assert client_for(device, live_server.url).push().results == []
+
+
+def test_identical_resend_is_answered_like_the_first(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    complete_inspection({"a.jpg": photo("x", 1000)})
+    client_for(device, live_server.url).push()
+    [item] = outbox.all_items(device)
+    assert item.bundle is not None
+    token = login(live_server, "zhang")
+    url = live_server.api(f"/inspections/{item.inspection_id}/revisions/{item.revision}")
+    body = item.bundle.model_dump(mode="json")
+    first = requests.put(url, json=body, headers=headers(token), timeout=5)
+    again = requests.put(url, json=body, headers=headers(token), timeout=5)
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert first.json()["complete"] is True
+    stats = live_server.storage()
+    from sync.server.bundles import stats as server_stats
+
+    assert server_stats(stats)["inspections"] == 1
+
+
+def test_other_content_under_same_revision_is_a_conflict_never_overwritten(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    complete_inspection()
+    client_for(device, live_server.url).push()
+    [item] = outbox.all_items(device)
+    assert item.bundle is not None
+    changed = item.bundle.model_copy(
+        update={"inspection": item.bundle.inspection.model_copy(update={"place": "别处"})}
+    )
+    token = login(live_server, "zhang")
+    url = live_server.api(f"/inspections/{item.inspection_id}/revisions/{item.revision}")
+    answer = requests.put(
+        url, json=changed.model_dump(mode="json"), headers=headers(token), timeout=5
+    )
+    assert answer.status_code == 409
+    assert "内容不同" in answer.json()["detail"]
+    stored = requests.get(url, headers=headers(token), timeout=5).json()
+    assert Bundle(**stored).inspection.place == "会议室"
+
+
+def test_local_conflict_is_reported_and_the_rest_go_on(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    first = complete_inspection(place="甲")
+    complete_inspection(place="乙")
+    client = client_for(device, live_server.url)
+    # Someone else's device already sent different content for the first record's revision 1.
+    foreign = outbox.build_bundle(device.db.conn, first)
+    foreign = foreign.model_copy(update={"answers": []})
+    token = login(live_server, "zhang")
+    url = live_server.api(f"/inspections/{first}/revisions/1")
+    assert requests.put(
+        url, json=foreign.model_dump(mode="json"), headers=headers(token), timeout=5
+    ).ok
+
+    report = client.push()
+    outcomes = [r.outcome for r in report.results]
+    assert outcomes == ["conflict", "uploaded"]
+    assert "未覆盖任何数据" in report.results[0].message
+    assert outbox.counts(device) == {"conflict": 1, "done": 1}
+
+
+def test_amendment_after_upload_goes_up_as_a_new_revision(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    inspection_id = complete_inspection()
+    client = client_for(device, live_server.url)
+    client.push()
+    inspections.set_answer(
+        device, inspection_id, "ar-01", "compliant", actor="张伟", amendment_reason="笔误"
+    )
+    report = client.push()
+    assert [(r.key, r.outcome) for r in report.results] == [(f"{inspection_id}#2", "uploaded")]
+
+
+def test_bundle_is_invisible_to_supervisors_until_every_photo_arrived(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    inspection_id = complete_inspection({"a.jpg": photo("p", 5000)})
+    [item] = outbox.waiting(device)
+    bundle = outbox.build_bundle(device.db.conn, inspection_id)
+    inspector, supervisor = login(live_server, "zhang"), login(live_server, "wang")
+    url = live_server.api(f"/inspections/{inspection_id}/revisions/{item.revision}")
+    answer = requests.put(
+        url, json=bundle.model_dump(mode="json"), headers=headers(inspector), timeout=5
+    )
+    assert answer.json()["complete"] is False
+    assert [m["sha256"] for m in answer.json()["missing"]] == [bundle.attachments[0].sha256]
+    assert (
+        requests.get(live_server.api("/inspections"), headers=headers(supervisor), timeout=5).json()
+        == []
+    )
+    assert requests.get(url, headers=headers(supervisor), timeout=5).status_code == 404
+
+    report = client_for(device, live_server.url).push()
+    assert report.ok
+    listed = requests.get(
+        live_server.api("/inspections"), headers=headers(supervisor), timeout=5
+    ).json()
+    assert [r["complete"] for r in listed] == [True]
+
+
+def test_a_wrong_file_is_refused_and_nothing_is_kept(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    inspection_id = complete_inspection({"a.jpg": photo("p", 5000)})
+    bundle = outbox.build_bundle(device.db.conn, inspection_id)
+    token = login(live_server, "zhang")
+    url = live_server.api(f"/inspections/{inspection_id}/revisions/1")
+    requests.put(url, json=bundle.model_dump(mode="json"), headers=headers(token), timeout=5)
+    sha = bundle.attachments[0].sha256
+    wrong = requests.patch(
+        live_server.api(f"/blobs/{sha}"),
+        data=b"x" * 5000,
+        headers={**headers(token), "Upload-Offset": "0"},
+        timeout=5,
+    )
+    assert wrong.status_code == 422
+    assert "SHA-256" in wrong.json()["detail"]
+    too_long = requests.patch(
+        live_server.api(f"/blobs/{sha}"),
+        data=b"x" * 6000,
+        headers={**headers(token), "Upload-Offset": "0"},
+        timeout=5,
+    )
+    assert too_long.status_code == 413
+    assert stored_files(live_server) == {}
+    offset = requests.get(live_server.api(f"/blobs/{sha}"), headers=headers(token), timeout=5)
+    assert offset.json() == {"sha256": sha, "offset": 0, "complete": False}
+
+
+def test_tombstone_stays_whatever_retries_come(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    inspection_id = complete_inspection()
+    client_for(device, live_server.url).push()
+    [item] = outbox.all_items(device)
+    assert item.bundle is not None
+    token = login(live_server, "zhang")
+    deleted = requests.delete(
+        live_server.api(f"/inspections/{inspection_id}"), headers=headers(token), timeout=5
+    )
+    assert deleted.status_code == 204
+    url = live_server.api(f"/inspections/{inspection_id}/revisions/1")
+    again = requests.put(
+        url, json=item.bundle.model_dump(mode="json"), headers=headers(token), timeout=5
+    )
+    assert again.status_code == 409
+    assert "已在服务器上删除" in again.json()["detail"]
+    newer = live_server.api(f"/inspections/{inspection_id}/revisions/2")
+    assert (
+        requests.put(
+            newer, json=item.bundle.model_dump(mode="json"), headers=headers(token), timeout=5
+        ).status_code
+        == 409
+    )
+
+
+def test_an_inspector_cannot_see_or_write_another_inspectors_record(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    inspection_id = complete_inspection()
+    client_for(device, live_server.url).push()
+    [item] = outbox.all_items(device)
+    assert item.bundle is not None
+    other = login(live_server, "li")
+    url = live_server.api(f"/inspections/{inspection_id}/revisions/1")
+    assert requests.get(url, headers=headers(other), timeout=5).status_code == 403
+    answer = requests.put(
+        url, json=item.bundle.model_dump(mode="json"), headers=headers(other), timeout=5
+    )
+    assert answer.status_code == 403
+    assert "其他检查人员" in answer.json()["detail"]
+    assert (
+        requests.get(live_server.api("/inspections"), headers=headers(other), timeout=5).json()
+        == []
+    )
