@@ -1,25 +1,40 @@
 """Start the Qt application on a store, or render its main window to a PNG and exit."""
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from inspector.counts import store_counts
 from inspector.errors import UserError
 from inspector.store import open_store
 from ui.fonts import ui_font
 from ui.main_window import MainWindow
+from ui.style import STYLE_SHEET
+
+APP_NAME = "社会组织现场检查"
+
+
+def application() -> QApplication:
+    """The one QApplication, with the Chinese font and the style sheet."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("social-org-inspector")
+    app.setFont(ui_font())
+    app.setStyleSheet(STYLE_SHEET)
+    return app
 
 
 def run(
     db_path: Path, *, screenshot: Path | None = None, size: tuple[int, int] = (1366, 768)
 ) -> int:
     """Run the GUI; returns the process exit status."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("社会组织现场检查")
-    app.setFont(ui_font())
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
+    app = application()
     try:
         store = open_store(db_path)
     except UserError as exc:
@@ -28,15 +43,21 @@ def run(
         else:
             QMessageBox.critical(None, "无法打开数据库", exc.message)
         return 1
-    window = MainWindow(store_counts(store), str(db_path))
-    window.resize(*size)
     if screenshot is not None:
-        return _save_screenshot(window, screenshot)
+        # A screenshot must not depend on (or change) this user's remembered layout.
+        with tempfile.TemporaryDirectory() as folder:
+            settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
+            window = MainWindow(store, settings)
+            return _save_screenshot(window, size, screenshot)
+    window = MainWindow(store, QSettings())
+    if not window.settings.contains("window/geometry"):
+        window.resize(*size)
     window.show()
     return app.exec()
 
 
-def _save_screenshot(window: MainWindow, target: Path) -> int:
+def _save_screenshot(window: MainWindow, size: tuple[int, int], target: Path) -> int:
+    window.resize(*size)
     window.show()
     QApplication.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)

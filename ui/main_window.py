@@ -1,38 +1,202 @@
-"""The main window. For now it shows what the store holds; the UI issue replaces it."""
+"""The main window: navigation at the side, one screen at a time, the status bar below.
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+Window geometry, splitter positions and the last screen are kept in QSettings; the open
+inspection is kept in the store, so a crash reopens it on the item last touched.
+"""
 
-from inspector.counts import StoreCounts
+from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
-_ROWS = (
-    ("organizations", "检查对象（社会组织）"),
-    ("inspectors", "执法人员"),
-    ("checklists", "检查表"),
-    ("tasks", "检查任务"),
+from inspector import org_search, preferences
+from inspector.store import Store
+from ui.editor.screen import InspectionEditor
+from ui.messages import show_error
+from ui.screens.checklists import ChecklistsScreen
+from ui.screens.inspections import InspectionsScreen
+from ui.screens.organizations import OrganizationsScreen
+from ui.screens.rectification import RectificationScreen
+from ui.screens.sync import SyncScreen
+from ui.screens.tasks import TasksScreen
+from ui.start_dialog import StartInspectionDialog
+from ui.status_bar import AppStatusBar
+
+OPEN_INSPECTION_KEY = "ui.open_inspection"
+ACTOR_KEY = "user.actor"
+EDITOR = "editor"
+SCREENS = (
+    ("tasks", "任务"),
+    ("organizations", "检查对象"),
     ("inspections", "检查记录"),
-    ("findings", "发现问题"),
-    ("open_findings", "待整改问题"),
+    ("rectification", "整改跟踪"),
+    ("checklists", "检查表"),
+    ("sync", "同步"),
 )
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, counts: StoreCounts, db_label: str) -> None:
+    def __init__(self, store: Store, settings: QSettings) -> None:
         super().__init__()
+        self.store = store
+        self.settings = settings
+        self.actor = preferences.get(store, ACTOR_KEY, "本机用户")
         self.setWindowTitle("社会组织现场检查")
+        self.setMinimumSize(1024, 640)
+        self.nav = QListWidget(objectName="nav")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.tasks = TasksScreen(store)
+        self.organizations = OrganizationsScreen(store)
+        self.inspections = InspectionsScreen(store)
+        self.rectification = RectificationScreen(store)
+        self.checklists = ChecklistsScreen(store)
+        self.sync = SyncScreen(store)
+        self.screens: dict[str, QWidget] = {
+            "tasks": self.tasks,
+            "organizations": self.organizations,
+            "inspections": self.inspections,
+            "rectification": self.rectification,
+            "checklists": self.checklists,
+            "sync": self.sync,
+        }
+        self.keys = [key for key, _ in SCREENS]
+        for key, label in SCREENS:
+            self.nav.addItem(label)
+            self.stack.addWidget(self.screens[key])
+        self.editor: InspectionEditor | None = None
         central = QWidget()
-        layout = QVBoxLayout(central)
-        title = QLabel("工作台")
-        title.setStyleSheet("font-size: 20pt; font-weight: bold;")
-        layout.addWidget(title)
-        form = QFormLayout()
-        self.count_labels: dict[str, QLabel] = {}
-        for key, label in _ROWS:
-            value = QLabel(f"{getattr(counts, key):,}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight)
-            self.count_labels[key] = value
-            form.addRow(label, value)
-        layout.addLayout(form)
-        layout.addStretch()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(f"离线 · 数据库：{db_label}")
+        self.status = AppStatusBar(store)
+        self.setStatusBar(self.status)
+        self._connect()
+        self._restore()
+
+    def _connect(self) -> None:
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        for screen in (self.tasks, self.organizations, self.inspections, self.rectification):
+            screen.open_inspection.connect(self.open_inspection)
+        self.organizations.start_requested.connect(self.start_inspection)
+        self.tasks.start_requested.connect(self.start_inspection)
+
+    # --- screens -------------------------------------------------------------------------
+
+    def show_screen(self, key: str) -> None:
+        self.nav.setCurrentRow(self.keys.index(key))
+
+    @property
+    def current_key(self) -> str:
+        return self.keys[self.nav.currentRow()] if self.nav.currentRow() >= 0 else "tasks"
+
+    @Slot(int)
+    def _nav_changed(self, row: int) -> None:
+        if self.editor is not None:
+            self.editor.flush()
+        key = self.keys[row]
+        widget = self.editor if key == EDITOR and self.editor else self.screens[key]
+        refresh = getattr(widget, "refresh", None)
+        if refresh is not None:
+            refresh()
+        self.stack.setCurrentWidget(widget)
+        self.status.refresh()
+
+    @Slot(str)
+    def open_inspection(self, inspection_id: str) -> None:
+        """Show the editor on an inspection (replacing any editor already open)."""
+        try:
+            editor = InspectionEditor(self.store, inspection_id, actor=self.actor)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._close_editor()
+        self.editor = editor
+        editor.completed.connect(self._inspection_completed)
+        self.stack.addWidget(editor)
+        state = self.settings.value("splitter/editor")
+        if isinstance(state, QByteArray):
+            editor.splitter.restoreState(state)
+        self.nav.insertItem(0, "当前检查")
+        self.keys.insert(0, EDITOR)
+        preferences.put(self.store, OPEN_INSPECTION_KEY, inspection_id)
+        self.nav.setCurrentRow(0)
+
+    def _close_editor(self) -> None:
+        if self.editor is None:
+            return
+        self.editor.flush()
+        self.stack.removeWidget(self.editor)
+        self.editor.deleteLater()
+        self.editor = None
+        self.nav.blockSignals(True)
+        self.nav.takeItem(self.keys.index(EDITOR))
+        self.keys.remove(EDITOR)
+        self.nav.blockSignals(False)
+
+    @Slot(str, str, str)
+    @Slot(str)
+    def start_inspection(
+        self, organization_id: str, task_id: str = "", checklist_id: str = ""
+    ) -> None:
+        org = org_search.get(self.store, organization_id)
+        if org is None:
+            return
+        inspection_id = StartInspectionDialog.ask(
+            self,
+            self.store,
+            org,
+            actor=self.actor,
+            task_id=task_id or None,
+            checklist_id=checklist_id or None,
+        )
+        if inspection_id is not None:
+            self.open_inspection(inspection_id)
+
+    @Slot(str)
+    def _inspection_completed(self, _inspection_id: str) -> None:
+        self.status.refresh()
+
+    # --- remembered layout ---------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for name, splitter in self._splitters().items():
+            state = self.settings.value(f"splitter/{name}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        last = str(self.settings.value("window/screen", "tasks"))
+        open_id = preferences.get(self.store, OPEN_INSPECTION_KEY)
+        if last == EDITOR and open_id:
+            self.open_inspection(open_id)
+        self.show_screen(last if last in self.keys else "tasks")
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        found = {"organizations": self.organizations.splitter}
+        if self.editor is not None:
+            found["editor"] = self.editor.splitter
+        return found
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/screen", self.current_key)
+        for name, splitter in self._splitters().items():
+            self.settings.setValue(f"splitter/{name}", splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor is not None:
+            self.editor.flush()
+        self.save_layout()
+        super().closeEvent(event)

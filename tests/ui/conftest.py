@@ -102,15 +102,17 @@ def world(store: Store) -> Store:
     return store
 
 
-def org_id(store: Store, name: str) -> str:
-    return store.db.execute("SELECT id FROM organizations WHERE name = ?", (name,)).fetchone()[0]
+@pytest.fixture
+def org_ids(world: Store) -> dict[str, str]:
+    """Organization ids by name."""
+    return dict(world.db.execute("SELECT name, id FROM organizations").fetchall())
 
 
 @pytest.fixture
-def inspection_id(world: Store) -> str:
+def inspection_id(world: Store, org_ids: dict[str, str]) -> str:
     people = [p.id for p in roster.all_active(world)[:2]]
     new = NewInspection(
-        org_id(world, "北京市测试行业协会"),
+        org_ids["北京市测试行业协会"],
         "ui-test",
         1,
         people,

@@ -1,0 +1,149 @@
+"""The main window, the register list and starting an inspection, on a real store."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
+
+from inspector import credit_code, org_search, registry, roster
+from inspector.model import Organization, OrgKind
+from inspector.store import Store
+from ui.main_window import MainWindow
+from ui.org_model import PAGE, OrgTableModel
+from ui.start_dialog import StartInspectionDialog
+
+ACTOR = "本机用户"
+
+
+@pytest.fixture
+def window(qtbot, world: Store, settings: QSettings) -> MainWindow:
+    main = MainWindow(world, settings)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    return main
+
+
+def test_navigation_and_status_bar(window: MainWindow) -> None:
+    assert [window.nav.item(r).text() for r in range(window.nav.count())] == [
+        "任务",
+        "检查对象",
+        "检查记录",
+        "整改跟踪",
+        "检查表",
+        "同步",
+    ]
+    window.show_screen("checklists")
+    assert window.stack.currentWidget() is window.checklists
+    assert window.checklists.model.rows[0].title == "社会团体抽查（测试）"
+    assert window.status.network.text() == "○ 离线"
+    assert window.status.waiting.text() == "待上传 0 条"
+
+
+def test_models_pass_the_model_tester(qtmodeltester, window: MainWindow) -> None:
+    for model in (
+        window.organizations.model,
+        window.tasks.model,
+        window.inspections.model,
+        window.rectification.model,
+        window.checklists.model,
+    ):
+        qtmodeltester.check(model)
+
+
+def test_search_filters_and_sorts_in_sql(qtbot, window: MainWindow) -> None:
+    screen = window.organizations
+    assert screen.model.rowCount() == 2
+    screen.search.setText("养老")  # typed; the query runs after a short pause
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
+    assert screen.model.hit(0).name == "北京市测试养老服务中心"
+    assert screen.count_label.text() == "共 1 个社会组织"
+    screen.search.clear()
+    screen.credit.setCurrentIndex(0)
+    screen.kind.setCurrentIndex(screen.kind.findText("社会团体"))
+    assert [screen.model.hit(r).name for r in range(screen.model.rowCount())] == [
+        "北京市测试行业协会"
+    ]
+    screen.kind.setCurrentIndex(0)
+    screen.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert screen.model.hit(0).credit_code == "52110000MJ0000002B"
+
+
+def test_lazy_paging_fetches_pages_as_the_view_scrolls(world: Store, qtmodeltester) -> None:
+    orgs = []
+    for n in range(450):
+        first17 = f"51330000MJ{n:07d}"
+        code = first17 + credit_code.check_character(first17)
+        orgs.append(Organization(code, f"浙江省第{n}社会组织", OrgKind.SOCIAL_GROUP))
+    registry.upsert_many(world, orgs)
+    model = OrgTableModel(world)
+    assert (model.rowCount(), model.total) == (PAGE, 452)
+    assert model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 452 and not model.canFetchMore()
+    assert len({model.hit(r).id for r in range(452)}) == 452
+    qtmodeltester.check(model)
+
+
+def test_start_refuses_fewer_than_two_inspectors(
+    qtbot, world: Store, org_ids: dict[str, str]
+) -> None:
+    org = org_search.get(world, org_ids["北京市测试行业协会"])
+    assert isinstance(org, Organization)
+    dialog = StartInspectionDialog(world, org, actor=ACTOR)
+    qtbot.addWidget(dialog)
+    assert dialog.checklist.count() == 1
+    people = roster.all_active(world)
+    dialog.check(people[0].id)
+    dialog.start()
+    assert "不得少于两人" in dialog.problem.text()
+    assert dialog.inspection_id is None
+    assert world.db.execute("SELECT COUNT(*) FROM inspections").fetchone()[0] == 0
+
+
+def test_no_checklist_for_kind_is_said_in_words(
+    qtbot, world: Store, org_ids: dict[str, str]
+) -> None:
+    org = org_search.get(world, org_ids["北京市测试养老服务中心"])
+    assert org is not None
+    dialog = StartInspectionDialog(world, org, actor=ACTOR)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    assert dialog.problem.text() == "没有适用于社会服务机构的检查表，请先导入检查表"
+
+
+def test_start_from_organization_opens_editor_and_reopens_after_restart(
+    qtbot, monkeypatch: pytest.MonkeyPatch, window: MainWindow, world: Store, settings: QSettings
+) -> None:
+    def ask(parent: QWidget, store: Store, org: Organization, **kwargs: object) -> str | None:
+        dialog = StartInspectionDialog(store, org, parent=parent, **kwargs)  # type: ignore[arg-type]
+        for person in roster.all_active(store)[:2]:
+            dialog.check(person.id)
+        dialog.place.setText("协会会议室")
+        dialog.start()
+        return dialog.inspection_id
+
+    monkeypatch.setattr(
+        StartInspectionDialog, "ask", classmethod(lambda cls, *a, **k: ask(*a, **k))
+    )
+    window.show_screen("organizations")
+    screen = window.organizations
+    screen.table.selectRow(0)
+    assert screen.detail.title.text() == "北京市测试行业协会"
+    screen.detail.start_button.click()
+    editor = window.editor
+    assert editor is not None and window.stack.currentWidget() is editor
+    assert window.nav.item(0).text() == "当前检查"
+    editor.go_to("ar-02")
+    window.close()
+
+    again = MainWindow(world, settings)
+    qtbot.addWidget(again)
+    assert again.editor is not None
+    assert again.stack.currentWidget() is again.editor
+    assert again.editor.current_id == "ar-02"
+    again.show_screen("inspections")
+    assert again.inspections.model.rows[0].status.label == "草稿"
+    again.show_screen("organizations")
+    again.organizations.table.selectRow(0)
+    assert "检查记录（1）" in again.organizations.detail.body.text()

@@ -1,0 +1,31 @@
+"""The status bar: 离线/在线, how many records wait for upload, the last sync, background work."""
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from inspector import worklists
+from inspector.store import Store
+from ui.task_runner import TaskRunner
+from ui.text import local_time
+
+
+class AppStatusBar(QStatusBar):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.network = QLabel()
+        self.waiting = QLabel()
+        self.last_sync = QLabel()
+        self.runner = TaskRunner(self)
+        for label in (self.network, self.waiting, self.last_sync):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.addWidget(label)
+        self.addPermanentWidget(self.runner)
+        self.refresh()
+
+    def refresh(self, *, online: bool = False) -> None:
+        state = worklists.sync_state(self.store)
+        self.network.setText("● 在线" if online else "○ 离线")
+        self.waiting.setText(f"待上传 {state.waiting} 条")
+        self.last_sync.setText(
+            f"上次同步 {local_time(state.last_sync)}" if state.last_sync else "尚未同步"
+        )
