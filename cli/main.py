@@ -8,6 +8,7 @@ import click
 
 from cli.audit import audit
 from cli.context import AppContext
+from cli.orgs import orgs
 from cli.server import server
 from cli.sync import sync
 from inspector.errors import UserError
@@ -55,6 +56,7 @@ def gui(app: AppContext, screenshot: Path | None, size: str) -> None:
 cli.add_command(audit)
 cli.add_command(server)
 cli.add_command(sync)
+cli.add_command(orgs)
 
 
 def main() -> None:

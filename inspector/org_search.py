@@ -1,0 +1,231 @@
+"""Finding organizations in the register: by name fragment, credit-code prefix or pinyin initials.
+
+``search`` is the ranked quick search (type-ahead, CLI). ``query_page`` and ``count`` serve a
+lazy table over the whole register: filtering and sorting happen in SQL, on indexes.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, fields
+from enum import IntEnum
+from typing import Any
+
+from inspector.model import CreditStatus, Organization, OrgKind
+from inspector.store import Store
+
+# Above every character SQLite can hold: ``col >= p AND col < p + _TOP`` is "starts with p".
+_TOP = "\U0010ffff"
+_ASCII_WORD = re.compile(r"[0-9a-z]+")
+_HIT_COLUMNS = "id, credit_code, name, kind, district, credit_status, legal_rep"
+_SORT_COLUMNS = {
+    # Names sort by pinyin initials first, as people expect a Chinese list to be ordered.
+    "name": "name_initials {dir}, name {dir}",
+    "credit_code": "credit_code {dir}",
+    "kind": "kind {dir}, name {dir}",
+    "district": "district {dir}, name {dir}",
+    "credit_status": "credit_status {dir}, name {dir}",
+    "legal_rep": "legal_rep {dir}",
+    "founded_on": "founded_on {dir}",
+    "updated_at": "updated_at {dir}",
+}
+SORT_KEYS = tuple(_SORT_COLUMNS)
+
+
+class Match(IntEnum):
+    """How a hit matched; lower ranks first."""
+
+    EXACT = 0  # the whole code or the whole name
+    PREFIX = 1  # the name or the code starts with the text
+    INITIALS = 2  # the pinyin initials start with the text
+    SUBSTRING = 3  # the name contains the text
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    """One organization as a search result or a row of the register table."""
+
+    id: str
+    credit_code: str
+    name: str
+    kind: OrgKind
+    district: str
+    credit_status: CreditStatus
+    legal_rep: str
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+    def to_json(self) -> dict[str, str]:
+        """The stable ``--json`` shape: other tools read these keys."""
+        return {
+            "id": self.id,
+            "credit_code": self.credit_code,
+            "name": self.name,
+            "kind": self.kind.value,
+            "kind_label": self.kind_label,
+            "district": self.district,
+            "credit_status": self.credit_status.value,
+            "legal_rep": self.legal_rep,
+        }
+
+
+@dataclass(frozen=True)
+class _Query:
+    """The forms of a search text, each used for what it can match."""
+
+    text: str  # for names, as typed (names keep their full-width brackets)
+    code: str | None  # upper-case, when the text could start a credit code
+    initials: str | None  # lower-case, when the text could start pinyin initials
+
+    @classmethod
+    def of(cls, raw: str) -> "_Query":
+        text = raw.strip()
+        folded = unicodedata.normalize("NFKC", text).replace(" ", "").lower()
+        word = folded if _ASCII_WORD.fullmatch(folded) else None
+        return cls(text, word.upper() if word else None, word)
+
+
+def search(store: Store, text: str, limit: int = 50) -> list[OrgHit]:
+    """Organizations matching ``text``, best first.
+
+    Exact code or name first, then name or code prefix, then pinyin-initials prefix, then
+    name substring; shorter names first among equals.
+    """
+    query = _Query.of(text)
+    if not query.text or limit <= 0:
+        return []
+    ranked: dict[str, tuple[Match, OrgHit]] = {}
+    stages, params = _stages(query)
+    for match, where in stages:
+        if len(ranked) >= limit:
+            break  # later stages rank lower and cannot displace what we have
+        for hit in _select(store, where, params, "length(name), name", limit):
+            ranked.setdefault(hit.id, (match, hit))
+    ordered = sorted(ranked.values(), key=lambda mh: (mh[0], len(mh[1].name), mh[1].name))
+    return [hit for _, hit in ordered[:limit]]
+
+
+def _stages(query: _Query) -> tuple[list[tuple[Match, str]], dict[str, Any]]:
+    """The SQL condition for each kind of match, best first, and the parameters they use."""
+    params: dict[str, Any] = {"text": query.text, "name_from": query.text}
+    params["name_to"] = query.text + _TOP
+    exact, prefix = "name = :text", "(name >= :name_from AND name < :name_to)"
+    if query.code:
+        params.update(code=query.code, code_from=query.code, code_to=query.code + _TOP)
+        exact += " OR credit_code = :code"
+        prefix += " OR (credit_code >= :code_from AND credit_code < :code_to)"
+    stages = [(Match.EXACT, exact), (Match.PREFIX, prefix)]
+    if query.initials:
+        params.update(ini_from=query.initials, ini_to=query.initials + _TOP)
+        initials = "name_initials >= :ini_from AND name_initials < :ini_to"
+        stages.append((Match.INITIALS, initials))
+    stages.append((Match.SUBSTRING, _substring_clause(query.text, params)))
+    return stages, params
+
+
+def _substring_clause(text: str, params: dict[str, Any]) -> str:
+    """Names containing ``text``: the trigram index from three characters, a scan below."""
+    if len(text) >= 3:
+        params["phrase"] = '"' + text.replace('"', '""') + '"'
+        return (
+            "rowid IN (SELECT rowid FROM organizations_fts WHERE organizations_fts MATCH :phrase)"
+        )
+    return "instr(name, :text) > 0"
+
+
+def query_page(
+    store: Store,
+    text: str = "",
+    kind: OrgKind | None = None,
+    credit_status: CreditStatus | None = None,
+    district: str | None = None,
+    order_by: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[OrgHit]:
+    """One page of the register, filtered and sorted in SQL (for a lazy table model).
+
+    ``text`` keeps organizations whose name contains it, or whose code or pinyin initials
+    start with it. ``order_by`` is one of ``SORT_KEYS``; ties are broken by credit code so
+    pages never overlap.
+    """
+    if order_by not in _SORT_COLUMNS:
+        raise ValueError(f"cannot sort organizations by {order_by!r}")
+    direction = "DESC" if descending else "ASC"
+    order = _SORT_COLUMNS[order_by].format(dir=direction) + f", credit_code {direction}"
+    where, params = _filters(text, kind, credit_status, district)
+    return _select(store, where, params, order, limit, offset)
+
+
+def count(
+    store: Store,
+    text: str = "",
+    kind: OrgKind | None = None,
+    credit_status: CreditStatus | None = None,
+    district: str | None = None,
+) -> int:
+    """How many organizations ``query_page`` with the same filters pages through."""
+    where, params = _filters(text, kind, credit_status, district)
+    row = store.db.execute(f"SELECT COUNT(*) FROM organizations WHERE {where}", params)
+    return int(row.fetchone()[0])
+
+
+def get(store: Store, org_id: str) -> Organization | None:
+    """The full record of one organization, or ``None`` if there is no such id."""
+    names = [f.name for f in fields(Organization)]
+    row = store.db.execute(
+        f"SELECT {', '.join(names)} FROM organizations WHERE id = ?", (org_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    values = dict(zip(names, row, strict=True))
+    values["kind"] = OrgKind(values["kind"])
+    values["credit_status"] = CreditStatus(values["credit_status"])
+    return Organization(**values)
+
+
+def districts(store: Store) -> list[str]:
+    """The districts present in the register, for a filter drop-down."""
+    rows = store.db.execute(
+        "SELECT DISTINCT district FROM organizations WHERE district != '' ORDER BY district"
+    )
+    return [row[0] for row in rows]
+
+
+def _filters(
+    text: str,
+    kind: OrgKind | None,
+    credit_status: CreditStatus | None,
+    district: str | None,
+) -> tuple[str, dict[str, Any]]:
+    clauses = ["1"]
+    params: dict[str, Any] = {}
+    query = _Query.of(text)
+    if query.text:
+        # Every exact match is also a prefix match, so the other stages cover it.
+        stages, params = _stages(query)
+        matches = [f"({where})" for match, where in stages if match is not Match.EXACT]
+        clauses.append("(" + " OR ".join(matches) + ")")
+    for column, value in (("kind", kind), ("credit_status", credit_status), ("district", district)):
+        if value is not None:
+            clauses.append(f"{column} = :{column}")
+            params[column] = str(value)
+    return " AND ".join(clauses), params
+
+
+def _select(
+    store: Store, where: str, params: dict[str, Any], order: str, limit: int, offset: int = 0
+) -> list[OrgHit]:
+    rows = store.db.execute(
+        f"SELECT {_HIT_COLUMNS} FROM organizations WHERE {where} "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    )
+    return [_hit(row) for row in rows]
+
+
+def _hit(row: tuple[str, ...]) -> OrgHit:
+    org_id, code, name, kind, district, status, legal_rep = row
+    return OrgHit(org_id, code, name, OrgKind(kind), district, CreditStatus(status), legal_rep)

@@ -1,0 +1,127 @@
+"""The register of organizations 社会组织名录: insert or update by unified social credit code.
+
+Writes go in batches, one transaction each, so a crash mid-import leaves a whole number of
+batches behind and the import can simply be run again.
+"""
+
+import functools
+import json
+import re
+import uuid
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg
+
+from inspector.clock import utc_now
+from inspector.model import Organization
+from inspector.store import Store
+
+BATCH_SIZE = 2000
+
+# Columns an import may write; ``id`` is assigned here and never overwritten on update.
+ORG_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Organization) if f.name != "id")
+# Always written: identity and what is derived from it.
+_ALWAYS_WRITTEN = ("credit_code", "name", "kind", "name_initials", "updated_at")
+
+_NOT_INITIAL = re.compile(r"[^a-z0-9]")
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+
+    def __add__(self, other: "UpsertCounts") -> "UpsertCounts":
+        return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_initials(word: str) -> str:
+    return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER))
+
+
+def name_initials(name: str) -> str:
+    """Pinyin first letters of a name, lower-case: 中国自动化学会 → ``zgzdhxh``.
+
+    Latin letters and digits in the name are kept; punctuation is dropped. Heteronyms take
+    pypinyin's phrase-aware default (重庆 → ``cq``). Words are cached because organization
+    names repeat the same words (市, 协会, 基金会…) and the uncached call is slow.
+    """
+    initials = "".join(_word_initials(word) for word in seg(name))
+    return _NOT_INITIAL.sub("", initials.lower())
+
+
+def existing_ids(store: Store, codes: Collection[str]) -> dict[str, str]:
+    """Map each of ``codes`` already in the register to its organization id."""
+    found: dict[str, str] = {}
+    code_list = list(codes)
+    for start in range(0, len(code_list), BATCH_SIZE):
+        chunk = code_list[start : start + BATCH_SIZE]
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(
+            f"SELECT credit_code, id FROM organizations WHERE credit_code IN ({marks})", chunk
+        )
+        found.update(dict(rows.fetchall()))
+    return found
+
+
+def upsert_many(
+    store: Store,
+    orgs: Sequence[Organization],
+    columns: Collection[str] = ORG_COLUMNS,
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[UpsertCounts], None] | None = None,
+) -> UpsertCounts:
+    """Insert new organizations and update known ones (matched by credit code).
+
+    Only ``columns`` (plus code, name, kind and the derived columns) are written on update,
+    so a file without, say, a credit-status column leaves stored statuses alone. An existing
+    organization keeps its id. Codes must be unique within ``orgs``. ``on_batch`` gets the
+    running totals after each committed batch.
+    """
+    sql = _upsert_sql(columns)
+    total = UpsertCounts()
+    for start in range(0, len(orgs), batch_size):
+        batch = orgs[start : start + batch_size]
+        with store.transaction() as conn:
+            known = existing_ids(store, [org.credit_code for org in batch])
+            conn.execute(sql, (json.dumps(list(_rows(batch, known)), ensure_ascii=False),))
+        total += UpsertCounts(inserted=len(batch) - len(known), updated=len(known))
+        if on_batch is not None:
+            on_batch(total)
+    return total
+
+
+def upsert(store: Store, org: Organization) -> Organization:
+    """Insert or update one organization; returns it with its stored id."""
+    upsert_many(store, [org])
+    stored_id = existing_ids(store, [org.credit_code])[org.credit_code]
+    return replace(org, id=stored_id)
+
+
+def _upsert_sql(columns: Collection[str]) -> str:
+    unknown = set(columns) - set(ORG_COLUMNS)
+    if unknown:
+        raise ValueError(f"not organization columns: {sorted(unknown)}")
+    insert_columns = ("id", *ORG_COLUMNS, "name_initials", "updated_at")
+    updated = [c for c in insert_columns if c in _ALWAYS_WRITTEN or c in columns]
+    updated.remove("credit_code")
+    # One statement per batch, rows passed as a JSON array: row by row (executemany), the
+    # FTS triggers flush the full-text index at every row and the import runs 3x slower.
+    selected = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(insert_columns)))
+    return (
+        f"INSERT INTO organizations ({', '.join(insert_columns)}) "
+        f"SELECT {selected} FROM json_each(?) WHERE true "
+        f"ON CONFLICT(credit_code) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in updated)
+    )
+
+
+def _rows(batch: Iterable[Organization], known: dict[str, str]) -> Iterable[tuple[str, ...]]:
+    now = utc_now()
+    for org in batch:
+        org_id = known.get(org.credit_code) or org.id or str(uuid.uuid4())
+        values = tuple(str(getattr(org, column)) for column in ORG_COLUMNS)
+        yield (org_id, *values, name_initials(org.name), now)
