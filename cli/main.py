@@ -8,6 +8,7 @@ import click
 
 from cli.audit import audit
 from cli.context import AppContext
+from cli.demo import demo
 from cli.orgs import orgs
 from cli.server import server
 from cli.sync import sync
@@ -56,6 +57,7 @@ def gui(app: AppContext, screenshot: Path | None, size: str) -> None:
 cli.add_command(audit)
 cli.add_command(server)
 cli.add_command(sync)
+cli.add_command(demo)
 cli.add_command(orgs)
 
 
