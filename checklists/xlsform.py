@@ -1,0 +1,372 @@
+"""Spreadsheet authoring: read a checklist from an XLSForm-style .xlsx.
+
+Sheets ``survey``, ``choices``, ``settings`` (and our optional ``computed``), names in any
+case. Translated columns (``label::English``, ``label::中文``) are common: the Chinese one is
+taken, else the plain column, else the first. Every row becomes a located record, so the
+validator names the sheet row of each problem. Types outside the supported set are reported
+by row, never dropped; form metadata (``start``, ``end``, ``today``...) is skipped with a
+warning. The cell formats shared with the exporter are defined here.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from checklists.loader import Loaded
+from checklists.problems import ChecklistError, Located, Problem
+from checklists.schema import YES_NO_VALUES
+from checklists.validate import build_checklist
+
+BASIS_SEPARATOR = " | "
+YES_NO_LIST = "yes_no"
+FINDING_COLUMNS = ("finding", "severity", "requirement", "rectification_days", "follow_up")
+METADATA_TYPES = frozenset(
+    {"start", "end", "today", "deviceid", "username", "simserial", "subscriberid",
+     "phonenumber", "audit", "email", "start-geopoint"}
+)  # fmt: skip
+SIMPLE_TYPES = {
+    "compliance": "compliance",
+    "money": "money",
+    "text": "text",
+    "integer": "number",
+    "decimal": "number",
+    "date": "date",
+}
+_CHINESE = ("chinese", "中文", "zh")
+
+
+def normalize_type(raw: str) -> str:
+    """``begin group`` → ``begin_group``, ``select one x`` → ``select_one x``, lower case."""
+    words = raw.strip().split()
+    if not words:
+        return ""
+    head = words[0].lower()
+    if len(words) >= 2 and head in ("begin", "end", "select"):
+        head = f"{head}_{words[1].lower()}"
+        words = words[1:]
+    return " ".join([head, *words[1:]])
+
+
+def format_basis(instrument: str, article: str, note: str) -> str:
+    parts = [instrument, article, note]
+    while parts and not parts[-1]:
+        parts.pop()
+    return BASIS_SEPARATOR.join(parts)
+
+
+def parse_basis(cell: str) -> list[dict[str, str]]:
+    """One basis a line: ``《条例》 | 第三十条 | 未核实`` (article and note optional)."""
+    bases = []
+    for line in cell.splitlines():
+        if line.strip():
+            parts = [part.strip() for part in line.split("|")] + ["", ""]
+            bases.append({"instrument": parts[0], "article": parts[1], "note": parts[2]})
+    return bases
+
+
+def parse_list(cell: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[\n；;]", cell) if part.strip()]
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class _Sheet:
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+    def column(self, base: str) -> str | None:
+        """The header to read for ``base``, preferring a Chinese translation."""
+        plain = [h for h in self.headers if h.lower() == base]
+        translated = [h for h in self.headers if h.lower().startswith(base + "::")]
+        chinese = [h for h in translated if any(m in h.lower()[len(base) + 2 :] for m in _CHINESE)]
+        candidates = chinese or plain or translated
+        return candidates[0] if candidates else None
+
+    def getter(self, base: str) -> "_Getter":
+        return _Getter(self.column(base) or base)
+
+    def where(self, row: int) -> str:
+        return f"{self.name} 表第 {row} 行"
+
+
+@dataclass(frozen=True)
+class _Getter:
+    header: str
+
+    def __call__(self, row: dict[str, str]) -> str:
+        return row.get(self.header, "")
+
+
+def _read_sheet(worksheet: Any) -> _Sheet:
+    rows_iter = worksheet.iter_rows(values_only=True)
+    header_cells = next(rows_iter, ())
+    headers = [_cell_text(cell) for cell in header_cells]
+    rows = []
+    for number, cells in enumerate(rows_iter, start=2):
+        values = {h: _cell_text(c) for h, c in zip(headers, cells, strict=False) if h}
+        if any(values.values()):
+            rows.append((number, values))
+    return _Sheet(worksheet.title, headers, rows)
+
+
+@dataclass
+class _Reader:
+    file: str
+    sheets: dict[str, _Sheet]
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sections: list[Located] = field(default_factory=list)
+
+    def problem(self, where: str, item_id: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, where, item_id, message))
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.file}：{message}")
+
+
+def read_xlsform(path: Path) -> Loaded:
+    """Load and validate an .xlsx checklist; raises ``ChecklistError`` listing every problem."""
+    import openpyxl  # only spreadsheet users pay for it
+
+    file = str(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise ChecklistError([Problem(file, "", None, f"无法读取 Excel 文件（{exc}）")]) from None
+    try:
+        sheets = {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
+    finally:
+        workbook.close()
+    if "survey" not in sheets:
+        raise ChecklistError([Problem(file, "", None, "缺少 survey 工作表")])
+    reader = _Reader(file, sheets)
+    raw = _settings(reader, path)
+    _Survey(reader, _choice_lists(reader)).walk()
+    raw["sections"] = reader.sections
+    raw["computed"] = _computed(reader)
+    if reader.problems:
+        raise ChecklistError(reader.problems)
+    return Loaded(build_checklist(raw, file), reader.warnings)
+
+
+def _settings(reader: _Reader, path: Path) -> Located:
+    sheet = reader.sheets.get("settings")
+    row = sheet.rows[0][1] if sheet and sheet.rows else {}
+    where = sheet.where(sheet.rows[0][0]) if sheet and sheet.rows else "settings 表"
+    value = {base: sheet.getter(base)(row) if sheet else "" for base in _SETTING_DEFAULTS}
+    defaults = {
+        "form_id": re.sub(r"[^A-Za-z0-9_.\-]", "-", path.stem).strip("-") or "checklist",
+        "version": "1",
+        "form_title": value["form_id"] or path.stem,
+        "kind": "other",
+        "applies_to": "social_group social_service foundation",
+        "effective_date": date.today().isoformat(),
+    }
+    for key, default in defaults.items():
+        if not value[key]:
+            value[key] = default
+            reader.warn(f"settings 表未填写 {key}，已使用默认值“{default}”")
+    return Located(
+        {
+            "id": value["form_id"],
+            "version": value["version"],
+            "title": value["form_title"],
+            "kind": value["kind"],
+            "applies_to": value["applies_to"].replace(",", " ").split(),
+            "effective_date": value["effective_date"],
+        },
+        where,
+    )
+
+
+_SETTING_DEFAULTS = ("form_id", "version", "form_title", "kind", "applies_to", "effective_date")
+
+
+def _choice_lists(reader: _Reader) -> dict[str, list[Located]]:
+    sheet = reader.sheets.get("choices")
+    lists: dict[str, list[Located]] = {}
+    if sheet is None:
+        return lists
+    list_name = (
+        sheet.getter("list_name") if sheet.column("list_name") else sheet.getter("list name")
+    )
+    name, label = sheet.getter("name"), sheet.getter("label")
+    for number, row in sheet.rows:
+        choice = Located({"value": name(row), "label": label(row)}, sheet.where(number))
+        lists.setdefault(list_name(row), []).append(choice)
+    return lists
+
+
+def _computed(reader: _Reader) -> list[Located]:
+    sheet = reader.sheets.get("computed")
+    if sheet is None:
+        return []
+    name, label, expression = (sheet.getter(b) for b in ("name", "label", "expression"))
+    return [
+        Located({"id": name(r), "label": label(r), "expression": expression(r)}, sheet.where(n))
+        for n, r in sheet.rows
+    ]
+
+
+class _Survey:
+    """Walks the survey rows: groups become sections, repeats become table items."""
+
+    def __init__(self, reader: _Reader, lists: dict[str, list[Located]]) -> None:
+        self.reader = reader
+        self.lists = lists
+        self.sheet = reader.sheets["survey"]
+        self.get = {
+            base: self.sheet.getter(base)
+            for base in ("type", "name", "label", "hint", "required", "relevant", "legal_basis",
+                         "evidence", *FINDING_COLUMNS)
+        }  # fmt: skip
+        self.section: Located | None = None
+        self.table: Located | None = None
+        self.untitled = 0
+
+    def walk(self) -> None:
+        for number, row in self.sheet.rows:
+            self.row(number, row)
+        if self.table is not None:
+            self.reader.problem(
+                self.table.where, self.table["id"], "begin_repeat 缺少对应的 end_repeat"
+            )
+        if self.section is not None and self.section.get("explicit"):
+            self.reader.problem(self.section.where, None, "begin_group 缺少对应的 end_group")
+        for section in self.reader.sections:
+            section.pop("explicit", None)
+
+    def row(self, number: int, row: dict[str, str]) -> None:
+        where = self.sheet.where(number)
+        kind = normalize_type(self.get["type"](row))
+        name = self.get["name"](row)
+        head = kind.split(" ")[0]
+        if head in ("begin_group", "end_group", "begin_repeat", "end_repeat"):
+            getattr(self, head)(where, name, row)
+        elif not kind:
+            self.reader.problem(where, name or None, "缺少题型（type）")
+        elif kind in METADATA_TYPES:
+            self.reader.warn(f"{where}：表单元数据题型“{kind}”不属于检查内容，已跳过")
+        elif self.table is not None:
+            self.column(where, kind, name, row)
+        elif kind == "note":
+            section = self.current_section(where)
+            text = self.get["label"](row)
+            section["guidance"] = f"{section['guidance']}\n{text}" if section["guidance"] else text
+        else:
+            self.item(where, kind, name, row)
+
+    def current_section(self, where: str) -> Located:
+        if self.section is None:  # items outside any group get a section of their own
+            self.untitled += 1
+            section_id = "main" if self.untitled == 1 else f"main-{self.untitled}"
+            self.section = Located(
+                {"id": section_id, "title": "检查事项", "guidance": "", "items": []}, where
+            )
+            self.reader.sections.append(self.section)
+        return self.section
+
+    def begin_group(self, where: str, name: str, row: dict[str, str]) -> None:
+        if self.section is not None and self.section.get("explicit"):
+            self.reader.problem(
+                where, name or None, "不支持嵌套分组（begin_group 内再次 begin_group）"
+            )
+            return
+        title = self.get["label"](row) or name
+        self.section = Located(
+            {"id": name, "title": title, "guidance": "", "items": [], "explicit": True}, where
+        )
+        self.reader.sections.append(self.section)
+
+    def end_group(self, where: str, name: str, row: dict[str, str]) -> None:
+        if self.section is None or not self.section.get("explicit"):
+            self.reader.problem(where, name or None, "end_group 没有对应的 begin_group")
+        self.section = None
+
+    def begin_repeat(self, where: str, name: str, row: dict[str, str]) -> None:
+        if self.table is not None:
+            self.reader.problem(where, name or None, "不支持嵌套的重复组（begin_repeat）")
+            return
+        self.table = self.item(where, "table", name, row)
+
+    def end_repeat(self, where: str, name: str, row: dict[str, str]) -> None:
+        if self.table is None:
+            self.reader.problem(where, name or None, "end_repeat 没有对应的 begin_repeat")
+        self.table = None
+
+    def item(self, where: str, kind: str, name: str, row: dict[str, str]) -> Located:
+        label = self.get["label"](row)
+        data: dict[str, Any] = {"id": name, "question": label, "guidance": self.get["hint"](row)}
+        answer_type, choices = self.answer_type(where, kind, name)
+        data["answer_type"] = answer_type
+        data["required"] = _truthy(self.get["required"](row))
+        data["show_if"] = self.get["relevant"](row) or None
+        data["choices"] = choices
+        data["columns"] = []
+        data["legal_basis"] = [Located(b, where) for b in parse_basis(self.get["legal_basis"](row))]
+        data["evidence"] = parse_list(self.get["evidence"](row))
+        data["finding"] = self.finding(where, row)
+        if not name:
+            self.reader.problem(where, None, "缺少名称（name）")
+        if not label:
+            self.reader.problem(where, name or None, "缺少标签（label）")
+        item = Located(data, where)
+        self.current_section(where)["items"].append(item)
+        return item
+
+    def answer_type(self, where: str, kind: str, name: str) -> tuple[str, list[Located]]:
+        head, _, list_name = kind.partition(" ")
+        if kind in SIMPLE_TYPES or kind == "table":
+            return SIMPLE_TYPES.get(kind, kind), []
+        if head in ("select_one", "select_multiple") and list_name and " " not in list_name:
+            choices = self.lists.get(list_name)
+            if choices is None:
+                self.reader.problem(where, name or None, f"choices 表中没有选项列表“{list_name}”")
+                return "single_choice", []
+            values = sorted(choice["value"] for choice in choices)
+            if head == "select_one" and values == sorted(YES_NO_VALUES):
+                return "yes_no", []
+            return ("single_choice" if head == "select_one" else "multi_choice"), choices
+        self.reader.problem(where, name or None, f"不支持的题型“{kind}”")
+        return "text", []
+
+    def finding(self, where: str, row: dict[str, str]) -> Located | None:
+        values = {column: self.get[column](row) for column in FINDING_COLUMNS}
+        if not any(values.values()):
+            return None
+        data = {"text": values["finding"], "severity": values["severity"],
+                "requirement": values["requirement"], "follow_up": values["follow_up"],
+                "rectification_days": values["rectification_days"]}  # fmt: skip
+        return Located({key: value for key, value in data.items() if value}, where)
+
+    def column(self, where: str, kind: str, name: str, row: dict[str, str]) -> None:
+        assert self.table is not None
+        if self.get["relevant"](row):
+            self.reader.problem(where, name or None, "表格列不支持显示条件（relevant）")
+        answer_type, choices = self.answer_type(where, kind, name)
+        column: dict[str, Any] = {
+            "id": name,
+            "label": self.get["label"](row),
+            "answer_type": answer_type,
+        }
+        if choices:
+            column["choices"] = choices
+        self.table["columns"].append(Located(column, where))
+
+
+def _truthy(cell: str) -> bool:
+    return cell.strip().lower() in ("yes", "true", "true()", "1", "y", "是")
