@@ -69,8 +69,14 @@ def create_app(data_dir: Path | str) -> FastAPI:
     app.include_router(_router(store), prefix=API_PREFIX)
     _install_guards(app)
 
-    @app.api_route("/api/{rest:path}", include_in_schema=False, methods=["GET", "POST", "PUT"])
-    def old_api(rest: str) -> JSONResponse:
+    @app.api_route(
+        "/api/{rest:path}",
+        include_in_schema=False,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
+    )
+    def other_api_versions(rest: str) -> JSONResponse:
+        if rest == "v1" or rest.startswith("v1/"):
+            return _problem(404, "http", _HTTP_MESSAGES[404])
         return _problem(426, "upgrade_required", PLEASE_UPDATE)
 
     return app

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,20 +67,35 @@ def server_dir(tmp_path: Path) -> Path:
     return data_dir
 
 
-@pytest.fixture
-def live_server(server_dir: Path) -> Iterator[LiveServer]:
+@contextmanager
+def serving(data_dir: Path) -> Iterator[LiveServer]:
     port = free_port()
     config = uvicorn.Config(
-        create_app(server_dir), host="127.0.0.1", port=port, ws="none", log_level="warning"
+        create_app(data_dir), host="127.0.0.1", port=port, ws="none", log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.01)
-    yield LiveServer(f"http://127.0.0.1:{port}", server_dir)
+    yield LiveServer(f"http://127.0.0.1:{port}", data_dir)
     server.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(server_dir: Path) -> Iterator[LiveServer]:
+    with serving(server_dir) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for tests that only read or send malformed requests."""
+    data_dir = tmp_path_factory.mktemp("shared") / "server"
+    seed(data_dir)
+    with serving(data_dir) as server:
+        yield server
 
 
 class ServerProcess:
