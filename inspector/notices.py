@@ -1,0 +1,212 @@
+"""Numbering and issuing of rectification notices 责令（限期）整改通知书.
+
+A notice number such as ``X民社整〔2026〕12号`` is drawn once per inspection from a per-year serial,
+inside the transaction that records the issue in the audit log, *before* any file is written:
+a failed rendering keeps its number (the next attempt for the same inspection reuses it), so
+serials are never reused and never skipped silently. When the content changes after an
+amendment, the notice is reissued under the same number with its version raised.
+"""
+
+import sqlite3
+import string
+import uuid
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+
+from inspector import audit, preferences
+from inspector.clock import today, utc_now
+from inspector.errors import UserError
+from inspector.inspections import status_of
+from inspector.model import InspectionStatus
+from inspector.store import Store
+
+DEFAULT_PATTERN = "{prefix}〔{year}〕{n}号"
+_PATTERN_FIELDS = {"prefix", "year", "n"}
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    """Office-wide facts printed on notices; kept in ``settings`` as ``notice.<field>``."""
+
+    prefix: str = "民社整"
+    pattern: str = DEFAULT_PATTERN
+    authority: str = ""  # issuing authority; blank: the organization's registration authority
+    contact: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedNotice:
+    id: str
+    inspection_id: str
+    number: str
+    year: int
+    serial: int
+    version: int
+    issued_at: str  # UTC ISO
+    issued_by: str
+    content_hash: str
+
+
+def load_settings(store: Store) -> NoticeSettings:
+    """The configured notice settings, defaults where nothing is stored."""
+    defaults = NoticeSettings()
+    values = {
+        f.name: str(preferences.get(store, f"notice.{f.name}", getattr(defaults, f.name)))
+        for f in fields(NoticeSettings)
+    }
+    return NoticeSettings(**values)
+
+
+def save_settings(store: Store, settings: NoticeSettings, *, actor: str) -> None:
+    """Store the settings (after checking the pattern) and record the change in the audit log."""
+    format_number(settings.pattern, settings.prefix, 2026, 1)
+    old = load_settings(store)
+    if old == settings:
+        return
+    with store.transaction() as conn:
+        for name, value in asdict(settings).items():
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, json_quote(?))"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (f"notice.{name}", value),
+            )
+        audit.record(
+            conn,
+            actor=actor,
+            entity="settings",
+            entity_id="notice",
+            action="update",
+            old=asdict(old),
+            new=asdict(settings),
+        )
+
+
+def format_number(pattern: str, prefix: str, year: int, serial: int) -> str:
+    """The document number; a pattern without ``{n}`` or with unknown fields is refused."""
+    used = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    if "n" not in used or not used <= _PATTERN_FIELDS:
+        raise UserError(
+            f"通知书编号格式“{pattern}”无效：必须包含序号 {{n}}，"
+            "只能使用 {prefix}（机关代字）、{year}（年份）、{n}（序号），"
+            f"例如 {DEFAULT_PATTERN}"
+        )
+    return pattern.format(prefix=prefix, year=year, n=serial)
+
+
+def require_issuable(store: Store, inspection_id: str) -> None:
+    """Refuse, in Chinese, an inspection that is not approved or has no findings."""
+    _require_issuable(store.db.conn, inspection_id)
+
+
+def issue(
+    store: Store,
+    inspection_id: str,
+    *,
+    content_hash: str,
+    actor: str,
+    on: date | None = None,
+) -> IssuedNotice:
+    """The notice to print for this inspection, numbering or reissuing it as needed.
+
+    The same content again gives the notice already issued (a reprint, nothing recorded);
+    changed content gives a new version under the same number; a first issue draws the next
+    serial of the year of ``on`` (today). Every issue and reissue is in the audit log.
+    """
+    settings = load_settings(store)
+    with store.transaction() as conn:
+        _require_issuable(conn, inspection_id)
+        current = _latest(conn, inspection_id)
+        if current is not None and current.content_hash == content_hash:
+            return current
+        if current is None:
+            year = (on or today()).year
+            serial = _next_serial(conn, year)
+            number = format_number(settings.pattern, settings.prefix, year, serial)
+            notice = _new(inspection_id, number, year, serial, 1, actor, content_hash)
+            action, old = "issue", None
+        else:
+            notice = _new(
+                inspection_id,
+                current.number,
+                current.year,
+                current.serial,
+                current.version + 1,
+                actor,
+                content_hash,
+            )
+            action, old = "reissue", {"version": current.version, "id": current.id}
+        row = asdict(notice)
+        conn.execute(
+            f"INSERT INTO notices ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
+            row,
+        )
+        audit.record(
+            conn, actor=actor, entity="notice", entity_id=notice.id, action=action, old=old, new=row
+        )
+    return notice
+
+
+def latest(store: Store, inspection_id: str) -> IssuedNotice | None:
+    """The newest version of the notice issued for an inspection, if any."""
+    return _latest(store.db.conn, inspection_id)
+
+
+def issued_in(store: Store, year: int) -> list[IssuedNotice]:
+    """The register of a year: every number and version issued, by serial."""
+    cursor = store.db.conn.execute(
+        f"SELECT {_COLUMNS} FROM notices WHERE year = ? ORDER BY serial, version", (year,)
+    )
+    return [IssuedNotice(*row) for row in cursor]
+
+
+_COLUMNS = ", ".join(f.name for f in fields(IssuedNotice))
+
+
+def _latest(conn: sqlite3.Connection, inspection_id: str) -> IssuedNotice | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM notices WHERE inspection_id = ? ORDER BY version DESC LIMIT 1",
+        (inspection_id,),
+    ).fetchone()
+    return IssuedNotice(*row) if row else None
+
+
+def _next_serial(conn: sqlite3.Connection, year: int) -> int:
+    row = conn.execute("SELECT MAX(serial) FROM notices WHERE year = ?", (year,)).fetchone()
+    return (row[0] or 0) + 1
+
+
+def _new(
+    inspection_id: str,
+    number: str,
+    year: int,
+    serial: int,
+    version: int,
+    actor: str,
+    content_hash: str,
+) -> IssuedNotice:
+    return IssuedNotice(
+        id=str(uuid.uuid4()),
+        inspection_id=inspection_id,
+        number=number,
+        year=year,
+        serial=serial,
+        version=version,
+        issued_at=utc_now(),
+        issued_by=actor,
+        content_hash=content_hash,
+    )
+
+
+def _require_issuable(conn: sqlite3.Connection, inspection_id: str) -> None:
+    status = status_of(conn, inspection_id)
+    if status is not InspectionStatus.APPROVED:
+        raise UserError(
+            f"检查记录尚未审核（当前状态：{status.label}），审核通过后才能出具整改通知书"
+        )
+    count = conn.execute(
+        "SELECT COUNT(*) FROM findings WHERE inspection_id = ?", (inspection_id,)
+    ).fetchone()[0]
+    if count == 0:
+        raise UserError("该次检查未发现问题，无需出具整改通知书")

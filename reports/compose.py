@@ -1,0 +1,323 @@
+"""What each document says, block by block: the notice with its service receipt, the on-site
+record and the inspection report. Wording follows REGULATIONS.md §3.5."""
+
+from reports.content import (
+    CORRECTION_BASIS,
+    AnswerFacts,
+    EvidenceFacts,
+    FindingFacts,
+    InspectionFacts,
+    NoticeContent,
+    RecordContent,
+    TableFacts,
+)
+from reports.document import (
+    Align,
+    Block,
+    Document,
+    Heading,
+    Images,
+    NewPage,
+    Paragraph,
+    Signature,
+    Table,
+    Title,
+)
+from reports.formatting import chinese_date, chinese_number, file_size, money, sentence
+
+NOTICE_TITLE = "责令限期整改通知书"
+SERVICE_METHODS = "□直接送达　□留置送达　□邮寄送达　□委托送达"
+BLANK_TIME = "______年____月____日____时____分"
+
+
+def notice(content: NoticeContent) -> Document:
+    """The rectification notice, then its service receipt on a page of its own."""
+    facts = content.inspection
+    number = content.number + (f"（第{content.version}版）" if content.version > 1 else "")
+    blocks: list[Block] = [
+        Title(content.authority),
+        Title(NOTICE_TITLE),
+        Paragraph(number, indent=False, align=Align.CENTER),
+        Paragraph(f"{facts.org.name}：", indent=False),
+        Paragraph(_opening(facts)),
+        Heading("一、存在的问题及整改要求"),
+    ]
+    for n, finding in enumerate(facts.findings, start=1):
+        blocks += _finding_blocks(n, finding)
+    sections: list[tuple[str, list[Block]]] = []
+    if content.fee_tables:
+        sections.append(("收费情况及应退还金额", _fee_blocks(content)))
+    sections += [
+        ("处理依据", [Paragraph(_correction(content))]),
+        ("整改报告", [Paragraph(_report_back())]),
+        ("逾期不整改的后果", [Paragraph(_consequences(content))]),
+    ]
+    for n, (heading, section) in enumerate(sections, start=2):
+        blocks += [Heading(f"{chinese_number(n)}、{heading}"), *section]
+    blocks += _contact(content)
+    if content.version > 1:
+        blocks.append(
+            Paragraph(f"本通知书为第{content.version}版，此前以同一文号发出的通知书作废。")
+        )
+    issued = chinese_date(content.issued_on) if content.issued_on else ""
+    blocks.append(Signature(content.authority, issued))
+    blocks += receipt(content)
+    return Document(f"{NOTICE_TITLE} {content.number}", tuple(blocks))
+
+
+def receipt(content: NoticeContent) -> list[Block]:
+    """送达回证: what was served on whom, where, how and when, and both signatures."""
+    org = content.inspection.org
+    rows = (
+        ("送达文书", f"{NOTICE_TITLE}（{content.number}）"),
+        ("受送达人", org.name),
+        ("送达地点", org.address),
+        ("送达方式", SERVICE_METHODS),
+        ("送达时间", BLANK_TIME),
+        ("受送达人签名或盖章", ""),
+        ("送达人签名", ""),
+        ("备注", ""),
+    )
+    return [
+        NewPage(numbered=False),
+        Title("送达回证"),
+        Table(rows, widths=(1, 3), tall_rows=frozenset({5, 6, 7}), font_size=14),
+        Signature(content.authority, "", seal_note=""),
+    ]
+
+
+def onsite_record(content: RecordContent) -> Document:
+    """现场检查记录: the facts of the visit, what was checked and found, and signatures."""
+    facts = content.inspection
+    blocks: list[Block] = [
+        Title("现场检查记录"),
+        _facts_table(facts),
+        Heading("一、检查情况"),
+        _answers_table(content.answers),
+        *_answer_tables(content.answers),
+        Heading("二、发现的问题"),
+        *_findings_summary(facts.findings),
+        Paragraph("以上记录经被检查单位在场人员核对无误。"),
+        _signatures(content),
+    ]
+    if content.signature is not None:
+        blocks.append(Images(((content.signature, f"在场人员签名：{content.confirmed_by}"),)))
+    return Document("现场检查记录", tuple(blocks))
+
+
+def inspection_report(content: RecordContent) -> Document:
+    """The inspection report: facts, every answer, findings and the evidence with fingerprints."""
+    facts = content.inspection
+    blocks: list[Block] = [
+        Title("社会组织检查报告"),
+        Paragraph(
+            f"{facts.checklist_title}（第{facts.checklist_version}版）",
+            indent=False,
+            align=Align.CENTER,
+        ),
+        Heading("一、基本情况"),
+        _facts_table(facts),
+        Heading("二、检查事项及结果"),
+    ]
+    for n, section in enumerate(dict.fromkeys(a.section for a in content.answers), start=1):
+        answers = tuple(a for a in content.answers if a.section == section)
+        blocks += [
+            Heading(f"（{chinese_number(n)}）{section}", level=2),
+            _answers_table(answers),
+            *_answer_tables(answers),
+        ]
+    blocks += [Heading("三、发现的问题"), *_findings_summary(facts.findings)]
+    blocks += [Heading("四、证据材料"), *_evidence_blocks(content.evidence)]
+    names = "、".join(i.name for i in facts.inspectors)
+    blocks.append(
+        Signature(f"检查人员：{names}", chinese_date(facts.started_at.date()), seal_note="")
+    )
+    return Document("社会组织检查报告", tuple(blocks))
+
+
+def _opening(facts: InspectionFacts) -> str:
+    org = facts.org
+    people = "、".join(f"{i.name}（执法证号：{i.certificate_no}）" for i in facts.inspectors)
+    place = f"在{facts.place}" if facts.place else ""
+    identity = "；".join(
+        part
+        for part in (
+            f"统一社会信用代码：{org.credit_code}",
+            f"法定代表人：{org.legal_rep}" if org.legal_rep else "",
+            f"住所：{org.address}" if org.address else "",
+        )
+        if part
+    )
+    return (
+        f"{chinese_date(facts.started_at.date())}，本机关执法人员{people}{place}"
+        f"对你单位（{identity}）依法进行了{facts.method}。经查，你单位存在以下问题："
+    )
+
+
+def _finding_blocks(n: int, finding: FindingFacts) -> list[Block]:
+    blocks: list[Block] = [
+        Paragraph(sentence(finding.description), lead=f"（{chinese_number(n)}）")
+    ]
+    if finding.legal_basis:
+        blocks.append(Paragraph(f"上述行为违反了{finding.legal_basis.strip()}的规定。"))
+    if finding.requirement:
+        blocks.append(Paragraph(sentence(finding.requirement), lead="整改要求："))
+    blocks.append(Paragraph(_deadline(finding) + "。", lead="整改期限："))
+    if finding.refund_due:
+        blocks.append(Paragraph(f"{money(finding.refund_due)}。", lead="应退还金额："))
+    return blocks
+
+
+def _deadline(finding: FindingFacts) -> str:
+    on = f"即{chinese_date(finding.deadline)}前" if finding.deadline else ""
+    if finding.rectification_days:
+        days = f"自收到本通知书之日起{finding.rectification_days}日内"
+        return f"{days}（{on}）完成整改" if on else f"{days}完成整改"
+    return f"于{on[1:]}完成整改" if on else "立即整改"
+
+
+def _fee_blocks(content: NoticeContent) -> list[Block]:
+    blocks: list[Block] = [
+        Paragraph(
+            "经核查，你单位收费情况如下。对违规收取的费用，应在整改期限内退还缴费单位，并保留退费凭证备查。"
+        )
+    ]
+    for table in content.fee_tables:
+        blocks += _table_blocks(table)
+    if content.refund_total is not None:
+        blocks.append(Paragraph(f"{money(content.refund_total)}。", lead="应退还金额合计："))
+    return blocks
+
+
+def _correction(content: NoticeContent) -> str:
+    penalty = content.penalty
+    sector = f"和{penalty.instrument}{penalty.article}" if penalty.article else ""
+    return (
+        f"根据{CORRECTION_BASIS}{sector}的规定，现责令你单位对上述问题予以改正，"
+        "并在规定期限内完成整改。"
+    )
+
+
+def _report_back() -> str:
+    return (
+        "你单位应当在整改期限届满前，将整改情况书面报告本机关，并附相关证明材料"
+        "（如会议纪要、制度文件、财务凭证、退费凭证等）。本机关将对整改情况进行复查。"
+    )
+
+
+def _consequences(content: NoticeContent) -> str:
+    penalty = content.penalty
+    basis = f"依据{penalty.instrument}{penalty.article}的规定" if penalty.article else "依法"
+    text = (
+        f"逾期不改正或者整改不到位的，本机关将{basis}{penalty.measures}；"
+        "并可依照《社会组织信用信息管理办法》将你单位列入活动异常名录，在年度检查、等级评估中作相应处理。"
+    )
+    if content.fee_tables:
+        text += "违规收取的费用逾期不退还的，将依法公开曝光并实施信用惩戒。"
+    return text
+
+
+def _contact(content: NoticeContent) -> list[Block]:
+    line = "　".join(
+        part
+        for part in (
+            f"联系人：{content.contact}" if content.contact else "",
+            f"联系电话：{content.phone}" if content.phone else "",
+        )
+        if part
+    )
+    blocks: list[Block] = [Paragraph(line)] if line else []
+    if content.address:
+        blocks.append(Paragraph(f"机关地址：{content.address}"))
+    return blocks
+
+
+def _facts_table(facts: InspectionFacts) -> Table:
+    org = facts.org
+    people = "；".join(f"{i.name}（执法证号：{i.certificate_no}）" for i in facts.inspectors)
+    rows = (
+        ("被检查单位", org.name),
+        ("统一社会信用代码", org.credit_code),
+        ("单位类型", org.kind.label),
+        ("法定代表人", org.legal_rep),
+        ("住所", org.address),
+        ("检查时间", f"{chinese_date(facts.started_at.date())} {facts.started_at:%H:%M}"),
+        ("检查地点", facts.place),
+        ("检查方式", facts.method),
+        ("检查人员", people),
+        ("在场人员", facts.representative),
+        ("检查表", f"{facts.checklist_title}（第{facts.checklist_version}版）"),
+    )
+    return Table(rows, widths=(1, 3))
+
+
+def _answers_table(answers: tuple[AnswerFacts, ...]) -> Table:
+    rows = tuple((str(n), a.question, a.answer, a.note) for n, a in enumerate(answers, start=1))
+    return Table(rows, widths=(0.7, 4, 1.2, 2.1), headers=("序号", "检查事项", "检查结果", "说明"))
+
+
+def _answer_tables(answers: tuple[AnswerFacts, ...]) -> list[Block]:
+    blocks: list[Block] = []
+    for answer in answers:
+        if answer.table is not None and answer.table.rows:
+            blocks += _table_blocks(answer.table)
+    return blocks
+
+
+def _table_blocks(table: TableFacts) -> list[Block]:
+    return [
+        Paragraph(table.title, indent=False, keep_with_next=True),
+        Table(
+            table.rows,
+            widths=(1.0,) * len(table.headers),
+            headers=table.headers,
+            totals=table.totals,
+        ),
+    ]
+
+
+def _findings_summary(findings: tuple[FindingFacts, ...]) -> list[Block]:
+    if not findings:
+        return [Paragraph("本次检查未发现问题。")]
+    blocks: list[Block] = []
+    for n, f in enumerate(findings, start=1):
+        blocks.append(Paragraph(sentence(f.description), lead=f"{n}．"))
+        details = (
+            f"问题性质：{f.severity}",
+            f"依据：{f.legal_basis.strip()}" if f.legal_basis.strip() else "",
+            f"整改要求：{f.requirement.strip().rstrip('。')}" if f.requirement.strip() else "",
+            f"整改期限：{_deadline(f)}",
+        )
+        blocks.append(Paragraph("；".join(d for d in details if d) + "。"))
+    return blocks
+
+
+def _evidence_blocks(evidence: tuple[EvidenceFacts, ...]) -> list[Block]:
+    if not evidence:
+        return [Paragraph("无。")]
+    rows = tuple(
+        (str(n), e.file_name, e.item, file_size(e.size), e.sha256)
+        for n, e in enumerate(evidence, start=1)
+    )
+    table = Table(
+        rows,
+        widths=(0.7, 2, 2.2, 1, 3.6),
+        headers=("序号", "文件名", "关联检查事项", "大小", "SHA-256 指纹"),
+        font_size=9,
+    )
+    photos = tuple(
+        (e.image, f"{n}．{e.file_name}")
+        for n, e in enumerate(evidence, start=1)
+        if e.image is not None
+    )
+    return [table, Images(photos)] if photos else [table]
+
+
+def _signatures(content: RecordContent) -> Table:
+    facts = content.inspection
+    rows = (
+        ("检查人员签名", "　".join(i.name for i in facts.inspectors)),
+        ("被检查单位在场人员签名", content.confirmed_by or facts.representative),
+        ("日期", chinese_date(facts.started_at.date())),
+    )
+    return Table(rows, widths=(1, 3), tall_rows=frozenset({0, 1}), font_size=14)

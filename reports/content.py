@@ -1,0 +1,375 @@
+"""The facts documents are made of, read from the store once as plain dataclasses.
+
+The notice, the on-site record and the inspection report are composed from these facts and
+then rendered to PDF and to DOCX, so the two formats never disagree.
+"""
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from inspector import attachments, onsite_record
+from inspector.clock import to_local
+from inspector.errors import UserError
+from inspector.model import InspectionStatus, OrgKind
+from inspector.notices import NoticeSettings
+from inspector.store import Store
+from reports.formatting import answer_text, cell_text, money, parse_money
+
+METHOD_LABELS = {"on_site": "现场检查", "written": "书面检查"}
+
+
+@dataclass(frozen=True)
+class PenaltyBasis:
+    """The sector article a notice cites for what follows if the order is not complied with."""
+
+    instrument: str
+    article: str
+    measures: str
+
+
+PENALTY_BASES = {
+    OrgKind.SOCIAL_GROUP: PenaltyBasis(
+        "《社会团体登记管理条例》",
+        "第三十条",
+        "给予警告、责令改正，可以限期停止活动，并可以责令撤换直接负责的主管人员；情节严重的，予以撤销登记",
+    ),
+    OrgKind.SOCIAL_SERVICE: PenaltyBasis(
+        "《民办非企业单位登记管理暂行条例》",
+        "第二十五条",
+        "予以警告、责令改正，可以限期停止活动；情节严重的，予以撤销登记",
+    ),
+    OrgKind.FOUNDATION: PenaltyBasis(
+        "《基金会管理条例》",
+        "第四十二条",
+        "给予警告、责令停止活动；情节严重的，可以撤销登记",
+    ),
+    OrgKind.OTHER: PenaltyBasis("有关法律法规", "", "依法予以处理"),
+}
+CORRECTION_BASIS = "《中华人民共和国行政处罚法》第二十八条"
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    name: str
+    credit_code: str
+    kind: OrgKind
+    legal_rep: str
+    address: str
+    registration_authority: str
+
+
+@dataclass(frozen=True)
+class InspectorFacts:
+    name: str
+    certificate_no: str
+
+
+@dataclass(frozen=True)
+class FindingFacts:
+    description: str
+    legal_basis: str
+    severity: str
+    requirement: str
+    rectification_days: int | None
+    deadline: date | None
+    refund_due: Decimal | None
+    follow_up: str
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """A table answer, already formatted: headers, rows and a totals row for money columns."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    totals: tuple[str, ...] | None
+    refund_total: Decimal | None
+
+
+@dataclass(frozen=True)
+class AnswerFacts:
+    section: str
+    question: str
+    answer: str
+    note: str
+    table: TableFacts | None
+
+
+@dataclass(frozen=True)
+class EvidenceFacts:
+    file_name: str
+    sha256: str
+    size: int
+    item: str
+    image: Path | None  # the stored file, when it is a photo that exists
+
+
+@dataclass(frozen=True)
+class InspectionFacts:
+    id: str
+    org: OrgFacts
+    checklist_title: str
+    checklist_version: int
+    checklist_kind: str
+    status: InspectionStatus
+    method: str
+    started_at: datetime  # local time
+    place: str
+    representative: str
+    inspectors: tuple[InspectorFacts, ...]
+    findings: tuple[FindingFacts, ...]
+
+
+@dataclass(frozen=True)
+class NoticeContent:
+    inspection: InspectionFacts
+    authority: str
+    contact: str
+    phone: str
+    address: str
+    fee_tables: tuple[TableFacts, ...]
+    penalty: PenaltyBasis
+    number: str = ""
+    version: int = 1
+    issued_on: date | None = None
+
+    @property
+    def refund_total(self) -> Decimal | None:
+        totals = [t.refund_total for t in self.fee_tables if t.refund_total is not None]
+        if totals:
+            return sum(totals, Decimal(0))
+        dues = [f.refund_due for f in self.inspection.findings if f.refund_due is not None]
+        return sum(dues, Decimal(0)) if dues else None
+
+    def fingerprint(self) -> str:
+        """SHA-256 of what the notice says, leaving out its number, version and date."""
+        facts = asdict(self)
+        for key in ("number", "version", "issued_on"):
+            facts.pop(key)
+        payload = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordContent:
+    """The on-site record 现场检查记录 and the inspection report share these facts."""
+
+    inspection: InspectionFacts
+    answers: tuple[AnswerFacts, ...]
+    evidence: tuple[EvidenceFacts, ...]
+    confirmed_by: str
+    signature: Path | None
+
+
+def inspection_facts(store: Store, inspection_id: str) -> InspectionFacts:
+    """Everything about one inspection that documents print."""
+    conn = store.db.conn
+    row = _one(conn, "SELECT * FROM inspections WHERE id = ?", inspection_id)
+    if row is None:
+        raise UserError(f"找不到检查记录：{inspection_id}")
+    org = _one(conn, "SELECT * FROM organizations WHERE id = ?", row["organization_id"])
+    if org is None:
+        raise UserError(f"检查记录所属的检查对象不存在：{row['organization_id']}")
+    checklist = _checklist(conn, row["checklist_id"], row["checklist_version"])
+    return InspectionFacts(
+        id=inspection_id,
+        org=OrgFacts(
+            name=org["name"],
+            credit_code=org["credit_code"],
+            kind=OrgKind(org["kind"]),
+            legal_rep=org["legal_rep"],
+            address=org["address"],
+            registration_authority=org["registration_authority"],
+        ),
+        checklist_title=checklist.get("title", ""),
+        checklist_version=row["checklist_version"],
+        checklist_kind=checklist.get("kind", ""),
+        status=InspectionStatus(row["status"]),
+        method=METHOD_LABELS.get(row["method"], row["method"]),
+        started_at=to_local(row["started_at"]),
+        place=row["place"],
+        representative=row["representative"],
+        inspectors=_inspectors(conn, inspection_id),
+        findings=_findings(conn, inspection_id),
+    )
+
+
+def notice_content(store: Store, inspection_id: str, settings: NoticeSettings) -> NoticeContent:
+    """The facts of the rectification notice, before it is numbered."""
+    facts = inspection_facts(store, inspection_id)
+    authority = settings.authority.strip() or facts.org.registration_authority.strip()
+    if not authority:
+        raise UserError(
+            "未设置发文机关名称，且检查对象未登记登记管理机关；请先设置发文机关"
+            "（命令：inspector notice-settings --authority 机关名称）"
+        )
+    fee_tables: tuple[TableFacts, ...] = ()
+    if facts.checklist_kind == "fee_audit":
+        fee_tables = tuple(a.table for a in record_answers(store, facts) if a.table is not None)
+    return NoticeContent(
+        inspection=facts,
+        authority=authority,
+        contact=settings.contact,
+        phone=settings.phone,
+        address=settings.address,
+        fee_tables=fee_tables,
+        penalty=PENALTY_BASES[facts.org.kind],
+    )
+
+
+def record_content(store: Store, inspection_id: str) -> RecordContent:
+    """Facts of the on-site record and the inspection report."""
+    facts = inspection_facts(store, inspection_id)
+    confirmation = onsite_record.confirmation_of(store, inspection_id)
+    signature = (
+        attachments.file_path(store, confirmation.signature_sha256) if confirmation else None
+    )
+    return RecordContent(
+        inspection=facts,
+        answers=record_answers(store, facts),
+        evidence=_evidence(store, inspection_id),
+        confirmed_by=confirmation.representative if confirmation else "",
+        signature=signature if signature and signature.is_file() else None,
+    )
+
+
+def record_answers(store: Store, facts: InspectionFacts) -> tuple[AnswerFacts, ...]:
+    """Every answered item (and every unanswered unconditional one), labelled from the checklist."""
+    conn = store.db.conn
+    checklist = _checklist(conn, *_checklist_key(conn, facts.id))
+    stored = {
+        item_id: (json.loads(value) if value is not None else None, note)
+        for item_id, value, note in conn.execute(
+            "SELECT item_id, value, note FROM answers WHERE inspection_id = ?", (facts.id,)
+        )
+    }
+    result = []
+    for section in checklist.get("sections", []):
+        for item in section.get("items", []):
+            value, note = stored.get(item["id"], (None, ""))
+            if item["id"] not in stored and item.get("show_if"):
+                continue  # a conditional item nobody answered did not apply
+            table = _table(item, value) if item.get("answer_type") == "table" else None
+            shown = "见下表" if table and table.rows else answer_text(item, value)
+            result.append(
+                AnswerFacts(section.get("title", ""), item.get("question", ""), shown, note, table)
+            )
+    return tuple(result)
+
+
+def _table(item: dict[str, Any], value: Any) -> TableFacts:
+    columns = item.get("columns") or []
+    rows = value if isinstance(value, list) else []
+    money_columns = [c for c in columns if c.get("answer_type") == "money"]
+    sums = {c["id"]: sum((_amount(r, c) for r in rows), Decimal(0)) for c in money_columns}
+    refund_column = next((c for c in money_columns if _is_refund(c)), None)
+    totals = None
+    if money_columns and rows:
+        totals = tuple(
+            "合计" if i == 0 else money(sums[c["id"]]) if c["id"] in sums else ""
+            for i, c in enumerate(columns)
+        )
+    return TableFacts(
+        title=item.get("question", ""),
+        headers=tuple(c.get("label", c["id"]) for c in columns),
+        rows=tuple(
+            tuple(cell_text(c, r.get(c["id"]) if isinstance(r, dict) else None) for c in columns)
+            for r in rows
+        ),
+        totals=totals,
+        refund_total=sums[refund_column["id"]] if refund_column else None,
+    )
+
+
+def _is_refund(column: dict[str, Any]) -> bool:
+    return "refund" in column["id"].lower() or "退" in column.get("label", "")
+
+
+def _amount(row: Any, column: dict[str, Any]) -> Decimal:
+    value = row.get(column["id"]) if isinstance(row, dict) else None
+    return parse_money(value) or Decimal(0)
+
+
+def _evidence(store: Store, inspection_id: str) -> tuple[EvidenceFacts, ...]:
+    questions = _item_questions(store, inspection_id)
+    result = []
+    for attachment in attachments.for_inspection(store, inspection_id):
+        path = attachments.file_path(store, attachment.sha256)
+        image = path if attachment.is_image and path.is_file() else None
+        item = questions.get(attachment.item_id or "", "")
+        result.append(
+            EvidenceFacts(attachment.file_name, attachment.sha256, attachment.size, item, image)
+        )
+    return tuple(result)
+
+
+def _item_questions(store: Store, inspection_id: str) -> dict[str, str]:
+    checklist = _checklist(store.db.conn, *_checklist_key(store.db.conn, inspection_id))
+    return {
+        item["id"]: item.get("question", "")
+        for section in checklist.get("sections", [])
+        for item in section.get("items", [])
+    }
+
+
+def _checklist_key(conn: sqlite3.Connection, inspection_id: str) -> tuple[str, int]:
+    row = conn.execute(
+        "SELECT checklist_id, checklist_version FROM inspections WHERE id = ?", (inspection_id,)
+    ).fetchone()
+    return row[0], row[1]
+
+
+def _checklist(conn: sqlite3.Connection, checklist_id: str, version: int) -> dict[str, Any]:
+    row = conn.execute(
+        "SELECT title, kind, definition FROM checklists WHERE id = ? AND version = ?",
+        (checklist_id, version),
+    ).fetchone()
+    if row is None:
+        raise UserError(f"找不到检查表：{checklist_id}（第{version}版）")
+    definition = json.loads(row[2]) if row[2] else {}
+    return {"title": row[0], "kind": row[1], **definition}
+
+
+def _inspectors(conn: sqlite3.Connection, inspection_id: str) -> tuple[InspectorFacts, ...]:
+    rows = conn.execute(
+        "SELECT r.name, r.certificate_no FROM inspection_inspectors i"
+        " JOIN roster r ON r.id = i.roster_id WHERE i.inspection_id = ? ORDER BY i.position",
+        (inspection_id,),
+    ).fetchall()
+    return tuple(InspectorFacts(name, cert) for name, cert in rows)
+
+
+def _findings(conn: sqlite3.Connection, inspection_id: str) -> tuple[FindingFacts, ...]:
+    rows = conn.execute(
+        "SELECT description, legal_basis, severity, requirement, rectification_days, deadline,"
+        " refund_due, follow_up FROM findings WHERE inspection_id = ? ORDER BY created_at, rowid",
+        (inspection_id,),
+    ).fetchall()
+    return tuple(
+        FindingFacts(
+            description=d,
+            legal_basis=basis,
+            severity=severity,
+            requirement=requirement,
+            rectification_days=days,
+            deadline=date.fromisoformat(deadline) if deadline else None,
+            refund_due=parse_money(refund),
+            follow_up=follow_up,
+        )
+        for d, basis, severity, requirement, days, deadline, refund, follow_up in rows
+    )
+
+
+def _one(conn: sqlite3.Connection, sql: str, *params: Any) -> dict[str, Any] | None:
+    cursor = conn.execute(sql, params)
+    values = cursor.fetchone()
+    if values is None:
+        return None
+    return dict(zip([c[0] for c in cursor.description], values, strict=True))

@@ -1,0 +1,220 @@
+"""Finding CJK TrueType fonts to embed in PDFs, and the East Asian font names for DOCX.
+
+Order: a configured file (setting ``report.font`` or ``$INSPECTOR_FONT``) for every role; else
+per role a font shipped with or installed by the project, then a system font; a role with no
+font of its own borrows another role's. Only TrueType outlines embed with reportlab (Noto CJK
+is CFF and is refused). In a TrueType collection the simplified-Chinese face is chosen.
+"""
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+import platformdirs
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFile
+
+from inspector.errors import UserError
+from inspector.store import APP_NAME
+
+FONT_ENV = "INSPECTOR_FONT"
+FONT_SETTING = "report.font"
+_PROBE = "责令整改通知书送达回证〔〕—"
+
+
+class Role(StrEnum):
+    SONG = "song"  # titles (小标宋-style)
+    FANGSONG = "fangsong"  # body
+    HEI = "hei"  # first-level headings
+    KAI = "kai"  # second-level headings
+
+
+# File names by role, best first; found in the project's or the system's font folders.
+_CANDIDATES: dict[Role, tuple[str, ...]] = {
+    Role.SONG: ("simsun.ttc", "simsun.ttf", "uming.ttc", "gbsn00lp.ttf"),
+    Role.FANGSONG: ("simfang.ttf", "fangsong_gb2312.ttf"),
+    Role.HEI: ("simhei.ttf", "msyh.ttc", "msyh.ttf", "wqy-microhei.ttc", "wqy-zenhei.ttc"),
+    Role.KAI: ("simkai.ttf", "ukai.ttc", "gkai00mp.ttf"),
+}
+_BORROW: dict[Role, tuple[Role, ...]] = {
+    Role.SONG: (Role.FANGSONG, Role.KAI, Role.HEI),
+    Role.FANGSONG: (Role.SONG, Role.KAI, Role.HEI),
+    Role.HEI: (Role.SONG, Role.FANGSONG, Role.KAI),
+    Role.KAI: (Role.FANGSONG, Role.SONG, Role.HEI),
+}
+
+# What Word should use: East Asian names (w:eastAsia) and the face for Latin text.
+DOCX_EAST_ASIAN: dict[Role, str] = {
+    Role.SONG: "宋体",
+    Role.FANGSONG: "仿宋",
+    Role.HEI: "黑体",
+    Role.KAI: "楷体",
+}
+DOCX_LATIN = "Times New Roman"
+
+NO_FONT_MESSAGE = (
+    "找不到可嵌入的中文字体，无法生成 PDF。请任选一种办法：安装 TrueType 中文字体"
+    "（Windows 自带宋体 simsun.ttc、仿宋 simfang.ttf、黑体 simhei.ttf；Linux 可安装 "
+    "fonts-arphic-uming 或 fonts-wqy-microhei），或把 .ttf/.ttc 字体文件放入 {shipped}，"
+    "或设置环境变量 INSPECTOR_FONT 指向该字体文件。"
+    "注意：Noto/思源等 OpenType (CFF) 字体无法嵌入。"
+)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    path: Path
+    subfont_index: int
+    family: str
+
+    @property
+    def pdf_name(self) -> str:
+        """The name the face is registered under with reportlab."""
+        return f"CJK-{self.path.stem}-{self.subfont_index}"
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The face for each role, each registered with reportlab and ready to embed."""
+
+    faces: dict[Role, FontFace]
+
+    def pdf_name(self, role: Role) -> str:
+        return self.faces[role].pdf_name
+
+
+def project_font_dirs() -> list[Path]:
+    """Fonts shipped in the package, then fonts the user or installer put in the data folder."""
+    return [
+        Path(__file__).with_name("fonts"),
+        Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "fonts",
+    ]
+
+
+def system_font_dirs() -> list[Path]:
+    """The usual font folders of Windows, macOS and Linux that exist on this machine."""
+    windir = os.environ.get("WINDIR", r"C:\Windows")
+    home = Path.home()
+    candidates = [
+        Path(windir) / "Fonts",
+        home / "AppData/Local/Microsoft/Windows/Fonts",
+        Path("/Library/Fonts"),
+        home / "Library/Fonts",
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        home / ".local/share/fonts",
+        home / ".fonts",
+    ]
+    return [path for path in candidates if path.is_dir()]
+
+
+def resolve(configured: str | None = None, search_dirs: Sequence[Path] | None = None) -> FontSet:
+    """Find, check and register a face for every role, or raise a ``UserError`` that says how."""
+    configured = configured or os.environ.get(FONT_ENV) or None
+    if configured:
+        face = _usable_face(Path(configured))
+        if face is None:
+            raise UserError(
+                f"配置的字体文件不可用：{configured}（须为含简体中文字形的 TrueType .ttf/.ttc"
+                " 字体；Noto/思源等 CFF 字体无法嵌入）。请更正设置或环境变量 INSPECTOR_FONT。"
+            )
+        return _registered(dict.fromkeys(Role, face))
+    dirs = (
+        list(search_dirs) if search_dirs is not None else project_font_dirs() + system_font_dirs()
+    )
+    found = _faces_by_role(_index_font_files(tuple(dirs)))
+    if not found:
+        found = _any_face(dirs)
+    if not found:
+        raise UserError(NO_FONT_MESSAGE.format(shipped=project_font_dirs()[-1]))
+    faces = {role: found.get(role) or _borrowed(role, found) for role in Role}
+    return _registered(faces)
+
+
+def _borrowed(role: Role, found: dict[Role, FontFace]) -> FontFace:
+    return next(found[other] for other in _BORROW[role] if other in found)
+
+
+def _faces_by_role(files: dict[str, Path]) -> dict[Role, FontFace]:
+    found: dict[Role, FontFace] = {}
+    for role, names in _CANDIDATES.items():
+        for name in names:
+            face = _usable_face(files[name]) if name in files else None
+            if face is not None:
+                found[role] = face
+                break
+    return found
+
+
+def _any_face(dirs: Iterable[Path]) -> dict[Role, FontFace]:
+    """Any usable TrueType file in the project's folders serves every role."""
+    for folder in dirs:
+        if folder not in project_font_dirs() or not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            face = _usable_face(path) if path.suffix.lower() in {".ttf", ".ttc"} else None
+            if face is not None:
+                return dict.fromkeys(Role, face)
+    return {}
+
+
+@cache
+def _index_font_files(dirs: tuple[Path, ...]) -> dict[str, Path]:
+    """Lower-case file name → first path found, walking the folders in order."""
+    index: dict[str, Path] = {}
+    for folder in dirs:
+        for root, _, names in os.walk(folder):
+            for name in names:
+                index.setdefault(name.lower(), Path(root) / name)
+    return index
+
+
+@cache
+def _usable_face(path: Path) -> FontFace | None:
+    """The simplified-Chinese face of a TrueType file if it embeds and has the glyphs we print."""
+    if not path.is_file():
+        return None
+    try:
+        picked = _simplified_face(path)
+    except (TTFError, OSError, ValueError):
+        return None
+    if picked is None:
+        return None
+    face = FontFace(path, *picked)
+    try:
+        font = TTFont(face.pdf_name, str(path), subfontIndex=face.subfont_index)
+    except (TTFError, OSError, ValueError):
+        return None
+    if not all(ord(ch) in font.face.charToGlyph for ch in _PROBE):
+        return None
+    pdfmetrics.registerFont(font)
+    return face
+
+
+def _simplified_face(path: Path) -> tuple[int, str] | None:
+    """(subfont index, family) of the first simplified-Chinese face, else of the first face."""
+    first: tuple[int, str] | None = None
+    for index in range(64 if path.suffix.lower() == ".ttc" else 1):
+        try:
+            font_file = TTFontFile(str(path), subfontIndex=index, validate=0)
+        except TTFError as exc:
+            if index > 0 and "subfontIndex" in str(exc):
+                break
+            raise
+        family = font_file.familyName.decode("latin-1", "replace")
+        if any(marker in family for marker in (" CN", " SC", "GB")):
+            return index, family
+        first = first or (index, family)
+    return first
+
+
+def _registered(faces: dict[Role, FontFace]) -> FontSet:
+    for face in faces.values():
+        if face.pdf_name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(
+                TTFont(face.pdf_name, str(face.path), subfontIndex=face.subfont_index)
+            )
+    return FontSet(faces)

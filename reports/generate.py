@@ -1,0 +1,204 @@
+"""Writing documents to files: one notice, the on-site record, the report, or a batch of notices.
+
+This is the API the CLI and the UI call. The batch takes a progress callback and a cancel flag
+and touches no GUI, so the UI can run it on a worker thread.
+"""
+
+import dataclasses
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from inspector import notices, preferences
+from inspector.clock import to_local
+from inspector.errors import UserError
+from inspector.store import Store
+from reports import compose, docx_render, fonts, pdf
+from reports.content import NoticeContent, notice_content, record_content
+from reports.document import Document
+
+log = logging.getLogger(__name__)
+
+
+class Format(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+
+
+def parse_formats(text: str) -> list[Format]:
+    """``"pdf,docx"`` → [PDF, DOCX]; anything else is refused in Chinese."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in Format.__members__.values()]
+    if unknown or not names:
+        raise UserError(f"不支持的文件格式：{'、'.join(unknown) or '（空）'}；可选 pdf、docx")
+    return [Format(n) for n in dict.fromkeys(names)]
+
+
+@dataclass(frozen=True)
+class WrittenNotice:
+    inspection_id: str
+    number: str
+    version: int
+    paths: tuple[Path, ...]
+
+
+@dataclass
+class BatchResult:
+    written: list[WrittenNotice] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (inspection id, message)
+    cancelled: bool = False
+
+
+def write_notice(
+    store: Store,
+    inspection_id: str,
+    out_dir: Path,
+    formats: Sequence[Format],
+    *,
+    actor: str,
+    font_set: fonts.FontSet | None = None,
+) -> WrittenNotice:
+    """Issue (or reprint) the rectification notice of one inspection and write its files.
+
+    The number is recorded before any file is written: if writing fails, the number stays
+    with this inspection and the next attempt prints the same number.
+    """
+    content = numbered_notice(store, inspection_id, actor=actor)
+    suffix = f"_第{content.version}版" if content.version > 1 else ""
+    stem = f"{content.number}{suffix}_{content.inspection.org.name}"
+    paths = _write_all(store, compose.notice(content), out_dir, stem, formats, font_set)
+    return WrittenNotice(inspection_id, content.number, content.version, paths)
+
+
+def numbered_notice(store: Store, inspection_id: str, *, actor: str) -> NoticeContent:
+    """The notice's facts with its number: issued now, reissued (new version) or reprinted."""
+    notices.require_issuable(store, inspection_id)
+    content = notice_content(store, inspection_id, notices.load_settings(store))
+    issued = notices.issue(store, inspection_id, content_hash=content.fingerprint(), actor=actor)
+    return dataclasses.replace(
+        content,
+        number=issued.number,
+        version=issued.version,
+        issued_on=to_local(issued.issued_at).date(),
+    )
+
+
+def write_record(
+    store: Store, inspection_id: str, out_dir: Path, formats: Sequence[Format]
+) -> tuple[Path, ...]:
+    """The on-site record 现场检查记录 of any inspection."""
+    content = record_content(store, inspection_id)
+    stem = f"现场检查记录_{content.inspection.org.name}_{content.inspection.started_at:%Y%m%d}"
+    return _write_all(store, compose.onsite_record(content), out_dir, stem, formats, None)
+
+
+def write_report(
+    store: Store, inspection_id: str, out_dir: Path, formats: Sequence[Format]
+) -> tuple[Path, ...]:
+    """The inspection report: every answer, findings, evidence with fingerprints and photos."""
+    content = record_content(store, inspection_id)
+    stem = f"检查报告_{content.inspection.org.name}_{content.inspection.started_at:%Y%m%d}"
+    return _write_all(store, compose.inspection_report(content), out_dir, stem, formats, None)
+
+
+def notice_candidates(store: Store) -> list[str]:
+    """Approved inspections that have findings, oldest approval first."""
+    rows = store.db.execute(
+        "SELECT i.id FROM inspections i WHERE i.status = 'approved'"
+        " AND EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id)"
+        " ORDER BY i.approved_at, i.id"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def generate_batch(
+    store: Store,
+    out_dir: Path,
+    formats: Sequence[Format],
+    *,
+    actor: str,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    cancelled: Callable[[], bool] = lambda: False,
+    inspection_ids: Sequence[str] | None = None,
+) -> BatchResult:
+    """Notices for every approved inspection with findings (or the ids given).
+
+    ``progress(done, total)`` is called after each inspection; ``cancelled()`` is checked before
+    each one, and stops the batch cleanly between notices. One notice that cannot be made is
+    reported in ``failed`` and the batch goes on.
+    """
+    ids = list(inspection_ids) if inspection_ids is not None else notice_candidates(store)
+    font_set = _fonts(store) if Format.PDF in formats else None
+    result = BatchResult()
+    progress(0, len(ids))
+    for done, inspection_id in enumerate(ids, start=1):
+        if cancelled():
+            result.cancelled = True
+            break
+        try:
+            written = write_notice(
+                store, inspection_id, out_dir, formats, actor=actor, font_set=font_set
+            )
+            result.written.append(written)
+        except UserError as exc:
+            log.info("notice for %s not made: %s", inspection_id, exc)
+            result.failed.append((inspection_id, exc.message))
+        progress(done, len(ids))
+    return result
+
+
+def render(document: Document, fmt: Format, font_set: fonts.FontSet | None) -> bytes:
+    """A composed document as the bytes of a PDF or DOCX file."""
+    if fmt is Format.DOCX:
+        return docx_render.render(document)
+    return pdf.render(document, font_set or fonts.resolve())
+
+
+def _fonts(store: Store) -> fonts.FontSet:
+    return fonts.resolve(preferences.get(store, fonts.FONT_SETTING))
+
+
+def _write_all(
+    store: Store,
+    document: Document,
+    out_dir: Path,
+    stem: str,
+    formats: Sequence[Format],
+    font_set: fonts.FontSet | None,
+) -> tuple[Path, ...]:
+    if Format.PDF in formats and font_set is None:
+        font_set = _fonts(store)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建输出文件夹：{out_dir}（{exc.strerror}）") from exc
+    paths = []
+    for fmt in formats:
+        target = out_dir / f"{_safe_name(stem)}.{fmt.value}"
+        _write_atomically(target, render(document, fmt, font_set))
+        paths.append(target)
+    return tuple(paths)
+
+
+def _safe_name(name: str) -> str:
+    """A file name Windows accepts: no reserved characters, not too long."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._")[:120] or "document"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Never leave a half-written document: write beside it, then rename."""
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"无法写入文件：{target}（{exc.strerror}）") from exc
