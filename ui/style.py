@@ -23,6 +23,8 @@ QPushButton#primary:disabled {{ background: #9fb3cc; }}
 QPushButton:checked {{ background: {ACCENT}; color: white; }}
 QLineEdit, QComboBox, QDateEdit, QDateTimeEdit, QSpinBox, QDoubleSpinBox {{ min-height: 30px; }}
 QTableView {{ gridline-color: #e3e6eb; }}
+QTreeView::item {{ padding: 5px 0; }}
+QListWidget::item {{ padding: 3px; }}
 QHeaderView::section {{ padding: 6px; background: #f3f5f8; border: none;
     border-bottom: 1px solid #d8dde5; }}
 """

@@ -33,3 +33,11 @@ def money(value: str | Decimal | None) -> str:
     except InvalidOperation:
         return str(value)
     return f"¥{amount:,.2f}"
+
+
+def document_date(iso: str | None) -> str:
+    """``2026年11月21日`` as dates read in official documents; empty for no date."""
+    if not iso:
+        return ""
+    day = date.fromisoformat(iso[:10])
+    return f"{day.year}年{day.month}月{day.day}日"

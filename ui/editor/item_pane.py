@@ -87,6 +87,8 @@ class ItemPane(QWidget):
         self.question.setText(item.question + required)
         self.details.setText(_details_html(item))
         if self.answer is not None:
+            self.answer_box.removeWidget(self.answer)
+            self.answer.hide()
             self.answer.deleteLater()
         self.answer = (
             FeeTable(item) if item.answer_type is AnswerType.TABLE else make_answer_widget(item)

@@ -22,7 +22,7 @@ from inspector.worklists import inspectors_of
 from ui.editor.session import InspectionSession
 from ui.editor.signature_pad import SignaturePad
 from ui.messages import show_error
-from ui.text import deadline_text, local_time
+from ui.text import document_date, local_time
 
 
 def record_html(session: InspectionSession) -> str:
@@ -35,7 +35,7 @@ def record_html(session: InspectionSession) -> str:
     done, total = session.progress()
     rows = "".join(
         f"<tr><td>{n}</td><td>{escape(f.description)}</td><td>{escape(f.severity)}</td>"
-        f"<td>{escape(deadline_text(f.deadline))}</td></tr>"
+        f"<td>{document_date(f.deadline) or '未设定'}</td></tr>"
         for n, f in enumerate(session.findings(), start=1)
     )
     findings = (

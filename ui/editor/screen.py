@@ -62,6 +62,7 @@ class InspectionEditor(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([420, 780])
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 4)

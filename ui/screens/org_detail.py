@@ -35,6 +35,7 @@ class OrgDetail(QWidget):
         column.addWidget(self.body)
         column.addStretch()
         scroll = QScrollArea(widgetResizable=True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -65,7 +66,7 @@ class OrgDetail(QWidget):
             ("成立日期", org.founded_on),
         ]
         cells = "".join(
-            f"<tr><td style='color:#555;padding-right:12px'>{label}</td><td>{escape(value)}</td></tr>"
+            f"<tr><td nowrap style='color:#555;padding-right:12px'>{label}</td><td>{escape(value)}</td></tr>"
             for label, value in rows
             if value
         )

@@ -81,6 +81,7 @@ class OrganizationsScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([780, 460])
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)

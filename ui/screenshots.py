@@ -1,0 +1,126 @@
+"""Render every main screen (and the main dialogs) to PNG, as a reader of the README sees it.
+
+``python -m ui.screenshots --db demo.db --out docs/screenshots`` (offscreen; no display).
+"""
+
+import argparse
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from inspector.finding_templates import draft_for_item
+from inspector.model import FindingDraft
+from inspector.store import Store, open_store
+from ui.app import application
+from ui.editor.finding_dialog import FindingDialog
+from ui.editor.onsite_dialog import OnsiteRecordDialog
+from ui.editor.screen import InspectionEditor
+from ui.main_window import MainWindow
+from ui.start_dialog import StartInspectionDialog
+
+SIZES = ((1366, 768), (1920, 1080))
+SCREENS = ("tasks", "organizations", "editor", "inspections", "rectification", "checklists", "sync")
+
+
+def render_all(
+    store: Store, out_dir: Path, sizes: tuple[tuple[int, int], ...] = SIZES
+) -> list[Path]:
+    """Each screen at each size, then the dialogs once; returns the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, settings)
+        _prepare(window)
+        for width, height in sizes:
+            window.resize(width, height)
+            window.show()
+            for key in SCREENS:
+                if key in window.keys:
+                    window.show_screen(key)
+                    written.append(_grab(window, out_dir / f"{key}-{width}x{height}.png"))
+        written += _dialogs(window, out_dir)
+        window.close()
+    return written
+
+
+def _prepare(window: MainWindow) -> None:
+    """Select something worth showing: an organization with history, a draft inspection."""
+    draft = window.store.db.execute(
+        "SELECT i.id, i.organization_id FROM inspections i WHERE status = 'draft'"
+        " ORDER BY (SELECT COUNT(*) FROM findings f WHERE f.inspection_id = i.id) DESC LIMIT 1"
+    ).fetchone()
+    if draft is None:
+        return
+    window.open_inspection(draft[0])
+    editor = window.editor
+    assert editor is not None
+    shown = editor.session.visible_items()
+    not_compliant = [i.id for i in shown if editor.session.answers.get(i.id) == "not_compliant"]
+    editor.go_to((not_compliant or [shown[0].id])[0])
+    screen = window.organizations
+    screen.search.setText(
+        window.store.db.execute(
+            "SELECT name FROM organizations WHERE id = ?", (draft[1],)
+        ).fetchone()[0]
+    )
+    screen.apply_filters()
+    screen.table.selectRow(0)
+
+
+def _dialogs(window: MainWindow, out_dir: Path) -> list[Path]:
+    editor = window.editor
+    if editor is None:
+        return []
+    org = window.organizations.detail.org
+    makers: dict[str, Callable[[], QWidget]] = {
+        "finding-dialog": lambda: FindingDialog(
+            _first_draft(editor), editor.session.inspection_date, window
+        ),
+        "onsite-record": lambda: OnsiteRecordDialog(editor.session, window),
+    }
+    if org is not None:
+        makers["start-dialog"] = lambda: StartInspectionDialog(
+            window.store, org, actor=window.actor, parent=window
+        )
+    written = []
+    for name, make in makers.items():
+        dialog = make()
+        dialog.show()
+        written.append(_grab(dialog, out_dir / f"{name}.png"))
+        dialog.close()
+    return written
+
+
+def _first_draft(editor: InspectionEditor) -> FindingDraft:
+    session = editor.session
+    with_template = next(
+        (i for i in session.checklist.items() if i.finding is not None),
+        session.checklist.items()[0],
+    )
+    return draft_for_item(with_template.model_dump(mode="json"), session.inspection_date)
+
+
+def _grab(widget: QWidget, target: Path) -> Path:
+    QApplication.processEvents()
+    widget.grab().save(str(target), "PNG")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    application()
+    for path in render_all(open_store(args.db), args.out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
