@@ -1,0 +1,45 @@
+"""Run every benchmark and print one table: ``.venv/bin/python -m bench.run``."""
+
+import argparse
+import os
+import unicodedata
+from pathlib import Path
+
+from bench.bench_core import run_core_benchmarks
+from bench.measure import Result
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def print_table(results: list[Result]) -> None:
+    name_width = max(_width(r.name) for r in results) + 2
+    print(f"{_pad('benchmark', name_width)}{'value':>12}  unit  {'target':<14}ok")
+    for r in results:
+        ok = "" if r.met is None else ("yes" if r.met else "NO")
+        print(f"{_pad(r.name, name_width)}{r.value:>12.2f}  {r.unit:<4}  {r.target:<14}{ok}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workdir", type=Path, default=None, help="where to build the bench store")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    results, store_path = run_core_benchmarks(args.workdir)
+    try:
+        from bench.bench_ui import run_ui_benchmarks
+    except ImportError:
+        run_ui_benchmarks = None
+    if run_ui_benchmarks is not None:
+        results += run_ui_benchmarks(store_path)
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()
