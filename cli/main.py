@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from cli.audit import audit
+from cli.checklist import checklist
 from cli.context import AppContext
 from cli.demo import demo
+from cli.notice import document, notice, notice_settings, notices
 from cli.orgs import orgs
 from cli.server import server
 from cli.sync import sync
@@ -55,10 +57,15 @@ def gui(app: AppContext, screenshot: Path | None, size: str) -> None:
 
 
 cli.add_command(audit)
+cli.add_command(checklist)
 cli.add_command(server)
 cli.add_command(sync)
 cli.add_command(demo)
 cli.add_command(orgs)
+cli.add_command(notice)
+cli.add_command(notices)
+cli.add_command(document)
+cli.add_command(notice_settings)
 
 
 def main() -> None:
