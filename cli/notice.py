@@ -1,0 +1,143 @@
+"""``inspector notice`` / ``notices`` / ``document`` / ``notice-settings``: official documents."""
+
+import dataclasses
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from cli.context import AppContext, pass_app
+from inspector import notices as numbering
+from inspector.errors import UserError
+from inspector.store import Store
+from reports import generate
+
+OUT = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="输出文件夹",
+)
+ACTOR = click.option(
+    "--actor", default=getpass.getuser, show_default="当前系统用户", help="签发人（写入审计日志）"
+)
+
+
+@click.command()
+@click.argument("inspection_id")
+@click.option(
+    "--format", "formats", default="pdf", show_default=True, help="pdf、docx，或 pdf,docx"
+)
+@OUT
+@ACTOR
+@pass_app
+def notice(app: AppContext, inspection_id: str, formats: str, out_dir: Path, actor: str) -> None:
+    """为一次已审核且发现问题的检查出具责令限期整改通知书（首次出具时编号）。"""
+    store = app.store()
+    written = generate.write_notice(
+        store, _full_id(store, inspection_id), out_dir, generate.parse_formats(formats), actor=actor
+    )
+    version = f"（第{written.version}版）" if written.version > 1 else ""
+    click.echo(f"整改通知书 {written.number}{version}：")
+    for path in written.paths:
+        click.echo(f"  {path}")
+
+
+@click.command()
+@click.option(
+    "--status",
+    type=click.Choice(["approved"]),
+    default="approved",
+    show_default=True,
+    help="只为该状态的检查出具（目前只能是已审核）",
+)
+@click.option(
+    "--format", "formats", default="pdf,docx", show_default=True, help="pdf、docx，或 pdf,docx"
+)
+@OUT
+@ACTOR
+@pass_app
+def notices(app: AppContext, status: str, formats: str, out_dir: Path, actor: str) -> None:
+    """批量出具：为所有已审核且发现问题的检查生成整改通知书，显示进度。"""
+    store = app.store()
+    chosen = generate.parse_formats(formats)
+    ids = generate.notice_candidates(store)
+    if not ids:
+        click.echo("没有需要出具整改通知书的检查（已审核且发现问题）。")
+        return
+    with click.progressbar(length=len(ids), label="生成整改通知书", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.pos)
+
+        result = generate.generate_batch(
+            store, out_dir, chosen, actor=actor, progress=progress, inspection_ids=ids
+        )
+    files = sum(len(w.paths) for w in result.written)
+    click.echo(f"已生成整改通知书 {len(result.written)} 份（{files} 个文件），保存在 {out_dir}")
+    for inspection_id, message in result.failed:
+        click.echo(f"未生成：{inspection_id}：{message}", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("inspection_id")
+@click.option(
+    "--kind",
+    type=click.Choice(["record", "report"]),
+    default="report",
+    show_default=True,
+    help="record：现场检查记录；report：检查报告（含全部答案、证据指纹和照片）",
+)
+@click.option(
+    "--format", "formats", default="pdf", show_default=True, help="pdf、docx，或 pdf,docx"
+)
+@OUT
+@pass_app
+def document(app: AppContext, inspection_id: str, kind: str, formats: str, out_dir: Path) -> None:
+    """生成一次检查的现场检查记录或检查报告。"""
+    store = app.store()
+    write = generate.write_record if kind == "record" else generate.write_report
+    for path in write(
+        store, _full_id(store, inspection_id), out_dir, generate.parse_formats(formats)
+    ):
+        click.echo(str(path))
+
+
+@click.command("notice-settings")
+@click.option("--prefix", default=None, help="机关代字，例如 X民社整")
+@click.option("--pattern", default=None, help="编号格式，默认 {prefix}〔{year}〕{n}号")
+@click.option("--authority", default=None, help="发文机关名称（空则用检查对象的登记管理机关）")
+@click.option("--contact", default=None, help="联系人")
+@click.option("--phone", default=None, help="联系电话")
+@click.option("--address", default=None, help="机关地址")
+@ACTOR
+@pass_app
+def notice_settings(app: AppContext, actor: str, **changes: str | None) -> None:
+    """查看或修改整改通知书的编号格式、发文机关和联系方式。"""
+    store = app.store()
+    current = numbering.load_settings(store)
+    given = {k: v for k, v in changes.items() if v is not None}
+    if given:
+        current = dataclasses.replace(current, **given)
+        numbering.save_settings(store, current, actor=actor)
+    for field in dataclasses.fields(current):
+        click.echo(f"{field.name} = {getattr(current, field.name)}")
+
+
+def _full_id(store: Store, given: str) -> str:
+    """An inspection id, or a unique prefix of one (at least 6 characters)."""
+    if len(given) < 6:
+        raise UserError(f"检查记录编号太短：{given}（至少输入前6位）")
+    rows = store.db.execute(
+        "SELECT id FROM inspections WHERE id LIKE ? || '%' LIMIT 2", (given,)
+    ).fetchall()
+    if not rows:
+        raise UserError(f"找不到检查记录：{given}")
+    if len(rows) > 1:
+        raise UserError(f"检查记录编号“{given}”对应多条记录，请多输入几位")
+    return str(rows[0][0])
