@@ -4,6 +4,8 @@ Window geometry, splitter positions and the last screen are kept in QSettings; t
 inspection is kept in the store, so a crash reopens it on the item last touched.
 """
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -15,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import org_search, preferences
-from inspector.store import Store
+from inspector import org_search, preferences, register_import
+from inspector.store import Store, open_store
 from ui.editor.screen import InspectionEditor
 from ui.messages import show_error
 from ui.screens.checklists import ChecklistsScreen
@@ -27,6 +29,7 @@ from ui.screens.sync import SyncScreen
 from ui.screens.tasks import TasksScreen
 from ui.start_dialog import StartInspectionDialog
 from ui.status_bar import AppStatusBar
+from ui.task_runner import Progress
 
 OPEN_INSPECTION_KEY = "ui.open_inspection"
 ACTOR_KEY = "user.actor"
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
         for screen in (self.tasks, self.organizations, self.inspections, self.rectification):
             screen.open_inspection.connect(self.open_inspection)
         self.organizations.start_requested.connect(self.start_inspection)
+        self.organizations.import_requested.connect(self.import_register)
         self.tasks.start_requested.connect(self.start_inspection)
 
     # --- screens -------------------------------------------------------------------------
@@ -161,6 +165,27 @@ class MainWindow(QMainWindow):
         )
         if inspection_id is not None:
             self.open_inspection(inspection_id)
+
+    @Slot(str)
+    def import_register(self, path: str) -> None:
+        """Import a register file in the background, with progress and 取消."""
+        store_path = self.store.path
+
+        def job(progress: Progress) -> str:
+            own = open_store(store_path)  # the worker's own connection; WAL lets the GUI read
+            try:
+                report = register_import.import_file(
+                    own, Path(path), on_batch=lambda c: progress(c.inserted + c.updated, 0)
+                )
+            finally:
+                own.close()
+            return report.summary
+
+        self.status.runner.run("正在导入名录", job, self._register_imported)
+
+    def _register_imported(self, summary: str) -> None:
+        self.organizations.refresh()
+        self.organizations.last_import.setText(f"名录导入完成：{summary}")
 
     @Slot(str)
     def _inspection_completed(self, _inspection_id: str) -> None:

@@ -101,8 +101,10 @@ class TaskRunner(QWidget):
 
     @Slot(int, int)
     def _progressed(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
+        """``total`` 0 means not known yet: a busy bar and the count so far."""
+        self.bar.setRange(0, max(total, 0))
         self.bar.setValue(done)
+        self.bar.setFormat(f"{done:,}" if total <= 0 else "%p%")
 
     @Slot(object)
     def _succeeded(self, result: object) -> None:

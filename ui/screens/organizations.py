@@ -6,10 +6,12 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -28,6 +30,7 @@ SEARCH_PAUSE_MS = 150
 class OrganizationsScreen(QWidget):
     start_requested = Signal(str)  # organization id
     open_inspection = Signal(str)
+    import_requested = Signal(str)  # path of a register file
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -48,6 +51,8 @@ class OrganizationsScreen(QWidget):
         for name in org_search.districts(store):
             self.district.addItem(name, name)
         self.count_label = QLabel(objectName="muted")
+        self.import_button = QPushButton("导入名录…")
+        self.last_import = QLabel(objectName="muted")
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -85,7 +90,12 @@ class OrganizationsScreen(QWidget):
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
-        layout.addWidget(QLabel("检查对象", objectName="screenTitle"))
+        head = QHBoxLayout()
+        head.addWidget(QLabel("检查对象", objectName="screenTitle"))
+        head.addStretch()
+        head.addWidget(self.last_import)
+        head.addWidget(self.import_button)
+        layout.addLayout(head)
         layout.addWidget(splitter, 1)
 
     def _connect(self) -> None:
@@ -97,6 +107,21 @@ class OrganizationsScreen(QWidget):
         self.detail.start_requested.connect(self.start_requested)
         self.detail.open_inspection.connect(self.open_inspection)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        self.import_button.clicked.connect(self._choose_register)
+
+    @classmethod
+    def ask_register_file(cls, parent: QWidget) -> str:
+        """The file chooser; tests replace this class method."""
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "导入社会组织名录", "", "名录文件 (*.xlsx *.csv)"
+        )
+        return path
+
+    @Slot()
+    def _choose_register(self) -> None:
+        path = self.ask_register_file(self)
+        if path:
+            self.import_requested.emit(path)
 
     @Slot()
     def apply_filters(self) -> None:
@@ -121,4 +146,6 @@ class OrganizationsScreen(QWidget):
         self.detail.show_org(self.model.hit(current.row()).id if current.isValid() else None)
 
     def refresh(self) -> None:
+        """Re-read the register (after an import) and the selected organization."""
+        self.apply_filters()
         self.detail.show_org(self.detail.org.id if self.detail.org else None)

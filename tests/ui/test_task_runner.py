@@ -1,0 +1,107 @@
+"""Long work off the GUI thread: progress, cancel, errors in Chinese, the register import."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from inspector import credit_code
+from inspector.errors import UserError
+from inspector.store import Store
+from ui.main_window import MainWindow
+from ui.screens.organizations import OrganizationsScreen
+from ui.task_runner import Progress, TaskRunner
+
+
+@pytest.fixture
+def runner(qtbot) -> TaskRunner:
+    widget = TaskRunner()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_result_arrives_on_the_gui_thread(qtbot, runner: TaskRunner) -> None:
+    results: list[int] = []
+
+    def job(progress: Progress) -> int:
+        for step in range(3):
+            progress(step + 1, 3)
+        return 42
+
+    runner.run("正在计算", job, results.append)
+    assert runner.busy  # the result is delivered through the GUI event loop
+    qtbot.waitUntil(lambda: results == [42])
+    assert not runner.busy
+
+
+def test_cancel_stops_between_steps(qtbot, runner: TaskRunner) -> None:
+    started, release = threading.Event(), threading.Event()
+    results: list[object] = []
+
+    def job(progress: Progress) -> str:
+        started.set()
+        release.wait(5)
+        progress(1, 2)  # raises Cancelled: the user pressed 取消
+        return "不应到达"
+
+    with qtbot.waitSignal(runner.finished):
+        runner.run("正在导入", job, results.append)
+        started.wait(5)
+        runner.cancel_button.click()
+        assert runner.label.text() == "正在取消…"
+        release.set()
+    assert results == []
+
+
+def test_error_is_a_chinese_message(
+    qtbot, monkeypatch: pytest.MonkeyPatch, runner: TaskRunner
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+
+    def job(progress: Progress) -> None:
+        raise UserError("名录文件缺少“名称”列")
+
+    with qtbot.waitSignal(runner.finished):
+        runner.run("正在导入", job, lambda result: None)
+    assert shown == ["名录文件缺少“名称”列"]
+
+
+def test_unexpected_error_shows_calm_text_with_detail(
+    qtbot, monkeypatch: pytest.MonkeyPatch, runner: TaskRunner
+) -> None:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda box: shown.append((box.text(), box.detailedText())) or 0
+    )
+
+    def job(progress: Progress) -> None:
+        raise ZeroDivisionError("boom")
+
+    with qtbot.waitSignal(runner.finished):
+        runner.run("正在导入", job, lambda result: None)
+    assert shown[0][0].startswith("操作没有完成，数据未受影响")
+    assert "ZeroDivisionError" in shown[0][1]
+
+
+def test_register_import_runs_in_the_background(
+    qtbot, monkeypatch: pytest.MonkeyPatch, world: Store, settings: QSettings, tmp_path: Path
+) -> None:
+    lines = ["统一社会信用代码,名称"]
+    for n in range(5):
+        first17 = f"51330000MJ{n:07d}"
+        lines.append(f"{first17}{credit_code.check_character(first17)},杭州市第{n}行业协会")
+    register = tmp_path / "名录.csv"
+    register.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(
+        OrganizationsScreen, "ask_register_file", classmethod(lambda cls, parent: str(register))
+    )
+    window = MainWindow(world, settings)
+    qtbot.addWidget(window)
+    window.show_screen("organizations")
+    with qtbot.waitSignal(window.status.runner.finished, timeout=10_000):
+        window.organizations.import_button.click()
+    assert window.organizations.model.total == 7
+    assert window.organizations.last_import.text().startswith("名录导入完成：导入 5 条")
