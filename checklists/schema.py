@@ -98,10 +98,13 @@ class Item(_Strict):
     )
     question: NonEmpty = Field(description="The question the inspector answers.")
     guidance: str = Field(default="", description="How to check: documents to read, methods.")
-    answer_type: AnswerType = Field(description="One of the answer types listed below.")
+    answer_type: AnswerType = Field(
+        description="How the inspector answers; see the answer types table."
+    )
     required: bool = Field(default=True, description="Must be answered when visible.")
     show_if: str | None = Field(
-        default=None, description="Condition on earlier answers and `${org_kind}`; see below."
+        default=None,
+        description="Condition on earlier answers and `${org_kind}` (XLSForm `relevant` subset).",
     )
     choices: list[Choice] = Field(
         default_factory=list, description="Options of a `single_choice` or `multi_choice` item."
