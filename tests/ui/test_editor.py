@@ -114,7 +114,11 @@ def test_note_and_evidence_survive_reopen(
 
 
 def test_whole_inspection_to_signed_record(
-    qtbot, monkeypatch: pytest.MonkeyPatch, editor: InspectionEditor, world: Store
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,
+    editor: InspectionEditor,
+    world: Store,
+    tmp_path: Path,
 ) -> None:
     problems_seen: list[list[Problem]] = []
 
@@ -125,6 +129,7 @@ def test_whole_inspection_to_signed_record(
     monkeypatch.setattr(CompletionDialog, "ask", classmethod(lambda cls, *a: jump(*a)))
     monkeypatch.setattr(FindingDialog, "ask", classmethod(lambda cls, parent, draft, start: draft))
     signed: list[bool] = []
+    monkeypatch.setattr(OnsiteRecordDialog, "ask_folder", classmethod(lambda cls, p: str(tmp_path)))
 
     def sign(parent: QWidget, session: InspectionSession) -> bool:
         dialog = OnsiteRecordDialog(session, parent)
@@ -136,6 +141,8 @@ def test_whole_inspection_to_signed_record(
         dialog.pad.draw_line(QPointF(10, 10), QPointF(200, 80))
         dialog.confirm()
         signed.append(dialog.result() == 1)
+        dialog.save_pdf()  # 打印/保存PDF, signature included
+        assert dialog.problem.text().startswith("已保存：")
         return True
 
     monkeypatch.setattr(OnsiteRecordDialog, "ask", classmethod(lambda cls, *a: sign(*a)))
@@ -153,6 +160,8 @@ def test_whole_inspection_to_signed_record(
     confirmation = onsite_record.confirmation_of(world, editor.session.inspection_id)
     assert confirmation is not None and confirmation.representative == "赵会长"
     assert onsite_record.signature_bytes(world, confirmation).startswith(b"\x89PNG")
+    (pdf,) = tmp_path.glob("现场检查记录_*.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_amendment_needs_a_reason_and_is_logged(

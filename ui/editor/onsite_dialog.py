@@ -1,9 +1,9 @@
 """The on-site record 现场检查记录 shown to the representative, who signs to confirm it."""
 
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, Slot
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from inspector import onsite_record
 from inspector.worklists import inspectors_of
+from reports.generate import Format, write_record
 from ui.editor.session import InspectionSession
 from ui.editor.signature_pad import SignaturePad
 from ui.messages import show_error
@@ -97,11 +98,9 @@ class OnsiteRecordDialog(QDialog):
         return cls(session, parent).exec() == QDialog.DialogCode.Accepted
 
     @classmethod
-    def ask_pdf_path(cls, parent: QWidget) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            parent, "保存现场检查记录", "现场检查记录.pdf", "PDF (*.pdf)"
-        )
-        return path
+    def ask_folder(cls, parent: QWidget) -> str:
+        """Where to save the PDF; tests replace this class method."""
+        return QFileDialog.getExistingDirectory(parent, "现场检查记录保存到")
 
     @Slot()
     def confirm(self) -> None:
@@ -123,22 +122,16 @@ class OnsiteRecordDialog(QDialog):
 
     @Slot()
     def save_pdf(self) -> None:
-        path = self.ask_pdf_path(self)
-        if path:
-            write_pdf(self.record.toHtml(), path)
-
-
-def write_pdf(html: str, path: str) -> None:
-    """Render the record on A4 with 20 mm margins."""
-    writer = QPdfWriter(path)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(20, 20, 20, 20),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    document = QTextDocument()
-    document.setHtml(html)
-    document.print_(writer)
+        """The record as PDF (with the signature once signed), by the reports package."""
+        folder = self.ask_folder(self)
+        if not folder:
+            return
+        try:
+            paths = write_record(
+                self.session.store, self.session.inspection_id, Path(folder), [Format.PDF]
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.problem.setStyleSheet("color: #2e7d32;")
+        self.problem.setText(f"已保存：{paths[0]}")
