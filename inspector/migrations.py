@@ -240,11 +240,56 @@ M_ORG_SEARCH = """
         END;
 """
 
+# The supervisor's desk: conflicts of interest 回避 between inspectors and organizations, the
+# 双随机 campaigns with what makes a draw re-runnable (seed, parameters, hashes of the
+# population and roster), the drawn list in draw order, and indexes for the rectification
+# tracker and the "not inspected in the last N months" population filter.
+M_CAMPAIGNS = """
+        CREATE TABLE conflicts (
+            roster_id TEXT NOT NULL REFERENCES roster(id),
+            organization_id TEXT NOT NULL REFERENCES organizations(id),
+            reason TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            PRIMARY KEY (roster_id, organization_id)
+        );
+        CREATE INDEX conflicts_organization ON conflicts(organization_id);
+
+        CREATE TABLE campaigns (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            seed TEXT NOT NULL,
+            parameters TEXT NOT NULL,          -- JSON: criteria, size/ratio, team size
+            population_size INTEGER NOT NULL,
+            population_hash TEXT NOT NULL,     -- SHA-256 over the eligible ids in draw order
+            roster_hash TEXT NOT NULL,         -- SHA-256 over eligible inspectors and conflicts
+            checklist_id TEXT NOT NULL,
+            due_date TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        );
+
+        CREATE TABLE campaign_targets (
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            position INTEGER NOT NULL,
+            organization_id TEXT NOT NULL REFERENCES organizations(id),
+            inspector_ids TEXT NOT NULL,       -- JSON list of roster ids
+            task_id TEXT NOT NULL REFERENCES tasks(id),
+            PRIMARY KEY (campaign_id, position)
+        );
+        CREATE INDEX tasks_campaign ON tasks(campaign_id);
+
+        CREATE INDEX findings_deadline ON findings(deadline);
+        CREATE INDEX findings_severity ON findings(severity, deadline);
+        CREATE INDEX inspections_org_started ON inspections(organization_id, started_at);
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
     M_SYNC_OUTBOX,
     M_NOTICE_CONTENT,
     M_ORG_SEARCH,
+    M_CAMPAIGNS,
 ]
 LATEST_VERSION = len(MIGRATIONS)
