@@ -1,0 +1,124 @@
+"""Notice numbers: per-year serials, never reused or skipped, reissue keeps the number."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_reports_support import add_org, inspection, setup_office
+
+from inspector import inspections, notices
+from inspector.errors import UserError
+from inspector.store import Store
+from reports import generate
+
+PDF = [generate.Format.PDF]
+
+
+@pytest.fixture
+def office(store: Store) -> list[str]:
+    return setup_office(store)
+
+
+def notice_audit(store: Store) -> list[tuple[str, dict[str, object]]]:
+    rows = store.db.execute(
+        "SELECT action, new FROM audit_log WHERE entity = 'notice' ORDER BY seq"
+    ).fetchall()
+    return [(action, json.loads(new)) for action, new in rows]
+
+
+def test_serials_count_up_within_a_year_and_restart_in_the_next(
+    store: Store, office: list[str]
+) -> None:
+    org = add_org(store)
+    ids = [inspection(store, office, org) for _ in range(3)]
+    first = notices.issue(store, ids[0], content_hash="a", actor="科长", on=date(2026, 12, 30))
+    second = notices.issue(store, ids[1], content_hash="b", actor="科长", on=date(2026, 12, 31))
+    third = notices.issue(store, ids[2], content_hash="c", actor="科长", on=date(2027, 1, 2))
+    assert [first.number, second.number, third.number] == [
+        "X民社整〔2026〕1号",
+        "X民社整〔2026〕2号",
+        "X民社整〔2027〕1号",
+    ]
+    assert [n.serial for n in notices.issued_in(store, 2026)] == [1, 2]
+    assert [action for action, _ in notice_audit(store)] == ["issue", "issue", "issue"]
+
+
+def test_same_content_reprints_and_changed_content_reissues_under_the_same_number(
+    store: Store, office: list[str], tmp_path: Path
+) -> None:
+    inspection_id = inspection(store, office, add_org(store))
+    first = generate.write_notice(store, inspection_id, tmp_path, PDF, actor="科长")
+    again = generate.write_notice(store, inspection_id, tmp_path, PDF, actor="科长")
+    assert (again.number, again.version) == (first.number, 1)
+    assert len(notice_audit(store)) == 1  # a reprint is not a new issue
+
+    refunds = [{"name": "评比费", "collected": "5000", "verdict": "improper", "refund_due": "5000"}]
+    inspections.set_answer(
+        store, inspection_id, "fees", refunds, actor="科长", amendment_reason="核减退费金额"
+    )
+    reissued = generate.write_notice(store, inspection_id, tmp_path, PDF, actor="科长")
+    assert (reissued.number, reissued.version) == ("X民社整〔2026〕1号", 2)
+    assert reissued.paths[0].name == "X民社整〔2026〕1号_第2版_某市软件行业协会.pdf"
+    entries = notice_audit(store)
+    assert [action for action, _ in entries] == ["issue", "reissue"]
+    assert entries[1][1]["number"] == "X民社整〔2026〕1号" and entries[1][1]["version"] == 2
+    assert notices.latest(store, inspection_id).version == 2  # type: ignore[union-attr]
+
+
+def test_a_failed_rendering_keeps_its_number_and_the_next_notice_takes_the_next(
+    store: Store, office: list[str], tmp_path: Path
+) -> None:
+    org = add_org(store)
+    first_id, second_id = inspection(store, office, org), inspection(store, office, org)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("occupied")
+    with pytest.raises(UserError, match="无法创建输出文件夹"):
+        generate.write_notice(store, first_id, blocked, PDF, actor="科长")
+    second = generate.write_notice(store, second_id, tmp_path / "out", PDF, actor="科长")
+    retried = generate.write_notice(store, first_id, tmp_path / "out", PDF, actor="科长")
+    assert second.number == "X民社整〔2026〕2号"
+    assert retried.number == "X民社整〔2026〕1号"
+    assert [n.serial for n in notices.issued_in(store, date.today().year)] == [1, 2]
+    assert [entry["serial"] for _, entry in notice_audit(store)] == [1, 2]
+
+
+def test_not_approved_or_without_findings_is_refused_and_draws_no_number(
+    store: Store, office: list[str], tmp_path: Path
+) -> None:
+    org = add_org(store)
+    completed = inspection(store, office, org, approve=False)
+    clean = inspection(store, office, org, found=())
+    out = tmp_path / "out"
+    with pytest.raises(
+        UserError, match="检查记录尚未审核（当前状态：已完成），审核通过后才能出具整改通知书"
+    ):
+        generate.write_notice(store, completed, out, PDF, actor="科长")
+    with pytest.raises(UserError, match="该次检查未发现问题，无需出具整改通知书"):
+        generate.write_notice(store, clean, out, PDF, actor="科长")
+    with pytest.raises(UserError, match="找不到检查记录"):
+        generate.write_notice(store, "no-such-id", out, PDF, actor="科长")
+    assert notices.issued_in(store, date.today().year) == []
+    assert notice_audit(store) == []
+    assert not out.exists()
+
+
+def test_pattern_is_configurable_and_checked(store: Store, office: list[str]) -> None:
+    settings = notices.load_settings(store)
+    with pytest.raises(UserError, match="必须包含序号"):
+        notices.save_settings(store, notices.NoticeSettings(pattern="{prefix}{year}"), actor="科长")
+    with pytest.raises(UserError, match="只能使用"):
+        notices.save_settings(store, notices.NoticeSettings(pattern="{n}{month}"), actor="科长")
+    custom = notices.NoticeSettings(
+        prefix="杭民社", pattern="{prefix}字〔{year}〕第{n}号", authority=settings.authority
+    )
+    notices.save_settings(store, custom, actor="科长")
+    assert notices.load_settings(store) == custom
+    issued = notices.issue(
+        store, inspection(store, office, add_org(store)), content_hash="x", actor="科长"
+    )
+    assert issued.number == f"杭民社字〔{date.today().year}〕第1号"
+    changes = store.db.execute(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'settings' AND entity_id = 'notice'"
+    ).fetchone()[0]
+    assert changes == 2  # the office set-up and this change
