@@ -1,0 +1,61 @@
+"""A small register, roster and checklist for the supervisor's-desk tests."""
+
+from org_files import make_code
+
+from inspector import registry, roster
+from inspector.clock import utc_now
+from inspector.model import CreditStatus, Inspector, Organization, OrgKind
+from inspector.store import Store
+
+SUPERVISOR = "王主任"
+KINDS = (OrgKind.SOCIAL_GROUP, OrgKind.SOCIAL_SERVICE, OrgKind.FOUNDATION)
+DISTRICTS = ("越秀区", "天河区", "海珠区")
+CHECKLIST_ID = "spot-check-general"
+
+
+def add_register(store: Store, count: int) -> list[Organization]:
+    """``count`` organizations spread over kinds, districts and credit statuses."""
+    orgs = [
+        Organization(
+            credit_code=make_code(n, kind_digit=str(n % 3 + 1)),
+            name=f"测试社会组织{n:05d}",
+            kind=KINDS[n % 3],
+            district=DISTRICTS[(n // 3) % 3],
+            registration_authority="广州市民政局" if n % 2 else "越秀区民政局",
+            authority_level="city" if n % 2 else "county",
+            credit_status=CreditStatus.ABNORMAL if n % 10 == 0 else CreditStatus.NORMAL,
+            id=f"org-{n:05d}",
+        )
+        for n in range(count)
+    ]
+    registry.upsert_many(store, orgs)
+    return orgs
+
+
+def add_roster(store: Store, inspectors: int = 6) -> list[Inspector]:
+    """``inspectors`` inspectors and one supervisor (``SUPERVISOR``)."""
+    people = [
+        roster.add(
+            store,
+            Inspector(f"检查员{n:02d}", f"4401{n:06d}", "市民政局", "inspector", f"p-{n:02d}"),
+        )
+        for n in range(inspectors)
+    ]
+    roster.add(store, Inspector(SUPERVISOR, "44019999", "市民政局", "supervisor", "p-boss"))
+    return people
+
+
+def add_checklist(store: Store) -> None:
+    store.db["checklists"].insert(
+        {
+            "id": CHECKLIST_ID,
+            "version": 1,
+            "title": "双随机抽查通用检查表",
+            "kind": "spot_check",
+            "applies_to": '["social_group", "social_service", "foundation"]',
+            "effective_date": "2026-01-01",
+            "definition": "{}",
+            "content_hash": "x",
+            "imported_at": utc_now(),
+        }
+    )
