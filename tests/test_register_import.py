@@ -377,3 +377,14 @@ def test_cli_exit_status_when_nothing_could_be_imported(tmp_path: Path) -> None:
 def test_search_sees_imported_rows(store: Store, tmp_path: Path) -> None:
     register_import.import_file(store, write_csv(tmp_path / "s.csv", GOOD_ROWS))
     assert [hit.name for hit in org_search.search(store, "zgzdhxh")] == ["中国自动化学会"]
+
+
+def test_reimporting_the_same_file_changes_nothing(store: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "same.csv", GOOD_ROWS)
+    register_import.import_file(store, path)
+    before = stored(store, AUTOMATION[0])
+
+    report = register_import.import_file(store, path)
+
+    assert report.summary == "导入 0 条，更新 4 条，拒绝 0 条"
+    assert stored(store, AUTOMATION[0]) == before  # updated_at included
