@@ -29,6 +29,18 @@ class ChecklistKind(StrEnum):
     NONPROFIT_REVIEW = "nonprofit_review"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    ChecklistKind.SPOT_CHECK: "双随机抽查",
+    ChecklistKind.FEE_AUDIT: "涉企收费检查",
+    ChecklistKind.NONPROFIT_REVIEW: "非营利性审查",
+    ChecklistKind.OTHER: "其他",
+}
+
 
 class AnswerType(StrEnum):
     COMPLIANCE = "compliance"  # 符合 / 不符合 / 不适用

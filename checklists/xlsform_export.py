@@ -39,16 +39,14 @@ def write_xlsform(checklist: Checklist, path: Path) -> None:
     choices = workbook.create_sheet("choices")
     _header(survey, SURVEY_HEADERS)
     _header(choices, ("list_name", "name", "label"))
-    uses_yes_no = False
     for section in checklist.sections:
         survey.append(["begin_group", section.id, section.title])
         if section.guidance:
             survey.append(["note", f"{section.id}-note", section.guidance])
         for item in section.items:
-            uses_yes_no |= item.answer_type is AnswerType.YES_NO
             _item_rows(survey, choices, item)
         survey.append(["end_group", section.id])
-    if uses_yes_no:
+    if _uses_yes_no(checklist):
         _choices(
             choices, YES_NO_LIST, [Choice(value="yes", label="是"), Choice(value="no", label="否")]
         )
@@ -64,6 +62,12 @@ def write_xlsform(checklist: Checklist, path: Path) -> None:
         for value in checklist.computed:
             computed.append([value.id, value.label, value.expression])
     workbook.save(path)
+
+
+def _uses_yes_no(checklist: Checklist) -> bool:
+    types = [item.answer_type for item in checklist.items()]
+    types += [column.answer_type for item in checklist.items() for column in item.columns]
+    return AnswerType.YES_NO in types
 
 
 def _header(sheet: Worksheet, headers: tuple[str, ...]) -> None:

@@ -9,9 +9,11 @@ import click
 from checklists.library import get_checklist, import_checklists, list_checklists
 from checklists.loader import Loaded, load_file
 from checklists.problems import ChecklistError, Problem
+from checklists.schema import ChecklistKind
 from checklists.xlsform_export import write_xlsform
 from cli.context import AppContext, pass_app
 from inspector.errors import UserError
+from inspector.model import OrgKind
 
 FILES = click.argument(
     "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
@@ -97,9 +99,10 @@ def list_command(app: AppContext, as_json: bool) -> None:
         click.echo("尚未导入任何检查表")
         return
     for s in summaries:
+        kinds = "、".join(OrgKind(kind).label for kind in s.applies_to)
         click.echo(
-            f"{s.id}@{s.version}  {s.title}  {s.kind}  {' '.join(s.applies_to)}  "
-            f"自 {s.effective_date} 起施行  {s.item_count} 个条目"
+            f"{s.id}@{s.version}  {s.title}  {ChecklistKind(s.kind).label}  适用：{kinds}  "
+            f"{s.effective_date} 起施行  {s.item_count} 个条目"
         )
 
 

@@ -8,7 +8,7 @@ import pytest
 from checklists.library import builtin_paths
 from checklists.loader import load_file
 from checklists.problems import ChecklistError
-from checklists.schema import AnswerType
+from checklists.schema import AnswerType, Column
 from checklists.xlsform_export import write_xlsform
 
 Rows = list[list[object]]
@@ -39,6 +39,29 @@ def test_round_trip_of_every_builtin(tmp_path: Path, path: Path) -> None:
     loaded = load_file(target)
     assert loaded.checklist == original
     assert loaded.warnings == []
+
+
+def test_round_trip_of_yes_no_and_choice_columns(tmp_path: Path) -> None:
+    fee = load_file(builtin_paths()[1]).checklist
+    fees = fee.item("fees")
+    columns = [
+        *fees.columns,
+        Column(id="paid_back", label="是否已退还", answer_type=AnswerType.YES_NO),
+    ]
+    sections = [
+        section.model_copy(
+            update={
+                "items": [
+                    fees.model_copy(update={"columns": columns}) if i.id == "fees" else i
+                    for i in section.items
+                ]
+            }
+        )
+        for section in fee.sections
+    ]
+    changed = fee.model_copy(update={"sections": sections})
+    write_xlsform(changed, tmp_path / "fee.xlsx")
+    assert load_file(tmp_path / "fee.xlsx").checklist == changed
 
 
 KOBO_SURVEY: Rows = [
