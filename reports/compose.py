@@ -315,9 +315,13 @@ def _evidence_blocks(evidence: tuple[EvidenceFacts, ...]) -> list[Block]:
 
 def _signatures(content: RecordContent) -> Table:
     facts = content.inspection
+    # Left blank for handwriting, unless the representative already signed on the tablet.
+    confirmed = (
+        f"{content.confirmed_by}（已在现场电子签名，见下图）" if content.confirmed_by else ""
+    )
     rows = (
-        ("检查人员签名", "　".join(i.name for i in facts.inspectors)),
-        ("被检查单位在场人员签名", content.confirmed_by or facts.representative),
+        ("检查人员签名", ""),
+        ("被检查单位在场人员签名", confirmed),
         ("日期", chinese_date(facts.started_at.date())),
     )
     return Table(rows, widths=(1, 3), tall_rows=frozenset({0, 1}), font_size=14)

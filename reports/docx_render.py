@@ -16,8 +16,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.table import Table as DocxTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
@@ -193,11 +194,12 @@ def _table(docx: DocxDocument, block: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(block.widths)
     widths = [Mm(layout.BLOCK_WIDTH_MM * w / total) for w in block.widths]
-    for r, values in enumerate(all_rows):
+    # row.cells once per row: table.cell(r, c) walks the whole table on every call
+    for r, (row, values) in enumerate(zip(table.rows, all_rows, strict=True)):
         strong = r < header_rows or (block.totals is not None and r == len(all_rows) - 1)
-        for c, value in enumerate(values):
+        for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             label = not block.headers and c == 0
-            _cell(table, r, c, value, block.font_size, bold=strong or label, width=widths[c])
+            _cell(cell, value, block.font_size, bold=strong or label, width=widths[c])
     if header_rows:
         _repeat_header(table)
     for index in block.tall_rows:
@@ -207,10 +209,7 @@ def _table(docx: DocxDocument, block: Table) -> None:
     docx.add_paragraph()
 
 
-def _cell(
-    table: DocxTable, r: int, c: int, value: str, size: float, *, bold: bool, width: Mm
-) -> None:
-    cell = table.cell(r, c)
+def _cell(cell: _Cell, value: str, size: float, *, bold: bool, width: Length) -> None:
     cell.width = width
     p = cell.paragraphs[0]
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
