@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from inspector import onsite_record
 from inspector.worklists import inspectors_of
-from reports.generate import Format, write_record
 from ui.editor.session import InspectionSession
 from ui.editor.signature_pad import SignaturePad
 from ui.messages import show_error
@@ -123,6 +122,8 @@ class OnsiteRecordDialog(QDialog):
     @Slot()
     def save_pdf(self) -> None:
         """The record as PDF (with the signature once signed), by the reports package."""
+        from reports.generate import Format, write_record  # heavy (PDF fonts); on demand
+
         folder = self.ask_folder(self)
         if not folder:
             return

@@ -1,13 +1,17 @@
 """检查表: the stored checklists and their versions."""
 
-from checklists.library import ChecklistSummary, list_checklists
+from typing import TYPE_CHECKING
+
 from inspector.model import OrgKind
 from inspector.store import Store
 from ui.screens.list_screen import ListScreen
 from ui.table_model import Column
 
+if TYPE_CHECKING:  # the checklist library loads pydantic: only when the screen is shown
+    from checklists.library import ChecklistSummary
+
 _KINDS = {"spot_check": "抽查", "fee_audit": "收费检查", "nonprofit_review": "非营利性审查"}
-COLUMNS: list[Column[ChecklistSummary]] = [
+COLUMNS: list[Column["ChecklistSummary"]] = [
     Column("检查表", lambda c: c.title),
     Column("版本", lambda c: f"第{c.version}版"),
     Column("类别", lambda c: _KINDS.get(c.kind, "其他")),
@@ -17,10 +21,15 @@ COLUMNS: list[Column[ChecklistSummary]] = [
 ]
 
 
-class ChecklistsScreen(ListScreen[ChecklistSummary]):
+class ChecklistsScreen(ListScreen["ChecklistSummary"]):
     def __init__(self, store: Store) -> None:
-        super().__init__("检查表", COLUMNS, lambda: list_checklists(store))
-        self.refresh()
+        super().__init__("检查表", COLUMNS, lambda: _summaries(store))
 
     def empty_text(self) -> str:
         return "尚未导入检查表。"
+
+
+def _summaries(store: Store) -> list["ChecklistSummary"]:
+    from checklists.library import list_checklists
+
+    return list_checklists(store)

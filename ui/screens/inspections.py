@@ -36,7 +36,6 @@ class InspectionsScreen(ListScreen[InspectionRow]):
         self.toolbar.addWidget(self.status)
         self.add_button("打开", self._open, primary=True)
         self.status.currentIndexChanged.connect(self._filter)
-        self.refresh()
 
     def activate(self, row: InspectionRow) -> None:
         self.open_inspection.emit(row.id)

@@ -18,6 +18,8 @@ from ui.table_model import Column, Row, RowsModel
 
 
 class ListScreen(QWidget, Generic[Row]):
+    """Rows are read when the screen is shown (``refresh``), not when it is built."""
+
     def __init__(
         self, title: str, columns: Sequence[Column[Row]], load: Callable[[], Sequence[Row]]
     ) -> None:
@@ -32,6 +34,7 @@ class ListScreen(QWidget, Generic[Row]):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(40)  # size columns by the first rows, not all
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._activated)

@@ -37,7 +37,6 @@ class RectificationScreen(ListScreen[FindingRow]):
 
     def __init__(self, store: Store) -> None:
         super().__init__("整改跟踪", COLUMNS, lambda: worklists.findings_by_deadline(store))
-        self.refresh()
 
     def empty_text(self) -> str:
         return f"没有待整改的问题（截至 {today().isoformat()}）。"

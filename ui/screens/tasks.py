@@ -23,7 +23,6 @@ class TasksScreen(ListScreen[TaskRow]):
     def __init__(self, store: Store) -> None:
         super().__init__("任务", COLUMNS, lambda: worklists.open_tasks(store))
         self.add_button("开始 / 继续检查", self._go, primary=True)
-        self.refresh()
 
     def empty_text(self) -> str:
         return "暂无分派的检查任务。可在“检查对象”中选择社会组织直接开始检查。"
