@@ -2,9 +2,17 @@
 
 from org_files import make_code
 
-from inspector import registry, roster
+from inspector import findings, inspections, registry, roster
 from inspector.clock import utc_now
-from inspector.model import CreditStatus, Inspector, Organization, OrgKind
+from inspector.model import (
+    CreditStatus,
+    FindingDraft,
+    Inspector,
+    NewInspection,
+    Organization,
+    OrgKind,
+    Severity,
+)
 from inspector.store import Store
 
 SUPERVISOR = "王主任"
@@ -59,3 +67,41 @@ def add_checklist(store: Store) -> None:
             "imported_at": utc_now(),
         }
     )
+
+
+def inspect(
+    store: Store,
+    organization_id: str,
+    found: list[tuple[Severity, str]],
+    *,
+    approve: bool = True,
+    started_at: str = "2026-10-10T02:00:00+00:00",
+) -> tuple[str, list[str]]:
+    """An inspection through the real workflows with findings (severity, deadline)."""
+    inspection_id = inspections.start(
+        store,
+        NewInspection(organization_id, CHECKLIST_ID, 1, ["p-00", "p-01"], started_at),
+        actor="检查员00",
+    )
+    inspections.set_answer(store, inspection_id, "ar-01", "not_compliant", actor="检查员00")
+    finding_ids = [
+        findings.add(
+            store,
+            inspection_id,
+            FindingDraft(
+                f"问题{n}：未按期报送年度工作报告",
+                "《社会团体登记管理条例》第二十八条",
+                severity,
+                "限期报送",
+                30,
+                deadline,
+                item_id="ar-01",
+            ),
+            actor="检查员00",
+        )
+        for n, (severity, deadline) in enumerate(found)
+    ]
+    inspections.complete(store, inspection_id, actor="检查员00")
+    if approve:
+        inspections.approve(store, inspection_id, actor=SUPERVISOR)
+    return inspection_id, finding_ids

@@ -1,0 +1,104 @@
+"""The office side of rectification: the organization's report-back with its evidence files,
+and the supervisor's re-check 复查 and escalation, each checked against the actor's role.
+
+The status changes themselves go through ``inspector.findings`` (which writes the audit log).
+"""
+
+import mimetypes
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from inspector import attachments, audit, findings
+from inspector.clock import utc_now
+from inspector.errors import UserError
+from inspector.model import Escalation
+from inspector.roles import require_supervisor
+from inspector.store import Store
+
+
+def report_back(
+    store: Store,
+    finding_id: str,
+    *,
+    reported_on: str,
+    text: str,
+    evidence: Sequence[Path] = (),
+    actor: str,
+) -> list[str]:
+    """Record the organization's report-back and keep its evidence files; returns their ids.
+
+    The files are copied into the store first (by content hash), so a missing file stops the
+    report before anything is recorded.
+    """
+    missing = [str(p) for p in evidence if not Path(p).is_file()]
+    if missing:
+        raise UserError("找不到整改材料文件：" + "、".join(missing))
+    findings.report_back(store, finding_id, reported_on=reported_on, text=text, actor=actor)
+    return [_attach(store, finding_id, Path(p), actor=actor) for p in evidence]
+
+
+def recheck(
+    store: Store,
+    finding_id: str,
+    *,
+    passed: bool,
+    reason: str,
+    actor: str,
+    new_deadline: str | None = None,
+) -> None:
+    """A supervisor's re-check: passed closes the finding, failed may set a new deadline."""
+    require_supervisor(store, actor)
+    findings.recheck(
+        store, finding_id, passed=passed, reason=reason, actor=actor, new_deadline=new_deadline
+    )
+
+
+def escalate(
+    store: Store, finding_id: str, measure: Escalation, *, reason: str, actor: str
+) -> None:
+    """A supervisor escalates a finding not rectified: 约谈, abnormal list or penalty referral."""
+    require_supervisor(store, actor)
+    findings.escalate(store, finding_id, measure, reason=reason, actor=actor)
+
+
+def evidence_of(store: Store, finding_id: str) -> list[tuple[str, str]]:
+    """(file name, SHA-256) of the report-back files kept for a finding."""
+    rows = store.db.execute(
+        "SELECT file_name, sha256 FROM attachments WHERE finding_id = ? AND deleted_at IS NULL"
+        " ORDER BY created_at, rowid",
+        (finding_id,),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _attach(store: Store, finding_id: str, path: Path, *, actor: str) -> str:
+    digest = attachments.store_bytes(store, path.read_bytes())
+    row = {
+        "id": str(uuid.uuid4()),
+        "inspection_id": "",
+        "item_id": None,
+        "finding_id": finding_id,
+        "sha256": digest,
+        "file_name": path.name,
+        "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        "size": path.stat().st_size,
+        "created_at": utc_now(),
+    }
+    with store.transaction() as conn:
+        row["inspection_id"] = conn.execute(
+            "SELECT inspection_id FROM findings WHERE id = ?", (finding_id,)
+        ).fetchone()[0]
+        conn.execute(
+            f"INSERT INTO attachments ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
+            row,
+        )
+        audit.record(
+            conn,
+            actor=actor,
+            entity="attachment",
+            entity_id=str(row["id"]),
+            action="add_report_evidence",
+            new=row,
+        )
+    return str(row["id"])
