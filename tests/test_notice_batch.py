@@ -1,0 +1,119 @@
+"""Batch generation (progress, cancel, failures) and the ``notice`` / ``notices`` commands."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_reports_support import add_org, inspection, setup_office
+
+from cli.main import cli
+from inspector.errors import UserError
+from inspector.store import Store, open_store
+from reports import generate
+
+BOTH = [generate.Format.PDF, generate.Format.DOCX]
+
+
+@pytest.fixture
+def approved(store: Store) -> list[str]:
+    """Three approved inspections with findings, one awaiting approval, one without findings."""
+    office = setup_office(store)
+    org = add_org(store)
+    ids = [inspection(store, office, org) for _ in range(3)]
+    inspection(store, office, org, approve=False)
+    inspection(store, office, org, found=())
+    return ids
+
+
+def test_batch_reports_progress_and_writes_every_notice(
+    store: Store, approved: list[str], tmp_path: Path
+) -> None:
+    assert generate.notice_candidates(store) == approved
+    calls: list[tuple[int, int]] = []
+    result = generate.generate_batch(
+        store, tmp_path, BOTH, actor="科长", progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert not result.cancelled and result.failed == []
+    assert [w.number for w in result.written] == [f"X民社整〔2026〕{n}号" for n in (1, 2, 3)]
+    assert len(list(tmp_path.glob("*.pdf"))) == 3 and len(list(tmp_path.glob("*.docx"))) == 3
+
+
+def test_cancel_stops_between_notices(store: Store, approved: list[str], tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    out = tmp_path / "out"
+    result = generate.generate_batch(
+        store,
+        out,
+        [generate.Format.DOCX],
+        actor="科长",
+        progress=lambda d, t: calls.append((d, t)),
+        cancelled=lambda: len(calls) > 1,  # cancel once the first notice is done
+    )
+    assert result.cancelled
+    assert [w.inspection_id for w in result.written] == approved[:1]
+    assert calls == [(0, 3), (1, 3)]
+    assert len(list(out.iterdir())) == 1
+
+
+def test_one_refused_inspection_is_reported_and_the_batch_goes_on(
+    store: Store, approved: list[str], tmp_path: Path
+) -> None:
+    waiting = store.db.execute("SELECT id FROM inspections WHERE status = 'completed'").fetchone()[
+        0
+    ]
+    result = generate.generate_batch(
+        store, tmp_path, [generate.Format.DOCX], actor="科长", inspection_ids=[waiting, *approved]
+    )
+    assert len(result.written) == 3
+    assert result.failed == [
+        (waiting, "检查记录尚未审核（当前状态：已完成），审核通过后才能出具整改通知书")
+    ]
+
+
+def run(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db), *args], standalone_mode=False)
+
+
+def test_cli_notice_and_batch(store: Store, approved: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    one = run(store.path, "notice", approved[1][:8], "--format", "docx", "--out", str(out))
+    assert one.exit_code == 0, one.output
+    assert one.output.startswith("整改通知书 X民社整〔2026〕1号：")
+    assert (out / "X民社整〔2026〕1号_某市软件行业协会.docx").is_file()
+
+    batch = run(
+        store.path, "notices", "--status", "approved", "--format", "pdf,docx", "--out", str(out)
+    )
+    assert batch.exit_code == 0, batch.output
+    assert "已生成整改通知书 3 份（6 个文件）" in batch.output
+    assert len(list(out.glob("*.pdf"))) == 3  # the first keeps its number: no fourth notice
+    assert len(list(out.glob("*.docx"))) == 3
+
+    bad = run(store.path, "notice", approved[0], "--format", "odt")
+    assert isinstance(bad.exception, UserError)
+    assert bad.exception.message == "不支持的文件格式：odt；可选 pdf、docx"
+
+
+def test_cli_settings_and_refusal_through_the_real_entry_point(
+    store: Store, approved: list[str], tmp_path: Path
+) -> None:
+    shown = run(store.path, "notice-settings", "--prefix", "杭民社整", "--phone", "12345")
+    assert "prefix = 杭民社整" in shown.output and "phone = 12345" in shown.output
+    waiting = store.db.execute("SELECT id FROM inspections WHERE status = 'completed'").fetchone()[
+        0
+    ]
+    store.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "inspector", "--db", str(store.path), "notice", waiting],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert "错误：检查记录尚未审核（当前状态：已完成），审核通过后才能出具整改通知书" in done.stderr
+    reopened = open_store(store.path)
+    assert reopened.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0
+    reopened.close()
