@@ -1,0 +1,188 @@
+"""Tables to hand on: findings, inspections, the tracker and a campaign's published list
+一公开, written as XLSX (openpyxl) or CSV in UTF-8 with a BOM so Excel reads the Chinese right.
+
+Dates in tables are 2026-11-21 (UX.md); statuses and kinds are their Chinese labels.
+"""
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from inspector import campaign_records, tracker
+from inspector.clock import to_local, today
+from inspector.errors import UserError
+from inspector.model import Escalation, FindingStatus, InspectionStatus, OrgKind
+from inspector.store import Store
+from inspector.tracker import TrackerRow
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+
+
+def write(sheet: Sheet, path: Path) -> Path:
+    """Write ``sheet`` as .xlsx or .csv (by the file's suffix), never leaving half a file."""
+    writers: dict[str, Callable[[Sheet, Path], None]] = {".xlsx": _xlsx, ".csv": _csv}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        raise UserError(f"不支持的导出格式：{path.name}；请使用 .xlsx 或 .csv")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=path.suffix)
+        os.close(fd)
+        try:
+            writer(sheet, Path(tmp))
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法写入文件：{path}（{exc.strerror}）") from exc
+    return path
+
+
+def findings_sheet(store: Store) -> Sheet:
+    """Every finding ever recorded, with its organization and inspection."""
+    rows = store.db.execute(
+        "SELECT o.name, o.credit_code, o.kind, o.district, i.started_at, f.description,"
+        " f.legal_basis, f.severity, f.requirement, f.deadline, f.status, f.escalation"
+        " FROM findings f JOIN inspections i ON i.id = f.inspection_id"
+        " JOIN organizations o ON o.id = i.organization_id"
+        " ORDER BY i.started_at, o.name, f.created_at"
+    ).fetchall()
+    return Sheet(
+        "检查发现问题",
+        ("检查对象", "统一社会信用代码", "类型", "所在区县", "检查日期", "问题描述", "依据",
+         "严重程度", "整改要求", "整改期限", "状态", "升级处理"),
+        [
+            (name, code, _kind(kind), district, _day(started), text, basis, severity,
+             requirement, deadline or "", FindingStatus(status).label, _escalation(escalation))
+            for name, code, kind, district, started, text, basis, severity, requirement,
+            deadline, status, escalation in rows
+        ],
+    )  # fmt: skip
+
+
+def inspections_sheet(store: Store) -> Sheet:
+    """Every inspection with its inspectors, state and number of findings."""
+    rows = store.db.execute(
+        "SELECT o.name, o.credit_code, o.district, COALESCE(c.title, i.checklist_id),"
+        " i.started_at, i.status, i.approved_by,"
+        " (SELECT group_concat(r.name, '、') FROM inspection_inspectors ii"
+        "  JOIN roster r ON r.id = ii.roster_id WHERE ii.inspection_id = i.id),"
+        " (SELECT COUNT(*) FROM findings f WHERE f.inspection_id = i.id)"
+        " FROM inspections i JOIN organizations o ON o.id = i.organization_id"
+        " LEFT JOIN checklists c ON c.id = i.checklist_id AND c.version = i.checklist_version"
+        " ORDER BY i.started_at, o.name"
+    ).fetchall()
+    return Sheet(
+        "检查记录",
+        ("检查对象", "统一社会信用代码", "所在区县", "检查表", "检查日期", "状态", "审核人",
+         "检查人员", "发现问题数"),
+        [
+            (name, code, district, checklist, _day(started), InspectionStatus(status).label,
+             approved_by or "", people or "", count)
+            for name, code, district, checklist, started, status, approved_by, people, count
+            in rows
+        ],
+    )  # fmt: skip
+
+
+def tracker_sheet(rows: Sequence[TrackerRow], on: date | None = None) -> Sheet:
+    """The tracker as shown: deadline, days left or overdue as words, as of ``on``."""
+    day = on or today()
+    return Sheet(
+        "整改跟踪",
+        ("检查对象", "类型", "所在区县", "检查日期", "问题描述", "严重程度", "整改期限",
+         "剩余天数", "状态"),
+        [
+            (r.organization, _kind(r.kind), r.district, _day(r.inspected_on), r.description,
+             r.severity, r.deadline or "", _days_text(r, day), _status_text(r, day))
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+def tracker_export(store: Store, wanted: tracker.TrackerFilter, on: date | None = None) -> Sheet:
+    return tracker_sheet(tracker.query(store, wanted, on=on), on)
+
+
+def campaign_sheet(store: Store, campaign_id: str) -> Sheet:
+    """The published list of a campaign: targets in draw order with their inspectors."""
+    campaign = campaign_records.get(store, campaign_id)
+    return Sheet(
+        campaign.name[:31],  # Excel's limit on sheet names
+        ("序号", "检查对象", "统一社会信用代码", "类型", "所在区县", "执法检查人员"),
+        [
+            (t.position, t.name, t.credit_code, t.kind_label, t.district, t.inspectors)
+            for t in campaign_records.targets(store, campaign_id)
+        ],
+    )
+
+
+def _xlsx(sheet: Sheet, path: Path) -> None:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = _sheet_title(sheet.title)
+    ws.append(list(sheet.headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.rows:
+        ws.append(list(row))
+    ws.freeze_panes = "A2"
+    for index, header in enumerate(sheet.headers, start=1):
+        longest = max([len(str(r[index - 1] or "")) for r in sheet.rows[:200]] + [len(header)])
+        ws.column_dimensions[get_column_letter(index)].width = min(60, 2 * longest + 2)
+    book.save(path)
+
+
+def _csv(sheet: Sheet, path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(sheet.headers)
+        writer.writerows(sheet.rows)
+
+
+def _sheet_title(title: str) -> str:
+    return "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "Sheet1"
+
+
+def _kind(kind: str) -> str:
+    return OrgKind(kind).label if kind in OrgKind.__members__.values() else kind
+
+
+def _escalation(value: str) -> str:
+    return Escalation(value).label if value in Escalation.__members__.values() else value
+
+
+def _day(utc_iso: str) -> str:
+    """A stored timestamp (or date) as the local calendar date."""
+    if not utc_iso:
+        return ""
+    return to_local(utc_iso).date().isoformat() if "T" in utc_iso else utc_iso[:10]
+
+
+def _days_text(row: TrackerRow, on: date) -> str:
+    left = row.days_left(on)
+    if left is None:
+        return "未设期限"
+    if row.status in (FindingStatus.CLOSED, FindingStatus.ESCALATED):
+        return "—"
+    return f"已逾期 {-left} 天" if row.overdue(on) else f"还剩 {left} 天"
+
+
+def _status_text(row: TrackerRow, on: date) -> str:
+    return ("逾期 · " if row.overdue(on) else "") + row.status.label
