@@ -4,6 +4,7 @@ The YAML loader records the line of every mapping so a problem can be shown wher
 refuses duplicate keys, which plain YAML would silently overwrite.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,14 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     )
 
 
+# YAML 1.1 reads yes/no/on/off as booleans; a choice value "yes" must stay a string.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 

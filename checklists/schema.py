@@ -20,6 +20,9 @@ Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$", min_length=1, max_length=64),
 ]
+ChoiceValue = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", min_length=1, max_length=64)
+]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -66,11 +69,13 @@ YES_NO_VALUES = ("yes", "no")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class Choice(_Strict):
-    value: Identifier = Field(description="Stored value, also used in `show_if`.")
+    value: ChoiceValue = Field(
+        description="Stored value, also used in `show_if` (letters, digits, `_`, `-`, `.`)."
+    )
     label: NonEmpty = Field(description="What the inspector reads (Chinese).")
 
 

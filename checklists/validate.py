@@ -64,6 +64,10 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
         return f"未知的检查表类别“{value}”（可用：spot_check、fee_audit、nonprofit_review、other）"
     if kind == "string_pattern_mismatch":
         return f"字段“{field}”的值“{value}”不是合法标识（须以字母开头，只含字母、数字、_、-、.）"
+    if kind == "string_type":
+        return f"字段“{field}”应为文字，而不是“{value}”"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return f"字段“{field}”应为 true 或 false，而不是“{value}”"
     if kind in ("string_too_short", "too_short"):
         return f"字段“{field}”不能为空"
     if kind.startswith("int_"):

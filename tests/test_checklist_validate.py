@@ -158,3 +158,18 @@ def test_unsupported_extension(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text("x", encoding="utf-8")
     assert problems(path) == [f"{path}：不支持的文件类型“.csv”，应为 .yaml、.yml 或 .xlsx"]
+
+
+def test_yes_no_and_numbers_stay_strings(tmp_path: Path) -> None:
+    choices = "        choices: [{value: yes, label: 是}, {value: 1, label: 一}, {value: off, label: 关}]\n"
+    path = write(
+        tmp_path,
+        item("a", "single_choice", choices) + item("b", extra="        show_if: ${a} = 'yes'\n"),
+    )
+    checklist = load_file(path).checklist
+    assert [c.value for c in checklist.item("a").choices] == ["yes", "1", "off"]
+
+
+def test_required_must_be_a_boolean(tmp_path: Path) -> None:
+    [message] = problems(write(tmp_path, item("a", extra="        required: [x]\n")))
+    assert "条目 a：字段“required”应为 true 或 false" in message
