@@ -120,6 +120,9 @@ class MainWindow(QMainWindow):
             refresh()
         self.stack.setCurrentWidget(widget)
         self.status.refresh()
+        # Written at once (not only on close) so that a crash reopens the same screen.
+        self.settings.setValue("window/screen", key)
+        self.settings.sync()
 
     @Slot(str)
     def open_inspection(self, inspection_id: str) -> None:

@@ -183,3 +183,15 @@ def test_amendment_needs_a_reason_and_is_logged(
         "SELECT action, new FROM audit_log ORDER BY seq DESC LIMIT 1"
     ).fetchone()
     assert action[0] == "amend_answer" and "录入错误" in action[1]
+
+
+def test_enter_goes_on_but_not_inside_a_note(qtbot, editor: InspectionEditor) -> None:
+    qtbot.keyClick(editor.tree, Qt.Key.Key_Return)
+    assert editor.current_id == "ar-02"
+    editor.pane.note.setFocus()
+    qtbot.keyClicks(editor.pane.note, "ab")
+    qtbot.keyClick(editor.pane.note, Qt.Key.Key_Return)
+    assert editor.current_id == "ar-02"
+    assert editor.pane.note.toPlainText() == "ab\n"
+    editor.flush()
+    assert editor.session.notes["ar-02"] == "ab\n"

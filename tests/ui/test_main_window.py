@@ -131,7 +131,7 @@ def test_start_from_organization_opens_editor_and_reopens_after_restart(
     assert editor is not None and window.stack.currentWidget() is editor
     assert window.nav.item(0).text() == "当前检查"
     editor.go_to("ar-02")
-    window.close()
+    # no close(): the process is killed; a new one opens the same store
 
     again = MainWindow(world, settings)
     qtbot.addWidget(again)

@@ -118,6 +118,7 @@ class InspectionEditor(QWidget):
             QShortcut(QKeySequence(key), self, lambda p=position: self.pane.choose(p))
         shortcuts = (
             ("PgDown", self.go_next),
+            ("Return", self.go_next),
             ("Ctrl+Return", self.go_next),
             ("PgUp", self.go_previous),
             ("Ctrl+J", self.go_next_unanswered),
