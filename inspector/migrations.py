@@ -284,6 +284,12 @@ M_CAMPAIGNS = """
         CREATE INDEX inspections_org_started ON inspections(organization_id, started_at);
 """
 
+# Search lists shorter names first: walking this index in order, a one- or two-character
+# search stops at the first 50 names that contain it instead of sorting every match.
+M_ORG_NAME_LENGTH = """
+        CREATE INDEX organizations_name_length ON organizations(length(name), name);
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -291,5 +297,6 @@ MIGRATIONS: list[str] = [
     M_NOTICE_CONTENT,
     M_ORG_SEARCH,
     M_CAMPAIGNS,
+    M_ORG_NAME_LENGTH,
 ]
 LATEST_VERSION = len(MIGRATIONS)

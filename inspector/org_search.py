@@ -15,6 +15,9 @@ from inspector.store import Store
 
 # Above every character SQLite can hold: ``col >= p AND col < p + _TOP`` is "starts with p".
 _TOP = "\U0010ffff"
+# Matches beyond this many are cheaper to find shortest-first than to fetch and sort.
+_MANY = 1000
+_SHORT_SUBSTRING = "instr(name, :text) > 0"
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _HIT_COLUMNS = "id, credit_code, name, kind, district, credit_status, legal_rep"
 _SORT_COLUMNS = {
@@ -100,10 +103,32 @@ def search(store: Store, text: str, limit: int = 50) -> list[OrgHit]:
     for match, where in stages:
         if len(ranked) >= limit:
             break  # later stages rank lower and cannot displace what we have
-        for hit in _select(store, where, params, "length(name), name", limit):
+        for hit in _shortest(store, where, params, limit):
             ranked.setdefault(hit.id, (match, hit))
     ordered = sorted(ranked.values(), key=lambda mh: (mh[0], len(mh[1].name), mh[1].name))
     return [hit for _, hit in ordered[:limit]]
+
+
+def _shortest(store: Store, where: str, params: dict[str, Any], limit: int) -> list[OrgHit]:
+    """The ``limit`` organizations with the shortest names among those matching ``where``.
+
+    Few matches (an indexed condition): fetch them all and sort. Many matches, or a condition
+    no index serves (a short substring): walk the (length(name), name) index in order and
+    stop at the ``limit``-th match, instead of sorting tens of thousands of rows.
+    """
+    order = "length(name), name"
+    if where != _SHORT_SUBSTRING and not _has_many(store, where, params):
+        return _select(store, where, params, order, limit)
+    walk = (
+        "rowid IN (SELECT rowid FROM organizations INDEXED BY organizations_name_length "
+        f"WHERE {where} ORDER BY {order} LIMIT :limit)"
+    )
+    return _select(store, walk, params, order, limit)
+
+
+def _has_many(store: Store, where: str, params: dict[str, Any]) -> bool:
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM organizations WHERE {where} LIMIT {_MANY})"
+    return int(store.db.execute(sql, params).fetchone()[0]) >= _MANY
 
 
 def _stages(query: _Query) -> tuple[list[tuple[Match, str]], dict[str, Any]]:
@@ -126,12 +151,10 @@ def _stages(query: _Query) -> tuple[list[tuple[Match, str]], dict[str, Any]]:
 
 def _substring_clause(text: str, params: dict[str, Any]) -> str:
     """Names containing ``text``: the trigram index from three characters, a scan below."""
-    if len(text) >= 3:
-        params["phrase"] = '"' + text.replace('"', '""') + '"'
-        return (
-            "rowid IN (SELECT rowid FROM organizations_fts WHERE organizations_fts MATCH :phrase)"
-        )
-    return "instr(name, :text) > 0"
+    if len(text) < 3:
+        return _SHORT_SUBSTRING
+    params["phrase"] = '"' + text.replace('"', '""') + '"'
+    return "rowid IN (SELECT rowid FROM organizations_fts WHERE organizations_fts MATCH :phrase)"
 
 
 def query_page(
@@ -148,13 +171,14 @@ def query_page(
     """One page of the register, filtered and sorted in SQL (for a lazy table model).
 
     ``text`` keeps organizations whose name contains it, or whose code or pinyin initials
-    start with it. ``order_by`` is one of ``SORT_KEYS``; ties are broken by credit code so
-    pages never overlap.
+    start with it. ``order_by`` is one of ``SORT_KEYS``; ties keep a fixed order so pages
+    never overlap.
     """
     if order_by not in _SORT_COLUMNS:
         raise ValueError(f"cannot sort organizations by {order_by!r}")
     direction = "DESC" if descending else "ASC"
-    order = _SORT_COLUMNS[order_by].format(dir=direction) + f", credit_code {direction}"
+    # rowid as the last key: unique, and already in every index, so no extra sort.
+    order = _SORT_COLUMNS[order_by].format(dir=direction) + f", rowid {direction}"
     where, params = _filters(text, kind, credit_status, district)
     return _select(store, where, params, order, limit, offset)
 
