@@ -26,6 +26,14 @@ METADATA_TYPES = frozenset(
     {"start", "end", "today", "deviceid", "username", "simserial", "subscriberid",
      "phonenumber", "audit", "email", "start-geopoint"}
 )  # fmt: skip
+IGNORED_COLUMNS = (
+    "constraint",
+    "calculation",
+    "default",
+    "choice_filter",
+    "repeat_count",
+    "read_only",
+)
 SIMPLE_TYPES = {
     "compliance": "compliance",
     "money": "money",
@@ -254,6 +262,9 @@ class _Survey:
         where = self.sheet.where(number)
         kind = normalize_type(self.get["type"](row))
         name = self.get["name"](row)
+        for column in IGNORED_COLUMNS:
+            if self.sheet.getter(column)(row):
+                self.reader.warn(f"{where}：不支持 {column} 列，已忽略该列的内容")
         head = kind.split(" ")[0]
         if head in ("begin_group", "end_group", "begin_repeat", "end_repeat"):
             getattr(self, head)(where, name, row)

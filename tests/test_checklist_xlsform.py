@@ -251,3 +251,12 @@ def test_not_a_workbook(tmp_path: Path) -> None:
 def test_missing_survey_sheet(tmp_path: Path) -> None:
     path = workbook(tmp_path / "x.xlsx", {"choices": KOBO_CHOICES})
     assert problems(path) == [f"{path}：缺少 survey 工作表"]
+
+
+def test_unsupported_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    survey: Rows = [["type", "name", "label", "constraint"], ["integer", "n", "人数", ". > 0"]]
+    loaded = load_file(workbook(tmp_path / "x.xlsx", {"survey": survey}))
+    assert (
+        f"{tmp_path / 'x.xlsx'}：survey 表第 2 行：不支持 constraint 列，已忽略该列的内容"
+        in loaded.warnings
+    )
