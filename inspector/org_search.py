@@ -22,14 +22,15 @@ _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _HIT_COLUMNS = "id, credit_code, name, kind, district, credit_status, legal_rep"
 _SORT_COLUMNS = {
     # Names sort by pinyin initials first, as people expect a Chinese list to be ordered.
-    "name": "name_initials {dir}, name {dir}",
-    "credit_code": "credit_code {dir}",
-    "kind": "kind {dir}, name {dir}",
-    "district": "district {dir}, name {dir}",
-    "credit_status": "credit_status {dir}, name {dir}",
-    "legal_rep": "legal_rep {dir}",
-    "founded_on": "founded_on {dir}",
-    "updated_at": "updated_at {dir}",
+    # rowid last: unique, and already in every index, so it costs no extra sort.
+    "name": ("name_initials", "name", "rowid"),
+    "credit_code": ("credit_code", "rowid"),
+    "kind": ("kind", "name", "rowid"),
+    "district": ("district", "name", "rowid"),
+    "credit_status": ("credit_status", "name", "rowid"),
+    "legal_rep": ("legal_rep", "rowid"),
+    "founded_on": ("founded_on", "rowid"),
+    "updated_at": ("updated_at", "rowid"),
 }
 SORT_KEYS = tuple(_SORT_COLUMNS)
 
@@ -176,10 +177,15 @@ def query_page(
     """
     if order_by not in _SORT_COLUMNS:
         raise ValueError(f"cannot sort organizations by {order_by!r}")
-    direction = "DESC" if descending else "ASC"
-    # rowid as the last key: unique, and already in every index, so no extra sort.
-    order = _SORT_COLUMNS[order_by].format(dir=direction) + f", rowid {direction}"
     where, params = _filters(text, kind, credit_status, district)
+    # Walking the sort index pays off when many rows match; with few matches, it reads the
+    # whole table row by row (300 ms on 50,000), so fetch the matches and sort them instead.
+    # A unary + keeps SQLite from using an index for that ORDER BY term.
+    walk = not text.strip() or _has_many(store, where, params)
+    direction = "DESC" if descending else "ASC"
+    order = ", ".join(
+        f"{'' if walk else '+'}{column} {direction}" for column in _SORT_COLUMNS[order_by]
+    )
     return _select(store, where, params, order, limit, offset)
 
 
