@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from cli.audit import audit
+from cli.campaign import campaign
 from cli.checklist import checklist
 from cli.context import AppContext
 from cli.demo import demo
+from cli.export import export
 from cli.notice import document, notice, notice_settings, notices
 from cli.orgs import orgs
 from cli.server import server
@@ -57,6 +59,8 @@ def gui(app: AppContext, screenshot: Path | None, size: str) -> None:
 
 
 cli.add_command(audit)
+cli.add_command(campaign)
+cli.add_command(export)
 cli.add_command(checklist)
 cli.add_command(server)
 cli.add_command(sync)
