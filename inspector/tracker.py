@@ -4,6 +4,7 @@ Filtering and sorting happen in SQL over indexed columns; days left and overdue 
 from the deadline and the day asked about, never stored.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -47,6 +48,7 @@ class TrackerFilter:
     statuses: tuple[str, ...] = NOT_CLOSED
     due_within_days: int | None = None  # deadline from today up to N days ahead
     overdue: bool = False
+    ids: tuple[str, ...] = ()  # only these findings (a dashboard bar's rows)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,9 @@ def _where(wanted: TrackerFilter, on: date) -> tuple[str, list[Any]]:
         if values:
             clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
+    if wanted.ids:
+        clauses.append("f.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(wanted.ids)))
     awaiting = f"f.status IN ({', '.join(repr(s) for s in AWAITING)})"
     if wanted.overdue:
         clauses.append(f"{awaiting} AND f.deadline < ?")

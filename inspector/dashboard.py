@@ -1,0 +1,167 @@
+"""The numbers behind the supervisor's charts, each bar with the ids of the rows behind it so a
+click can list them: findings by check type and by severity, rectification, overdue findings by
+district, inspections per month. Findings count once their inspection is handed in.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from inspector.campaigns import months_before
+from inspector.clock import today
+from inspector.model import FindingStatus, InspectionStatus
+from inspector.store import Store
+from inspector.tracker import AWAITING
+from inspector.worklists import InspectionRow
+
+CHECK_TYPE_LABELS = {
+    "spot_check": "抽查/专项检查",
+    "fee_audit": "涉企收费检查",
+    "nonprofit_review": "非营利性审查",
+    "other": "其他检查",
+}
+SEVERITIES = ("严重", "较重", "一般")
+HANDED_IN = "i.status IN ('completed', 'approved')"
+_FINDINGS = (
+    " FROM findings f JOIN inspections i ON i.id = f.inspection_id"
+    " JOIN organizations o ON o.id = i.organization_id"
+    " LEFT JOIN checklists c ON c.id = i.checklist_id AND c.version = i.checklist_version"
+)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    ids: tuple[str, ...]  # finding or inspection ids, as the chart's ``entity`` says
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    entity: str  # "finding" or "inspection"
+    bars: tuple[Bar, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(bar.value for bar in self.bars)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_check_type: Chart
+    by_severity: Chart
+    rectification: Chart
+    overdue_by_district: Chart
+    inspections_per_month: Chart
+
+    @property
+    def rectification_rate(self) -> float | None:
+        """Closed findings as a share of all handed-in findings; None when there are none."""
+        total = self.rectification.total
+        closed = next(b.value for b in self.rectification.bars if b.label == "已整改")
+        return closed / total if total else None
+
+    def charts(self) -> tuple[Chart, ...]:
+        return (
+            self.by_check_type,
+            self.by_severity,
+            self.rectification,
+            self.overdue_by_district,
+            self.inspections_per_month,
+        )
+
+
+def load(store: Store, *, on: date | None = None, months: int = 12) -> Dashboard:
+    """Every chart as of ``on`` (today); inspections per month cover the last ``months``."""
+    day = on or today()
+    return Dashboard(
+        by_check_type=_chart(
+            store,
+            "按检查类型统计问题",
+            "COALESCE(c.kind, 'other')",
+            "",
+            [],
+            order=list(CHECK_TYPE_LABELS),
+            labels=CHECK_TYPE_LABELS,
+        ),
+        by_severity=_chart(store, "按严重程度统计问题", "f.severity", "", [], order=SEVERITIES),
+        rectification=_chart(
+            store,
+            "整改情况",
+            "f.status",
+            "",
+            [],
+            order=[s.value for s in FindingStatus],
+            labels={s.value: s.label for s in FindingStatus},
+        ),
+        overdue_by_district=_chart(
+            store,
+            "各区县逾期未整改问题",
+            "o.district",
+            f" AND f.status IN ({', '.join(repr(s) for s in AWAITING)}) AND f.deadline < ?",
+            [day.isoformat()],
+        ),
+        inspections_per_month=_per_month(store, day, months),
+    )
+
+
+def _chart(
+    store: Store,
+    title: str,
+    group: str,
+    extra_where: str,
+    params: list[str],
+    *,
+    order: list[str] | tuple[str, ...] | None = None,
+    labels: dict[str, str] | None = None,
+) -> Chart:
+    """Findings grouped by ``group``: bars in ``order`` (all shown), else largest first."""
+    rows = store.db.execute(
+        f"SELECT {group}, COUNT(*), group_concat(f.id){_FINDINGS}"
+        f" WHERE {HANDED_IN}{extra_where} GROUP BY 1",
+        params,
+    ).fetchall()
+    found = {key or "": (count, tuple(ids.split(","))) for key, count, ids in rows}
+    if order is None:
+        keys = sorted(found, key=lambda k: (-found[k][0], k))
+    else:
+        keys = list(order) + sorted(set(found) - set(order))
+    names = labels or {}
+    bars = tuple(Bar(names.get(key, key or "未填区县"), *found.get(key, (0, ()))) for key in keys)
+    return Chart(title, "finding", bars)
+
+
+def _per_month(store: Store, day: date, months: int) -> Chart:
+    first = months_before(day.replace(day=1), months - 1)
+    rows = store.db.execute(
+        "SELECT substr(started_at, 1, 7), COUNT(*), group_concat(id) FROM inspections"
+        " WHERE status != 'draft' AND started_at >= ? GROUP BY 1",
+        (first.isoformat(),),
+    ).fetchall()
+    found = {month: (count, tuple(ids.split(","))) for month, count, ids in rows}
+    keys = [months_before(day.replace(day=1), back).isoformat()[:7] for back in range(months)]
+    bars = tuple(
+        Bar(_month_label(key, first=n == 0), *found.get(key, (0, ())))
+        for n, key in enumerate(reversed(keys))
+    )
+    return Chart("每月检查次数", "inspection", bars)
+
+
+def _month_label(key: str, *, first: bool) -> str:
+    """ "3月"; the first bar and every January carry the year: "2026年1月"."""
+    year, month = key.split("-")
+    return f"{year}年{int(month)}月" if first or month == "01" else f"{int(month)}月"
+
+
+def inspections_by_ids(store: Store, ids: tuple[str, ...]) -> list[InspectionRow]:
+    """The inspections behind a bar, newest first."""
+    rows = store.db.execute(
+        "SELECT i.id, i.organization_id, o.name, COALESCE(c.title, i.checklist_id), i.status,"
+        " i.started_at, i.updated_at FROM inspections i"
+        " JOIN organizations o ON o.id = i.organization_id"
+        " LEFT JOIN checklists c ON c.id = i.checklist_id AND c.version = i.checklist_version"
+        " WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.started_at DESC",
+        (json.dumps(list(ids)),),
+    ).fetchall()
+    return [InspectionRow(r[0], r[1], r[2], r[3], InspectionStatus(r[4]), r[5], r[6]) for r in rows]
