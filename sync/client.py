@@ -240,45 +240,55 @@ class _Pusher:
             local = file_path(self.store, blob.sha256)
             if not local.is_file() or local.stat().st_size != blob.size:
                 raise Rejected(0, "missing_local", f"照片 {name} 在本机找不到或大小不符，无法上传")
-            if blob.offset:
-                notes.append(f"照片 {name} 上次已传 {blob.offset} 字节，本次从断点续传")
-            if self._upload(blob.sha256, blob.size, blob.offset, name):
+            interrupted, resumed_at = self._upload(blob.sha256, blob.size, blob.offset, name)
+            if interrupted:
                 notes.append(f"照片 {name} 上传中断，已自动续传")
+            elif resumed_at:
+                notes.append(f"照片 {name} 上次已传 {resumed_at} 字节，本次从断点续传")
         return notes
 
-    def _upload(self, sha256: str, size: int, offset: int, name: str) -> bool:
-        """Send one file from ``offset``; resumes after drops. Returns whether it was interrupted."""
-        interrupted = False
+    def _upload(self, sha256: str, size: int, offset: int, name: str) -> tuple[bool, int]:
+        """Send one file from the server's offset, resuming after drops.
+
+        Returns whether this run was interrupted, and the offset it first resumed from (0 when
+        the file was sent from its start).
+        """
+        interrupted, resumed_at = False, offset
         base = self.run.progress.bytes_done
         for attempt in range(self.transport.retry.attempts * 2):
             self.run.check()
             self.run.progress.bytes_done = base + offset
             self.run.emit(f"上传照片 {name}")
             try:
-                response = self._patch(sha256, size, offset)
+                response = self._patch(sha256, size, offset, f"上传照片 {name}")
             except NETWORK_ERRORS:
                 interrupted = True
-                self.transport.retry.sleep(self.transport.retry.delay(min(attempt, 6)))
-                offset = self._server_offset(sha256)
+                offset = self._after_failure(sha256, attempt)
                 continue
             if response.status_code >= 500 or _code(response) == "upload_busy":
-                self.transport.retry.sleep(self.transport.retry.delay(min(attempt, 6)))
-                offset = self._server_offset(sha256)
+                offset = self._after_failure(sha256, attempt)
+                resumed_at = resumed_at or offset
                 continue
             if _code(response) == "offset_mismatch":
                 offset = int(response.headers.get("Upload-Offset", "0"))
+                resumed_at = resumed_at or offset
                 continue
             body = decode(response)
             if body["complete"]:
                 self.run.progress.bytes_done = base + size
-                return interrupted
+                return interrupted, resumed_at
             interrupted, offset = True, int(body["offset"])
         raise SyncError(f"照片 {name} 多次上传失败，下次同步时从断点继续")
 
-    def _patch(self, sha256: str, size: int, offset: int) -> requests.Response:
+    def _after_failure(self, sha256: str, attempt: int) -> int:
+        """Back off, then ask the server how much of the file it holds."""
+        self.transport.retry.sleep(self.transport.retry.delay(min(attempt, 6)))
+        return int(self.transport.call("GET", f"/blobs/{sha256}")["offset"])
+
+    def _patch(self, sha256: str, size: int, offset: int, label: str) -> requests.Response:
         with file_path(self.store, sha256).open("rb") as fh:
             fh.seek(offset)
-            body = _FileBody(fh, size - offset, self.run)
+            body = _FileBody(fh, size - offset, self.run, label)
             return self.transport.send_once(
                 "PATCH",
                 f"/blobs/{sha256}",
@@ -289,15 +299,12 @@ class _Pusher:
                 },
             )
 
-    def _server_offset(self, sha256: str) -> int:
-        return int(self.transport.call("GET", f"/blobs/{sha256}")["offset"])
-
 
 class _FileBody:
     """A streamed request body: read in chunks, counts bytes, honours cancel mid-file."""
 
-    def __init__(self, fh: BinaryIO, length: int, run: _Run):
-        self._fh, self._left, self._run = fh, length, run
+    def __init__(self, fh: BinaryIO, length: int, run: _Run, label: str):
+        self._fh, self._left, self._run, self._label = fh, length, run, label
 
     def __len__(self) -> int:
         return self._left
@@ -308,6 +315,7 @@ class _FileBody:
         chunk = self._fh.read(wanted)
         self._left -= len(chunk)
         self._run.add_bytes(len(chunk))
+        self._run.emit(self._label)
         return chunk
 
 

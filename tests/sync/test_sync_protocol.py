@@ -4,7 +4,7 @@ import json
 
 import pytest
 import requests
-from conftest import PASSWORD, CompleteFn, LiveServer, client_for, headers
+from sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers
 
 from inspector import audit
 from inspector.store import Store

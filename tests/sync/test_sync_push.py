@@ -3,7 +3,7 @@
 import hashlib
 
 import requests
-from conftest import PASSWORD, CompleteFn, LiveServer, client_for, headers, photo
+from sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers, photo
 
 from inspector import inspections
 from inspector.store import Store

@@ -1,0 +1,145 @@
+"""Helpers for the sync tests: the real server in a thread or a subprocess, photos, logins."""
+
+import hashlib
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+import uvicorn
+
+from inspector.store import Store
+from sync.client import SyncClient
+from sync.protocol import API_PREFIX, CLIENT_VERSION_HEADER
+from sync.server import accounts, catalog
+from sync.server.app import create_app
+from sync.server.storage import ServerStore
+from sync.transport import RetryPolicy
+
+PASSWORD = "correct-horse-1"
+ORG = {"id": "org-1", "credit_code": "51100000500002862F", "name": "中国自动化学会"}
+FAST_RETRY = RetryPolicy(attempts=8, base_delay=0.02, max_delay=0.2)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    data_dir: Path
+
+    def storage(self) -> ServerStore:
+        return ServerStore(self.data_dir)
+
+    def api(self, path: str) -> str:
+        return self.url + API_PREFIX + path
+
+
+def seed(data_dir: Path) -> None:
+    """Users (two inspectors, a supervisor) and the register entry the tests use."""
+    store = ServerStore(data_dir)
+    for name, role in (("zhang", "inspector"), ("li", "inspector"), ("wang", "supervisor")):
+        accounts.add_user(store, name, role, PASSWORD, roster_id=f"roster-{name}")
+    catalog.publish_many(store, "organization", [{**ORG, "kind": "social_group"}])
+    store.close()
+
+
+@contextmanager
+def serving(data_dir: Path, wrap: Callable[[Any], Any] | None = None) -> Iterator[LiveServer]:
+    port = free_port()
+    app = create_app(data_dir)
+    config = uvicorn.Config(
+        wrap(app) if wrap else app, host="127.0.0.1", port=port, ws="none", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    yield LiveServer(f"http://127.0.0.1:{port}", data_dir)
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+class ServerProcess:
+    """The server as a separate process, so a test can kill it hard and start it again."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir, self.port = data_dir, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        args = [sys.executable, "-m", "sync.server", "--data", str(self.data_dir)]
+        self.process = subprocess.Popen([*args, "--port", str(self.port)], env=os.environ.copy())
+        for _ in range(500):
+            try:
+                requests.get(self.url + API_PREFIX + "/openapi.json", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.02)
+        raise RuntimeError("server did not start")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+
+CompleteFn = Callable[..., str]
+
+
+def photo(seed_text: str, size: int = 300_000) -> bytes:
+    """Deterministic pseudo-random bytes (incompressible, distinct per seed)."""
+    out = bytearray()
+    block = hashlib.sha256(seed_text.encode()).digest()
+    while len(out) < size:
+        block = hashlib.sha256(block).digest()
+        out += block * 64
+    return bytes(out[:size])
+
+
+def client_for(store: Store, url: str, user: str = "zhang") -> SyncClient:
+    client = SyncClient(store, url, retry=FAST_RETRY)
+    client.login(user, PASSWORD)
+    return client
+
+
+def headers(token: str | None = None) -> dict[str, str]:
+    out = {CLIENT_VERSION_HEADER: "1"}
+    if token:
+        out["Authorization"] = f"Bearer {token}"
+    return out
+
+
+def every_third_fails(app: Any) -> Any:
+    """ASGI wrapper: every third request runs in full, then its answer is replaced by a 500."""
+    count = itertools.count(1)
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or next(count) % 3:
+            await app(scope, receive, send)
+            return
+
+        async def swallow(message: dict[str, Any]) -> None:
+            return None
+
+        await app(scope, receive, swallow)
+        body = b'{"detail":"injected","code":"test"}'
+        await send({"type": "http.response.start", "status": 500, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrapped
