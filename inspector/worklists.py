@@ -19,6 +19,7 @@ class TaskRow:
     organization_id: str
     organization: str
     checklist_id: str
+    checklist_title: str
     due_date: str
     inspection_id: str | None  # an inspection already started for this task
 
@@ -58,7 +59,9 @@ class FindingRow:
 def open_tasks(store: Store) -> list[TaskRow]:
     """Tasks not yet done, soonest due first, with any inspection started for them."""
     rows = store.db.execute(
-        "SELECT t.id, t.organization_id, o.name, t.checklist_id, t.due_date,"
+        "SELECT t.id, t.organization_id, o.name, t.checklist_id,"
+        " COALESCE((SELECT c.title FROM checklists c WHERE c.id = t.checklist_id"
+        " ORDER BY c.version DESC LIMIT 1), t.checklist_id), t.due_date,"
         " (SELECT i.id FROM inspections i WHERE i.task_id = t.id ORDER BY i.created_at DESC LIMIT 1)"
         " FROM tasks t JOIN organizations o ON o.id = t.organization_id"
         " WHERE t.status = 'open' ORDER BY t.due_date = '', t.due_date, o.name"

@@ -9,7 +9,7 @@ GREEN = QColor("#2e7d32")  # compliant, closed
 GREY = QColor("#6b6b6b")  # not applicable
 
 STYLE_SHEET = f"""
-QListWidget#nav {{ background: #f3f5f8; border: none; border-right: 1px solid #d8dde5;
+QListWidget#nav {{ background: #f3f5f8; border: none; border-right: 1px solid #d8dde5; outline: 0;
     font-size: 12pt; padding-top: 8px; }}
 QListWidget#nav::item {{ padding: 10px 16px; min-height: 28px; }}
 QListWidget#nav::item:selected {{ background: {ACCENT}; color: white; }}

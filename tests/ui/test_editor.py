@@ -1,9 +1,11 @@
 """The inspection editor through its real widgets on a real store."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QWidget
 
 from inspector import onsite_record
@@ -195,3 +197,55 @@ def test_enter_goes_on_but_not_inside_a_note(qtbot, editor: InspectionEditor) ->
     assert editor.pane.note.toPlainText() == "ab\n"
     editor.flush()
     assert editor.session.notes["ar-02"] == "ab\n"
+
+
+def test_free_standing_finding_added_and_edited(
+    monkeypatch: pytest.MonkeyPatch, editor: InspectionEditor
+) -> None:
+    def ask(parent: QWidget, draft: FindingDraft, start: object) -> FindingDraft | None:
+        dialog = FindingDialog(draft, editor.session.inspection_date, parent)
+        dialog._accept()
+        if dialog.result() != 1:
+            assert dialog.problem.text() == "请填写问题描述"
+            dialog.description.setPlainText("会议室张贴的收费标准与备案不一致")
+            dialog.severity.setCurrentText("较重")
+        return dialog.result_draft()
+
+    monkeypatch.setattr(FindingDialog, "ask", classmethod(lambda cls, *a: ask(*a)))
+    editor.findings_button.click()
+    assert editor.tabs.currentWidget() is editor.findings
+    editor.findings.add_button.click()
+    (row,) = editor.session.findings()
+    assert (row.description, row.severity, row.deadline) == (
+        "会议室张贴的收费标准与备案不一致",
+        "较重",
+        "2026-12-20",
+    )
+    editor.findings.view.selectRow(0)
+    monkeypatch.setattr(
+        FindingDialog,
+        "ask",
+        classmethod(lambda cls, parent, draft, start: replace(draft, deadline="2026-12-31")),
+    )
+    editor.findings.edit_button.click()
+    assert editor.session.findings()[0].deadline == "2026-12-31"
+
+
+def test_files_dropped_on_the_strip_become_evidence(
+    editor: InspectionEditor, world: Store, tmp_path: Path
+) -> None:
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"jpeg")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(photo))])
+    strip = editor.pane.evidence
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    strip.dropEvent(drop)
+    assert [a.file_name for a in editor.session.evidence("ar-01")] == ["现场照片.jpg"]
+    assert photo.read_bytes() == b"jpeg"

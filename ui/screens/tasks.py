@@ -10,7 +10,7 @@ from ui.table_model import Column
 
 COLUMNS: list[Column[TaskRow]] = [
     Column("检查对象", lambda t: t.organization),
-    Column("检查表", lambda t: t.checklist_id),
+    Column("检查表", lambda t: t.checklist_title),
     Column("截止日期", lambda t: t.due_date or "—"),
     Column("进度", lambda t: "已开始" if t.inspection_id else "未开始"),
 ]
