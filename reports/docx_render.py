@@ -5,7 +5,9 @@ one, so Word and WPS pick the Chinese faces instead of falling back to a default
 is 22 lines of 28 characters; page numbers "— N —" are PAGE fields in odd and even footers.
 """
 
+import copy
 import io
+from functools import cache
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -15,6 +17,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Length, Mm, Pt
 from docx.table import Table as DocxTable
@@ -62,12 +65,23 @@ def render(document: Document) -> bytes:
     return buffer.getvalue()
 
 
-def set_fonts(run: Run, role: Role) -> None:
-    """Name the Latin and the East Asian face of a run."""
-    run.font.name = DOCX_LATIN
-    r_pr = run._element.get_or_add_rPr()
-    r_fonts = r_pr.get_or_add_rFonts()
-    r_fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN[role])
+@cache
+def _run_properties(role: Role, size: float) -> BaseOxmlElement:
+    """``w:rPr`` naming the Latin and East Asian faces and the size, built once and copied.
+
+    Setting the same through python-docx's run API costs about a millisecond a run.
+    """
+    r_pr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), DOCX_LATIN)
+    fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN[role])
+    r_pr.append(fonts)
+    for tag in ("w:sz", "w:szCs"):
+        half_points = OxmlElement(tag)
+        half_points.set(qn("w:val"), str(round(size * 2)))
+        r_pr.append(half_points)
+    return r_pr
 
 
 def _set_normal_style(docx: DocxDocument) -> None:
@@ -144,8 +158,7 @@ def _folio(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH) -> None:
 
 def _text_run(paragraph: DocxParagraph, text: str, role: Role, size: float) -> Run:
     run = paragraph.add_run(text)
-    set_fonts(run, role)
-    run.font.size = Pt(size)
+    run._r.insert(0, copy.deepcopy(_run_properties(role, size)))
     return run
 
 

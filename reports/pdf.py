@@ -211,7 +211,7 @@ class _Styles:
         if block.totals:
             rows.append([RLParagraph(escape(t), head) for t in block.totals])
         offset = 1 if block.headers else 0
-        heights = [None] * len(rows)
+        heights: list[float | None] = [None] * len(rows)
         for index in block.tall_rows:
             heights[index + offset] = layout.LINE_PITCH_PT * 3
         total = sum(block.widths)
