@@ -75,27 +75,7 @@ def pull(ctx: click.Context) -> None:
 @pass_app
 def status(app: AppContext, as_json: bool) -> None:
     """显示待上传、失败及原因。"""
-    store = app.store()
-    items = outbox.all_items(store)
-    rows = [
-        {
-            "inspection_id": item.inspection_id,
-            "revision": item.revision,
-            "label": item.label,
-            "state": item.state,
-            "state_label": outbox.STATE_LABELS.get(item.state, item.state),
-            "message": item.message,
-        }
-        for item in items
-    ]
-    summary = {
-        "server": state.get(store, state.SERVER_URL),
-        "user": state.get(store, state.USERNAME),
-        "logged_in": state.get(store, state.TOKEN) is not None,
-        "pull_cursor": int(state.get(store, state.PULL_CURSOR) or 0),
-        "counts": outbox.counts(store),
-        "records": [r for r in rows if r["state"] != "done"],
-    }
+    summary = outbox.summary(app.store())
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
         return

@@ -142,7 +142,7 @@ class SyncClient:
                 report.results.append(_left(item, "已取消，下次同步时继续"))
             except SyncError as exc:  # includes LoginRequired: nothing more can go up now
                 report.stopped = exc.message
-                outbox.mark(self.store, item, item.state if item.bundle else "pending", exc.message)
+                outbox.note(self.store, item, exc.message)
                 report.results.append(_left(item, exc.message))
             run.progress.records_done = index + 1
             run.emit(item.label)

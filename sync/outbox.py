@@ -8,9 +8,11 @@ snapshot is what is sent, retried and compared, whatever happens to the local re
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from inspector.clock import utc_now
 from inspector.store import Store
+from sync import state
 from sync.protocol import Answer, AttachmentRef, Bundle, Finding, InspectionRecord
 
 WAITING = ("pending", "sending")
@@ -69,6 +71,63 @@ def mark(store: Store, item: OutboxItem, state: str, message: str) -> None:
             " updated_at = ? WHERE seq = ?",
             (state, message, utc_now(), item.seq),
         )
+
+
+def note(store: Store, item: OutboxItem, message: str) -> None:
+    """Keep why a record is still waiting (the run stopped); its state is left as it is."""
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE sync_outbox SET message = ?, updated_at = ? WHERE seq = ?",
+            (message, utc_now(), item.seq),
+        )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the next upload will carry: for the screen before the user presses 上传."""
+
+    records: int
+    photos: int
+    bytes: int
+
+
+def preview(store: Store) -> Preview:
+    items = waiting(store)
+    photos = 0
+    for item in items:
+        if item.bundle is not None:
+            photos += len(item.bundle.attachments)
+        else:
+            photos += store.db.execute(
+                "SELECT COUNT(*) FROM attachments WHERE inspection_id = ? AND deleted_at IS NULL",
+                (item.inspection_id,),
+            ).fetchone()[0]
+    return Preview(records=len(items), photos=photos, bytes=waiting_bytes(store, items))
+
+
+def summary(store: Store) -> dict[str, Any]:
+    """What ``inspector sync status --json`` and the 同步 screen show: who, where, and every
+    record not yet confirmed by the server, with the reason in Chinese."""
+    records = [
+        {
+            "inspection_id": item.inspection_id,
+            "revision": item.revision,
+            "label": item.label,
+            "state": item.state,
+            "state_label": STATE_LABELS.get(item.state, item.state),
+            "message": item.message,
+        }
+        for item in all_items(store)
+        if item.state != "done"
+    ]
+    return {
+        "server": state.get(store, state.SERVER_URL),
+        "user": state.get(store, state.USERNAME),
+        "logged_in": state.get(store, state.TOKEN) is not None,
+        "pull_cursor": int(state.get(store, state.PULL_CURSOR) or 0),
+        "counts": counts(store),
+        "records": records,
+    }
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -50,13 +50,23 @@ def publish_many(
     store: ServerStore,
     entity: EntityKind,
     records: list[dict[str, Any]],
-    key: Callable[[dict[str, Any]], str] = lambda record: str(record["id"]),
+    key: Callable[[dict[str, Any]], str] | None = None,
 ) -> int:
-    """Publish many public records in one transaction; ``key`` gives each record's id."""
+    """Publish many public records in one transaction.
+
+    ``key`` gives each record's identity; organizations are identified by credit code, so a
+    register loaded again updates rather than duplicates.
+    """
+    key = key or _DEFAULT_KEYS.get(entity, lambda record: str(record["id"]))
     with store.transaction() as conn:
         for record in records:
             put(conn, entity, key(record), record)
     return len(records)
+
+
+_DEFAULT_KEYS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "organization": lambda record: str(record["credit_code"]),
+}
 
 
 def changes(store: ServerStore, user: User, cursor: int, limit: int) -> ChangesPage:
@@ -102,7 +112,7 @@ def add_task(store: ServerStore, task: dict[str, Any], assignees: list[str]) -> 
             roster_ids.append(row[0] or name)
         known = conn.execute(
             "SELECT 1 FROM entities WHERE entity = 'organization' AND entity_id = ?",
-            (task["organization_id"],),
+            (task["organization_credit_code"],),
         ).fetchone()
         if known is None:
             raise ApiError(422, "unknown_organization", "任务引用的社会组织不在服务器登记库中")
