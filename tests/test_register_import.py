@@ -363,13 +363,17 @@ def test_cli_exit_status_when_nothing_could_be_imported(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     all_bad = write_csv(tmp_path / "bad.csv", [[BAD_CHECK, "坏", "", "", "", "", "", ""]])
     no_header = write_csv(tmp_path / "nohead.csv", [], header=["名称"])
-    command = [sys.executable, "-m", "inspector", "--db", str(db), "orgs", "import"]
 
-    rows_rejected = subprocess.run([*command, str(all_bad)], capture_output=True, text=True)
-    whole_file = subprocess.run([*command, str(no_header)], capture_output=True, text=True)
+    rows_rejected = CliRunner().invoke(cli, ["--db", str(db), "orgs", "import", str(all_bad)])
+    # A whole-file error goes through the real entry point: "错误：..." and status 1.
+    whole_file = subprocess.run(
+        [sys.executable, "-m", "inspector", "--db", str(db), "orgs", "import", str(no_header)],
+        capture_output=True,
+        text=True,
+    )
 
-    assert rows_rejected.returncode == 1
-    assert "导入 0 条，更新 0 条，拒绝 1 条" in rows_rejected.stdout
+    assert rows_rejected.exit_code == 1
+    assert "导入 0 条，更新 0 条，拒绝 1 条" in rows_rejected.output
     assert whole_file.returncode == 1
     assert "错误：文件 nohead.csv 缺少必需的列：统一社会信用代码" in whole_file.stderr
 
