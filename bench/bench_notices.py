@@ -8,6 +8,7 @@ import resource
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from bench.measure import Result, p50_p95_ms, timed
@@ -79,8 +80,14 @@ def run_notice_benchmarks(workdir: Path | None = None) -> list[Result]:
     for fmt in generate.Format:
         samples = [
             timed(
-                lambda fmt=fmt: generate.write_notice(
-                    store, ids[0], folder / "one", [fmt], actor="bench", font_set=font_set
+                partial(
+                    generate.write_notice,
+                    store,
+                    ids[0],
+                    folder / "one",
+                    [fmt],
+                    actor="bench",
+                    font_set=font_set,
                 )
             )
             for _ in range(SINGLE_SAMPLES)
@@ -89,8 +96,8 @@ def run_notice_benchmarks(workdir: Path | None = None) -> list[Result]:
     for fmt in generate.Format:
         before, cpu = _peak_mb(), time.process_time()
         seconds = timed(
-            lambda fmt=fmt: generate.generate_batch(
-                store, folder / f"batch-{fmt.value}", [fmt], actor="bench"
+            partial(
+                generate.generate_batch, store, folder / f"batch-{fmt.value}", [fmt], actor="bench"
             )
         )
         cpu = time.process_time() - cpu

@@ -117,7 +117,7 @@ def document(app: AppContext, inspection_id: str, kind: str, formats: str, out_d
 @click.option("--address", default=None, help="机关地址")
 @ACTOR
 @pass_app
-def notice_settings(app: AppContext, actor: str, **changes: str | None) -> None:
+def notice_settings(app: AppContext, /, actor: str, **changes: str | None) -> None:
     """查看或修改整改通知书的编号格式、发文机关和联系方式。"""
     store = app.store()
     current = numbering.load_settings(store)
