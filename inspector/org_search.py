@@ -16,7 +16,7 @@ from inspector.store import Store
 # Above every character SQLite can hold: ``col >= p AND col < p + _TOP`` is "starts with p".
 _TOP = "\U0010ffff"
 # Matches beyond this many are cheaper to find shortest-first than to fetch and sort.
-_MANY = 1000
+_MANY = 10_000
 _SHORT_SUBSTRING = "instr(name, :text) > 0"
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _HIT_COLUMNS = "id, credit_code, name, kind, district, credit_status, legal_rep"
