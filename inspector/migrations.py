@@ -290,6 +290,12 @@ M_ORG_NAME_LENGTH = """
         CREATE INDEX organizations_name_length ON organizations(length(name), name);
 """
 
+# The rectification tracker counts and pages findings by status, deadline and severity and
+# checks each finding's inspection: one covering index answers that without reading the table.
+M_TRACKER_COVER = """
+        CREATE INDEX findings_tracker ON findings(status, deadline, severity, inspection_id, id);
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -298,5 +304,6 @@ MIGRATIONS: list[str] = [
     M_ORG_SEARCH,
     M_CAMPAIGNS,
     M_ORG_NAME_LENGTH,
+    M_TRACKER_COVER,
 ]
 LATEST_VERSION = len(MIGRATIONS)
