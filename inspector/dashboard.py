@@ -4,6 +4,8 @@ district, inspections per month. Findings count once their inspection is handed 
 """
 
 import json
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,12 +23,6 @@ CHECK_TYPE_LABELS = {
     "other": "其他检查",
 }
 SEVERITIES = ("严重", "较重", "一般")
-HANDED_IN = "i.status IN ('completed', 'approved')"
-_FINDINGS = (
-    " FROM findings f JOIN inspections i ON i.id = f.inspection_id"
-    " JOIN organizations o ON o.id = i.organization_id"
-    " LEFT JOIN checklists c ON c.id = i.checklist_id AND c.version = i.checklist_version"
-)
 
 
 @dataclass(frozen=True)
@@ -73,62 +69,62 @@ class Dashboard:
 
 
 def load(store: Store, *, on: date | None = None, months: int = 12) -> Dashboard:
-    """Every chart as of ``on`` (today); inspections per month cover the last ``months``."""
+    """Every chart as of ``on`` (today); inspections per month cover the last ``months``.
+
+    The four finding charts come from one pass over the handed-in findings: one joined read
+    is several times cheaper than a grouped query per chart.
+    """
     day = on or today()
+    rows = store.db.execute(_FINDING_FACTS).fetchall()
+    overdue_statuses = set(AWAITING)
+    today_iso = day.isoformat()
+    overdue = [r for r in rows if r[2] in overdue_statuses and r[3] and r[3] < today_iso]
     return Dashboard(
         by_check_type=_chart(
-            store,
-            "按检查类型统计问题",
-            "COALESCE(c.kind, 'other')",
-            "",
-            [],
-            order=list(CHECK_TYPE_LABELS),
-            labels=CHECK_TYPE_LABELS,
+            "按检查类型统计问题", rows, 4, list(CHECK_TYPE_LABELS), CHECK_TYPE_LABELS
         ),
-        by_severity=_chart(store, "按严重程度统计问题", "f.severity", "", [], order=SEVERITIES),
+        by_severity=_chart("按严重程度统计问题", rows, 1, SEVERITIES),
         rectification=_chart(
-            store,
             "整改情况",
-            "f.status",
-            "",
-            [],
-            order=[s.value for s in FindingStatus],
-            labels={s.value: s.label for s in FindingStatus},
+            rows,
+            2,
+            [s.value for s in FindingStatus],
+            {s.value: s.label for s in FindingStatus},
         ),
-        overdue_by_district=_chart(
-            store,
-            "各区县逾期未整改问题",
-            "o.district",
-            f" AND f.status IN ({', '.join(repr(s) for s in AWAITING)}) AND f.deadline < ?",
-            [day.isoformat()],
-        ),
+        overdue_by_district=_chart("各区县逾期未整改问题", overdue, 5),
         inspections_per_month=_per_month(store, day, months),
     )
 
 
+# id, severity, status, deadline, check type, district: one row per handed-in finding.
+_FINDING_FACTS = (
+    "SELECT f.id, f.severity, f.status, f.deadline, COALESCE(c.kind, 'other'), o.district"
+    " FROM findings f JOIN inspections i ON i.id = f.inspection_id"
+    " JOIN organizations o ON o.id = i.organization_id"
+    " LEFT JOIN checklists c ON c.id = i.checklist_id AND c.version = i.checklist_version"
+    " WHERE i.status IN ('completed', 'approved')"
+)
+
+
 def _chart(
-    store: Store,
     title: str,
-    group: str,
-    extra_where: str,
-    params: list[str],
-    *,
-    order: list[str] | tuple[str, ...] | None = None,
+    rows: list[tuple[str, ...]],
+    column: int,
+    order: Sequence[str] | None = None,
     labels: dict[str, str] | None = None,
 ) -> Chart:
-    """Findings grouped by ``group``: bars in ``order`` (all shown), else largest first."""
-    rows = store.db.execute(
-        f"SELECT {group}, COUNT(*), group_concat(f.id){_FINDINGS}"
-        f" WHERE {HANDED_IN}{extra_where} GROUP BY 1",
-        params,
-    ).fetchall()
-    found = {key or "": (count, tuple(ids.split(","))) for key, count, ids in rows}
+    """Rows grouped by ``column``: bars in ``order`` (all shown), else largest first."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        groups[row[column] or ""].append(row[0])
     if order is None:
-        keys = sorted(found, key=lambda k: (-found[k][0], k))
+        keys = sorted(groups, key=lambda k: (-len(groups[k]), k))
     else:
-        keys = list(order) + sorted(set(found) - set(order))
+        keys = list(order) + sorted(set(groups) - set(order))
     names = labels or {}
-    bars = tuple(Bar(names.get(key, key or "未填区县"), *found.get(key, (0, ()))) for key in keys)
+    bars = tuple(
+        Bar(names.get(key, key or "未填区县"), len(groups[key]), tuple(groups[key])) for key in keys
+    )
     return Chart(title, "finding", bars)
 
 
