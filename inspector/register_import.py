@@ -226,6 +226,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
         raise UserError(f"无法读取 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 格式") from exc
     try:
         sheet = workbook.worksheets[0]
+        # Some exporters write a wrong <dimension>; read-only mode would trust it and cut rows.
+        sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(values)
     finally:

@@ -207,3 +207,16 @@ def test_cli_search_text_output(store_path: Path, register: Store) -> None:
 
     assert found.output == f"{WELFARE_FUND[0]}  中国社会福利基金会  基金会  —  活动异常名录\n"
     assert missing.output == "未找到与“没有这个”匹配的社会组织\n"
+
+
+def test_shortest_names_first_when_tens_of_thousands_match(store: Store) -> None:
+    many = [
+        Organization(make_code(n), f"广州市{n}号协会", OrgKind.SOCIAL_GROUP) for n in range(10_050)
+    ]
+    registry.upsert_many(store, [*many, Organization(make_code(20_000), "广州市会", OrgKind.OTHER)])
+    shortest = sorted((o.name for o in many), key=lambda name: (len(name), name))
+
+    assert names(org_search.search(store, "广州市", limit=4)) == ["广州市会", *shortest[:3]]
+    assert names(org_search.search(store, "51440100MJ", limit=3)) == ["广州市会", *shortest[:2]]
+    assert names(org_search.search(store, "gzs", limit=3)) == ["广州市会", *shortest[:2]]
+    assert names(org_search.search(store, "号协", limit=2)) == shortest[:2]
