@@ -91,8 +91,9 @@ def upsert_many(
 
     Only ``columns`` (plus code, name, kind and the derived columns) are written on update,
     so a file without, say, a credit-status column leaves stored statuses alone. An existing
-    organization keeps its id. Codes must be unique within ``orgs``. ``on_batch`` gets the
-    running totals after each committed batch.
+    organization keeps its id. Codes must be valid (``credit_code.validate``) and unique
+    within ``orgs``. ``on_batch`` gets the running totals after each committed batch; an
+    exception raised there (a cancel) stops the import with the batches so far kept.
     """
     sql = _upsert_sql(columns)
     total = UpsertCounts()
