@@ -392,3 +392,23 @@ def test_reimporting_the_same_file_changes_nothing(store: Store, tmp_path: Path)
 
     assert report.summary == "导入 0 条，更新 4 条，拒绝 0 条"
     assert stored(store, AUTOMATION[0]) == before  # updated_at included
+
+
+class Cancelled(Exception):
+    pass
+
+
+def test_cancel_after_a_batch_keeps_whole_batches(store: Store, tmp_path: Path) -> None:
+    rows = [[make_code(n), f"测试协会{n}", "", "", "", "", "", ""] for n in range(2500)]
+    path = write_csv(tmp_path / "cancel.csv", rows)
+
+    def cancel(counts: registry.UpsertCounts) -> None:
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        register_import.import_file(store, path, on_batch=cancel)
+
+    assert org_count(store) == registry.BATCH_SIZE
+    assert (
+        register_import.import_file(store, path).summary == "导入 500 条，更新 2000 条，拒绝 0 条"
+    )
