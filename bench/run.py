@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from bench.bench_core import run_core_benchmarks
+from bench.bench_supervisor import run_supervisor_benchmarks
 from bench.measure import Result
 
 
@@ -32,6 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     results, store_path = run_core_benchmarks(args.workdir)
+    results += run_supervisor_benchmarks(store_path)
     try:
         from bench.bench_ui import run_ui_benchmarks
     except ImportError:
