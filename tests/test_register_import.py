@@ -412,3 +412,55 @@ def test_cancel_after_a_batch_keeps_whole_batches(store: Store, tmp_path: Path) 
     assert (
         register_import.import_file(store, path).summary == "导入 500 条，更新 2000 条，拒绝 0 条"
     )
+
+
+def test_every_register_column_is_read(store: Store, tmp_path: Path) -> None:
+    header = [
+        "*统一社会信用代码",
+        "社会组织名称",
+        "类型",
+        "法定代表人",
+        "住所",
+        "行政区划",
+        "登记管理机关",
+        "机关级别",
+        "业务主管单位",
+        "成立登记日期",
+        "开办资金（万元）",
+        "信用状态",
+        "登记证号",
+    ]
+    row = [
+        WEINAN_SERVICE[0],
+        WEINAN_SERVICE[1],
+        "社会服务机构",
+        "赵六",
+        "渭南市临渭区朝阳大街1号",
+        "临渭区",
+        "渭南市民政局",
+        "市级",
+        "渭南市民政局",
+        "2016年7月8日",
+        "10",
+        "守信激励（红名单）",
+        "渭民证字第0123号",
+    ]
+    register_import.import_file(store, write_csv(tmp_path / "all.csv", [row], header=header))
+
+    org = org_search.get(store, stored(store, WEINAN_SERVICE[0])["id"])
+    assert org == Organization(
+        credit_code=WEINAN_SERVICE[0],
+        name=WEINAN_SERVICE[1],
+        kind=OrgKind.SOCIAL_SERVICE,
+        legal_rep="赵六",
+        address="渭南市临渭区朝阳大街1号",
+        district="临渭区",
+        registration_authority="渭南市民政局",
+        authority_level="市级",
+        supervising_unit="渭南市民政局",
+        founded_on="2016-07-08",
+        registered_capital="100000.00",
+        credit_status=CreditStatus.GOOD,
+        registration_number="渭民证字第0123号",
+        id=org.id,
+    )
