@@ -23,8 +23,8 @@ def import_register(app: AppContext, file: Path, dry_run: bool) -> None:
     """从 CSV（UTF-8 或 GBK）或 XLSX 文件导入社会组织名录，按统一社会信用代码新增或更新。
 
     有问题的行被拒绝并逐条列出（行号同 Excel，表头为第 1 行），其余行照常导入。
-    退出状态：0 表示文件已处理（可能有被拒绝的行）；1 表示整个文件无法导入，
-    或所有数据行都被拒绝。
+
+    退出状态：0 表示文件已处理（可能有被拒绝的行）；1 表示整个文件无法导入或所有数据行都被拒绝。
     """
     report = register_import.import_file(app.store(), file, dry_run=dry_run)
     prefix = "试运行，未写入数据库：" if dry_run else ""
