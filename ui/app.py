@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inspector.errors import UserError
 from inspector.store import open_store
+from ui.events import process_events
 from ui.fonts import ui_font
 from ui.main_window import MainWindow
 from ui.style import STYLE_SHEET
@@ -59,7 +60,7 @@ def run(
 def _save_screenshot(window: MainWindow, size: tuple[int, int], target: Path) -> int:
     window.resize(*size)
     window.show()
-    QApplication.processEvents()
+    process_events()
     target.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(target), "PNG")
     window.close()

@@ -1,13 +1,28 @@
 """The whole register as a lazy table: pages fetched from SQL as the view scrolls.
 
 Filtering and sorting are done by ``inspector.org_search`` in SQL, never over a Python list;
-only the rows the user has scrolled to are held in memory.
+only the rows the user has scrolled to are held in memory. A new search (``request``) runs
+on a worker thread with its own read connection, so typing never waits for the database;
+an answer to anything but the latest request is dropped.
 """
 
+import sqlite3
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+import sqlite_utils
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 
 from inspector import org_search
 from inspector.model import CreditStatus, OrgKind
@@ -40,44 +55,97 @@ class OrgFilter:
     descending: bool = False
 
 
+class _Answers(QObject):
+    """Carries only the generation across threads; the rows wait in ``results``.
+
+    (Python objects in queued signal arguments upset PySide's reference counts under load.)
+    """
+
+    ready = Signal(int)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.lock = threading.Lock()
+        self.results: dict[int, tuple[OrgFilter, int, list[OrgHit]]] = {}
+
+    def put(self, generation: int, result: tuple["OrgFilter", int, list[OrgHit]]) -> None:
+        with self.lock:
+            self.results[generation] = result
+        self.ready.emit(generation)
+
+    def take(self, generation: int) -> tuple["OrgFilter", int, list[OrgHit]] | None:
+        with self.lock:
+            return self.results.pop(generation, None)
+
+
+class _Search(QRunnable):
+    """Count and first page for one filter, on a read connection of its own."""
+
+    def __init__(self, model: "OrgTableModel", generation: int, wanted: OrgFilter) -> None:
+        super().__init__()
+        self.model = model
+        self.path = model.store.path
+        self.answers = model.answers
+        self.generation = generation
+        self.wanted = wanted
+
+    def run(self) -> None:
+        if self.generation != self.model.generation:
+            return  # typed over already: skip a stale search (reading an int is thread-safe)
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        try:
+            reader = Store(self.path, sqlite_utils.Database(conn))
+            total = org_search.count(reader, **_where(self.wanted))
+            hits = _page(reader, self.wanted, 0)
+        finally:
+            conn.close()
+        self.answers.put(self.generation, (self.wanted, total, hits))
+
+
 class OrgTableModel(QAbstractTableModel):
+    answered = Signal()  # a requested search has been applied
+
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
+        # Created before the answers object, so destroyed (waiting for a running search)
+        # before it: a search never reports to a deleted object.
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.answers = _Answers(self)
+        self.answers.ready.connect(self._answered)
+        self.generation = 0
         self.filter = OrgFilter()
         self.hits: list[OrgHit] = []
         self.total = 0
         self.apply(self.filter)
 
     def apply(self, new_filter: OrgFilter) -> None:
-        """Re-query with new filters/sort: the count and the first page."""
+        """Re-query at once with new filters/sort: the count and the first page."""
+        self.generation += 1
+        self._show(new_filter, org_search.count(self.store, **_where(new_filter)), None)
+
+    def request(self, new_filter: OrgFilter) -> None:
+        """Re-query in the background; ``answered`` is emitted when the rows are shown."""
+        self.generation += 1
+        self.pool.start(_Search(self, self.generation, new_filter))
+
+    @Slot(int)
+    def _answered(self, generation: int) -> None:
+        result = self.answers.take(generation)
+        if result is not None and generation == self.generation:
+            self._show(*result)
+            self.answered.emit()
+
+    def _show(self, new_filter: OrgFilter, total: int, hits: list[OrgHit] | None) -> None:
         self.beginResetModel()
         self.filter = new_filter
-        self.total = org_search.count(self.store, **self._where())
-        self.hits = self._page(0)
+        self.total = total
+        self.hits = hits if hits is not None else _page(self.store, new_filter, 0)
         self.endResetModel()
 
     def hit(self, row: int) -> OrgHit:
         return self.hits[row]
-
-    def _where(self) -> dict[str, Any]:
-        f = self.filter
-        return {
-            "text": f.text,
-            "kind": f.kind,
-            "credit_status": f.credit_status,
-            "district": f.district,
-        }
-
-    def _page(self, offset: int) -> list[OrgHit]:
-        return org_search.query_page(
-            self.store,
-            **self._where(),
-            order_by=self.filter.order_by,
-            descending=self.filter.descending,
-            offset=offset,
-            limit=PAGE,
-        )
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self.hits) < self.total
@@ -85,7 +153,7 @@ class OrgTableModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        more = self._page(len(self.hits))
+        more = _page(self.store, self.filter, len(self.hits))
         if not more:
             self.total = len(self.hits)  # the register changed underneath; stop here
             return
@@ -119,3 +187,18 @@ class OrgTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][0]
         return None
+
+
+def _where(f: OrgFilter) -> dict[str, Any]:
+    return {
+        "text": f.text,
+        "kind": f.kind,
+        "credit_status": f.credit_status,
+        "district": f.district,
+    }
+
+
+def _page(store: Store, f: OrgFilter, offset: int) -> list[OrgHit]:
+    return org_search.query_page(
+        store, **_where(f), order_by=f.order_by, descending=f.descending, offset=offset, limit=PAGE
+    )

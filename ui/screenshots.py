@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from inspector.finding_templates import draft_for_item
 from inspector.model import FindingDraft
@@ -19,6 +19,7 @@ from ui.app import application
 from ui.editor.finding_dialog import FindingDialog
 from ui.editor.onsite_dialog import OnsiteRecordDialog
 from ui.editor.screen import InspectionEditor
+from ui.events import process_events
 from ui.main_window import MainWindow
 from ui.start_dialog import StartInspectionDialog
 
@@ -106,7 +107,7 @@ def _first_draft(editor: InspectionEditor) -> FindingDraft:
 
 
 def _grab(widget: QWidget, target: Path) -> Path:
-    QApplication.processEvents()
+    process_events()
     widget.grab().save(str(target), "PNG")
     return target
 

@@ -1,5 +1,7 @@
 """The main window, the register list and starting an inspection, on a real store."""
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
@@ -49,19 +51,32 @@ def test_models_pass_the_model_tester(qtmodeltester, window: MainWindow) -> None
 def test_search_filters_and_sorts_in_sql(qtbot, window: MainWindow) -> None:
     screen = window.organizations
     assert screen.model.rowCount() == 2
-    screen.search.setText("养老")  # typed; the query runs after a short pause
-    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
-    assert screen.model.hit(0).name == "北京市测试养老服务中心"
+    with qtbot.waitSignal(screen.model.answered):
+        screen.search.setText("养老")  # typed; the query runs after a short pause
+    assert [screen.model.hit(r).name for r in range(screen.model.rowCount())] == [
+        "北京市测试养老服务中心"
+    ]
     assert screen.count_label.text() == "共 1 个社会组织"
-    screen.search.clear()
-    screen.credit.setCurrentIndex(0)
-    screen.kind.setCurrentIndex(screen.kind.findText("社会团体"))
+    with qtbot.waitSignal(screen.model.answered):
+        screen.search.clear()
+        screen.kind.setCurrentIndex(screen.kind.findText("社会团体"))
     assert [screen.model.hit(r).name for r in range(screen.model.rowCount())] == [
         "北京市测试行业协会"
     ]
-    screen.kind.setCurrentIndex(0)
+    with qtbot.waitSignal(screen.model.answered):
+        screen.kind.setCurrentIndex(0)
     screen.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     assert screen.model.hit(0).credit_code == "52110000MJ0000002B"
+
+
+def test_only_the_latest_search_is_shown(qtbot, window: MainWindow) -> None:
+    model = window.organizations.model
+    base = model.filter
+    model.request(replace(base, text="养老"))
+    with qtbot.waitSignal(model.answered):
+        model.request(replace(base, text="行业"))
+    qtbot.wait(50)  # an answer to the first request, if any, arrives and is dropped
+    assert [model.hit(r).name for r in range(model.rowCount())] == ["北京市测试行业协会"]
 
 
 def test_lazy_paging_fetches_pages_as_the_view_scrolls(world: Store, qtmodeltester) -> None:
@@ -140,6 +155,7 @@ def test_start_from_organization_opens_editor_and_reopens_after_restart(
     assert again.editor.current_id == "ar-02"
     again.show_screen("inspections")
     assert again.inspections.model.rows[0].status.label == "草稿"
-    again.show_screen("organizations")
+    with qtbot.waitSignal(again.organizations.model.answered):
+        again.show_screen("organizations")
     again.organizations.table.selectRow(0)
     assert "检查记录（1）" in again.organizations.detail.body.text()

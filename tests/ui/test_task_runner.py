@@ -100,8 +100,9 @@ def test_register_import_runs_in_the_background(
     )
     window = MainWindow(world, settings)
     qtbot.addWidget(window)
-    window.show_screen("organizations")
-    with qtbot.waitSignal(window.status.runner.finished, timeout=10_000):
+    with qtbot.waitSignal(window.organizations.model.answered):
+        window.show_screen("organizations")
+    with qtbot.waitSignal(window.organizations.model.answered, timeout=10_000):
         window.organizations.import_button.click()
     assert window.organizations.model.total == 7
     assert window.organizations.last_import.text().startswith("名录导入完成：导入 5 条")

@@ -60,15 +60,22 @@ class OrganizationsScreen(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
+        self._size_columns()
         self.detail = OrgDetail(store)
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
         self._layout()
         self._connect()
         self._update_count()
+
+    def _size_columns(self) -> None:
+        """Fixed widths from the font (no per-row measuring: a reset stays cheap)."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        samples = ("51330000MJ0000000X", "社会服务机构", "余杭区区", "严重违法失信", "法定代表人")
+        for column, sample in enumerate(samples, start=1):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
@@ -104,6 +111,7 @@ class OrganizationsScreen(QWidget):
         for combo in (self.kind, self.credit, self.district):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.answered.connect(self._update_count)
         self.detail.start_requested.connect(self.start_requested)
         self.detail.open_inspection.connect(self.open_inspection)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
@@ -125,9 +133,9 @@ class OrganizationsScreen(QWidget):
 
     @Slot()
     def apply_filters(self) -> None:
-        """Re-query the register in SQL with the current text and filters."""
+        """Re-query the register in SQL (in the background) with the text and filters."""
         self.timer.stop()
-        self.model.apply(
+        self.model.request(
             replace(
                 self.model.filter,
                 text=self.search.text().strip(),
@@ -136,8 +144,8 @@ class OrganizationsScreen(QWidget):
                 district=self.district.currentData(),
             )
         )
-        self._update_count()
 
+    @Slot()
     def _update_count(self) -> None:
         self.count_label.setText(f"共 {self.model.total:,} 个社会组织")
 
