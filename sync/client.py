@@ -295,7 +295,7 @@ class _Pusher:
                 data=body,
                 headers={
                     "Upload-Offset": str(offset),
-                    "Content-Type": "application/offset+octet-stream",
+                    "Content-Type": "application/octet-stream",
                 },
             )
 

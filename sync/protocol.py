@@ -15,8 +15,11 @@ API_PREFIX = "/api/v1"
 PROTOCOL_VERSION = 1
 CLIENT_VERSION_HEADER = "X-Inspector-Client"
 MIN_CLIENT_VERSION = 1
+MAX_ATTACHMENT_BYTES = (
+    512 * 1024 * 1024
+)  # one file; photos are 1-10 MB, scans and video less common
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 Role = Literal["inspector", "supervisor", "admin"]
 EntityKind = Literal["organization", "checklist", "roster", "task", "finding_status"]
@@ -72,7 +75,7 @@ class AttachmentRef(Model):
 
     id: str = Field(pattern=UUID_PATTERN)
     sha256: str = Field(pattern=SHA256_PATTERN)
-    size: int = Field(ge=0)
+    size: int = Field(ge=0, le=MAX_ATTACHMENT_BYTES)
     file_name: str = Field(min_length=1, max_length=500)
     mime_type: str = Field(default="", max_length=200)
     item_id: str | None = Field(default=None, max_length=200)
@@ -86,7 +89,7 @@ class InspectionRecord(Model):
     organization_credit_code: str = Field(default="", max_length=18)
     task_id: str | None = Field(default=None, max_length=40)
     checklist_id: str = Field(max_length=200)
-    checklist_version: int = Field(ge=1)
+    checklist_version: int = Field(ge=1, le=1_000_000)
     method: str = Field(default="on_site", max_length=40)
     started_at: str = Field(max_length=40)
     completed_at: str | None = Field(default=None, max_length=40)

@@ -6,7 +6,7 @@ client gets 426 ("please update"), and no malformed request reaches a 500.
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sync.protocol import (
     API_PREFIX,
     CLIENT_VERSION_HEADER,
+    MAX_ATTACHMENT_BYTES,
     MIN_CLIENT_VERSION,
     SHA256_PATTERN,
     UUID_PATTERN,
@@ -39,12 +40,8 @@ log = logging.getLogger(__name__)
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 PLEASE_UPDATE = "客户端版本过旧，服务器已不再支持，请更新“社会组织现场检查工具”到最新版本后再同步"
-ERRORS = {
-    401: {"model": Problem},
-    403: {"model": Problem},
-    409: {"model": Problem},
-    422: {"model": Problem},
-    426: {"model": Problem},
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem} for status in (401, 403, 404, 409, 413, 422, 426)
 }
 _HTTP_MESSAGES = {404: "没有这个接口", 405: "接口不支持这种请求方式", 413: "请求体过大"}
 
@@ -105,15 +102,16 @@ def _router(store: ServerStore) -> APIRouter:
 
     @router.post("/auth/logout", status_code=204)
     def logout(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        me: Me, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
     ) -> None:
-        if credentials is not None:
-            accounts.revoke_token(store, credentials.credentials)
+        """Revoke the token this request carries (the device logs out)."""
+        assert credentials is not None  # ``me`` resolved, so a token was sent
+        accounts.revoke_token(store, credentials.credentials)
 
     @router.get("/changes")
     def changes(
         me: Me,
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     ) -> ChangesPage:
         return catalog.changes(store, me, cursor, limit)
@@ -159,7 +157,7 @@ def _router(store: ServerStore) -> APIRouter:
         request: Request,
         me: Me,
         sha256: Sha256,
-        upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0)],
+        upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0, le=MAX_ATTACHMENT_BYTES)],
     ) -> JSONResponse:
         state = await uploads.append(store, me, sha256, upload_offset, request.stream())
         return _offset_response(state)
@@ -170,9 +168,7 @@ def _router(store: ServerStore) -> APIRouter:
 _RAW_BODY = {
     "requestBody": {
         "required": True,
-        "content": {
-            "application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}
-        },
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 
