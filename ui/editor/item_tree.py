@@ -27,13 +27,19 @@ class ItemTreeModel(QAbstractItemModel):
         super().__init__()
         self.session = session
         self.sections: list[tuple[Section, list[Item]]] = []
-        self._with_evidence: set[str] = set()
+        self.states: dict[str, str] = {}
         self.reload()
 
     def reload(self) -> None:
+        """Re-read visibility and states (computed once here, not on every paint)."""
         self.beginResetModel()
         self.sections = self.session.visible_sections()
-        self._with_evidence = {a.item_id for a in self.session.evidence() if a.item_id}
+        with_evidence = {a.item_id for a in self.session.evidence() if a.item_id}
+        self.states = {}
+        for _, items in self.sections:
+            for item in items:
+                label = answer_label(item, self.session.answers.get(item.id))
+                self.states[item.id] = f"{label} · 附件" if item.id in with_evidence else label
         self.endResetModel()
 
     def index_of(self, item_id: str) -> QModelIndex:
@@ -44,8 +50,7 @@ class ItemTreeModel(QAbstractItemModel):
         return QModelIndex()
 
     def state(self, item: Item) -> str:
-        label = answer_label(item, self.session.answers.get(item.id))
-        return f"{label} · 附件" if item.id in self._with_evidence else label
+        return self.states[item.id]
 
     def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
         if not self.hasIndex(row, column, parent):

@@ -50,7 +50,11 @@ class InspectionEditor(QWidget):
         self.tree.setWordWrap(False)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.tree.header().resizeSection(
+            1, self.tree.fontMetrics().horizontalAdvance("不适用 · 附件") + 16
+        )
+        self.tree.setUniformRowHeights(True)
         self.pane = ItemPane(self.session)
         self.findings = FindingsPanel()
         self.tabs = QTabWidget()
@@ -69,8 +73,7 @@ class InspectionEditor(QWidget):
         layout.addLayout(self.header_row)
         layout.addWidget(splitter, 1)
         self._connect()
-        self.tree.expandAll()
-        self.refresh()
+        self.refresh(reload_tree=False)  # the model has just read everything
         first = self.session.last_position() or self.session.next_unanswered(None)
         self.go_to(first or self.session.visible_items()[0].id)
 
@@ -242,10 +245,11 @@ class InspectionEditor(QWidget):
     def _changed(self, _item_id: str) -> None:
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *, reload_tree: bool = True) -> None:
         """Redraw the tree (visibility may have changed), progress, findings and status."""
         self._restoring = True
-        self.model.reload()
+        if reload_tree:
+            self.model.reload()
         self.tree.expandAll()
         if self.current_id is not None:
             index = self.model.index_of(self.current_id)

@@ -1,0 +1,99 @@
+"""A small bar chart drawn with QPainter (PySide6-Essentials has no QtCharts): one bar per
+value, the number written on each bar, the label under it; clicking a bar emits its index."""
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from inspector.dashboard import Chart
+from ui import style
+
+BAR_COLOUR = QColor(style.ACCENT)
+EMPTY_TEXT = "暂无数据"
+
+
+class BarChart(QWidget):
+    bar_clicked = Signal(int)
+
+    def __init__(self, chart: Chart | None = None, *, colour: QColor = BAR_COLOUR) -> None:
+        super().__init__()
+        self.chart = chart
+        self.colour = colour
+        self.setMinimumSize(280, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setMouseTracking(True)
+
+    def set_chart(self, chart: Chart) -> None:
+        self.chart = chart
+        self.setToolTip(f"{chart.title}：点击柱子查看明细")
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 240)
+
+    def bar_rects(self) -> list[QRectF]:
+        """Where each bar is drawn (also where a click hits it)."""
+        if self.chart is None or not self.chart.bars:
+            return []
+        plot = self._plot_area()
+        highest = max(bar.value for bar in self.chart.bars) or 1
+        slot = plot.width() / len(self.chart.bars)
+        width = min(56.0, slot * 0.7)
+        rects = []
+        for n, bar in enumerate(self.chart.bars):
+            height = plot.height() * bar.value / highest
+            left = plot.left() + n * slot + (slot - width) / 2
+            rects.append(QRectF(left, plot.bottom() - height, width, height))
+        return rects
+
+    def bar_at(self, x: float, y: float) -> int | None:
+        """The bar whose column (from the title to the labels) holds the point."""
+        if self.chart is None:
+            return None
+        plot = self._plot_area()
+        for n, rect in enumerate(self.bar_rects()):
+            column = QRectF(rect.left(), plot.top(), rect.width(), self.height() - plot.top())
+            if column.contains(x, y):
+                return n
+        return None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        if self.chart is None:
+            return
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(
+            QRectF(8, 4, self.width() - 16, 24), Qt.AlignmentFlag.AlignLeft, self.chart.title
+        )
+        font.setBold(False)
+        painter.setFont(font)
+        if self.chart.total == 0:
+            painter.setPen(style.GREY)
+            painter.drawText(self._plot_area(), Qt.AlignmentFlag.AlignCenter, EMPTY_TEXT)
+            return
+        plot = self._plot_area()
+        painter.setPen(QColor("#d8dde5"))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        slot = plot.width() / len(self.chart.bars)
+        for n, (bar, rect) in enumerate(zip(self.chart.bars, self.bar_rects(), strict=True)):
+            painter.fillRect(rect, self.colour)
+            painter.setPen(QColor("#222"))
+            value_box = QRectF(rect.left() - 20, rect.top() - 20, rect.width() + 40, 18)
+            painter.drawText(value_box, Qt.AlignmentFlag.AlignCenter, str(bar.value))
+            label_box = QRectF(plot.left() + n * slot, plot.bottom() + 4, slot, 36)
+            painter.drawText(
+                label_box, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, bar.label
+            )
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        hit = self.bar_at(event.position().x(), event.position().y())
+        if hit is not None:
+            self.bar_clicked.emit(hit)
+
+    def _plot_area(self) -> QRectF:
+        return QRectF(12, 48, max(1, self.width() - 24), max(1, self.height() - 48 - 44))
