@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
+        self.nav.itemClicked.connect(self._nav_clicked)
         for screen in (self.tasks, self.organizations, self.inspections, self.rectification):
             screen.open_inspection.connect(self.open_inspection)
         self.organizations.start_requested.connect(self.start_inspection)
@@ -103,11 +104,20 @@ class MainWindow(QMainWindow):
     # --- screens -------------------------------------------------------------------------
 
     def show_screen(self, key: str) -> None:
-        self.nav.setCurrentRow(self.keys.index(key))
+        """Switch to a screen; showing the current one again re-reads it."""
+        row = self.keys.index(key)
+        if self.nav.currentRow() == row:
+            self._nav_changed(row)
+        else:
+            self.nav.setCurrentRow(row)
 
     @property
     def current_key(self) -> str:
         return self.keys[self.nav.currentRow()] if self.nav.currentRow() >= 0 else "tasks"
+
+    @Slot()
+    def _nav_clicked(self) -> None:
+        self._nav_changed(self.nav.currentRow())
 
     @Slot(int)
     def _nav_changed(self, row: int) -> None:

@@ -17,11 +17,11 @@ QLabel#screenTitle {{ font-size: 15pt; font-weight: bold; padding: 4px 0; }}
 QLabel#question {{ font-size: 13pt; font-weight: bold; }}
 QLabel#muted {{ color: #555; }}
 QLabel#saved {{ color: #2e7d32; }}
-QPushButton {{ min-height: 32px; padding: 4px 14px; }}
+QPushButton {{ min-height: 36px; padding: 2px 14px; }}  /* with borders: 40 px for a pen */
 QPushButton#primary {{ background: {ACCENT}; color: white; border: none; border-radius: 4px; }}
 QPushButton#primary:disabled {{ background: #9fb3cc; }}
 QPushButton:checked {{ background: {ACCENT}; color: white; }}
-QLineEdit, QComboBox, QDateEdit, QDateTimeEdit, QSpinBox, QDoubleSpinBox {{ min-height: 30px; }}
+QLineEdit, QComboBox, QDateEdit, QDateTimeEdit, QSpinBox, QDoubleSpinBox {{ min-height: 34px; }}
 QTableView {{ gridline-color: #e3e6eb; }}
 QTreeView::item {{ padding: 5px 0; }}
 QListWidget::item {{ padding: 3px; }}

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from inspector import onsite_record
+from inspector import inspections, onsite_record
 from inspector.completion import Problem
 from inspector.model import FindingDraft
 from inspector.store import Store
@@ -249,3 +249,26 @@ def test_files_dropped_on_the_strip_become_evidence(
     strip.dropEvent(drop)
     assert [a.file_name for a in editor.session.evidence("ar-01")] == ["现场照片.jpg"]
     assert photo.read_bytes() == b"jpeg"
+
+
+def test_returned_inspection_says_why_and_is_editable(
+    qtbot, world: Store, inspection_id: str
+) -> None:
+    inspections.complete(world, inspection_id, actor=ACTOR)
+    inspections.return_to_inspector(world, inspection_id, reason="请补充现场照片", actor="科长")
+    editor = InspectionEditor(world, inspection_id, actor=ACTOR)
+    qtbot.addWidget(editor)
+    assert editor.status_label.text() == "已退回：请补充现场照片"
+    assert editor.session.editable and not editor.complete_button.isHidden()
+
+
+def test_a_file_that_cannot_be_added_is_explained(
+    monkeypatch: pytest.MonkeyPatch, editor: InspectionEditor, tmp_path: Path
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    gone = tmp_path / "已删除.jpg"
+    monkeypatch.setattr(EvidenceStrip, "ask_files", classmethod(lambda cls, parent: [str(gone)]))
+    editor.pane.evidence.add_button.click()
+    assert shown == [f"找不到文件：{gone}"]
+    assert editor.pane.evidence.list.count() == 0

@@ -159,3 +159,46 @@ def test_start_from_organization_opens_editor_and_reopens_after_restart(
         again.show_screen("organizations")
     again.organizations.table.selectRow(0)
     assert "检查记录（1）" in again.organizations.detail.body.text()
+
+
+def test_a_task_starts_with_its_checklist_and_is_continued_later(
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,
+    window: MainWindow,
+    world: Store,
+    org_ids: dict[str, str],
+) -> None:
+    with world.transaction() as conn:
+        conn.execute(
+            "INSERT INTO tasks (id, organization_id, checklist_id, due_date, created_at)"
+            " VALUES ('t1', ?, 'ui-test', '2026-12-01', '2026-11-01')",
+            (org_ids["北京市测试行业协会"],),
+        )
+    asked: list[dict[str, object]] = []
+
+    def ask(parent: QWidget, store: Store, org: Organization, **kwargs: object) -> str | None:
+        asked.append(kwargs)
+        dialog = StartInspectionDialog(store, org, parent=parent, **kwargs)  # type: ignore[arg-type]
+        for person in roster.all_active(store)[1:]:
+            dialog.check(person.id)
+        dialog.start()
+        return dialog.inspection_id
+
+    monkeypatch.setattr(
+        StartInspectionDialog, "ask", classmethod(lambda cls, *a, **k: ask(*a, **k))
+    )
+    window.show_screen("tasks")
+    tasks = window.tasks
+    assert [(t.checklist_title, t.due_date) for t in tasks.model.rows] == [
+        ("社会团体抽查（测试）", "2026-12-01")
+    ]
+    tasks.table.selectRow(0)
+    tasks.activate(tasks.model.rows[0])
+    assert asked[0]["task_id"] == "t1" and asked[0]["checklist_id"] == "ui-test"
+    assert window.editor is not None
+    first = window.editor.session.inspection_id
+    window.show_screen("tasks")
+    assert tasks.model.rows[0].inspection_id == first
+    tasks.activate(tasks.model.rows[0])  # 继续: the same inspection, no second one
+    assert window.editor.session.inspection_id == first
+    assert world.db.execute("SELECT COUNT(*) FROM inspections").fetchone()[0] == 1

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.finding_templates import draft_for_item, draft_of
+from inspector.model import InspectionStatus
 from inspector.store import Store
 from ui.editor.completion_dialog import CompletionDialog
 from ui.editor.finding_dialog import FindingDialog
@@ -266,10 +267,20 @@ class InspectionEditor(QWidget):
         self.findings.show_findings(rows, editable=self.session.editable)
         self.tabs.setTabText(1, f"问题清单（{len(rows)}）")
         editable = self.session.editable
-        self.status_label.setText("" if editable else "已完成 · 只读")
-        self.complete_button.setVisible(self.session.status.value in ("draft", "returned"))
+        self.status_label.setText(self._status_text())
+        self.complete_button.setVisible(
+            self.session.status in (InspectionStatus.DRAFT, InspectionStatus.RETURNED)
+        )
         self.amend_button.setVisible(not editable)
         self.pane.refresh()
+
+    def _status_text(self) -> str:
+        status = self.session.status
+        if self.session.amendment_reason:
+            return f"{status.label} · 更正中"
+        if status is InspectionStatus.RETURNED:
+            return f"已退回：{self.session.header.return_reason}"
+        return "" if self.session.editable else f"{status.label} · 只读"
 
     # --- completion and amendment --------------------------------------------------------
 

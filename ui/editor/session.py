@@ -35,6 +35,7 @@ class Header:
     place: str
     started_at: str
     checklist_title: str
+    return_reason: str
 
 
 class InspectionSession(QObject):
@@ -49,14 +50,14 @@ class InspectionSession(QObject):
         self.amendment_reason = ""
         row = store.db.execute(
             "SELECT o.name, o.kind, i.place, i.started_at, i.status, i.checklist_id,"
-            " i.checklist_version FROM inspections i"
+            " i.checklist_version, i.return_reason FROM inspections i"
             " JOIN organizations o ON o.id = i.organization_id WHERE i.id = ?",
             (inspection_id,),
         ).fetchone()
         if row is None:
             raise UserError(f"找不到检查记录：{inspection_id}")
         self.checklist: Checklist = get_checklist(store, row[5], row[6])
-        self.header = Header(row[0], row[1], row[2], row[3], self.checklist.title)
+        self.header = Header(row[0], row[1], row[2], row[3], self.checklist.title, row[7])
         self.status = InspectionStatus(row[4])
         self.answers: dict[str, Any] = {}
         self.notes: dict[str, str] = {}

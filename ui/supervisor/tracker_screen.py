@@ -1,0 +1,195 @@
+"""整改跟踪 for the supervisor: every finding not closed, filtered and sorted, with the
+organization's report-back, the re-check 复查 and escalation, and export of what is shown."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector import exports, org_search, rectification
+from inspector.model import FindingStatus, OrgKind, Severity
+from inspector.store import Store
+from inspector.tracker import NOT_CLOSED, SortKey, TrackerFilter, TrackerRow
+from ui.messages import show_error
+from ui.supervisor.rectification_dialogs import EscalateDialog, RecheckDialog, ReportBackDialog
+from ui.supervisor.tracker_model import TrackerModel
+from ui.supervisor.widgets import combo, one
+
+DEADLINES = (("全部期限", None, False), ("已逾期", None, True), ("7 天内到期", 7, False),
+             ("30 天内到期", 30, False))  # fmt: skip
+SORTS = (
+    ("按整改期限", SortKey.DEADLINE),
+    ("按严重程度", SortKey.SEVERITY),
+    ("按检查对象", SortKey.ORGANIZATION),
+    ("按检查日期", SortKey.INSPECTED),
+    ("按状态", SortKey.STATUS),
+)
+
+
+def ask_save_path(parent: QWidget, title: str, name: str) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, name, "Excel 工作簿 (*.xlsx);;CSV (*.csv)")
+    return Path(path) if path else None
+
+
+class TrackerScreen(QWidget):
+    open_inspection = Signal(str)
+    ask_save_path = staticmethod(ask_save_path)  # replaceable in tests
+
+    def __init__(self, store: Store, actor: str) -> None:
+        super().__init__()
+        self.store = store
+        self.actor = actor
+        self.model = TrackerModel(store)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(80)
+        self.kind = combo([("全部类型", None)] + [(k.label, k.value) for k in OrgKind])
+        self.district = combo([("全部区县", None)])
+        self.severity = combo([("全部程度", None)] + [(s.value, s.value) for s in Severity])
+        self.status = combo(
+            [("未销号", NOT_CLOSED)] + [(s.label, (s.value,)) for s in FindingStatus]
+        )
+        self.deadline = combo([(label, n) for n, (label, *_) in enumerate(DEADLINES)])
+        self.sort = combo(list(SORTS))
+        self.count = QLabel(objectName="muted")
+        self.buttons = {
+            "report": QPushButton("登记整改报告…"),
+            "recheck": QPushButton("复查…", objectName="primary"),
+            "escalate": QPushButton("升级处理…"),
+            "export": QPushButton("导出…"),
+        }
+        self._layout()
+        self._connect()
+
+    def _layout(self) -> None:
+        head = QHBoxLayout()
+        head.addWidget(QLabel("整改跟踪", objectName="screenTitle"))
+        head.addStretch()
+        for key in ("report", "recheck", "escalate", "export"):
+            head.addWidget(self.buttons[key])
+        filters = QHBoxLayout()
+        for widget in (self.kind, self.district, self.severity, self.status, self.deadline):
+            filters.addWidget(widget)
+        filters.addStretch()
+        filters.addWidget(QLabel("排序"))
+        filters.addWidget(self.sort)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(head)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+    def _connect(self) -> None:
+        for box in (self.kind, self.district, self.severity, self.status, self.deadline, self.sort):
+            box.currentIndexChanged.connect(self._filter_changed)
+        self.buttons["report"].clicked.connect(self.report_back)
+        self.buttons["recheck"].clicked.connect(self.recheck)
+        self.buttons["escalate"].clicked.connect(self.escalate)
+        self.buttons["export"].clicked.connect(self.export)
+        self.table.doubleClicked.connect(self._activated)
+
+    def refresh(self) -> None:
+        if self.district.count() == 1:
+            for name in org_search.districts(self.store):
+                self.district.addItem(name, name)
+        self.model.load(self.current_filter(), self.sort.currentData())
+        self._show_count()
+
+    def current_filter(self) -> TrackerFilter:
+        _, within, overdue = DEADLINES[self.deadline.currentData()]
+        return TrackerFilter(
+            kinds=one(self.kind.currentData()),
+            districts=one(self.district.currentData()),
+            severities=one(self.severity.currentData()),
+            statuses=self.status.currentData(),
+            due_within_days=within,
+            overdue=overdue,
+        )
+
+    def selected(self) -> TrackerRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index) if index.isValid() else None
+
+    @Slot()
+    def report_back(self) -> None:
+        row = self.selected()
+        entered = ReportBackDialog.ask(self, row.description) if row else None
+        if row and entered:
+            self._do(
+                lambda: rectification.report_back(
+                    self.store, row.id, reported_on=entered.reported_on, text=entered.text,
+                    evidence=entered.evidence, actor=self.actor,
+                )
+            )  # fmt: skip
+
+    @Slot()
+    def recheck(self) -> None:
+        row = self.selected()
+        entered = RecheckDialog.ask(self, row.description) if row else None
+        if row and entered:
+            self._do(
+                lambda: rectification.recheck(
+                    self.store, row.id, passed=entered.passed, reason=entered.reason,
+                    new_deadline=entered.new_deadline, actor=self.actor,
+                )
+            )  # fmt: skip
+
+    @Slot()
+    def escalate(self) -> None:
+        row = self.selected()
+        entered = EscalateDialog.ask(self, row.description) if row else None
+        if row and entered:
+            self._do(
+                lambda: rectification.escalate(
+                    self.store, row.id, entered.measure, reason=entered.reason, actor=self.actor
+                )
+            )
+
+    @Slot()
+    def export(self) -> None:
+        target = self.ask_save_path(self, "导出整改跟踪表", "整改跟踪.xlsx")
+        if target is None:
+            return
+        try:
+            exports.write(exports.tracker_export(self.store, self.model.wanted), target)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.count.setText(f"已导出 {self.model.total} 条：{target}")
+
+    def _do(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except Exception as exc:
+            show_error(self, exc)
+        self.model.reload()
+        self._show_count()
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        self.count.setText(f"共 {total} 条" if total else "没有符合条件的问题。")
+
+    @Slot(int)
+    def _filter_changed(self, _index: int) -> None:
+        self.refresh()
+
+    @Slot(QModelIndex)
+    def _activated(self, index: QModelIndex) -> None:
+        self.open_inspection.emit(self.model.row_at(index).inspection_id)
