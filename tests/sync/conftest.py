@@ -1,5 +1,6 @@
 """Fixtures: the real sync server on 127.0.0.1 and a device store with completed inspections."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,16 @@ from inspector.store import Store, open_store
 
 
 @pytest.fixture
-def server_dir(tmp_path: Path) -> Path:
+def server_dir(tmp_path: Path, seeded_template: Path) -> Path:
     data_dir = tmp_path / "server"
+    shutil.copytree(seeded_template, data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seeded once: hashing passwords under scrypt is deliberately slow."""
+    data_dir = tmp_path_factory.mktemp("template") / "server"
     seed(data_dir)
     return data_dir
 
