@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QWidget
 
 from inspector.finding_templates import draft_for_item
@@ -69,7 +69,10 @@ def _prepare(window: MainWindow) -> None:
             "SELECT name FROM organizations WHERE id = ?", (draft[1],)
         ).fetchone()[0]
     )
+    loop = QEventLoop()
+    screen.model.answered.connect(loop.quit)
     screen.apply_filters()
+    loop.exec()
     screen.table.selectRow(0)
 
 

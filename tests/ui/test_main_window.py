@@ -69,6 +69,20 @@ def test_search_filters_and_sorts_in_sql(qtbot, window: MainWindow) -> None:
     assert screen.model.hit(0).credit_code == "52110000MJ0000002B"
 
 
+def test_detail_follows_the_list(qtbot, window: MainWindow) -> None:
+    screen = window.organizations
+    screen.table.selectRow(0)
+    assert screen.detail.title.text() == "北京市测试行业协会"
+    with qtbot.waitSignal(screen.model.answered):
+        screen.search.setText("养老")
+    assert screen.detail.org is None and screen.detail.title.text() == "检查对象"
+    screen.table.selectRow(0)
+    with qtbot.waitSignal(screen.model.answered):
+        screen.search.setText("北京")
+    assert screen.table.currentIndex().row() >= 0
+    assert screen.detail.title.text() == "北京市测试养老服务中心"
+
+
 def test_only_the_latest_search_is_shown(qtbot, window: MainWindow) -> None:
     model = window.organizations.model
     base = model.filter

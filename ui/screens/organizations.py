@@ -112,6 +112,7 @@ class OrganizationsScreen(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.answered.connect(self._update_count)
+        self.model.modelReset.connect(self._reselect)
         self.detail.start_requested.connect(self.start_requested)
         self.detail.open_inspection.connect(self.open_inspection)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
@@ -148,6 +149,16 @@ class OrganizationsScreen(QWidget):
     @Slot()
     def _update_count(self) -> None:
         self.count_label.setText(f"共 {self.model.total:,} 个社会组织")
+
+    @Slot()
+    def _reselect(self) -> None:
+        """After a new search, keep the organization shown selected if it is still listed."""
+        shown = self.detail.org.id if self.detail.org else None
+        rows = [r for r in range(self.model.rowCount()) if self.model.hit(r).id == shown]
+        if rows:
+            self.table.selectRow(rows[0])
+        else:
+            self.detail.show_org(None)
 
     @Slot(QModelIndex, QModelIndex)
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

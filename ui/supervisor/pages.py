@@ -1,0 +1,55 @@
+"""The supervisor's pages for the main window's navigation (none for anyone who is not a
+supervisor on the roster: inspectors do not see them at all), and the deadline line for the
+start screen."""
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from inspector import roles, tracker
+from inspector.store import Store
+from ui.supervisor.campaign_screen import CampaignScreen
+from ui.supervisor.dashboard_screen import DashboardScreen
+from ui.supervisor.review_screen import ReviewScreen
+from ui.supervisor.tracker_screen import TrackerScreen
+
+PAGES = (
+    ("review", "审核"),
+    ("supervisor_tracker", "整改督办"),
+    ("campaigns", "抽查计划"),
+    ("dashboard", "统计"),
+)
+
+
+def supervisor_pages(store: Store, actor: str) -> list[tuple[str, str, QWidget]]:
+    """(key, navigation label, page) for each supervisor screen, or [] for a non-supervisor.
+
+    Pages that have ``open_inspection`` emit it with an inspection id when a row is opened.
+    """
+    if not roles.is_supervisor(store, actor):
+        return []
+    builders = {
+        "review": lambda: ReviewScreen(store, actor),
+        "supervisor_tracker": lambda: TrackerScreen(store, actor),
+        "campaigns": lambda: CampaignScreen(store, actor),
+        "dashboard": lambda: DashboardScreen(store),
+    }
+    return [(key, label, builders[key]()) for key, label in PAGES]
+
+
+def deadline_text(store: Store) -> str:
+    """For the start screen: "7 天内到期 3 个问题，已逾期 2 个问题"."""
+    summary = tracker.deadline_summary(store)
+    if not summary.due_soon and not summary.overdue:
+        return "近 7 天内没有到期的整改问题，也没有逾期的问题。"
+    return f"整改期限：7 天内到期 {summary.due_soon} 个问题，已逾期 {summary.overdue} 个问题。"
+
+
+class DeadlineLine(QLabel):
+    """One line for the start screen; ``refresh`` re-reads the numbers."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.setText(deadline_text(self.store))
