@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import org_search, preferences
+from inspector import org_search, preferences, roles
 from inspector.store import Store, open_store
 from ui.messages import show_error
 from ui.screens.checklists import ChecklistsScreen
@@ -75,9 +75,17 @@ class MainWindow(QMainWindow):
             "checklists": self.checklists,
             "sync": self.sync,
         }
+        labels = dict(SCREENS)
         self.keys = [key for key, _ in SCREENS]
-        for key, label in SCREENS:
-            self.nav.addItem(label)
+        for key, label, page in self._supervisor_pages():
+            self.screens[key] = page
+            labels[key] = label
+            self.keys.insert(self.keys.index("checklists"), key)
+            opened = getattr(page, "open_inspection", None)
+            if opened is not None:
+                opened.connect(self.open_inspection)
+        for key in self.keys:
+            self.nav.addItem(labels[key])
             self.stack.addWidget(self.screens[key])
         self.editor: InspectionEditor | None = None
         central = QWidget()
@@ -91,6 +99,14 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._connect()
         self._restore()
+
+    def _supervisor_pages(self) -> list[tuple[str, str, QWidget]]:
+        """Review, tracking, campaigns and statistics, for a supervisor on the roster only."""
+        if not roles.is_supervisor(self.store, self.actor):
+            return []
+        from ui.supervisor.pages import supervisor_pages  # ~1 s of imports: only when needed
+
+        return supervisor_pages(self.store, self.actor)
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)

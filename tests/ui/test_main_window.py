@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
-from inspector import credit_code, org_search, registry, roster
-from inspector.model import Organization, OrgKind
+from inspector import credit_code, org_search, preferences, registry, roster
+from inspector.model import Inspector, Organization, OrgKind
 from inspector.store import Store
-from ui.main_window import MainWindow
+from ui.main_window import ACTOR_KEY, MainWindow
 from ui.org_model import PAGE, OrgTableModel
 from ui.start_dialog import StartInspectionDialog
 
@@ -216,3 +216,18 @@ def test_a_task_starts_with_its_checklist_and_is_continued_later(
     tasks.activate(tasks.model.rows[0])  # 继续: the same inspection, no second one
     assert window.editor.session.inspection_id == first
     assert world.db.execute("SELECT COUNT(*) FROM inspections").fetchone()[0] == 1
+
+
+def test_a_supervisor_also_gets_the_supervisor_pages(
+    qtbot, world: Store, settings: QSettings
+) -> None:
+    roster.add(world, Inspector("周科长", "京民执19999", role="supervisor"))
+    preferences.put(world, ACTOR_KEY, "京民执19999")
+    main = MainWindow(world, settings)
+    qtbot.addWidget(main)
+    labels = [main.nav.item(r).text() for r in range(main.nav.count())]
+    assert labels[:4] == ["任务", "检查对象", "检查记录", "整改跟踪"]
+    assert labels[-2:] == ["检查表", "同步"]
+    assert "审核" in labels
+    main.show_screen("review")
+    assert main.stack.currentWidget() is main.screens["review"]
