@@ -1,0 +1,149 @@
+"""A Hypothesis state machine of a device and the server: whatever mix of new inspections,
+amendments, cut connections, cancels and retries, one clean push converges — every revision on
+the server once with the content the device froze, every photo byte-identical, outbox empty."""
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+import requests
+from faulty_proxy import FaultyProxy
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from sync_support import PASSWORD, LiveServer, headers, photo
+
+from inspector import attachments, inspections, roster
+from inspector.clock import utc_now
+from inspector.model import Inspector, NewInspection
+from inspector.store import open_store
+from sync import outbox
+from sync.client import SyncClient
+from sync.transport import RetryPolicy
+
+RETRY = RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05)
+PHOTOS = [photo(f"sm{i}", 150_000 + 7_000 * i) for i in range(4)]
+
+
+class DeviceAndServer(RuleBasedStateMachine):
+    server: LiveServer
+    proxy: FaultyProxy
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="sync-sm-"))
+        self.store = open_store(self.folder / "inspector.db")
+        self.store.db["organizations"].insert(
+            {
+                "id": "org-1",
+                "credit_code": "51100000500002862F",
+                "name": "中国自动化学会",
+                "kind": "social_group",
+                "updated_at": utc_now(),
+            }
+        )
+        self.store.db["checklists"].insert(
+            {
+                "id": "cl",
+                "version": 1,
+                "title": "测试",
+                "kind": "other",
+                "applies_to": "[]",
+                "effective_date": "2026-01-01",
+                "definition": "{}",
+                "content_hash": "x",
+                "imported_at": utc_now(),
+            }
+        )
+        for i in range(2):
+            roster.add(self.store, Inspector(f"检查员{i}", f"G-00{i}", id=f"roster-{i}"))
+        SyncClient(self.store, self.server.url, retry=RETRY).login("zhang", PASSWORD)
+        self.direct = SyncClient(self.store, self.server.url, retry=RETRY)
+        self.faulty = SyncClient(self.store, self.proxy.url, retry=RETRY)
+        self.completed: list[str] = []
+
+    @rule(photos=st.lists(st.integers(0, len(PHOTOS) - 1), max_size=2, unique=True))
+    def complete_inspection(self, photos: list[int]) -> None:
+        new = NewInspection("org-1", "cl", 1, ["roster-0", "roster-1"], utc_now())
+        inspection_id = inspections.start(self.store, new, actor="张伟")
+        inspections.set_answer(self.store, inspection_id, "q1", "compliant", actor="张伟")
+        for index in photos:
+            path = self.folder / f"IMG_{index}.jpg"
+            path.write_bytes(PHOTOS[index])
+            attachments.add_file(self.store, inspection_id, path, actor="张伟")
+        inspections.complete(self.store, inspection_id, actor="张伟")
+        self.completed.append(inspection_id)
+
+    @rule(data=st.data())
+    def amend(self, data: st.DataObject) -> None:
+        if not self.completed:
+            return
+        inspection_id = data.draw(st.sampled_from(self.completed))
+        value = data.draw(st.sampled_from(["compliant", "not_compliant", "not_applicable"]))
+        inspections.set_answer(
+            self.store, inspection_id, "q1", value, actor="张伟", amendment_reason="更正"
+        )
+
+    @rule(cut_after=st.integers(20_000, 200_000), cuts=st.integers(0, 2))
+    def push_over_a_bad_link(self, cut_after: int, cuts: int) -> None:
+        self.proxy.cut_upload_after, self.proxy.cuts, self.proxy.cut_done = cut_after, cuts, 0
+        self.faulty.push()
+
+    @rule(after=st.integers(1, 6))
+    def push_and_cancel(self, after: int) -> None:
+        calls = [0]
+
+        def cancelled() -> bool:
+            calls[0] += 1
+            return calls[0] > after
+
+        self.direct.push(is_cancelled=cancelled)
+
+    @invariant()
+    def nothing_lost_locally(self) -> None:
+        states = outbox.counts(self.store)
+        assert set(states) <= {"pending", "sending", "done"}
+
+    def teardown(self) -> None:
+        report = self.direct.push()
+        try:
+            assert report.ok, report
+            assert outbox.waiting(self.store) == []
+            token = self.direct.transport.token
+            for item in outbox.all_items(self.store):
+                assert item.bundle is not None
+                url = self.server.api(
+                    f"/inspections/{item.inspection_id}/revisions/{item.revision}"
+                )
+                stored = requests.get(url, headers=headers(token), timeout=5).json()
+                assert stored == item.bundle.model_dump(mode="json")
+                for ref in item.bundle.attachments:
+                    blob = self.server.data_dir / "blobs" / ref.sha256[:2] / ref.sha256
+                    assert hashlib.sha256(blob.read_bytes()).hexdigest() == ref.sha256
+        finally:
+            self.store.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def test_device_and_server_converge(live_server: LiveServer) -> None:
+    port = int(live_server.url.rsplit(":", 1)[1])
+    proxy = FaultyProxy(port).start()
+    DeviceAndServer.server, DeviceAndServer.proxy = live_server, proxy
+    try:
+        run_state_machine_as_test(
+            DeviceAndServer,
+            settings=settings(
+                max_examples=6,
+                stateful_step_count=6,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    finally:
+        proxy.stop()
