@@ -1,0 +1,187 @@
+"""The supervisor's screens on a real store, through pytest-qt."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
+
+from supervisor_data import SUPERVISOR, add_register, add_roster, inspect
+
+from checklists.library import import_builtin_checklists
+from inspector import preferences
+from inspector.clock import utc_now
+from inspector.model import Severity
+from inspector.store import Store
+from ui.supervisor import rectification_dialogs
+from ui.supervisor.campaign_screen import CampaignScreen
+from ui.supervisor.dashboard_screen import DashboardScreen
+from ui.supervisor.pages import deadline_text, supervisor_pages
+from ui.supervisor.review_screen import NOTICE_DIR_KEY, ReviewScreen
+from ui.supervisor.tracker_screen import TrackerScreen
+
+
+@pytest.fixture
+def desk(store: Store, tmp_path: Path) -> Store:
+    add_register(store, 30)
+    add_roster(store)
+    import_builtin_checklists(store)
+    preferences.put(store, NOTICE_DIR_KEY, str(tmp_path / "notices"))
+    return store
+
+
+def _status(store: Store, inspection_id: str) -> str:
+    return store.db.execute(
+        "SELECT status FROM inspections WHERE id = ?", (inspection_id,)
+    ).fetchone()[0]
+
+
+def test_pages_only_for_supervisors(qtbot, desk: Store) -> None:
+    assert supervisor_pages(desk, "检查员00") == []
+    assert supervisor_pages(desk, "本机用户") == []
+    pages = supervisor_pages(desk, SUPERVISOR)
+    assert [label for _, label, _ in pages] == ["审核", "整改督办", "抽查计划", "统计"]
+    for _, _, page in pages:
+        qtbot.addWidget(page)
+
+
+def test_review_approve_issues_the_notice(qtbot, desk: Store, tmp_path: Path) -> None:
+    inspection_id, _ = inspect(desk, "org-00000", [(Severity.MAJOR, "2026-12-21")], approve=False)
+    screen = ReviewScreen(desk, SUPERVISOR)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    assert screen.model.rowCount() == 1
+    html = screen.detail.toHtml()
+    assert "测试社会组织00000" in html and "问题0：未按期报送年度工作报告" in html
+    screen.approve()
+    assert _status(desk, inspection_id) == "approved"
+    assert "整改通知书" in screen.result.text() and "已生成" in screen.result.text()
+    assert list((tmp_path / "notices").glob("*.pdf"))
+    assert screen.model.rowCount() == 0
+    assert not screen.approve_button.isEnabled()
+
+
+def test_review_return_needs_a_reason(qtbot, desk: Store, monkeypatch) -> None:
+    inspection_id, _ = inspect(desk, "org-00001", [], approve=False)
+    screen = ReviewScreen(desk, SUPERVISOR)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    monkeypatch.setattr(ReviewScreen, "ask_reason", staticmethod(lambda *a: None))
+    screen.send_back()
+    assert _status(desk, inspection_id) == "completed"
+    monkeypatch.setattr(ReviewScreen, "ask_reason", staticmethod(lambda *a: "缺少现场照片"))
+    screen.send_back()
+    assert _status(desk, inspection_id) == "returned"
+    assert "已退回" in screen.result.text()
+
+
+def test_tracker_filters_recheck_and_export(
+    qtbot, qtmodeltester, desk: Store, tmp_path: Path, monkeypatch
+) -> None:
+    inspect(desk, "org-00000", [(Severity.SEVERE, "2020-01-10"), (Severity.MINOR, "2099-01-01")])
+    screen = TrackerScreen(desk, SUPERVISOR)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    qtmodeltester.check(screen.model)
+    assert screen.count.text() == "共 2 条"
+    first = screen.model.row_at(screen.model.index(0, 0))
+    assert screen.model.data(screen.model.index(0, 4)).startswith("逾期 · ")
+    screen.deadline.setCurrentIndex(1)  # 已逾期
+    assert screen.model.total == 1
+    screen.deadline.setCurrentIndex(0)
+    screen.table.selectRow(0)
+    recheck = rectification_dialogs.Recheck(
+        passed=False, reason="仍未整改", new_deadline="2099-02-01"
+    )
+    monkeypatch.setattr(rectification_dialogs.RecheckDialog, "ask", classmethod(lambda *a: recheck))
+    screen.recheck()
+    row = next(r for r in screen.model.rows if r.id == first.id)
+    assert row.status.label == "逾期未整改"
+    monkeypatch.setattr(
+        TrackerScreen, "ask_save_path", staticmethod(lambda *a: tmp_path / "t.xlsx")
+    )
+    screen.export()
+    sheet = load_workbook(tmp_path / "t.xlsx").active
+    assert sheet is not None and sheet.max_row == 3
+
+
+def test_inspector_cannot_recheck_from_the_screen(qtbot, desk: Store, monkeypatch) -> None:
+    inspect(desk, "org-00000", [(Severity.SEVERE, "2099-01-10")])
+    screen = TrackerScreen(desk, "检查员01")
+    qtbot.addWidget(screen)
+    screen.refresh()
+    screen.table.selectRow(0)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "ui.supervisor.tracker_screen.show_error", lambda _w, exc: shown.append(str(exc))
+    )
+    monkeypatch.setattr(
+        rectification_dialogs.RecheckDialog,
+        "ask",
+        classmethod(lambda *a: rectification_dialogs.Recheck(True, "好", None)),
+    )
+    screen.recheck()
+    assert shown and "仅限审核人员" in shown[0]
+    assert screen.model.rows[0].status.label == "待整改"
+
+
+def test_campaign_draw_save_verify_publish(qtbot, desk: Store, tmp_path: Path, monkeypatch) -> None:
+    screen = CampaignScreen(desk, SUPERVISOR)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    assert not screen.save_button.isEnabled()
+    screen.rule.setCurrentIndex(screen.rule.findData("size"))
+    screen.size.setValue(4)
+    screen.seed.setText("20261122")
+    screen.draw()
+    assert screen.model.rowCount() == 4
+    assert "从 30 个符合条件的检查对象中随机抽取 4 个" in screen.summary.text()
+    screen.save()
+    assert desk.db["tasks"].count == 4
+    assert "已生成 4 个检查任务" in screen.summary.text()
+    screen.verify()
+    assert screen.summary.text().startswith("核验通过")
+    monkeypatch.setattr(
+        CampaignScreen, "ask_publish_path", staticmethod(lambda *a: tmp_path / "公示.xlsx")
+    )
+    screen.publish()
+    sheet = load_workbook(tmp_path / "公示.xlsx").active
+    assert sheet is not None and sheet.max_row == 5
+
+
+def test_dashboard_bars_click_through(qtbot, qtmodeltester, desk: Store) -> None:
+    found = [(Severity.SEVERE, "2020-01-10"), (Severity.MINOR, "2099-01-01")]
+    inspect(desk, "org-00000", found, started_at=utc_now())
+    screen = DashboardScreen(desk)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    screen.refresh()
+    assert screen.rate.text() == "整改率 0.0%（已整改 0 个 / 共 2 个问题）"
+    severity = screen.charts[1]
+    assert severity.chart is not None and severity.chart.title == "按严重程度统计问题"
+    qtbot.waitExposed(severity)
+    centre = severity.bar_rects()[0].center()
+    with qtbot.waitSignal(severity.bar_clicked) as clicked:
+        qtbot.mouseClick(severity, Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    assert clicked.args == [0]
+    assert screen.detail_title.text() == "按严重程度统计问题 · 严重：1 条"
+    assert screen.findings.rowCount() == 1
+    qtmodeltester.check(screen.findings)
+    assert screen.board is not None
+    months = screen.board.inspections_per_month
+    busy = next(n for n, bar in enumerate(months.bars) if bar.value)
+    screen.show_bar(4, busy)
+    assert screen.details.currentWidget() is screen.inspection_table
+    assert screen.inspections.rows[0].organization == "测试社会组织00000"
+    assert severity.bar_at(-5, -5) is None
+    assert not severity.grab().isNull()
+
+
+def test_deadline_line_for_the_start_screen(desk: Store) -> None:
+    assert deadline_text(desk).startswith("近 7 天内没有到期")
+    inspect(desk, "org-00000", [(Severity.SEVERE, "2020-01-10")])
+    assert deadline_text(desk) == "整改期限：7 天内到期 0 个问题，已逾期 1 个问题。"
