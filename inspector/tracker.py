@@ -106,7 +106,7 @@ def query(
     order = ", ".join(part + direction for part in _ORDER[sort].split(", "))
     # Deadline order comes straight from the index (ties in rowid order), so a page stops
     # early; an explicit tie-break would make SQLite sort every match first.
-    tie = "" if sort is SortKey.DEADLINE else ", f.deadline, f.rowid"
+    tie = "" if sort == SortKey.DEADLINE else ", f.deadline, f.rowid"
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     rows = store.db.execute(
         f"{_SELECT} WHERE {where} ORDER BY {order}{tie}{page}", params
