@@ -192,7 +192,7 @@ def _rows(
     table: str,
     inspection_id: str,
     extra_where: str = "",
-) -> list:
+) -> list[Any]:
     fields = list(model.model_fields)
     rows = conn.execute(
         f"SELECT {', '.join(fields)} FROM {table} WHERE inspection_id = ?{extra_where}"

@@ -47,7 +47,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = field(default=time.sleep)
 
     def delay(self, attempt: int) -> float:
-        return min(self.max_delay, self.base_delay * 2**attempt)
+        return min(self.max_delay, self.base_delay * 2.0**attempt)
 
 
 @dataclass

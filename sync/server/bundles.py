@@ -158,21 +158,19 @@ def set_finding_status(
 
 def stats(store: ServerStore) -> dict[str, int]:
     """Counts for ``inspector server stats``: only complete, live bundles count as inspections."""
+    queries = {
+        "inspections": "SELECT COUNT(DISTINCT b.inspection_id) FROM bundles b JOIN inspections i"
+        " ON i.inspection_id = b.inspection_id WHERE b.complete = 1 AND i.deleted_at IS NULL",
+        "incomplete_bundles": "SELECT COUNT(*) FROM bundles WHERE complete = 0",
+        "findings": "SELECT COUNT(*) FROM findings",
+        "attachments": "SELECT COUNT(*) FROM blobs",
+        "bytes": "SELECT SUM(size) FROM blobs",
+        "users": "SELECT COUNT(*) FROM users",
+        "organizations": "SELECT COUNT(*) FROM entities WHERE entity = 'organization'",
+        "tasks": "SELECT COUNT(*) FROM entities WHERE entity = 'task'",
+    }
     with store.reading() as conn:
-        one = lambda sql: int(conn.execute(sql).fetchone()[0] or 0)  # noqa: E731
-        return {
-            "inspections": one(
-                "SELECT COUNT(DISTINCT b.inspection_id) FROM bundles b JOIN inspections i"
-                " ON i.inspection_id = b.inspection_id WHERE b.complete = 1 AND i.deleted_at IS NULL"
-            ),
-            "incomplete_bundles": one("SELECT COUNT(*) FROM bundles WHERE complete = 0"),
-            "findings": one("SELECT COUNT(*) FROM findings"),
-            "attachments": one("SELECT COUNT(*) FROM blobs"),
-            "bytes": one("SELECT SUM(size) FROM blobs"),
-            "users": one("SELECT COUNT(*) FROM users"),
-            "organizations": one("SELECT COUNT(*) FROM entities WHERE entity = 'organization'"),
-            "tasks": one("SELECT COUNT(*) FROM entities WHERE entity = 'task'"),
-        }
+        return {name: int(conn.execute(sql).fetchone()[0] or 0) for name, sql in queries.items()}
 
 
 def _check_owner(conn: sqlite3.Connection, user: User, inspection_id: str, *, create: bool) -> None:
