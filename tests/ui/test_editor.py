@@ -91,7 +91,7 @@ def test_fee_table_totals(editor: InspectionEditor) -> None:
     table.set_cell(0, 0, "会费")  # type: ignore[union-attr]
     table.set_cell(0, 1, "12,800")  # type: ignore[union-attr]
     assert editor.session.answers["fee-01"] == [{"name": "会费", "collected": "12800.00"}]
-    assert editor.pane.totals.text() == "收费合计：¥12800.00"
+    assert editor.pane.totals.text() == "收费合计：¥12,800.00"
     table.set_cell(0, 1, "一万")  # type: ignore[union-attr]
     assert "不是有效的数字" in table.problem.text()  # type: ignore[union-attr]
     assert editor.session.answers["fee-01"][0]["collected"] == "12800.00"

@@ -114,7 +114,7 @@ class ItemPane(QWidget):
         computed = (
             self.session.computed_values() if self.item.answer_type is AnswerType.TABLE else {}
         )
-        self.totals.setText("　".join(f"{label}：¥{value}" for label, value in computed.items()))
+        self.totals.setText("　".join(f"{label}：{value}" for label, value in computed.items()))
         self.totals.setVisible(bool(computed))
 
     def choose(self, position: int) -> None:

@@ -24,6 +24,7 @@ from inspector.lifecycle import EDITABLE_INSPECTION
 from inspector.model import FindingDraft, InspectionStatus
 from inspector.store import Store
 from inspector.worklists import FindingRow, findings_of_inspection
+from ui.text import money
 
 POSITION_KEY = "editor.position.{}"
 
@@ -109,13 +110,13 @@ class InspectionSession(QObject):
         return None
 
     def computed_values(self) -> dict[str, str]:
-        """Computed totals by label; a value that cannot be computed yet reads as ``—``."""
+        """Computed totals by label, as money (``¥12,800.00``); ``—`` while not computable."""
         try:
             values = compute(self.checklist, self.answers)
         except UserError:
             return {c.label: "—" for c in self.checklist.computed}
         labels = {c.id: c.label for c in self.checklist.computed}
-        return {labels[key]: f"{value:.2f}" for key, value in values.items()}
+        return {labels[key]: money(value) for key, value in values.items()}
 
     def findings(self) -> list[FindingRow]:
         return findings_of_inspection(self.store, self.inspection_id)
