@@ -160,7 +160,8 @@ def test_dashboard_bars_click_through(qtbot, qtmodeltester, desk: Store) -> None
     screen.resize(1366, 768)
     screen.show()
     screen.refresh()
-    assert screen.rate.text() == "整改率 0.0%（已整改 0 个 / 共 2 个问题）"
+    assert "0.0%" in screen.rate_tile.text()
+    assert "已整改 0 个 · 整改中 2 个" in screen.rate_tile.text()
     severity = screen.charts[1]
     assert severity.chart is not None and severity.chart.title == "按严重程度统计问题"
     qtbot.waitExposed(severity)

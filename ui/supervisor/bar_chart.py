@@ -2,7 +2,15 @@
 value, the number written on each bar, the label under it; clicking a bar emits its index."""
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inspector.dashboard import Chart
@@ -10,6 +18,7 @@ from ui import style
 
 BAR_COLOUR = QColor(style.ACCENT)
 EMPTY_TEXT = "暂无数据"
+LABEL_FLAGS = int(Qt.AlignmentFlag.AlignHCenter.value | Qt.TextFlag.TextWordWrap.value)
 
 
 class BarChart(QWidget):
@@ -80,20 +89,31 @@ class BarChart(QWidget):
         painter.setPen(QColor("#d8dde5"))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         slot = plot.width() / len(self.chart.bars)
+        label_font = self._label_font(slot)
         for n, (bar, rect) in enumerate(zip(self.chart.bars, self.bar_rects(), strict=True)):
             painter.fillRect(rect, self.colour)
             painter.setPen(QColor("#222"))
+            painter.setFont(font)
             value_box = QRectF(rect.left() - 20, rect.top() - 20, rect.width() + 40, 18)
             painter.drawText(value_box, Qt.AlignmentFlag.AlignCenter, str(bar.value))
+            painter.setFont(label_font)
             label_box = QRectF(plot.left() + n * slot, plot.bottom() + 4, slot, 36)
-            painter.drawText(
-                label_box, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, bar.label
-            )
+            painter.drawText(label_box, LABEL_FLAGS, bar.label)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         hit = self.bar_at(event.position().x(), event.position().y())
         if hit is not None:
             self.bar_clicked.emit(hit)
+
+    def _label_font(self, slot: float) -> QFont:
+        """The widget's font, smaller (down to 8 pt) until the longest label fits its slot."""
+        font = QFont(self.font())
+        font.setPointSizeF(QFontInfo(font).pointSizeF())  # the app font may be set in pixels
+        assert self.chart is not None
+        longest = max(self.chart.bars, key=lambda bar: len(bar.label)).label
+        while font.pointSizeF() > 8 and QFontMetricsF(font).horizontalAdvance(longest) > slot - 2:
+            font.setPointSizeF(font.pointSizeF() - 0.5)
+        return font
 
     def _plot_area(self) -> QRectF:
         return QRectF(12, 48, max(1, self.width() - 24), max(1, self.height() - 48 - 44))

@@ -31,6 +31,7 @@ from ui.messages import show_error
 from ui.supervisor.widgets import combo, one, qdate
 from ui.table_model import Column, RowsModel
 
+SPOT_CHECK = "spot-check-general"  # the built-in checklist for 双随机 checks
 RULES = (
     ("县级机关默认比例 3%", "county"),
     ("市级机关默认比例 4%", "city"),
@@ -118,7 +119,7 @@ class CampaignScreen(QWidget):
             ("完成期限", self.due),
         ):
             save.addWidget(QLabel(label))
-            save.addWidget(widget)
+            save.addWidget(widget, 2 if widget is self.name else 1)
         save.addWidget(self.save_button)
         saved = QHBoxLayout()
         saved.addWidget(QLabel("已保存的计划"))
@@ -162,6 +163,8 @@ class CampaignScreen(QWidget):
                 "SELECT id, title FROM checklists GROUP BY id ORDER BY title"
             ):
                 self.checklist.addItem(title, checklist_id)
+            spot_check = self.checklist.findData(SPOT_CHECK)
+            self.checklist.setCurrentIndex(max(0, spot_check))
         self._load_saved()
         self._enable()
 

@@ -24,6 +24,7 @@ from inspector.dashboard import Chart, Dashboard
 from inspector.exports import Sheet
 from inspector.store import Store
 from inspector.worklists import InspectionRow
+from ui import style
 from ui.messages import show_error
 from ui.supervisor.bar_chart import BarChart
 from ui.supervisor.tracker_model import TrackerModel
@@ -43,12 +44,17 @@ def ask_export_path(parent: QWidget, title: str, name: str) -> Path | None:
     return Path(path) if path else None
 
 
-def rate_text(board: Dashboard) -> str:
+def rate_tile_html(board: Dashboard) -> str:
+    """The rectification rate large, with what it is made of."""
     rate = board.rectification_rate
     if rate is None:
-        return "整改率：暂无问题记录"
-    closed = next(b.value for b in board.rectification.bars if b.label == "已整改")
-    return f"整改率 {rate:.1%}（已整改 {closed} 个 / 共 {board.rectification.total} 个问题）"
+        return "整改率<br>暂无问题记录"
+    bars = {bar.label: bar.value for bar in board.rectification.bars}
+    return (
+        f"整改率<br><span style='font-size: 36pt; color: {style.ACCENT}'>{rate:.1%}</span><br>"
+        f"已整改 {bars['已整改']} 个 · 整改中 {bars['待整改'] + bars['已报告整改']} 个<br>"
+        f"逾期未整改 {bars['逾期未整改']} 个 · 已升级处理 {bars['已升级处理']} 个"
+    )
 
 
 class DashboardScreen(QWidget):
@@ -60,7 +66,9 @@ class DashboardScreen(QWidget):
         self.store = store
         self.board: Dashboard | None = None
         self.charts = [BarChart() for _ in range(5)]
-        self.rate = QLabel(objectName="screenTitle")
+        self.rate_tile = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.rate_tile.setStyleSheet("background: white; font-size: 12pt; color: #222;")
+        self.rate_tile.setWordWrap(True)
         self.detail_title = QLabel("点击柱子查看对应的记录", objectName="muted")
         self.findings = TrackerModel(store)
         self.inspections: RowsModel[InspectionRow] = RowsModel(INSPECTION_COLUMNS)
@@ -82,16 +90,18 @@ class DashboardScreen(QWidget):
     def _layout(self) -> None:
         head = QHBoxLayout()
         head.addWidget(QLabel("统计", objectName="screenTitle"))
-        head.addSpacing(24)
-        head.addWidget(self.rate)
         head.addStretch()
         head.addWidget(self.export_findings)
         head.addWidget(self.export_inspections)
         grid_widget = QWidget()
         grid = QGridLayout(grid_widget)
         grid.setContentsMargins(0, 0, 0, 0)
-        for n, chart in enumerate(self.charts):
-            grid.addWidget(chart, n // 3, n % 3)
+        # Top: three small charts and the rate; below, the two with many bars, twice as wide.
+        for n, chart in enumerate(self.charts[:3]):
+            grid.addWidget(chart, 0, n)
+        grid.addWidget(self.rate_tile, 0, 3)
+        grid.addWidget(self.charts[3], 1, 0, 1, 2)
+        grid.addWidget(self.charts[4], 1, 2, 1, 2)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -110,7 +120,7 @@ class DashboardScreen(QWidget):
         self.board = dashboard.load(self.store)
         for widget, chart in zip(self.charts, self.board.charts(), strict=True):
             widget.set_chart(chart)
-        self.rate.setText(rate_text(self.board))
+        self.rate_tile.setText(rate_tile_html(self.board))
 
     def show_bar(self, chart_index: int, bar_index: int) -> None:
         """List the rows behind one bar under the charts."""

@@ -24,6 +24,7 @@ from inspector.review import Waiting
 from inspector.store import Store
 from reports.content import RecordContent, record_content
 from reports.generate import Format, write_notice
+from ui import style
 from ui.messages import ask_reason, show_error
 from ui.table_model import Column, RowsModel
 from ui.text import local_time
@@ -61,8 +62,9 @@ class ReviewScreen(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the checklist elides
         self.detail = QTextBrowser()
         self.approve_button = QPushButton("审核通过", objectName="primary")
         self.return_button = QPushButton("退回修改…")
@@ -178,10 +180,16 @@ def record_html(content: RecordContent) -> str:
     for answer in content.answers:
         note = f"<br><span style='color:#555'>{escape(answer.note)}</span>" if answer.note else ""
         parts.append(
-            f"<tr><td>{escape(answer.question)}</td><td><b>{escape(answer.answer)}</b>{note}</td></tr>"
+            f"<tr><td>{escape(answer.question)}</td><td><b{_colour(answer.answer)}>"
+            f"{escape(answer.answer)}</b>{note}</td></tr>"
         )
     parts.append("</table>")
     parts.append(f"<h3>证据材料（{len(content.evidence)} 个）</h3><ul>")
     parts += [f"<li>{escape(e.file_name)}（{escape(e.item)}）</li>" for e in content.evidence]
     parts.append("</ul>")
     return "".join(parts)
+
+
+def _colour(answer: str) -> str:
+    """Red for 不符合 (the word stays: colour is never the only signal)."""
+    return f" style='color:{style.RED.name()}'" if answer == "不符合" else ""

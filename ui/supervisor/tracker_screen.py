@@ -27,6 +27,8 @@ from ui.supervisor.widgets import combo, one
 
 DEADLINES = (("全部期限", None, False), ("已逾期", None, True), ("7 天内到期", 7, False),
              ("30 天内到期", 30, False))  # fmt: skip
+# 检查对象, 问题 (stretches), 严重程度, 整改期限, 状态, 所在区县, 检查表, 检查日期
+COLUMN_WIDTHS = (220, 300, 80, 210, 140, 80, 150, 100)
 SORTS = (
     ("按整改期限", SortKey.DEADLINE),
     ("按严重程度", SortKey.SEVERITY),
@@ -57,8 +59,9 @@ class TrackerScreen(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(80)
         self.kind = combo([("全部类型", None)] + [(k.label, k.value) for k in OrgKind])
         self.district = combo([("全部区县", None)])
         self.severity = combo([("全部程度", None)] + [(s.value, s.value) for s in Severity])
