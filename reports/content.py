@@ -49,7 +49,7 @@ PENALTY_BASES = {
         "第四十二条",
         "给予警告、责令停止活动；情节严重的，可以撤销登记",
     ),
-    OrgKind.OTHER: PenaltyBasis("有关法律法规", "", "依法予以处理"),
+    OrgKind.OTHER: PenaltyBasis("有关法律法规", "", "予以处理"),
 }
 CORRECTION_BASIS = "《中华人民共和国行政处罚法》第二十八条"
 

@@ -54,6 +54,14 @@ def test_consequences_cite_the_article_for_the_kind_of_organization(
     assert "收费情况" not in text
 
 
+def test_other_kinds_get_the_general_wording(store: Store) -> None:
+    office = setup_office(store)
+    org = add_org(store, code="59110000MJ0000001X", kind="other")
+    text = notice_text(store, inspection(store, office, org, checklist="spot-check-general"))
+    assert "根据《中华人民共和国行政处罚法》第二十八条的规定，现责令你单位" in text
+    assert "本机关将依法予以处理；" in text
+
+
 def test_deadline_wording_without_days_or_without_a_date(store: Store) -> None:
     office = setup_office(store)
     found = (Finding("问题甲", days=0, deadline="2027-01-15"),)
