@@ -156,14 +156,14 @@ def inspectors_of(store: Store, inspection_id: str) -> list[Inspector]:
 
 @dataclass(frozen=True)
 class SyncState:
-    waiting: int  # inspection revisions not yet accepted by the office
+    waiting: int  # inspection revisions still to upload (as ``sync.outbox.waiting`` counts)
     last_sync: str | None  # UTC ISO of the last successful exchange
 
 
 def sync_state(store: Store) -> SyncState:
     """What the status bar says about the network side."""
     waiting = store.db.execute(
-        "SELECT COUNT(*) FROM sync_outbox WHERE state IN ('pending', 'sending', 'conflict')"
+        "SELECT COUNT(*) FROM sync_outbox WHERE state IN ('pending', 'sending')"
     ).fetchone()[0]
     row = store.db.execute("SELECT value FROM sync_state WHERE key = 'last_sync_at'").fetchone()
     return SyncState(waiting, row[0] if row else None)

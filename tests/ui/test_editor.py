@@ -157,6 +157,7 @@ def test_whole_inspection_to_signed_record(
     editor.complete_button.click()
     assert signed == [True]
     assert editor.session.status.value == "completed"
+    assert world.db.execute("SELECT state FROM sync_outbox").fetchall() == [("pending",)]
     assert editor.status_label.text() == "已完成 · 只读"
     assert not editor.pane.answer.isEnabled()  # type: ignore[union-attr]
     confirmation = onsite_record.confirmation_of(world, editor.session.inspection_id)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
-from inspector import credit_code, org_search, preferences, registry, roster
+from inspector import credit_code, inspections, org_search, preferences, registry, roster
 from inspector.model import Inspector, Organization, OrgKind
 from inspector.store import Store
 from ui.main_window import ACTOR_KEY, MainWindow
@@ -39,11 +39,14 @@ def test_navigation_and_status_bar(window: MainWindow) -> None:
     assert window.checklists.model.rows[0].title == "社会团体抽查（测试）"
     assert window.status.network.text() == "○ 离线"
     assert window.status.waiting.text() == "待上传 0 条"
+    window.show_screen("sync")
+    assert window.sync.state.text().startswith("待上传的检查记录：0 条。服务器：尚未设置，未登录。")
 
 
 def test_models_pass_the_model_tester(qtmodeltester, window: MainWindow) -> None:
     qtmodeltester.check(window.organizations.model)
-    for screen in (window.tasks, window.inspections, window.rectification, window.checklists):
+    screens = (window.tasks, window.inspections, window.rectification, window.checklists)
+    for screen in (*screens, window.sync):
         screen.refresh()
         qtmodeltester.check(screen.model)
 
@@ -231,3 +234,14 @@ def test_a_supervisor_also_gets_the_supervisor_pages(
     assert "审核" in labels
     main.show_screen("review")
     assert main.stack.currentWidget() is main.screens["review"]
+
+
+def test_completed_inspection_waits_for_upload(
+    qtbot, window: MainWindow, world: Store, inspection_id: str
+) -> None:
+    inspections.complete(world, inspection_id, actor=ACTOR)
+    window.show_screen("sync")
+    assert window.status.waiting.text() == "待上传 1 条"
+    assert window.sync.state.text().startswith("待上传的检查记录：1 条。")
+    (row,) = window.sync.model.rows
+    assert row["state_label"] == "待上传"
