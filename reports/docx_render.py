@@ -173,7 +173,8 @@ def _add(docx: DocxDocument, block: Block) -> None:
         case Paragraph(text, lead, indent, align, keep_with_next):
             p = docx.add_paragraph()
             p.alignment = _ALIGN[align]
-            p.paragraph_format.keep_with_next = keep_with_next
+            if keep_with_next:
+                p.paragraph_format.keep_with_next = True
             if indent:
                 p.paragraph_format.first_line_indent = Pt(2 * layout.BODY_PT)
             if lead:
