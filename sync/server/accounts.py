@@ -1,6 +1,6 @@
 """Users, their roles, and the per-device tokens they log in with."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from inspector.clock import utc_now
 from sync.protocol import LoginRequest, LoginResponse
@@ -9,6 +9,7 @@ from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User
 
 BAD_LOGIN = "用户名或密码不正确"
+TOUCH_INTERVAL = timedelta(hours=1)
 LOGIN_AGAIN = "登录已失效（令牌过期、被吊销或无效），请重新登录"
 
 
@@ -60,20 +61,24 @@ def login(store: ServerStore, request: LoginRequest) -> LoginResponse:
 
 
 def user_for_token(store: ServerStore, token: str) -> User:
-    """The user behind a bearer token; each use pushes the expiry forward."""
+    """The user behind a bearer token. Use pushes the expiry forward, written at most hourly
+    so that a burst of uploads does not cost a write per request."""
     digest = auth.token_hash(token)
-    with store.transaction() as conn:
+    with store.reading() as conn:
         row = conn.execute(
-            "SELECT u.username, u.role, u.roster_id, d.expires_at, d.revoked_at"
+            "SELECT u.username, u.role, u.roster_id, d.expires_at, d.revoked_at, d.last_seen_at"
             " FROM devices d JOIN users u ON u.username = d.username WHERE d.token_hash = ?",
             (digest,),
         ).fetchone()
-        if row is None or row[4] is not None or row[3] < _now_seconds():
-            raise ApiError(401, "login_required", LOGIN_AGAIN)
-        conn.execute(
-            "UPDATE devices SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
-            (utc_now(), auth.expiry_from(), digest),
-        )
+    if row is None or row[4] is not None or row[3] < _now_seconds():
+        raise ApiError(401, "login_required", LOGIN_AGAIN)
+    if row[5] < (datetime.now(UTC) - TOUCH_INTERVAL).isoformat():
+        with store.transaction() as conn:
+            conn.execute(
+                "UPDATE devices SET last_seen_at = ?, expires_at = ?"
+                " WHERE token_hash = ? AND revoked_at IS NULL",
+                (utc_now(), auth.expiry_from(), digest),
+            )
     return User(username=row[0], role=row[1], roster_id=row[2])
 
 

@@ -181,15 +181,7 @@ def _offset_response(state: BlobOffset) -> JSONResponse:
 
 
 def _install_guards(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def limit_json_size(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length", "")
-        is_blob = request.url.path.startswith(f"{API_PREFIX}/blobs/")
-        if length.isdigit() and int(length) > MAX_JSON_BYTES and not is_blob:
-            return _problem(
-                413, "too_large", f"请求体过大（上限 {MAX_JSON_BYTES // 1024 // 1024} MB）"
-            )
-        return await call_next(request)
+    app.add_middleware(JsonSizeLimit)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -205,6 +197,26 @@ def _install_guards(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
         return _problem(exc.status_code, "http", message, dict(exc.headers or {}))
+
+
+class JsonSizeLimit:
+    """Refuse a declared-too-large body before reading it (files have their own limit).
+
+    Plain ASGI, not ``BaseHTTPMiddleware``, so streamed uploads pass through untouched.
+    """
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(f"{API_PREFIX}/blobs/"):
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if length.isdigit() and int(length) > MAX_JSON_BYTES:
+                limit = MAX_JSON_BYTES // 1024 // 1024
+                response = _problem(413, "too_large", f"请求体过大（上限 {limit} MB）")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _problem(

@@ -47,14 +47,22 @@ async def append(
                 f"续传位置不符：服务器已有 {held} 字节，请求从 {start} 字节开始",
                 {"Upload-Offset": str(held)},
             )
-        written = await _write(part, held, size, body)
+        digest = hashlib.sha256() if held == 0 else None
+        written = await _write(part, held, size, body, digest)
         if written < size:
             return BlobOffset(sha256=sha256, offset=written, complete=False)
-        _finish(store, part, sha256, size)
+        _finish(store, part, sha256, size, digest)
     return BlobOffset(sha256=sha256, offset=size, complete=True)
 
 
-async def _write(part: Path, held: int, size: int, body: AsyncIterator[bytes]) -> int:
+async def _write(
+    part: Path,
+    held: int,
+    size: int,
+    body: AsyncIterator[bytes],
+    digest: "hashlib._Hash | None",
+) -> int:
+    """Append the body; ``digest`` (when the file starts here) is fed as the bytes go by."""
     position = held
     with part.open("ab") as fh:
         try:
@@ -63,6 +71,8 @@ async def _write(part: Path, held: int, size: int, body: AsyncIterator[bytes]) -
                     fh.truncate(held)
                     raise ApiError(413, "too_large", f"文件超过清单中登记的大小（{size} 字节）")
                 fh.write(chunk)
+                if digest is not None:
+                    digest.update(chunk)
                 position += len(chunk)
         except ClientDisconnect:
             pass  # keep what arrived: the client resumes from here
@@ -71,11 +81,15 @@ async def _write(part: Path, held: int, size: int, body: AsyncIterator[bytes]) -
     return position
 
 
-def _finish(store: ServerStore, part: Path, sha256: str, size: int) -> None:
-    digest = hashlib.sha256()
-    with part.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
+def _finish(
+    store: ServerStore, part: Path, sha256: str, size: int, digest: "hashlib._Hash | None"
+) -> None:
+    """Keep the file only if its hash matches; a resumed file is hashed from disk."""
+    if digest is None:
+        digest = hashlib.sha256()
+        with part.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
     if digest.hexdigest() != sha256:
         part.unlink()
         raise ApiError(422, "checksum_mismatch", "文件内容与其 SHA-256 不符，已丢弃，请重新上传")

@@ -1,0 +1,44 @@
+"""The plain-upload baseline for ``bench_sync``: an ASGI app that streams each PUT body to a
+file and hashes it, nothing more. ``python -m bench.sync_sink FOLDER PORT``."""
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+
+def sink(folder: Path) -> Any:
+    folder.mkdir(parents=True, exist_ok=True)
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        name = Path(scope.get("path", "")).name
+        if scope["type"] != "http" or not name:
+            if scope["type"] == "http":  # the readiness probe
+                await send({"type": "http.response.start", "status": 204, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+            return
+        digest = hashlib.sha256()
+        with (folder / name).open("wb") as fh:
+            more = True
+            while more:
+                message = await receive()
+                chunk = message.get("body", b"")
+                digest.update(chunk)
+                fh.write(chunk)
+                more = message.get("more_body", False)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": digest.hexdigest().encode()})
+
+    return app
+
+
+if __name__ == "__main__":
+    uvicorn.run(
+        sink(Path(sys.argv[1])),
+        host="127.0.0.1",
+        port=int(sys.argv[2]),
+        ws="none",
+        log_level="warning",
+    )
