@@ -45,6 +45,7 @@ def render_all(
                     window.show_screen(key)
                     written.append(_grab(window, out_dir / f"{key}-{width}x{height}.png"))
         written += _dialogs(window, out_dir)
+        written += _table_item(window, out_dir)
         window.close()
     return written
 
@@ -74,6 +75,27 @@ def _prepare(window: MainWindow) -> None:
     screen.apply_filters()
     loop.exec()
     screen.table.selectRow(0)
+
+
+def _table_item(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The editor on a table answer (the fee list) with its computed totals, at 1366×768."""
+    row = window.store.db.execute(
+        "SELECT i.id FROM inspections i JOIN checklists c ON c.id = i.checklist_id"
+        " AND c.version = i.checklist_version WHERE c.definition LIKE ?"
+        " ORDER BY i.updated_at DESC LIMIT 1",
+        ('%"answer_type":"table"%',),
+    ).fetchone()
+    if row is None:
+        return []
+    window.resize(*SIZES[0])
+    process_events()
+    window.open_inspection(row[0])
+    editor = window.editor
+    assert editor is not None
+    tables = [i.id for i in editor.session.visible_items() if i.answer_type.value == "table"]
+    editor.go_to(tables[0])
+    process_events()
+    return [_grab(window, out_dir / "editor-table-1366x768.png")]
 
 
 def _dialogs(window: MainWindow, out_dir: Path) -> list[Path]:

@@ -63,6 +63,15 @@ CHECKLIST = {
                     "columns": [
                         {"id": "name", "label": "收费项目", "answer_type": "text"},
                         {"id": "collected", "label": "收取金额", "answer_type": "money"},
+                        {
+                            "id": "verdict",
+                            "label": "认定结论",
+                            "answer_type": "single_choice",
+                            "choices": [
+                                {"value": "ok", "label": "合规"},
+                                {"value": "refund", "label": "应清退"},
+                            ],
+                        },
                     ],
                 },
                 {"id": "fee-02", "question": "其他说明", "answer_type": "text", "required": False},

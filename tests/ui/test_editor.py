@@ -90,7 +90,14 @@ def test_fee_table_totals(editor: InspectionEditor) -> None:
     table.add_row()  # type: ignore[union-attr]
     table.set_cell(0, 0, "会费")  # type: ignore[union-attr]
     table.set_cell(0, 1, "12,800")  # type: ignore[union-attr]
-    assert editor.session.answers["fee-01"] == [{"name": "会费", "collected": "12800.00"}]
+    table.set_cell(0, 2, "应清退")  # type: ignore[union-attr]
+    assert editor.session.answers["fee-01"] == [
+        {"name": "会费", "collected": "12800.00", "verdict": "refund"}
+    ]
+    editor.go_to("fee-02")
+    editor.go_to("fee-01")  # shown again from the store: the label, not the stored value
+    table = editor.pane.answer
+    assert table.table.item(0, 2).text() == "应清退"  # type: ignore[union-attr]
     assert editor.pane.totals.text() == "收费合计：¥12,800.00"
     table.set_cell(0, 1, "一万")  # type: ignore[union-attr]
     assert "不是有效的数字" in table.problem.text()  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from checklists.schema import AnswerType, Item
+from checklists.schema import AnswerType, Column, Item
 from ui.editor.answer_widgets import AnswerWidget, parse_typed
 
 
@@ -48,8 +48,8 @@ class FeeTable(AnswerWidget):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, column in enumerate(self.columns):
-                cell = row.get(column.id)
-                self.table.setItem(r, c, QTableWidgetItem("" if cell is None else str(cell)))
+                text = cell_text(column, row.get(column.id))
+                self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.blockSignals(False)
 
     def rows(self) -> list[dict[str, Any]]:
@@ -60,9 +60,7 @@ class FeeTable(AnswerWidget):
             for c, column in enumerate(self.columns):
                 cell = self.table.item(r, c)
                 text = cell.text() if cell else ""
-                kind = column.answer_type
-                numeric = kind in (AnswerType.MONEY, AnswerType.NUMBER)
-                row[column.id] = parse_typed(kind, text) if numeric else (text.strip() or None)
+                row[column.id] = cell_value(column, text)
             result.append(row)
         return result
 
@@ -90,3 +88,31 @@ class FeeTable(AnswerWidget):
             return
         self.problem.setText("")
         self.answered.emit(rows)
+
+
+def cell_text(column: Column, value: Any) -> str:
+    """A stored cell as the inspector reads it: choice labels, 是/否, numbers as typed."""
+    if value is None:
+        return ""
+    if column.answer_type is AnswerType.YES_NO:
+        return "是" if value else "否"
+    labels = {choice.value: choice.label for choice in column.choices}
+    if isinstance(value, list):
+        return "、".join(labels.get(part, str(part)) for part in value)
+    return labels.get(value, str(value))
+
+
+def cell_value(column: Column, text: str) -> Any:
+    """What to store for typed cell text; a choice label is stored as its value."""
+    text = text.strip()
+    kind = column.answer_type
+    if kind in (AnswerType.MONEY, AnswerType.NUMBER):
+        return parse_typed(kind, text)
+    if not text:
+        return None
+    if kind is AnswerType.YES_NO:
+        return {"是": True, "否": False}.get(text, text)
+    values = {choice.label: choice.value for choice in column.choices}
+    if kind is AnswerType.MULTI_CHOICE:
+        return [values.get(part, part) for part in text.replace("，", "、").split("、") if part]
+    return values.get(text, text)
