@@ -161,7 +161,7 @@ def _completion_blockers(conn: sqlite3.Connection, inspection_id: str) -> list[s
     if count < MIN_INSPECTORS:
         problems.append(f"检查人员只有{count}名，不得少于两名")
     missing = conn.execute(
-        "SELECT COUNT(*) FROM findings WHERE inspection_id = ? AND deadline IS NULL",
+        "SELECT COUNT(*) FROM findings WHERE inspection_id = ? AND coalesce(deadline, '') = ''",
         (inspection_id,),
     ).fetchone()[0]
     if missing:

@@ -129,8 +129,11 @@ def test_draft_cannot_be_approved(store: Store, inspection_id: str) -> None:
         inspections.approve(store, inspection_id, actor="李科长")
 
 
-def test_completion_refuses_a_finding_without_deadline(store: Store, inspection_id: str) -> None:
-    findings.add(store, inspection_id, draft(deadline=None), actor=ACTOR)
+@pytest.mark.parametrize("missing", [None, ""])
+def test_completion_refuses_a_finding_without_deadline(
+    store: Store, inspection_id: str, missing: str | None
+) -> None:
+    findings.add(store, inspection_id, draft(deadline=missing), actor=ACTOR)
     with pytest.raises(UserError, match="1个问题未设定整改期限"):
         inspections.complete(store, inspection_id, actor=ACTOR)
     assert status(store, inspection_id) is InspectionStatus.DRAFT
