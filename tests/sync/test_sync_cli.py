@@ -123,6 +123,23 @@ def test_push_from_the_command_line_and_status_after(
     )
 
 
+def test_one_command_logs_in_pushes_and_pulls(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    complete_inspection()
+    output = run(
+        "--db",
+        str(device.path),
+        "sync",
+        "--server",
+        live_server.url,
+        "--user",
+        "zhang",
+        stdin=PASSWORD + "\n",
+    )
+    assert "上传完成 1/1 条" in output and "下载更新" in output
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [

@@ -248,4 +248,4 @@ def test_client_errors_say_what_to_do(live_server: LiveServer, device: Store) ->
     with pytest.raises(LoginRequired, match="请先登录"):
         client.pull()
     with pytest.raises(SyncError, match="尚未设置同步服务器地址"):
-        SyncClient(device.__class__(path=device.path.with_name("other.db"), db=device.db))
+        SyncClient(device)  # the failed login saved nothing
