@@ -52,10 +52,13 @@ def login(ctx: click.Context, username: str) -> None:
 
 
 @sync.command()
+@click.option("--retry-rejected", is_flag=True, help="把被服务器拒绝的记录重新排队后再上传")
 @click.pass_context
-def push(ctx: click.Context) -> None:
+def push(ctx: click.Context, retry_rejected: bool) -> None:
     """上传待上传的检查记录及照片。"""
     app: AppContext = ctx.obj
+    if retry_rejected:
+        click.echo(f"已重新排队 {outbox.requeue_rejected(app.store())} 条被拒绝的记录")
     report = SyncClient(app.store(), ctx.meta.get("sync_server")).push()
     _print_push(report)
     if not report.ok:

@@ -82,6 +82,21 @@ def note(store: Store, item: OutboxItem, message: str) -> None:
         )
 
 
+def requeue_rejected(store: Store) -> int:
+    """The retry button: records the server refused (4xx) wait again, still frozen as sent.
+
+    Conflicts are not requeued: the same content would meet the same 409; a correction on the
+    device makes a new revision, which is queued by itself.
+    """
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE sync_outbox SET state = CASE WHEN bundle IS NULL THEN 'pending'"
+            " ELSE 'sending' END, updated_at = ? WHERE state = 'rejected'",
+            (utc_now(),),
+        )
+        return cursor.rowcount
+
+
 @dataclass(frozen=True)
 class Preview:
     """What the next upload will carry: for the screen before the user presses 上传."""

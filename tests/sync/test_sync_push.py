@@ -230,3 +230,25 @@ def test_an_inspector_cannot_see_or_write_another_inspectors_record(
         requests.get(live_server.api("/inspections"), headers=headers(other), timeout=5).json()
         == []
     )
+
+
+def test_a_record_rejected_for_a_missing_photo_can_be_retried(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    from inspector.attachments import file_path
+
+    data = photo("gone", 4000)
+    complete_inspection({"IMG_0999.jpg": data})
+    sha = hashlib.sha256(data).hexdigest()
+    kept = file_path(device, sha).read_bytes()
+    file_path(device, sha).unlink()
+    client = client_for(device, live_server.url)
+    [result] = client.push().results
+    assert (result.outcome, result.message) == (
+        "rejected",
+        "照片 IMG_0999.jpg 在本机找不到或大小不符，无法上传",
+    )
+    file_path(device, sha).write_bytes(kept)
+    assert outbox.requeue_rejected(device) == 1
+    assert client.push().ok
+    assert outbox.counts(device) == {"done": 1}
