@@ -4,6 +4,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -13,6 +14,7 @@ from inspector.store import open_store
 from ui.events import process_events
 from ui.fonts import ui_font
 from ui.main_window import MainWindow
+from ui.messages import show_error
 from ui.style import STYLE_SHEET
 
 APP_NAME = "社会组织现场检查"
@@ -50,6 +52,7 @@ def run(
             settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
             window = MainWindow(store, settings)
             return _save_screenshot(window, size, screenshot)
+    sys.excepthook = _show_unexpected
     window = MainWindow(store, QSettings())
     if not window.settings.contains("window/geometry"):
         window.resize(*size)
@@ -65,3 +68,10 @@ def _save_screenshot(window: MainWindow, size: tuple[int, int], target: Path) ->
     ok = window.grab().save(str(target), "PNG")
     window.close()
     return 0 if ok else 1
+
+
+def _show_unexpected(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """An error nobody caught (in a slot) becomes a calm message with the detail, not a crash."""
+    show_error(QApplication.activeWindow(), error.with_traceback(trace))

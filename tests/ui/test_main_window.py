@@ -1,6 +1,7 @@
 """The main window, the register list and starting an inspection, on a real store."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -245,3 +246,11 @@ def test_completed_inspection_waits_for_upload(
     assert window.sync.state.text().startswith("待上传的检查记录：1 条。")
     (row,) = window.sync.model.rows
     assert row["state_label"] == "待上传"
+
+
+def test_screenshot_of_the_main_window(qtbot, world: Store, tmp_path: Path) -> None:
+    from ui.app import run
+
+    target = tmp_path / "main.png"
+    assert run(world.path, screenshot=target, size=(1366, 768)) == 0
+    assert target.read_bytes().startswith(b"\x89PNG")

@@ -106,3 +106,20 @@ def test_register_import_runs_in_the_background(
         window.organizations.import_button.click()
     assert window.organizations.model.total == 7
     assert window.organizations.last_import.text().startswith("名录导入完成：导入 5 条")
+
+
+def test_an_uncaught_error_in_the_app_becomes_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui import app
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda box: shown.append((box.text(), box.detailedText())) or 0
+    )
+    try:
+        raise KeyError("item")
+    except KeyError as exc:
+        app._show_unexpected(KeyError, exc, exc.__traceback__)
+    assert shown[0][0].startswith("操作没有完成，数据未受影响")
+    assert "KeyError" in shown[0][1]
