@@ -61,6 +61,10 @@ class TrackerModel(QAbstractTableModel):
         """The rows behind a dashboard bar, whatever their status."""
         self.load(replace(TrackerFilter(), ids=ids, statuses=()))
 
+    def position_of(self, finding_id: str) -> int | None:
+        """The row of a finding among those fetched so far."""
+        return next((n for n, row in enumerate(self.rows) if row.id == finding_id), None)
+
     def row_at(self, index: AnyIndex) -> TrackerRow:
         return self.rows[index.row()]
 

@@ -178,12 +178,17 @@ class TrackerScreen(QWidget):
         self.count.setText(f"已导出 {self.model.total} 条：{target}")
 
     def _do(self, action: Callable[[], None]) -> None:
+        """Run a step on the selected finding, re-read the list, keep that finding selected."""
+        chosen = self.selected()
         try:
             action()
         except Exception as exc:
             show_error(self, exc)
         self.model.reload()
         self._show_count()
+        row = self.model.position_of(chosen.id) if chosen else None
+        if row is not None:
+            self.table.selectRow(row)
 
     def _show_count(self) -> None:
         total = self.model.total
