@@ -94,11 +94,24 @@ class Draw:
 
 def population(store: Store, criteria: Criteria, *, as_of: date | None = None) -> list[Member]:
     """Eligible organizations, sorted by credit code (the draw's stable order)."""
+    return members(store, eligible_ids(store, criteria, as_of=as_of))
+
+
+def eligible_ids(store: Store, criteria: Criteria, *, as_of: date | None = None) -> list[str]:
+    """The ids of the eligible organizations, sorted by credit code."""
     where, params = _population_filter(criteria, as_of or today())
     rows = store.db.execute(
-        "SELECT o.id, o.credit_code, o.name, o.kind, o.district FROM organizations o"
-        f" WHERE {where} ORDER BY o.credit_code",
-        params,
+        f"SELECT o.id FROM organizations o WHERE {where} ORDER BY o.credit_code", params
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def members(store: Store, ids: list[str]) -> list[Member]:
+    """The organizations with these ids, in the order given."""
+    rows = store.db.execute(
+        "SELECT o.id, o.credit_code, o.name, o.kind, o.district FROM json_each(?) j"
+        " JOIN organizations o ON o.id = j.value ORDER BY j.key",
+        (json.dumps(ids),),
     ).fetchall()
     return [Member(*row) for row in rows]
 
@@ -136,12 +149,14 @@ def draw(
     if team_size < MIN_TEAM:
         raise UserError("每个检查对象至少应派两名执法人员")
     day = as_of or today()
-    members = population(store, criteria, as_of=day)
-    size = sample_size(len(members), rule)
+    ids = eligible_ids(store, criteria, as_of=day)
+    size = sample_size(len(ids), rule)
     inspectors = eligible_inspectors(store)
     conflicted = conflicts.all_pairs(store)
     rng = random.Random(seed)
-    chosen = rng.sample(members, size)
+    # Sampling positions draws the same as sampling the list itself, and only the chosen
+    # organizations need reading in full.
+    chosen = members(store, [ids[i] for i in rng.sample(range(len(ids)), size)])
     targets = tuple(
         Target(position, org, _team(rng, inspectors, conflicted, org, team_size))
         for position, org in enumerate(chosen, start=1)
@@ -152,8 +167,8 @@ def draw(
         rule=rule,
         team_size=team_size,
         as_of=day,
-        population_size=len(members),
-        population_hash=_hash([m.id for m in members]),
+        population_size=len(ids),
+        population_hash=_hash(ids),
         roster_hash=_hash([p.id for p in inspectors] + sorted(f"{r}/{o}" for r, o in conflicted)),
         targets=targets,
     )
