@@ -86,6 +86,14 @@ def inspections(store: Store, status: InspectionStatus | None = None) -> list[In
     return [_inspection(row) for row in rows]
 
 
+def in_progress(store: Store) -> list[InspectionRow]:
+    """Inspections still with the inspector (drafts and returned ones), newest change first."""
+    rows = store.db.execute(
+        _INSPECTION_SELECT + " WHERE i.status IN ('draft', 'returned') ORDER BY i.updated_at DESC"
+    ).fetchall()
+    return [_inspection(row) for row in rows]
+
+
 def inspections_of(store: Store, organization_id: str) -> list[InspectionRow]:
     """An organization's inspections, newest first."""
     rows = store.db.execute(

@@ -280,3 +280,24 @@ def test_a_file_that_cannot_be_added_is_explained(
     editor.pane.evidence.add_button.click()
     assert shown == [f"找不到文件：{gone}"]
     assert editor.pane.evidence.list.count() == 0
+
+
+def test_removing_evidence_needs_a_reason(
+    monkeypatch: pytest.MonkeyPatch, editor: InspectionEditor, world: Store, tmp_path: Path
+) -> None:
+    photo = tmp_path / "拍错.jpg"
+    photo.write_bytes(b"jpeg")
+    editor.session.add_evidence(str(photo), "ar-01")
+    strip = editor.pane.evidence
+    strip.list.item(0).setSelected(True)
+    monkeypatch.setattr("ui.editor.screen.ask_reason", lambda *a: None)
+    strip.remove_button.click()
+    assert strip.list.count() == 1
+    monkeypatch.setattr("ui.editor.screen.ask_reason", lambda *a: "拍到了无关人员")
+    strip.list.item(0).setSelected(True)
+    strip.remove_button.click()
+    assert strip.list.count() == 0
+    reason = world.db.execute(
+        "SELECT new FROM audit_log WHERE entity = 'attachment' AND action = 'remove'"
+    ).fetchone()[0]
+    assert "拍到了无关人员" in reason

@@ -50,6 +50,7 @@ def test_models_pass_the_model_tester(qtmodeltester, window: MainWindow) -> None
     for screen in (*screens, window.sync):
         screen.refresh()
         qtmodeltester.check(screen.model)
+    qtmodeltester.check(window.tasks.drafts)
 
 
 def test_search_filters_and_sorts_in_sql(qtbot, window: MainWindow) -> None:
@@ -217,6 +218,9 @@ def test_a_task_starts_with_its_checklist_and_is_continued_later(
     first = window.editor.session.inspection_id
     window.show_screen("tasks")
     assert tasks.model.rows[0].inspection_id == first
+    assert tasks.drafts_title.text() == "进行中的检查（1）"
+    tasks._open_draft(tasks.drafts.index(0, 0))
+    assert window.editor is not None and window.editor.session.inspection_id == first
     tasks.activate(tasks.model.rows[0])  # 继续: the same inspection, no second one
     assert window.editor.session.inspection_id == first
     assert world.db.execute("SELECT COUNT(*) FROM inspections").fetchone()[0] == 1
