@@ -134,7 +134,7 @@ def test_campaign_draw_save_verify_publish(qtbot, desk: Store, tmp_path: Path, m
     screen.refresh()
     assert not screen.save_button.isEnabled()
     screen.rule.setCurrentIndex(screen.rule.findData("size"))
-    screen.size.setValue(4)
+    screen.sample_count.setValue(4)
     screen.seed.setText("20261122")
     screen.draw()
     assert screen.model.rowCount() == 4

@@ -34,7 +34,7 @@ def test_campaign_to_closed_finding_through_the_screens(
     qtbot.addWidget(campaign)
     campaign.refresh()
     campaign.rule.setCurrentIndex(campaign.rule.findData("size"))
-    campaign.size.setValue(1)
+    campaign.sample_count.setValue(1)
     campaign.seed.setText("loop")
     campaign.draw()
     campaign.save()

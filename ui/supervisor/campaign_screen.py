@@ -74,7 +74,7 @@ class CampaignScreen(QWidget):
         )
         self.rule = combo(list(RULES))
         self.ratio = QDoubleSpinBox(minimum=0.1, maximum=100, value=5, suffix=" %", decimals=1)
-        self.size = QSpinBox(minimum=1, maximum=100_000, value=10, suffix=" 个")
+        self.sample_count = QSpinBox(minimum=1, maximum=100_000, value=10, suffix=" 个")
         self.team = QSpinBox(minimum=2, maximum=5, value=2, suffix=" 人一组")
         self.seed = QLineEdit(datetime.now().strftime("%Y%m%d%H%M"))
         self.draw_button = QPushButton("抽取", objectName="primary")
@@ -105,7 +105,7 @@ class CampaignScreen(QWidget):
         form.addRow("近期检查", self.months)
         form.addRow("抽查数量", self.rule)
         form.addRow("抽查比例", self.ratio)
-        form.addRow("抽查个数", self.size)
+        form.addRow("抽查个数", self.sample_count)
         form.addRow("执法人员", self.team)
         form.addRow("随机种子", self.seed)
         form.addRow("", self.draw_button)
@@ -182,7 +182,7 @@ class CampaignScreen(QWidget):
         if rule == "ratio":
             return SampleRule(ratio=round(self.ratio.value() / 100, 4))
         if rule == "size":
-            return SampleRule(size=self.size.value())
+            return SampleRule(size=self.sample_count.value())
         return SampleRule(level=rule)
 
     @Slot()
@@ -276,4 +276,4 @@ class CampaignScreen(QWidget):
     def _rule_changed(self, _index: int) -> None:
         rule = self.rule.currentData()
         self.ratio.setEnabled(rule == "ratio")
-        self.size.setEnabled(rule == "size")
+        self.sample_count.setEnabled(rule == "size")

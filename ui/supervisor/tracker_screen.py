@@ -177,7 +177,7 @@ class TrackerScreen(QWidget):
             return
         self.count.setText(f"已导出 {self.model.total} 条：{target}")
 
-    def _do(self, action: Callable[[], None]) -> None:
+    def _do(self, action: Callable[[], object]) -> None:
         """Run a step on the selected finding, re-read the list, keep that finding selected."""
         chosen = self.selected()
         try:
