@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app
-from inspector import campaign_records, campaigns, exports
+from inspector import campaign_records, campaigns, conflicts, exports
 from inspector.campaigns import Criteria, Draw, SampleRule
 from inspector.errors import UserError
 from inspector.model import OrgKind
@@ -129,6 +129,64 @@ def publish(app: AppContext, campaign_id: str, target: Path) -> None:
     else:
         exports.write(exports.campaign_sheet(store, campaign_id), target)
     click.echo(f"已导出：{target}")
+
+
+@campaign.group()
+def conflict() -> None:
+    """回避：执法人员与检查对象之间的利害关系，抽取时不会派该人员检查该对象。"""
+
+
+@conflict.command("add")
+@click.argument("person")
+@click.argument("organization")
+@click.option("--reason", required=True, help="回避理由（写入审计日志）")
+@click.option("--actor", required=True, help="操作人（审核人员姓名或执法证号）")
+@pass_app
+def add_conflict(app: AppContext, person: str, organization: str, reason: str, actor: str) -> None:
+    """登记回避：PERSON 为执法证号或姓名，ORGANIZATION 为统一社会信用代码。"""
+    store = app.store()
+    roster_id, organization_id = _person_id(app, person), _organization_id(app, organization)
+    conflicts.add(store, roster_id, organization_id, reason=reason, actor=actor)
+    click.echo(f"已登记回避：{person} 不参与检查 {organization}")
+
+
+@conflict.command("list")
+@click.argument("organization")
+@pass_app
+def list_conflicts(app: AppContext, organization: str) -> None:
+    """列出某个检查对象（统一社会信用代码）的回避人员。"""
+    found = conflicts.of_organization(app.store(), _organization_id(app, organization))
+    if not found:
+        click.echo("没有回避记录")
+    for c in found:
+        click.echo(f"{c.roster_id}  {c.reason}  {c.recorded_by}  {c.recorded_at[:10]}")
+
+
+def _person_id(app: AppContext, person: str) -> str:
+    row = (
+        app.store()
+        .db.execute(
+            "SELECT id FROM roster WHERE certificate_no = ? OR name = ? OR id = ?",
+            (person, person, person),
+        )
+        .fetchall()
+    )
+    if len(row) != 1:
+        raise UserError(
+            f"执法人员名录中{'没有' if not row else '有多人符合'}“{person}”，请用执法证号"
+        )
+    return str(row[0][0])
+
+
+def _organization_id(app: AppContext, code: str) -> str:
+    row = (
+        app.store()
+        .db.execute("SELECT id FROM organizations WHERE credit_code = ?", (code.strip().upper(),))
+        .fetchone()
+    )
+    if row is None:
+        raise UserError(f"名录中没有统一社会信用代码为 {code} 的社会组织")
+    return str(row[0])
 
 
 def _as_json(result: Draw, campaign_id: str | None) -> dict[str, object]:

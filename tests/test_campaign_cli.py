@@ -97,3 +97,27 @@ def test_export_tracker_csv(tmp_path: Path) -> None:
     target = tmp_path / "t.csv"
     assert _run(db, "export", "tracker", str(target), "--overdue").exit_code == 0
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_conflicts_from_the_command_line_keep_people_off_a_target(tmp_path: Path) -> None:
+    db = tmp_path / "office.db"
+    _office(db)
+    store = open_store(db)
+    code = store.db.execute("SELECT credit_code FROM organizations WHERE id = 'org-00001'")
+    code = code.fetchone()[0]
+    store.close()
+    for n in range(5):  # of six inspectors, only 检查员05 stays free
+        result = _run(
+            db, "campaign", "conflict", "add", f"4401{n:06d}", code,
+            "--reason", "曾在该组织任职", "--actor", SUPERVISOR,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    assert "曾在该组织任职" in _run(db, "campaign", "conflict", "list", code).output
+    result = _run(db, "campaign", "draw", "--size", "90", "--seed", "1")  # everyone
+    assert isinstance(result.exception, UserError)
+    assert "可派的执法人员只有1名" in result.exception.message
+    unknown = _run(
+        db, "campaign", "conflict", "add", "无名氏", code, "--reason", "x", "--actor", SUPERVISOR
+    )
+    assert isinstance(unknown.exception, UserError)
+    assert "执法人员名录中没有“无名氏”" in unknown.exception.message
