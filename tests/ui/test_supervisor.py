@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
 
@@ -18,6 +19,7 @@ from inspector.model import Severity
 from inspector.store import Store
 from ui.supervisor import rectification_dialogs
 from ui.supervisor.campaign_screen import CampaignScreen
+from ui.supervisor.conflict_dialog import ConflictDialog
 from ui.supervisor.dashboard_screen import DashboardScreen
 from ui.supervisor.pages import deadline_text, supervisor_pages
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, ReviewScreen
@@ -186,3 +188,24 @@ def test_deadline_line_for_the_start_screen(desk: Store) -> None:
     assert deadline_text(desk).startswith("近 7 天内没有到期")
     inspect(desk, "org-00000", [(Severity.SEVERE, "2020-01-10")])
     assert deadline_text(desk) == "整改期限：7 天内到期 0 个问题，已逾期 1 个问题。"
+
+
+def test_conflict_dialog_and_recording(qtbot, desk: Store, monkeypatch) -> None:
+    dialog = ConflictDialog(None, desk)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.organization.setText("测试社会组织00003")
+    assert dialog.found.text().startswith("测试社会组织00003")
+    assert not ok.isEnabled()  # no reason yet
+    dialog.reason.setPlainText("配偶在该组织任职")
+    assert ok.isEnabled()
+    entry = dialog.value()
+    assert entry.organization_id == "org-00003"
+    screen = CampaignScreen(desk, SUPERVISOR)
+    qtbot.addWidget(screen)
+    monkeypatch.setattr(ConflictDialog, "ask", classmethod(lambda *a: entry))
+    screen.record_conflict()
+    assert "已登记回避" in screen.summary.text()
+    stored = desk.db.execute("SELECT roster_id, reason FROM conflicts").fetchall()
+    assert stored == [(entry.roster_id, "配偶在该组织任职")]

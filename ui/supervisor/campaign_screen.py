@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import campaign_records, campaigns, exports
+from inspector import campaign_records, campaigns, conflicts, exports
 from inspector.campaigns import Criteria, Draw, SampleRule, Target
 from inspector.clock import today
 from inspector.model import CreditStatus, OrgKind
 from inspector.store import Store
 from reports.campaign_list import write_campaign_pdf
 from ui.messages import show_error
+from ui.supervisor.conflict_dialog import ConflictDialog
 from ui.supervisor.widgets import combo, one, qdate
 from ui.table_model import Column, RowsModel
 
@@ -93,6 +94,7 @@ class CampaignScreen(QWidget):
         self.saved = combo([])
         self.verify_button = QPushButton("核验")
         self.publish_button = QPushButton("导出公示名单…")
+        self.conflict_button = QPushButton("登记回避…")
         self._layout()
         self._connect()
 
@@ -109,6 +111,7 @@ class CampaignScreen(QWidget):
         form.addRow("执法人员", self.team)
         form.addRow("随机种子", self.seed)
         form.addRow("", self.draw_button)
+        form.addRow("", self.conflict_button)
         left = QWidget()
         left.setLayout(form)
         left.setFixedWidth(340)
@@ -145,6 +148,7 @@ class CampaignScreen(QWidget):
         self.save_button.clicked.connect(self.save)
         self.verify_button.clicked.connect(self.verify)
         self.publish_button.clicked.connect(self.publish)
+        self.conflict_button.clicked.connect(self.record_conflict)
         self._rule_changed(0)
 
     def refresh(self) -> None:
@@ -258,6 +262,22 @@ class CampaignScreen(QWidget):
             show_error(self, exc)
             return
         self.summary.setText(f"公示名单已导出：{target}")
+
+    @Slot()
+    def record_conflict(self) -> None:
+        """Mark an inspector as conflicted with an organization; later draws leave them apart."""
+        entry = ConflictDialog.ask(self, self.store)
+        if entry is None:
+            return
+        try:
+            conflicts.add(
+                self.store, entry.roster_id, entry.organization_id, reason=entry.reason,
+                actor=self.actor,
+            )  # fmt: skip
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.summary.setText("已登记回避，之后的抽取不会派该人员检查该对象。")
 
     def _load_saved(self, select: str | None = None) -> None:
         self.saved.clear()
