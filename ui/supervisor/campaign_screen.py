@@ -88,6 +88,7 @@ class CampaignScreen(QWidget):
         self.summary = QLabel(objectName="muted", wordWrap=True)
         self.name = QLineEdit(f"{today().year}年双随机抽查")
         self.checklist = combo([])
+        self.checklist.setMinimumWidth(240)
         self.due = QDateEdit(qdate(today() + timedelta(days=60)), calendarPopup=True)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.save_button = QPushButton("保存并生成检查任务")
@@ -122,7 +123,7 @@ class CampaignScreen(QWidget):
             ("完成期限", self.due),
         ):
             save.addWidget(QLabel(label))
-            save.addWidget(widget, 2 if widget is self.name else 1)
+            save.addWidget(widget, 0 if widget is self.due else 1)
         save.addWidget(self.save_button)
         saved = QHBoxLayout()
         saved.addWidget(QLabel("已保存的计划"))
