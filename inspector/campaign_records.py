@@ -37,7 +37,7 @@ class ListedTarget:
     name: str
     kind_label: str
     district: str
-    inspectors: str  # "张伟（执法证号 …）、李娜（…）"
+    inspectors: str  # "张伟（44010001）、李娜（44010002）": names and certificate numbers
     inspector_ids: tuple[str, ...]
     task_id: str
 
@@ -149,4 +149,4 @@ def _campaign(row: tuple[Any, ...]) -> Campaign:
 
 def _people(store: Store) -> dict[str, str]:
     rows = store.db.execute("SELECT id, name, certificate_no FROM roster").fetchall()
-    return {r[0]: f"{r[1]}（执法证号 {r[2]}）" for r in rows}
+    return {r[0]: f"{r[1]}（{r[2]}）" for r in rows}

@@ -124,7 +124,7 @@ def campaign_sheet(store: Store, campaign_id: str) -> Sheet:
     campaign = campaign_records.get(store, campaign_id)
     return Sheet(
         campaign.name[:31],  # Excel's limit on sheet names
-        ("序号", "检查对象", "统一社会信用代码", "类型", "所在区县", "执法检查人员"),
+        ("序号", "检查对象", "统一社会信用代码", "类型", "所在区县", "执法检查人员（执法证号）"),
         [
             (t.position, t.name, t.credit_code, t.kind_label, t.district, t.inspectors)
             for t in campaign_records.targets(store, campaign_id)

@@ -22,7 +22,7 @@ def campaign_document(store: Store, campaign_id: str) -> Document:
     return Document(
         title=campaign.name,
         blocks=(
-            Title(f"{campaign.name}抽查结果公示"),
+            Title(f"{campaign.name}结果公示"),
             Paragraph(
                 f"{chinese_date(drawn_on)}，从符合条件的 {campaign.population_size} 个"
                 f"社会组织中随机抽取 {len(listed)} 个检查对象{_rule_text(campaign)}，"
@@ -30,16 +30,22 @@ def campaign_document(store: Store, campaign_id: str) -> Document:
             ),
             Paragraph(
                 f"随机种子：{campaign.seed}；检查对象名单指纹（SHA-256）："
-                f"{campaign.population_hash[:16]}…。按相同种子和名单重新抽取，结果相同。",
+                f"{campaign.population_hash}。按相同种子和名单重新抽取，结果相同。",
                 indent=True,
             ),
             Table(
-                headers=("序号", "检查对象", "统一社会信用代码", "所在区县", "执法检查人员"),
+                headers=(
+                    "序号",
+                    "检查对象",
+                    "统一社会信用代码",
+                    "所在区县",
+                    "执法检查人员（执法证号）",
+                ),
                 rows=tuple(
                     (str(t.position), t.name, t.credit_code, t.district, t.inspectors)
                     for t in listed
                 ),
-                widths=(0.6, 3.0, 2.2, 1.2, 3.4),
+                widths=(0.5, 2.6, 2.7, 1.0, 3.2),
                 font_size=10.5,
             ),
             Paragraph(f"发布人：{campaign.created_by}", indent=False, align=Align.RIGHT),

@@ -166,7 +166,8 @@ def test_create_records_the_campaign_tasks_and_audit(office: Store) -> None:
     assert all(len(json.loads(t[1])) == 2 and t[2] == "2026-12-31" for t in tasks)
     listed = campaign_records.targets(office, campaign_id)
     assert [t.organization_id for t in listed] == [t.organization.id for t in result.targets]
-    assert "执法证号" in listed[0].inspectors
+    first_team = result.targets[0].inspectors
+    assert listed[0].inspectors == "、".join(f"{p.name}（{p.certificate_no}）" for p in first_team)
     stored = campaign_records.get(office, campaign_id)
     assert stored.seed == "20261121"
     assert stored.population_size == 120

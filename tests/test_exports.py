@@ -89,7 +89,14 @@ def test_published_campaign_list_to_xlsx_csv_and_pdf(office: Store, tmp_path: Pa
     )  # fmt: skip
     sheet = exports.campaign_sheet(office, campaign_id)
     rows = _xlsx_rows(exports.write(sheet, tmp_path / "公示.xlsx"))
-    assert rows[0] == ("序号", "检查对象", "统一社会信用代码", "类型", "所在区县", "执法检查人员")
+    assert rows[0] == (
+        "序号",
+        "检查对象",
+        "统一社会信用代码",
+        "类型",
+        "所在区县",
+        "执法检查人员（执法证号）",
+    )
     assert [r[1] for r in rows[1:]] == [t.organization.name for t in result.targets]
     assert len(rows) == 1 + 3  # 10% of 30
     csv_path = exports.write(sheet, tmp_path / "公示.csv")
