@@ -188,7 +188,9 @@ def _add_inspection(
     if not fits:
         return 0
     checklist = rng.choice(fits)
-    started_on = as_of - timedelta(days=rng.randint(5, 240))
+    stage = rng.random()  # < 0.15 draft, < 0.30 waiting for review, else approved
+    # Drafts are this week's work; reviewed inspections reach back up to eight months.
+    started_on = as_of - timedelta(days=rng.randint(0, 4) if stage < 0.15 else rng.randint(5, 240))
     started_at = datetime.combine(started_on, time(hour=rng.randint(1, 7)), tzinfo=UTC)
     pair = rng.sample(people, 2)
     new = NewInspection(
@@ -213,7 +215,7 @@ def _add_inspection(
             if value == "not_compliant" and item.get("finding"):
                 draft = _finding_from_template(item, started_on)
                 finding_ids.append(findings.add(store, inspection_id, draft, actor=pair[0].name))
-    _advance(store, rng, inspection_id, finding_ids, pair[0].name, as_of)
+    _advance(store, rng, stage, inspection_id, finding_ids, pair[0].name, as_of)
     return len(finding_ids)
 
 
@@ -236,17 +238,17 @@ def _finding_from_template(item: dict[str, Any], started_on: date) -> FindingDra
 def _advance(
     store: Store,
     rng: random.Random,
+    stage: float,
     inspection_id: str,
     finding_ids: list[str],
     actor: str,
     as_of: date,
 ) -> None:
-    """Move an inspection (and its findings) along the lifecycle to a random point."""
-    roll = rng.random()
-    if roll < 0.15:
+    """Move an inspection (and its findings) along the lifecycle to ``stage``."""
+    if stage < 0.15:
         return  # still a draft
     inspections.complete(store, inspection_id, actor=actor)
-    if roll < 0.30:
+    if stage < 0.30:
         return  # waiting for review
     inspections.approve(store, inspection_id, actor=ACTOR_SUPERVISOR)
     for finding_id in finding_ids:
