@@ -209,3 +209,19 @@ def test_conflict_dialog_and_recording(qtbot, desk: Store, monkeypatch) -> None:
     assert "已登记回避" in screen.summary.text()
     stored = desk.db.execute("SELECT roster_id, reason FROM conflicts").fetchall()
     assert stored == [(entry.roster_id, "配偶在该组织任职")]
+
+
+def test_approval_stands_when_the_notice_cannot_be_written(
+    qtbot, desk: Store, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    preferences.put(desk, NOTICE_DIR_KEY, str(blocker / "notices"))
+    inspection_id, _ = inspect(desk, "org-00002", [(Severity.MINOR, "2099-01-01")], approve=False)
+    screen = ReviewScreen(desk, SUPERVISOR)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    screen.approve()
+    assert _status(desk, inspection_id) == "approved"
+    assert "已审核通过" in screen.result.text()
+    assert "整改通知书未能生成：无法创建输出文件夹" in screen.result.text()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import preferences, review
+from inspector.errors import UserError
 from inspector.review import Waiting
 from inspector.store import Store
 from reports.content import RecordContent, record_content
@@ -115,18 +116,25 @@ class ReviewScreen(QWidget):
             return
         try:
             review.approve(self.store, row.id, actor=self.actor)
-            message = f"“{row.organization}”的检查记录已审核通过。"
-            if self.issue_notice.isChecked() and row.findings:
-                written = write_notice(
-                    self.store, row.id, notice_folder(self.store), [Format.PDF], actor=self.actor
-                )
-                message += f"整改通知书 {written.number} 已生成：{written.paths[0]}"
         except Exception as exc:
             show_error(self, exc)
             self.refresh()
             return
+        message = f"“{row.organization}”的检查记录已审核通过。"
+        if self.issue_notice.isChecked() and row.findings:
+            message += self._issue_notice(row.id)
         self.refresh()
         self.result.setText(message)
+
+    def _issue_notice(self, inspection_id: str) -> str:
+        """Write the notice; a failure leaves the approval standing and says so."""
+        try:
+            written = write_notice(
+                self.store, inspection_id, notice_folder(self.store), [Format.PDF], actor=self.actor
+            )
+        except UserError as exc:
+            return f"整改通知书未能生成：{exc.message}（可稍后在检查记录中重新出具）"
+        return f"整改通知书 {written.number} 已生成：{written.paths[0]}"
 
     @Slot()
     def send_back(self) -> None:
@@ -149,7 +157,10 @@ class ReviewScreen(QWidget):
         row = self.selected()
         self._enable()
         if row is not None:
-            self.detail.setHtml(record_html(record_content(self.store, row.id)))
+            try:
+                self.detail.setHtml(record_html(record_content(self.store, row.id)))
+            except UserError as exc:
+                self.detail.setPlainText(f"无法显示这份检查记录：{exc.message}")
 
     def _enable(self) -> None:
         has_row = self.selected() is not None
