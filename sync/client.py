@@ -26,7 +26,7 @@ from sync.transport import (
 )
 
 PAGE_SIZE = 500
-_READ_CHUNK = 1 << 18
+_READ_CHUNK = 1 << 20
 
 
 @dataclass
@@ -163,10 +163,7 @@ class SyncClient:
             )
             page = ChangesPage(**body)
             with self.store.transaction() as conn:
-                for change in page.changes:
-                    note = pull.apply(conn, change)
-                    if note:
-                        report.notes.append(note)
+                report.notes += pull.apply_page(conn, page.changes)
                 state.put(conn, state.PULL_CURSOR, str(page.next_cursor))
             report.applied += len(page.changes)
             report.cursor = page.next_cursor

@@ -55,14 +55,30 @@ _TASK_COLUMNS = [
 ]
 
 
-def apply(conn: sqlite3.Connection, change: Change) -> str | None:
-    """Apply one change; returns a note (Chinese) for the report when the user should know."""
-    if change.data is None:
-        return None
-    data = change.data
+def apply_page(conn: sqlite3.Connection, changes: list[Change]) -> list[str]:
+    """Apply a page inside the caller's transaction; returns notes (Chinese) for the report.
+
+    Fast path: the whole page at once. If any change clashes with local data, the page is
+    rolled back and applied change by change, skipping (and reporting) the ones that clash.
+    """
+    conn.execute("SAVEPOINT page")
+    try:
+        notes = [note for change in changes if (note := _apply(conn, change))]
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO page")
+        notes = [note for change in changes if (note := _apply_alone(conn, change))]
+    conn.execute("RELEASE page")
+    return notes
+
+
+def _apply(conn: sqlite3.Connection, change: Change) -> str | None:
+    return _APPLY[change.entity](conn, change.data) if change.data is not None else None
+
+
+def _apply_alone(conn: sqlite3.Connection, change: Change) -> str | None:
     conn.execute("SAVEPOINT change")
     try:
-        note = _APPLY[change.entity](conn, data)
+        note = _apply(conn, change)
     except sqlite3.IntegrityError as exc:
         conn.execute("ROLLBACK TO change")
         note = f"服务器下发的{_NAMES[change.entity]} {change.entity_id} 与本机数据不相容，已跳过（{exc}）"
@@ -73,7 +89,8 @@ def apply(conn: sqlite3.Connection, change: Change) -> str | None:
 def _organization(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Matched by credit code: a local id (referenced by inspections) is kept."""
     row = {c: data[c] for c in _ORG_COLUMNS if c in data}
-    row.setdefault("name_initials", name_initials(row["name"]))
+    if not row.get("name_initials"):  # the server usually sends them
+        row["name_initials"] = name_initials(row["name"])
     row["updated_at"] = utc_now()
     columns = list(row)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from inspector.registry import name_initials
 from sync.protocol import Change, ChangesPage, EntityKind
 from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User, next_seq
@@ -58,6 +59,8 @@ def publish_many(
     register loaded again updates rather than duplicates.
     """
     key = key or _DEFAULT_KEYS.get(entity, lambda record: str(record["id"]))
+    if entity == "organization":  # computed once here rather than on every device
+        records = [{"name_initials": name_initials(r["name"]), **r} for r in records]
     with store.transaction() as conn:
         for record in records:
             put(conn, entity, key(record), record)
