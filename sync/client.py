@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import requests
+from pydantic import ValidationError
 
 from inspector.attachments import file_path
 from inspector.store import Store
@@ -204,7 +205,13 @@ class _Pusher:
         self.store, self.transport, self.run = client.store, client.transport, run
 
     def push(self, item: outbox.OutboxItem) -> RecordResult:
-        item = outbox.freeze(self.store, item)
+        try:
+            item = outbox.freeze(self.store, item)
+        except ValidationError as exc:
+            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+            message = f"检查记录内容超出同步协议允许的范围（{where} 过长或格式不符），无法上传"
+            outbox.mark(self.store, item, "rejected", message)
+            return RecordResult(item.key, item.label, "rejected", message)
         assert item.bundle is not None
         path = f"/inspections/{item.inspection_id}/revisions/{item.revision}"
         payload = item.bundle.model_dump(mode="json")

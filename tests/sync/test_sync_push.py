@@ -252,3 +252,13 @@ def test_a_record_rejected_for_a_missing_photo_can_be_retried(
     assert outbox.requeue_rejected(device) == 1
     assert client.push().ok
     assert outbox.counts(device) == {"done": 1}
+
+
+def test_a_record_the_protocol_cannot_carry_is_rejected_and_the_rest_go_on(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    complete_inspection(place="很长" * 2000)
+    complete_inspection()
+    report = client_for(device, live_server.url).push()
+    assert [r.outcome for r in report.results] == ["rejected", "uploaded"]
+    assert "超出同步协议允许的范围" in report.results[0].message
