@@ -8,13 +8,18 @@ SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
 
 
 def role_of(store: Store, actor: str) -> str | None:
-    """The roster role of ``actor`` (a roster id, name or certificate number); None if unknown."""
-    row = store.db.execute(
-        "SELECT role FROM roster WHERE active = 1 AND (id = ? OR name = ? OR certificate_no = ?)"
-        " ORDER BY role = 'inspector' LIMIT 1",
-        (actor, actor, actor),
-    ).fetchone()
-    return row[0] if row else None
+    """The roster role of ``actor``: a roster id or certificate number, or a name that only
+    one active person has (two people of the same name could otherwise borrow a role).
+    None when unknown or ambiguous."""
+    exact = store.db.execute(
+        "SELECT role FROM roster WHERE active = 1 AND (id = ? OR certificate_no = ?)",
+        (actor, actor),
+    ).fetchall()
+    named = store.db.execute(
+        "SELECT role FROM roster WHERE active = 1 AND name = ?", (actor,)
+    ).fetchall()
+    found = exact or named
+    return str(found[0][0]) if len(found) == 1 else None
 
 
 def is_supervisor(store: Store, actor: str) -> bool:

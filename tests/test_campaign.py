@@ -12,10 +12,10 @@ from supervisor_data import (
     add_roster,
 )
 
-from inspector import audit, campaign_records, campaigns, conflicts, inspections
+from inspector import audit, campaign_records, campaigns, conflicts, inspections, roles, roster
 from inspector.campaigns import Criteria, SampleRule
 from inspector.errors import UserError
-from inspector.model import NewInspection
+from inspector.model import Inspector, NewInspection
 from inspector.store import Store
 
 AS_OF = date(2026, 11, 21)
@@ -229,3 +229,12 @@ def test_a_draw_needs_a_seed_and_a_known_checklist(office: Store) -> None:
             due_date="",
             actor=SUPERVISOR,
         )
+
+
+def test_a_shared_name_does_not_lend_a_role(office: Store) -> None:
+    roster.add(office, Inspector(SUPERVISOR, "44018888", "市民政局", "inspector", "p-namesake"))
+    assert roles.role_of(office, SUPERVISOR) is None
+    assert roles.role_of(office, "44019999") == "supervisor"
+    assert roles.role_of(office, "44018888") == "inspector"
+    with pytest.raises(UserError, match="无法确认审核权限"):
+        roles.require_supervisor(office, SUPERVISOR)
