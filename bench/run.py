@@ -6,7 +6,10 @@ import unicodedata
 from pathlib import Path
 
 from bench.bench_core import run_core_benchmarks
+from bench.bench_notices import run_notice_benchmarks
 from bench.bench_supervisor import run_supervisor_benchmarks
+from bench.bench_sync import run_sync_benchmarks
+from bench.bench_ui import run_ui_benchmarks
 from bench.measure import Result
 
 
@@ -34,12 +37,13 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     results, store_path = run_core_benchmarks(args.workdir)
     results += run_supervisor_benchmarks(store_path)
-    try:
-        from bench.bench_ui import run_ui_benchmarks
-    except ImportError:
-        run_ui_benchmarks = None
-    if run_ui_benchmarks is not None:
-        results += run_ui_benchmarks(store_path)
+    results += run_ui_benchmarks(store_path)
+    results += run_notice_benchmarks(store_path.parent / "notices")
+    sync_dir = store_path.parent / "sync"
+    sync_dir.mkdir(exist_ok=True)
+    results += run_sync_benchmarks(
+        sync_dir, inspections_count=200, photos=1000, min_mb=1.0, max_mb=3.0, orgs=50_000
+    )
     print_table(results)
 
 
