@@ -22,7 +22,7 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 Role = Literal["inspector", "supervisor", "admin"]
-EntityKind = Literal["organization", "checklist", "roster", "task", "finding_status"]
+EntityKind = Literal["organization", "checklist", "roster", "task", "finding_status", "review"]
 
 
 class Model(BaseModel):
@@ -165,3 +165,24 @@ class InspectionSummary(Model):
     complete: bool
     deleted: bool
     received_at: str
+
+
+class ReviewRequest(Model):
+    """A supervisor's decision on one revision of a complete inspection."""
+
+    decision: Literal["approve", "return"]
+    reason: str = Field(default="", max_length=2_000)
+    revision: int = Field(ge=1, le=1_000_000)
+
+
+class ReviewResult(Model):
+    """A recorded decision; the same one is published in the change feed as entity ``review``."""
+
+    inspection_id: str
+    revision: int
+    decision: Literal["approve", "return"]
+    reason: str
+    reviewer: str
+    reviewer_name: str
+    decided_at: str
+    seq: int

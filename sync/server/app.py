@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,8 +31,10 @@ from sync.protocol import (
     LoginResponse,
     Problem,
     PushResult,
+    ReviewRequest,
+    ReviewResult,
 )
-from sync.server import accounts, bundles, catalog, uploads
+from sync.server import accounts, bundles, catalog, reviews, uploads
 from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User
 
@@ -141,6 +143,11 @@ def _router(store: ServerStore) -> APIRouter:
     def inspections(me: Me) -> list[InspectionSummary]:
         return bundles.summaries(store, me)
 
+    @router.post("/inspections/{inspection_id}/review")
+    def review(me: Me, inspection_id: InspectionId, request: ReviewRequest) -> ReviewResult:
+        """Approve or return one complete revision (supervisor, admin); idempotent."""
+        return reviews.review(store, me, inspection_id.lower(), request)
+
     @router.post("/findings/{finding_id}/status")
     def finding_status(
         me: Me, finding_id: FindingId, change: FindingStatusChange
@@ -151,6 +158,16 @@ def _router(store: ServerStore) -> APIRouter:
     def blob_offset(me: Me, sha256: Sha256) -> JSONResponse:
         state = uploads.offset(store, me, sha256)
         return _offset_response(state)
+
+    @router.get(
+        "/blobs/{sha256}/content",
+        response_class=FileResponse,
+        responses={200: {"content": {"application/octet-stream": {}}}},
+    )
+    def blob_content(me: Me, sha256: Sha256) -> FileResponse:
+        """A stored file, streamed (supervisors: files of complete bundles)."""
+        path = bundles.readable_blob(store, me, sha256)
+        return FileResponse(path, media_type="application/octet-stream")
 
     @router.patch("/blobs/{sha256}", openapi_extra=_RAW_BODY)
     async def blob_append(

@@ -6,6 +6,7 @@ counts (and supervisors see it) only once every file in its manifest is stored a
 """
 
 import sqlite3
+from pathlib import Path
 
 from inspector.clock import utc_now
 from sync.protocol import Bundle, FindingStatusChange, InspectionSummary, MissingBlob, PushResult
@@ -56,6 +57,23 @@ def expected_size(store: ServerStore, user: User, sha256: str) -> int:
             404, "blob_not_expected", "没有哪条已上传的检查记录需要这个文件，请先上传检查记录"
         )
     return int(row[0])
+
+
+def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
+    """A stored file this user may download: an inspector's own, or any in a complete bundle."""
+    owner_clause = "i.owner = ?" if user.is_inspector else "b.complete = 1"
+    params = [sha256, user.username] if user.is_inspector else [sha256]
+    with store.reading() as conn:
+        row = conn.execute(
+            "SELECT 1 FROM bundle_files f JOIN bundles b ON b.inspection_id = f.inspection_id"
+            " AND b.revision = f.revision JOIN inspections i ON i.inspection_id = f.inspection_id"
+            " JOIN blobs s ON s.sha256 = f.sha256"
+            f" WHERE f.sha256 = ? AND i.deleted_at IS NULL AND {owner_clause} LIMIT 1",
+            params,
+        ).fetchone()
+    if row is None:
+        raise ApiError(404, "not_found", "服务器上没有这个文件，或无权下载")
+    return store.blob_path(sha256)
 
 
 def blob_stored(store: ServerStore, sha256: str) -> bool:

@@ -74,6 +74,17 @@ CREATE TABLE IF NOT EXISTS findings (
     inspection_id TEXT NOT NULL REFERENCES inspections(inspection_id),
     status TEXT NOT NULL DEFAULT 'open'
 );
+CREATE TABLE IF NOT EXISTS reviews (
+    inspection_id TEXT NOT NULL REFERENCES inspections(inspection_id),
+    revision INTEGER NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    reviewer_name TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (inspection_id, revision)
+);
 CREATE TABLE IF NOT EXISTS blobs (
     sha256 TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
