@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from inspector.attachments import file_path
 from inspector.store import Store
-from sync import outbox, pull, state
+from sync import outbox, pull, reviews, state
 from sync.protocol import ChangesPage, LoginRequest, LoginResponse, PushResult
 from sync.transport import (
     NETWORK_ERRORS,
@@ -163,6 +163,7 @@ class SyncClient:
                 "GET", "/changes", params={"cursor": report.cursor, "limit": PAGE_SIZE}
             )
             page = ChangesPage(**body)
+            report.notes += reviews.apply_decisions(self.store, page.changes)
             with self.store.transaction() as conn:
                 report.notes += pull.apply_page(conn, page.changes)
                 state.put(conn, state.PULL_CURSOR, str(page.next_cursor))

@@ -152,6 +152,10 @@ def _finding_status(conn: sqlite3.Connection, data: dict[str, Any]) -> str | Non
     return f"问题状态已按科室记录更新：{old} → {new}（{data.get('reason', '')}）；本机原状态保留在执法记录中"
 
 
+def _review(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
+    """Applied before the page through the workflows (``sync.reviews``), not here."""
+
+
 def _upsert(conn: sqlite3.Connection, table: str, row: dict[str, Any], key: str) -> None:
     columns = list(row)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
@@ -172,6 +176,7 @@ _APPLY = {
     "roster": _roster,
     "task": _task,
     "finding_status": _finding_status,
+    "review": _review,
 }
 _NAMES = {
     "organization": "社会组织",
@@ -179,4 +184,5 @@ _NAMES = {
     "roster": "执法人员",
     "task": "检查任务",
     "finding_status": "问题状态",
+    "review": "审核意见",
 }

@@ -2,13 +2,17 @@
 inspector → supervisor → inspector on two devices against the real server on 127.0.0.1."""
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import requests
 from sync_support import CompleteFn, LiveServer, client_for, headers, photo
 from test_sync_push import login
 
-from inspector.store import Store
+from inspector import audit, inspections
+from inspector.store import Store, open_store
+from sync import outbox, state
+from sync.server import catalog
 
 
 def review(server: LiveServer, token: str, inspection_id: str, **body: Any) -> requests.Response:
@@ -69,3 +73,71 @@ def test_review_endpoint_rules(
     got = requests.get(url, headers=headers(wang), timeout=5)
     assert got.status_code == 200 and got.content == photo("r", 2000)
     assert requests.get(url, headers=headers(li), timeout=5).status_code == 404
+
+
+def publish_supervisor_name(server: LiveServer) -> None:
+    roster = [
+        {"id": "roster-wang", "name": "王主任", "certificate_no": "G-900", "role": "supervisor"}
+    ]
+    catalog.publish_many(server.storage(), "roster", roster)
+
+
+def local_inspection(device: Store, inspection_id: str) -> tuple[str, int, str]:
+    row = device.db.execute(
+        "SELECT status, revision, return_reason FROM inspections WHERE id = ?", (inspection_id,)
+    ).fetchone()
+    return row[0], row[1], row[2]
+
+
+def test_decisions_reach_the_inspectors_device_through_the_workflows(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    publish_supervisor_name(live_server)
+    inspection_id = complete_inspection()
+    client = client_for(device, live_server.url)
+    assert client.push().ok
+    wang = login(live_server, "wang")
+    assert review(
+        live_server, wang, inspection_id, decision="return", reason="缺签字", revision=1
+    ).ok
+
+    report = client.pull()
+    assert report.notes == ["检查记录「中国自动化学会」第 1 版已被 王主任 退回：缺签字"]
+    assert local_inspection(device, inspection_id) == ("returned", 1, "缺签字")
+    [entry] = device.db.execute(
+        "SELECT actor, action FROM audit_log WHERE entity_id = ? AND action != 'start'"
+        " AND actor = '王主任'",
+        (inspection_id,),
+    ).fetchall()
+    assert entry == ("王主任", "return")
+    assert client.pull().notes == []  # nothing new, nothing applied twice
+
+    # Corrected and completed again: revision 2 goes up; the old decision no longer applies.
+    inspections.set_answer(device, inspection_id, "ar-01", "compliant", actor="张伟")
+    inspections.complete(device, inspection_id, actor="张伟")
+    assert local_inspection(device, inspection_id)[:2] == ("completed", 2)
+    state.set_values(device, **{state.PULL_CURSOR: "0"})
+    assert client.pull().notes == [
+        "检查记录「中国自动化学会」第 1 版的审核意见（王主任）未采用：本机已是第 2 版"
+    ]
+    assert local_inspection(device, inspection_id)[:2] == ("completed", 2)
+
+    assert [r.outcome for r in client.push().results] == ["uploaded"]
+    assert review(live_server, wang, inspection_id, decision="approve", revision=2).ok
+    assert client.pull().notes == ["检查记录「中国自动化学会」第 2 版已由 王主任 审核通过"]
+    assert local_inspection(device, inspection_id)[:2] == ("approved", 2)
+    assert outbox.counts(device) == {"done": 2}  # approval queues nothing new
+    assert audit.verify(device.db.conn) is None
+
+
+def test_decisions_on_inspections_not_on_the_device_are_skipped_quietly(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn, tmp_path: Path
+) -> None:
+    inspection_id = complete_inspection()
+    assert client_for(device, live_server.url).push().ok
+    wang = login(live_server, "wang")
+    assert review(live_server, wang, inspection_id, decision="approve", revision=1).ok
+    other = open_store(tmp_path / "other" / "inspector.db")
+    report = client_for(other, live_server.url).pull()
+    assert report.notes == []
+    other.close()
