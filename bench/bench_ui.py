@@ -92,7 +92,7 @@ def _probe(db_path: Path) -> None:
 def _bench_open_inspection(store: Store) -> list[Result]:
     from ui.editor.screen import InspectionEditor
 
-    inspection_id, items = _largest_inspection(store)
+    inspection_id, items = _sixty_item_inspection(store)
     samples = []
     for _ in range(OPENS):
 
@@ -108,19 +108,27 @@ def _bench_open_inspection(store: Store) -> list[Result]:
     return p50_p95_ms(f"打开检查记录（{items} 项）", samples, 300)
 
 
-def _largest_inspection(store: Store) -> tuple[str, int]:
-    from checklists.library import get_checklist
+def _sixty_item_inspection(store: Store) -> tuple[str, int]:
+    """An inspection of a 60-item checklist (the general spot check, items repeated under new
+    ids), every item answered, so opening it loads a full tree."""
+    from checklists.library import get_checklist, import_checklists
+    from inspector import inspections, roster
+    from inspector.clock import utc_now
+    from inspector.model import NewInspection
 
-    rows = store.db.execute(
-        "SELECT id, checklist_id, checklist_version FROM inspections"
-    ).fetchall()
-    sizes = {}
-    for _id, checklist_id, version in rows:
-        key = (checklist_id, version)
-        if key not in sizes:
-            sizes[key] = len(get_checklist(store, checklist_id, version).items())
-    best = max(rows, key=lambda row: sizes[(row[1], row[2])])
-    return best[0], sizes[(best[1], best[2])]
+    base = get_checklist(store, "spot-check-general")
+    plain = [item for item in base.items() if item.show_if is None]
+    items = [plain[n % len(plain)].model_copy(update={"id": f"b60-{n:02d}"}) for n in range(60)]
+    section = base.sections[0].model_copy(update={"items": items})
+    checklist = base.model_copy(update={"id": "bench-60", "sections": [section], "computed": []})
+    import_checklists(store, [("bench-60", checklist)], actor="bench")
+    org_id = store.db.execute("SELECT id FROM organizations LIMIT 1").fetchone()[0]
+    people = [person.id for person in roster.all_active(store)[:2]]
+    new = NewInspection(org_id, "bench-60", checklist.version, people, utc_now(), place="会议室")
+    inspection_id = inspections.start(store, new, actor="bench")
+    for item in items:
+        inspections.set_answer(store, inspection_id, item.id, "compliant", actor="bench")
+    return inspection_id, len(items)
 
 
 def _bench_type_ahead(store: Store) -> list[Result]:
