@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import org_search, preferences, roles
+from inspector import current_user, org_search, preferences, roles
 from inspector.store import Store, open_store
+from ui.current_user import CurrentUserButton
 from ui.messages import show_error
 from ui.screens.checklists import ChecklistsScreen
+from ui.screens.home import HomeScreen
 from ui.screens.inspections import InspectionsScreen
 from ui.screens.organizations import OrganizationsScreen
 from ui.screens.rectification import RectificationScreen
@@ -38,9 +40,10 @@ if TYPE_CHECKING:
     from ui.editor.screen import InspectionEditor
 
 OPEN_INSPECTION_KEY = "ui.open_inspection"
-ACTOR_KEY = "user.actor"
+ACTOR_KEY = current_user.KEY
 EDITOR = "editor"
 SCREENS = (
+    ("home", "工作台"),
     ("tasks", "任务"),
     ("organizations", "检查对象"),
     ("inspections", "检查记录"),
@@ -55,12 +58,13 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.settings = settings
-        self.actor = preferences.get(store, ACTOR_KEY, "本机用户")
+        self.actor = current_user.actor(store)
         self.setWindowTitle("社会组织现场检查")
         self.setMinimumSize(1024, 640)
         self.nav = QListWidget(objectName="nav")
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
+        self.home = HomeScreen(store)
         self.tasks = TasksScreen(store)
         self.organizations = OrganizationsScreen(store)
         self.inspections = InspectionsScreen(store)
@@ -68,6 +72,7 @@ class MainWindow(QMainWindow):
         self.checklists = ChecklistsScreen(store)
         self.sync = SyncScreen(store)
         self.screens: dict[str, QWidget] = {
+            "home": self.home,
             "tasks": self.tasks,
             "organizations": self.organizations,
             "inspections": self.inspections,
@@ -75,18 +80,11 @@ class MainWindow(QMainWindow):
             "checklists": self.checklists,
             "sync": self.sync,
         }
-        labels = dict(SCREENS)
         self.keys = [key for key, _ in SCREENS]
-        for key, label, page in self._supervisor_pages():
-            self.screens[key] = page
-            labels[key] = label
-            self.keys.insert(self.keys.index("checklists"), key)
-            opened = getattr(page, "open_inspection", None)
-            if opened is not None:
-                opened.connect(self.open_inspection)
-        for key in self.keys:
-            self.nav.addItem(labels[key])
+        for key, label in SCREENS:
+            self.nav.addItem(label)
             self.stack.addWidget(self.screens[key])
+        self._add_supervisor_pages()
         self.editor: InspectionEditor | None = None
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -97,16 +95,56 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = AppStatusBar(store)
         self.setStatusBar(self.status)
+        self.user_button = CurrentUserButton(store)
+        self.status.addPermanentWidget(self.user_button)
         self._connect()
         self._restore()
 
-    def _supervisor_pages(self) -> list[tuple[str, str, QWidget]]:
+    def _add_supervisor_pages(self) -> None:
         """Review, tracking, campaigns and statistics, for a supervisor on the roster only."""
         if not roles.is_supervisor(self.store, self.actor):
-            return []
+            return
         from ui.supervisor.pages import supervisor_pages  # ~1 s of imports: only when needed
 
-        return supervisor_pages(self.store, self.actor)
+        for key, label, page in supervisor_pages(self.store, self.actor):
+            row = self.keys.index("checklists")
+            self.screens[key] = page
+            self.keys.insert(row, key)
+            self.nav.insertItem(row, label)
+            self.stack.addWidget(page)
+            opened = getattr(page, "open_inspection", None)
+            if opened is not None:
+                opened.connect(self.open_inspection)
+
+    @Slot(str)
+    def set_actor(self, actor: str) -> None:
+        """Work goes on as another person: their pages, their name on new audit entries."""
+        shown = self.current_key
+        self.actor = actor
+        if self.editor is not None:
+            self.editor.session.actor = actor
+        own = {key for key, _ in SCREENS} | {EDITOR}
+        self.nav.blockSignals(True)
+        for key in [k for k in self.keys if k not in own]:
+            page = self.screens.pop(key)
+            self.nav.takeItem(self.keys.index(key))
+            self.keys.remove(key)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._add_supervisor_pages()
+        self.nav.blockSignals(False)
+        self.user_button.refresh()
+        self.show_screen(shown if shown in self.keys else "home")
+
+    @Slot(str)
+    def show_organization(self, organization_id: str) -> None:
+        """The register with one organization found and its detail (history, findings)."""
+        org = org_search.get(self.store, organization_id)
+        if org is None:
+            return
+        self.organizations.search.setText(org.name)
+        self.organizations.detail.show_org(organization_id)
+        self.show_screen("organizations")
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
@@ -116,6 +154,11 @@ class MainWindow(QMainWindow):
         self.organizations.start_requested.connect(self.start_inspection)
         self.organizations.import_requested.connect(self.import_register)
         self.tasks.start_requested.connect(self.start_inspection)
+        self.home.open_inspection.connect(self.open_inspection)
+        self.home.start_requested.connect(self.start_inspection)
+        self.home.open_organization.connect(self.show_organization)
+        self.home.screen_requested.connect(self.show_screen)
+        self.user_button.changed.connect(self.set_actor)
 
     # --- screens -------------------------------------------------------------------------
 
@@ -129,7 +172,7 @@ class MainWindow(QMainWindow):
 
     @property
     def current_key(self) -> str:
-        return self.keys[self.nav.currentRow()] if self.nav.currentRow() >= 0 else "tasks"
+        return self.keys[self.nav.currentRow()] if self.nav.currentRow() >= 0 else "home"
 
     @Slot()
     def _nav_clicked(self) -> None:
@@ -242,11 +285,11 @@ class MainWindow(QMainWindow):
             state = self.settings.value(f"splitter/{name}")
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
-        last = str(self.settings.value("window/screen", "tasks"))
+        last = str(self.settings.value("window/screen", "home"))
         open_id = preferences.get(self.store, OPEN_INSPECTION_KEY)
         if last == EDITOR and open_id:
             self.open_inspection(open_id)
-        self.show_screen(last if last in self.keys else "tasks")
+        self.show_screen(last if last in self.keys else "home")
 
     def _splitters(self) -> dict[str, QSplitter]:
         found = {"organizations": self.organizations.splitter}

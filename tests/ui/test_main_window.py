@@ -28,6 +28,7 @@ def window(qtbot, world: Store, settings: QSettings) -> MainWindow:
 
 def test_navigation_and_status_bar(window: MainWindow) -> None:
     assert [window.nav.item(r).text() for r in range(window.nav.count())] == [
+        "工作台",
         "任务",
         "检查对象",
         "检查记录",
@@ -234,7 +235,7 @@ def test_a_supervisor_also_gets_the_supervisor_pages(
     main = MainWindow(world, settings)
     qtbot.addWidget(main)
     labels = [main.nav.item(r).text() for r in range(main.nav.count())]
-    assert labels[:4] == ["任务", "检查对象", "检查记录", "整改跟踪"]
+    assert labels[:5] == ["工作台", "任务", "检查对象", "检查记录", "整改跟踪"]
     assert labels[-2:] == ["检查表", "同步"]
     assert "审核" in labels
     main.show_screen("review")
