@@ -9,10 +9,9 @@ from types import TracebackType
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from inspector import current_user
 from inspector.errors import UserError
 from inspector.store import open_store
-from ui.current_user import CurrentUserDialog
+from ui.current_user import ask_once
 from ui.events import process_events
 from ui.fonts import ui_font
 from ui.main_window import MainWindow
@@ -55,9 +54,7 @@ def run(
             window = MainWindow(store, settings)
             return _save_screenshot(window, size, screenshot)
     sys.excepthook = _show_unexpected
-    asked = current_user.needs_choice(store)
-    if asked and CurrentUserDialog.ask(None, store) is None:  # once; the status bar offers it
-        current_user.stay_unnamed(store)
+    ask_once(store)
     window = MainWindow(store, QSettings())
     if not window.settings.contains("window/geometry"):
         window.resize(*size)

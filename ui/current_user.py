@@ -97,6 +97,13 @@ class CurrentUserDialog(QDialog):
         return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+def ask_once(store: Store) -> None:
+    """On the first start with a roster, ask who is working; a refusal is not asked again
+    (the status bar's 当前用户 button offers the choice at any time)."""
+    if current_user.needs_choice(store) and CurrentUserDialog.ask(None, store) is None:
+        current_user.stay_unnamed(store)
+
+
 def user_text(store: Store) -> str:
     """``当前用户：张伟（浙33012300001，审核人员）``, or a prompt when nobody is chosen."""
     chosen = current_user.person(store)
