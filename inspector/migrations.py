@@ -296,6 +296,61 @@ M_TRACKER_COVER = """
         CREATE INDEX findings_tracker ON findings(status, deadline, severity, inspection_id, id);
 """
 
+# A supervisor's desk imports completed inspections from the server (``sync_imports``). Those
+# belong to another inspector: the bundle outbox ignores them, and a review decision taken on
+# one (completed → approved/returned) is queued in ``sync_reviews`` for upload.
+M_SYNC_REVIEWS = """
+        CREATE TABLE sync_imports (
+            inspection_id TEXT PRIMARY KEY REFERENCES inspections(id),
+            revision INTEGER NOT NULL,
+            owner TEXT NOT NULL,                    -- server user name of the inspector
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE sync_reviews (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            revision INTEGER NOT NULL,
+            decision TEXT NOT NULL,                 -- approve|return
+            reason TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'pending',  -- pending|done|conflict|rejected
+            message TEXT NOT NULL DEFAULT '',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            queued_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (inspection_id, revision)
+        );
+        CREATE TRIGGER sync_reviews_enqueue AFTER UPDATE OF status ON inspections
+        WHEN OLD.status = 'completed' AND NEW.status IN ('approved', 'returned')
+            AND EXISTS (SELECT 1 FROM sync_imports WHERE inspection_id = NEW.id)
+        BEGIN
+            INSERT OR IGNORE INTO sync_reviews
+                (inspection_id, revision, decision, reason, queued_at, updated_at)
+            VALUES (NEW.id, NEW.revision,
+                    CASE NEW.status WHEN 'approved' THEN 'approve' ELSE 'return' END,
+                    CASE NEW.status WHEN 'returned' THEN NEW.return_reason ELSE '' END,
+                    strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'),
+                    strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+        END;
+        DROP TRIGGER sync_outbox_enqueue;
+        CREATE TRIGGER sync_outbox_enqueue AFTER UPDATE OF status, revision ON inspections
+        WHEN NEW.status IN ('completed', 'approved')
+            AND NOT EXISTS (SELECT 1 FROM sync_imports WHERE inspection_id = NEW.id)
+        BEGIN
+            INSERT OR IGNORE INTO sync_outbox (inspection_id, revision, queued_at, updated_at)
+            VALUES (NEW.id, NEW.revision, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'),
+                    strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+        END;
+        DROP TRIGGER sync_outbox_new_revision;
+        CREATE TRIGGER sync_outbox_new_revision AFTER UPDATE OF status ON inspections
+        WHEN NEW.status = 'completed' AND OLD.status != 'completed' AND EXISTS (
+            SELECT 1 FROM sync_outbox
+            WHERE inspection_id = NEW.id AND revision = NEW.revision AND state != 'pending')
+            AND NOT EXISTS (SELECT 1 FROM sync_imports WHERE inspection_id = NEW.id)
+        BEGIN
+            UPDATE inspections SET revision = revision + 1 WHERE id = NEW.id;
+        END;
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -305,5 +360,6 @@ MIGRATIONS: list[str] = [
     M_CAMPAIGNS,
     M_ORG_NAME_LENGTH,
     M_TRACKER_COVER,
+    M_SYNC_REVIEWS,
 ]
 LATEST_VERSION = len(MIGRATIONS)

@@ -14,11 +14,12 @@ from pydantic import ValidationError
 
 from inspector.attachments import file_path
 from inspector.store import Store
-from sync import outbox, pull, reviews, state
+from sync import desk, outbox, pull, reviews, state
 from sync.protocol import ChangesPage, LoginRequest, LoginResponse, PushResult
 from sync.transport import (
     NETWORK_ERRORS,
     Cancelled,
+    LoginRequired,
     Rejected,
     RetryPolicy,
     SyncError,
@@ -55,6 +56,7 @@ class PushReport:
     results: list[RecordResult] = field(default_factory=list)
     cancelled: bool = False
     stopped: str = ""  # why the run stopped early (unreachable, login needed), in Chinese
+    login_required: bool = False  # the server said 401: the token must be renewed
 
     @property
     def ok(self) -> bool:
@@ -71,6 +73,7 @@ class PullReport:
     cursor: int = 0
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
+    imported: int = 0  # inspections brought to a supervisor's desk for review
 
 
 ProgressFn = Callable[[Progress], None]
@@ -118,7 +121,7 @@ class SyncClient:
         state.set_values(
             self.store,
             **{state.SERVER_URL: self.transport.server_url, state.TOKEN: answer.token},
-            **{state.USERNAME: answer.username},
+            **{state.USERNAME: answer.username, state.ROLE: answer.role},
         )
         return answer
 
@@ -128,7 +131,7 @@ class SyncClient:
         """Upload every waiting record; one refused record does not stop the others."""
         run = _Run(on_progress, is_cancelled)
         items = outbox.waiting(self.store)
-        run.progress.records_total = len(items)
+        run.progress.records_total = len(items) + len(reviews.waiting(self.store))
         run.progress.bytes_total = outbox.waiting_bytes(self.store, items)
         report = PushReport()
         for index, item in enumerate(items):
@@ -143,11 +146,32 @@ class SyncClient:
                 report.results.append(_left(item, "已取消，下次同步时继续"))
             except SyncError as exc:  # includes LoginRequired: nothing more can go up now
                 report.stopped = exc.message
+                report.login_required = isinstance(exc, LoginRequired)
                 outbox.note(self.store, item, exc.message)
                 report.results.append(_left(item, exc.message))
             run.progress.records_done = index + 1
             run.emit(item.label)
+        self._push_reviews(report, run)
         return report
+
+    def _push_reviews(self, report: PushReport, run: "_Run") -> None:
+        """A supervisor's decisions go up after the bundles; they stop with the run."""
+        for item in reviews.waiting(self.store):
+            report.cancelled = report.cancelled or run.cancelled()
+            if report.stopped or report.cancelled:
+                reason = report.stopped or "已取消，下次同步时继续"
+                report.results.append(
+                    RecordResult(item.key, item.label, "waiting", f"未上传：{reason}")
+                )
+                continue
+            try:
+                outcome, message = reviews.send(self.store, self.transport, item)
+            except SyncError as exc:
+                report.stopped = exc.message
+                report.login_required = isinstance(exc, LoginRequired)
+                outcome, message = "waiting", f"未上传：{exc.message}"
+            report.results.append(RecordResult(item.key, item.label, outcome, message))
+            run.emit(item.label)
 
     def pull(
         self, on_progress: ProgressFn | None = None, is_cancelled: CancelFn | None = None
@@ -172,7 +196,12 @@ class SyncClient:
             run.progress.records_done = report.applied
             run.emit("下载服务器数据")
             if not page.more:
-                return report
+                break
+        if state.get(self.store, state.ROLE) in desk.REVIEWER_ROLES and not run.cancelled():
+            run.emit("取回待审核的检查记录")
+            report.imported, notes = desk.import_completed(self.store, self.transport)
+            report.notes += notes
+        return report
 
 
 class _Run:

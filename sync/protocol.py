@@ -165,6 +165,7 @@ class InspectionSummary(Model):
     complete: bool
     deleted: bool
     received_at: str
+    reviewed: bool = Field(default=False, description="a decision exists on this revision")
 
 
 class ReviewRequest(Model):

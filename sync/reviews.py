@@ -1,5 +1,5 @@
 """Review decisions on the device: applied from the pull feed, and (on a supervisor's desk)
-queued for upload.
+queued for upload and sent to ``POST /inspections/{id}/review``.
 
 Rule: the server's decision on a revision is final. A decision reaching the owner's device is
 applied through the core workflows (``inspections.approve`` / ``return_to_inspector``), so the
@@ -9,13 +9,16 @@ decisions on inspections the device does not hold are skipped quietly.
 """
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from inspector import inspections
+from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.model import InspectionStatus
 from inspector.store import Store
-from sync.protocol import Change
+from sync.protocol import Change, ReviewRequest, ReviewResult
+from sync.transport import Rejected, Transport
 
 _TARGET = {"approve": InspectionStatus.APPROVED, "return": InspectionStatus.RETURNED}
 
@@ -58,6 +61,7 @@ def _apply(store: Store, data: dict[str, Any]) -> str | None:
             )
     except UserError as exc:
         return f"{label}第 {revision} 版的审核意见（{reviewer}）未能采用：{exc}"
+    _settle(store, inspection_id, revision, "done", "服务器上已有此审核意见")
     if target is InspectionStatus.APPROVED:
         return f"{label}第 {revision} 版已由 {reviewer} 审核通过"
     return f"{label}第 {revision} 版已被 {reviewer} 退回：{data.get('reason', '')}"
@@ -74,3 +78,62 @@ def _local(
     if row is None:
         return None
     return InspectionStatus(row[0]), int(row[1]), f"检查记录「{row[2] or inspection_id[:8]}」"
+
+
+@dataclass(frozen=True)
+class QueuedReview:
+    """A decision taken on this desk on an inspection imported from the server."""
+
+    seq: int
+    inspection_id: str
+    revision: int
+    decision: str
+    reason: str
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"review:{self.inspection_id}#{self.revision}"
+
+
+def waiting(store: Store) -> list[QueuedReview]:
+    rows = store.db.execute(
+        "SELECT r.seq, r.inspection_id, r.revision, r.decision, r.reason, COALESCE(g.name, '')"
+        " FROM sync_reviews r JOIN inspections i ON i.id = r.inspection_id"
+        " LEFT JOIN organizations g ON g.id = i.organization_id"
+        " WHERE r.state = 'pending' ORDER BY r.seq"
+    ).fetchall()
+    return [
+        QueuedReview(r[0], r[1], r[2], r[3], r[4], f"审核意见「{r[5] or r[1][:8]}」第 {r[2]} 版")
+        for r in rows
+    ]
+
+
+def send(store: Store, transport: Transport, item: QueuedReview) -> tuple[str, str]:
+    """Upload one decision; returns (outcome, message). Network trouble and 401 propagate."""
+    request = ReviewRequest(
+        decision="approve" if item.decision == "approve" else "return",
+        reason=item.reason,
+        revision=item.revision,
+    )
+    try:
+        body = transport.call(
+            "POST", f"/inspections/{item.inspection_id}/review", json=request.model_dump()
+        )
+    except Rejected as exc:
+        outcome = "conflict" if exc.status == 409 else "rejected"
+        _settle(store, item.inspection_id, item.revision, outcome, exc.message)
+        return outcome, exc.message
+    result = ReviewResult(**body)
+    message = f"审核意见已上传，服务器已记录（{result.reviewer_name}）"
+    _settle(store, item.inspection_id, item.revision, "done", message)
+    return "uploaded", message
+
+
+def _settle(store: Store, inspection_id: str, revision: int, state: str, message: str) -> None:
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE sync_reviews SET state = ?, message = ?, attempts = attempts + 1,"
+            " updated_at = ? WHERE inspection_id = ? AND revision = ? AND state = 'pending'",
+            (state, message, utc_now(), inspection_id, revision),
+        )

@@ -15,6 +15,7 @@ SERVER_URL, TOKEN, USERNAME, DEVICE_ID, PULL_CURSOR, CA_BUNDLE = (
     "pull_cursor",
     "ca_bundle",
 )
+ROLE = "role"  # the server role at the last login: a supervisor's pull imports inspections
 
 
 def get(store: Store, key: str) -> str | None:

@@ -112,6 +112,7 @@ def summaries(store: ServerStore, user: User) -> list[InspectionSummary]:
             " ORDER BY i.inspection_id",
             params,
         ).fetchall()
+        reviewed = set(conn.execute("SELECT inspection_id, revision FROM reviews").fetchall())
     return [
         InspectionSummary(
             inspection_id=r[0],
@@ -120,6 +121,7 @@ def summaries(store: ServerStore, user: User) -> list[InspectionSummary]:
             complete=bool(r[3]),
             deleted=bool(r[4]),
             received_at=r[5],
+            reviewed=(r[0], r[1]) in reviewed,
         )
         for r in rows
     ]

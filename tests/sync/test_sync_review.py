@@ -10,6 +10,8 @@ from sync_support import CompleteFn, LiveServer, client_for, headers, photo
 from test_sync_push import login
 
 from inspector import audit, inspections
+from inspector import review as desk_review
+from inspector.attachments import file_path
 from inspector.store import Store, open_store
 from sync import outbox, state
 from sync.server import catalog
@@ -141,3 +143,98 @@ def test_decisions_on_inspections_not_on_the_device_are_skipped_quietly(
     report = client_for(other, live_server.url).pull()
     assert report.notes == []
     other.close()
+
+
+def publish_reference_data(server: LiveServer) -> None:
+    """What a supervisor's desk needs to hold an inspection: checklist and roster."""
+    storage = server.storage()
+    checklist = {
+        "id": "cl",
+        "version": 1,
+        "title": "测试",
+        "kind": "other",
+        "applies_to": [],
+        "effective_date": "2026-01-01",
+        "definition": {},
+        "content_hash": "x",
+    }
+    catalog.publish_many(storage, "checklist", [checklist])
+    roster = [
+        {"id": f"roster-{i}", "name": f"检查员{i}", "certificate_no": f"G-00{i}"} for i in range(2)
+    ]
+    catalog.publish_many(storage, "roster", roster)
+    storage.close()
+    publish_supervisor_name(server)
+
+
+def test_the_review_loop_through_the_server(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn, tmp_path: Path
+) -> None:
+    publish_reference_data(live_server)
+    pictures = {"IMG_1.jpg": photo("loop-1", 50_000), "IMG_2.jpg": photo("loop-2", 20_000)}
+    inspection_id = complete_inspection(pictures)
+    inspector = client_for(device, live_server.url)
+    assert inspector.push().ok
+    desk_store = open_store(tmp_path / "desk" / "inspector.db")
+    desk = client_for(desk_store, live_server.url, user="wang")
+
+    # The supervisor pulls: register, roster, checklist, then the completed inspection.
+    pulled = desk.pull()
+    assert pulled.imported == 1
+    assert "已从服务器取回 1 条待审核的检查记录" in pulled.notes
+    assert [w.id for w in desk_review.queue(desk_store)] == [inspection_id]
+    for data in pictures.values():
+        sha = hashlib.sha256(data).hexdigest()
+        assert file_path(desk_store, sha).read_bytes() == data
+    assert desk.pull().imported == 0  # already here
+
+    desk_review.return_to_inspector(desk_store, inspection_id, reason="照片不清楚", actor="王主任")
+    sent = desk.push()
+    assert [(r.outcome, r.label) for r in sent.results] == [
+        ("uploaded", "审核意见「中国自动化学会」第 1 版")
+    ]
+    assert outbox.counts(desk_store) == {}  # the imported bundle is never sent back
+    assert desk.push().results == []
+
+    report = inspector.pull()
+    assert "检查记录「中国自动化学会」第 1 版已被 王主任 退回：照片不清楚" in report.notes
+    assert local_inspection(device, inspection_id) == ("returned", 1, "照片不清楚")
+    inspections.set_answer(device, inspection_id, "ar-01", "compliant", actor="张伟")
+    inspections.complete(device, inspection_id, actor="张伟")
+    assert [r.outcome for r in inspector.push().results] == ["uploaded"]
+
+    # Revision 2 replaces the returned copy on the desk and waits for review again.
+    assert desk.pull().imported == 1
+    assert local_inspection(desk_store, inspection_id)[:2] == ("completed", 2)
+    [answer] = desk_store.db.execute(
+        "SELECT value FROM answers WHERE inspection_id = ?", (inspection_id,)
+    ).fetchall()
+    assert answer == ('"compliant"',)
+    desk_review.approve(desk_store, inspection_id, actor="王主任")
+    assert [r.outcome for r in desk.push().results] == ["uploaded"]
+    assert desk.pull().notes == []  # its own decision comes back and changes nothing
+
+    report = inspector.pull()
+    assert "检查记录「中国自动化学会」第 2 版已由 王主任 审核通过" in report.notes
+    assert local_inspection(device, inspection_id)[:2] == ("approved", 2)
+    assert audit.verify(device.db.conn) is None
+    assert audit.verify(desk_store.db.conn) is None
+    desk_store.close()
+
+
+def test_a_desk_decision_the_server_already_has_otherwise_is_a_conflict(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn, tmp_path: Path
+) -> None:
+    publish_reference_data(live_server)
+    inspection_id = complete_inspection()
+    assert client_for(device, live_server.url).push().ok
+    desk_store = open_store(tmp_path / "desk" / "inspector.db")
+    desk = client_for(desk_store, live_server.url, user="wang")
+    assert desk.pull().imported == 1
+    wang = login(live_server, "wang")
+    assert review(live_server, wang, inspection_id, decision="approve", revision=1).ok
+    desk_review.return_to_inspector(desk_store, inspection_id, reason="再核实", actor="王主任")
+    [result] = desk.push().results
+    assert result.outcome == "conflict"
+    assert "不能再作不同的决定" in result.message
+    desk_store.close()
