@@ -24,7 +24,16 @@ from ui.main_window import MainWindow
 from ui.start_dialog import StartInspectionDialog
 
 SIZES = ((1366, 768), (1920, 1080))
-SCREENS = ("tasks", "organizations", "editor", "inspections", "rectification", "checklists", "sync")
+SCREENS = (
+    "home",
+    "tasks",
+    "organizations",
+    "editor",
+    "inspections",
+    "rectification",
+    "checklists",
+    "sync",
+)
 
 
 def render_all(

@@ -41,10 +41,11 @@ from ui.text import deadline_text, document_date, local_time
 SOON_DAYS = 7
 WEEKDAYS = "一二三四五六日"
 ROW_HEIGHT = 40  # a pen's touch target
+ACTION_WIDTH = 84
 FINDING_COLUMNS = (0, 1, 3)  # of the tracker's: 检查对象, 问题, 整改期限
 HOME_STYLE = f"""
 QPushButton#tile {{ background: #f7f9fc; border: 1px solid #d8dde5; border-radius: 6px;
-    text-align: left; padding: 8px 14px; }}
+    text-align: left; padding: 0; min-height: 88px; }}
 QPushButton#tile:hover {{ border-color: {style.ACCENT}; }}
 QLabel#tileCount {{ font-size: 24pt; font-weight: bold; }}
 QLabel#tileCaption {{ color: #333; }}
@@ -92,7 +93,6 @@ class ButtonDelegate(QStyledItemDelegate):
 def _tile(caption: str) -> tuple[QPushButton, QLabel, QLabel]:
     """A large count with its caption; the whole tile is a button."""
     tile = QPushButton(objectName="tile")
-    tile.setMinimumHeight(96)
     count = QLabel("0", objectName="tileCount")
     words = QLabel(caption, objectName="tileCaption")
     for label in (count, words):
@@ -107,7 +107,14 @@ def _tile(caption: str) -> tuple[QPushButton, QLabel, QLabel]:
 class Section(QWidget):
     """A titled list that opens a row when it is clicked (or Enter is pressed)."""
 
-    def __init__(self, model: QAbstractItemModel, empty: str, action_column: int = -1) -> None:
+    def __init__(
+        self,
+        model: QAbstractItemModel,
+        empty: str,
+        *,
+        stretch: tuple[int, ...] = (0, 1),
+        action_column: int = -1,
+    ) -> None:
         super().__init__()
         self.title = QLabel(objectName="sectionTitle")
         self.empty = QLabel(empty, objectName="muted", wordWrap=True)
@@ -118,13 +125,17 @@ class Section(QWidget):
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.table.setWordWrap(False)  # one line a row, elided: the row opens the whole
         self.table.setCursor(Qt.CursorShape.PointingHandCursor)
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(40)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in stretch:  # names and titles share what the short columns leave
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         if action_column >= 0:
             self.table.setItemDelegateForColumn(action_column, ButtonDelegate(self.table))
+            header.setSectionResizeMode(action_column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(action_column, ACTION_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -162,13 +173,14 @@ class HomeScreen(QWidget):
         self.today = QLabel(objectName="muted")
         self.tiles: dict[str, tuple[QPushButton, QLabel, QLabel]] = {}
         self.task_list = Section(self.tasks, "暂无分派的检查任务。", action_column=3)
-        self.progress_list = Section(self.in_progress, "没有进行中的检查。", action_column=3)
+        self.progress_list = Section(
+            self.in_progress, "没有进行中的检查。", stretch=(0,), action_column=3
+        )
         self.soon_list = Section(self.due_soon, f"近 {SOON_DAYS} 天内没有到期的整改问题。")
         self.overdue_list = Section(self.overdue, "没有逾期未整改的问题。")
         for section in (self.soon_list, self.overdue_list):
             for column in range(self.due_soon.columnCount()):
                 section.table.setColumnHidden(column, column not in FINDING_COLUMNS)
-            section.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._layout()
         self._connect()
 
