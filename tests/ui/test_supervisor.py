@@ -45,7 +45,13 @@ def test_pages_only_for_supervisors(qtbot, desk: Store) -> None:
     assert supervisor_pages(desk, "检查员00") == []
     assert supervisor_pages(desk, "本机用户") == []
     pages = supervisor_pages(desk, SUPERVISOR)
-    assert [label for _, label, _ in pages] == ["审核", "整改督办", "抽查计划", "统计"]
+    assert [label for _, label, _ in pages] == [
+        "审核",
+        "整改通知书",
+        "整改督办",
+        "抽查计划",
+        "统计",
+    ]
     for _, _, page in pages:
         qtbot.addWidget(page)
 

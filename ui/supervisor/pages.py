@@ -8,11 +8,13 @@ from inspector import roles, tracker
 from inspector.store import Store
 from ui.supervisor.campaign_screen import CampaignScreen
 from ui.supervisor.dashboard_screen import DashboardScreen
+from ui.supervisor.notices_panel import NoticesPanel
 from ui.supervisor.review_screen import ReviewScreen
 from ui.supervisor.tracker_screen import TrackerScreen
 
 PAGES = (
     ("review", "审核"),
+    ("notices", "整改通知书"),
     ("supervisor_tracker", "整改督办"),
     ("campaigns", "抽查计划"),
     ("dashboard", "统计"),
@@ -28,6 +30,7 @@ def supervisor_pages(store: Store, actor: str) -> list[tuple[str, str, QWidget]]
         return []
     builders = {
         "review": lambda: ReviewScreen(store, actor),
+        "notices": lambda: NoticesPanel(store, actor),
         "supervisor_tracker": lambda: TrackerScreen(store, actor),
         "campaigns": lambda: CampaignScreen(store, actor),
         "dashboard": lambda: DashboardScreen(store),

@@ -1,0 +1,160 @@
+"""整改通知书 page: one notice, a batch, a cancelled batch and refusals, on a real store."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
+
+from test_reports_support import ORG_NAME, add_org, inspection, pdf_text, setup_office, squeeze
+
+from inspector import preferences
+from inspector.store import Store
+from ui.supervisor.notices_panel import NoticesPanel
+from ui.supervisor.review_screen import NOTICE_DIR_KEY
+
+CODES = ("51100000500002862F", "51100000500002863D", "51100000500002864B", "51100000500002865X")
+TIMEOUT = 15_000
+
+
+@pytest.fixture
+def office(store: Store, tmp_path: Path) -> tuple[Store, list[str]]:
+    """Four approved fee audits with findings, for four organizations; their ids."""
+    people = setup_office(store)
+    preferences.put(store, NOTICE_DIR_KEY, str(tmp_path / "通知书"))
+    ids = []
+    for n, code in enumerate(CODES):
+        name = ORG_NAME if n == 0 else f"某市第{n}行业协会"
+        ids.append(inspection(store, people, add_org(store, code=code, name=name)))
+    return store, ids
+
+
+@pytest.fixture
+def panel(qtbot, office: tuple[Store, list[str]], monkeypatch) -> NoticesPanel:
+    opened: list[Path] = []
+    monkeypatch.setattr(NoticesPanel, "open_path", staticmethod(opened.append))
+    widget = NoticesPanel(office[0], "王科长")
+    widget.opened = opened  # type: ignore[attr-defined]
+    qtbot.addWidget(widget)
+    widget.refresh()
+    return widget
+
+
+def _run(qtbot, panel: NoticesPanel, start) -> None:
+    with qtbot.waitSignal(panel.runner.finished, timeout=TIMEOUT):
+        start()
+
+
+def _written(tmp_path: Path, suffix: str = "pdf") -> list[Path]:
+    return sorted((tmp_path / "通知书").glob(f"*.{suffix}"))
+
+
+def test_model_lists_approved_inspections_with_findings(qtmodeltester, panel) -> None:
+    qtmodeltester.check(panel.model)
+    assert panel.model.rowCount() == 4
+    first = [panel.model.index(0, c).data() for c in range(panel.model.columnCount())]
+    assert first[0] == ORG_NAME and first[1] == CODES[0]
+    assert first[3] == "2 个" and first[4] == "未出具"
+
+
+def test_single_notice_is_a_real_pdf_and_can_be_opened(qtbot, panel, tmp_path: Path) -> None:
+    panel.table.selectRow(0)
+    _run(qtbot, panel, panel.single_button.click)
+    files = _written(tmp_path)
+    assert len(files) == 1
+    text = squeeze(pdf_text(files[0]))
+    assert ORG_NAME in text and "责令限期整改通知书" in text
+    assert "已生成" in panel.result.text() and files[0].name in panel.result.text()
+    number = panel.model.index(0, 4).data()
+    assert number.startswith("X民社整〔") and number in panel.result.text()
+    panel.open_file_button.click()
+    panel.open_folder_button.click()
+    assert panel.opened == [files[0], files[0].parent]
+
+
+def test_both_formats(qtbot, panel, tmp_path: Path) -> None:
+    panel.formats.setCurrentIndex(panel.formats.findData("pdf,docx"))
+    panel.table.selectRow(1)
+    _run(qtbot, panel, panel.generate_selected)
+    assert len(_written(tmp_path)) == 1 and len(_written(tmp_path, "docx")) == 1
+    assert "某市第1行业协会" in _written(tmp_path)[0].name
+
+
+def test_batch_writes_every_notice_with_progress(qtbot, panel, tmp_path: Path) -> None:
+    counts: list[tuple[int, int]] = []
+    panel.counted.connect(lambda done, total: counts.append((done, total)))
+    _run(qtbot, panel, panel.batch_button.click)
+    qtbot.waitUntil(lambda: (4, 4) in counts, timeout=TIMEOUT)
+    assert len(_written(tmp_path)) == 4
+    assert counts[0] == (0, 4)
+    assert "已生成 4 份整改通知书" in panel.result.text()
+    assert all(panel.model.index(r, 4).data() != "未出具" for r in range(4))
+    assert panel.batch_button.isEnabled() and panel.open_file_button.isEnabled()
+
+
+def test_progress_reads_as_notices(qtbot, panel) -> None:
+    panel._stop.clear()
+    panel.runner.setVisible(True)
+    panel._counted(12, 40)
+    assert panel.runner.label.text() == "已生成 12 / 40 份"
+
+
+def test_cancel_stops_between_notices_and_says_how_many(qtbot, panel, tmp_path: Path) -> None:
+    def cancel_after_first(done: int, _total: int) -> None:
+        if done == 1:
+            panel.request_cancel()
+
+    # Direct: runs on the worker right after the first notice, before the next one starts.
+    panel.counted.connect(cancel_after_first, Qt.ConnectionType.DirectConnection)
+    _run(qtbot, panel, panel.generate_all)
+    assert len(_written(tmp_path)) == 1
+    assert "已取消" in panel.result.text() and "已生成 1 份" in panel.result.text()
+    assert [panel.model.index(r, 4).data() for r in range(4)].count("未出具") == 3
+
+
+def test_cancel_button_stops_the_batch(qtbot, panel, tmp_path: Path) -> None:
+    with qtbot.waitSignal(panel.runner.finished, timeout=TIMEOUT):
+        panel.generate_all()
+        panel.runner.cancel_button.click()  # long before four notices are written
+    assert "已取消" in panel.result.text()
+    assert len(_written(tmp_path)) < 4
+
+
+def test_nothing_to_generate_is_refused_in_chinese(qtbot, store: Store, tmp_path: Path) -> None:
+    people = setup_office(store)
+    inspection(store, people, add_org(store), approve=False)  # completed, not yet approved
+    panel = NoticesPanel(store, "王科长")
+    qtbot.addWidget(panel)
+    panel.refresh()
+    assert panel.model.rowCount() == 0
+    assert not panel.batch_button.isEnabled() and not panel.single_button.isEnabled()
+    panel.generate_all()
+    assert "没有需要出具整改通知书的检查记录" in panel.result.text()
+    panel.generate_selected()
+    assert "请先在列表中选择" in panel.result.text()
+    assert not panel.runner.busy
+
+
+def test_failure_is_listed_with_its_reason(qtbot, panel, office, tmp_path: Path) -> None:
+    blocker = tmp_path / "occupied"
+    blocker.write_text("a file where the folder should be")
+    preferences.put(office[0], NOTICE_DIR_KEY, str(blocker / "通知书"))
+    panel.table.selectRow(0)
+    _run(qtbot, panel, panel.generate_selected)
+    assert f"{ORG_NAME}：无法创建输出文件夹" in panel.result.text()
+    assert "未能生成 1 份" in panel.result.text()
+
+
+def test_folder_choice_is_kept(qtbot, panel, office, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(NoticesPanel, "ask_folder", staticmethod(lambda *a: None))
+    panel.change_folder()
+    assert panel.folder() == tmp_path / "通知书"
+    target = tmp_path / "另存"
+    monkeypatch.setattr(NoticesPanel, "ask_folder", staticmethod(lambda *a: target))
+    panel.folder_button.click()
+    assert preferences.get(office[0], NOTICE_DIR_KEY) == str(target)
+    assert panel.folder_label.text() == str(target)
+    panel.open_folder_button.click()  # not there yet: said, not opened
+    assert "文件夹还不存在" in panel.result.text() and panel.opened == []

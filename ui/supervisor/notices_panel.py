@@ -1,0 +1,308 @@
+"""整改通知书: approved inspections with findings, their notices written one at a time or all
+at once off the GUI thread (progress, 取消), and the result opened with the system's viewer.
+
+One notice and a batch take the same path (``generate_batch`` on the panel's task runner), so
+a refusal, a failure or a cancel reads the same way for both.
+"""
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector import preferences
+from inspector.store import Store, open_store
+from reports.generate import BatchResult, generate_batch, notice_candidates, parse_formats
+from ui.supervisor.review_screen import NOTICE_DIR_KEY, notice_folder
+from ui.supervisor.widgets import combo
+from ui.table_model import Column, RowsModel
+from ui.task_runner import Cancelled, Progress, TaskRunner
+from ui.text import local_time
+
+FORMATS: list[tuple[str, object]] = [
+    ("PDF", "pdf"),
+    ("Word 文档", "docx"),
+    ("PDF 和 Word", "pdf,docx"),
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    inspection_id: str
+    organization: str
+    credit_code: str
+    approved_at: str
+    findings: int
+    notice: str  # the number issued so far, "" for none
+
+
+COLUMNS: list[Column[Candidate]] = [
+    Column("检查对象", lambda c: c.organization),
+    Column("统一社会信用代码", lambda c: c.credit_code),
+    Column("审核时间", lambda c: local_time(c.approved_at)),
+    Column("问题", lambda c: f"{c.findings} 个"),
+    Column("通知书", lambda c: c.notice or "未出具"),
+]
+
+
+def candidates(store: Store) -> list[Candidate]:
+    """The inspections a batch covers (``notice_candidates``), with what the list shows."""
+    ids = notice_candidates(store)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = store.db.execute(
+        "SELECT i.id, o.name, o.credit_code, i.approved_at,"
+        " (SELECT COUNT(*) FROM findings f WHERE f.inspection_id = i.id),"
+        " (SELECT n.number FROM notices n WHERE n.inspection_id = i.id"
+        "  ORDER BY n.version DESC LIMIT 1)"
+        f" FROM inspections i JOIN organizations o ON o.id = i.organization_id WHERE i.id IN ({marks})",
+        ids,
+    ).fetchall()
+    by_id = {
+        id_: Candidate(id_, name, code, approved_at, count, number or "")
+        for id_, name, code, approved_at, count, number in rows
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def ask_folder(parent: QWidget, start: Path) -> Path | None:
+    chosen = QFileDialog.getExistingDirectory(parent, "选择整改通知书的保存位置", str(start))
+    return Path(chosen) if chosen else None
+
+
+def open_with_system(path: Path) -> None:
+    """The file in its viewer, or the folder in the file manager."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class NoticesPanel(QWidget):
+    # Emitted from the worker thread after each notice (done, total); shown as 已生成 N / M 份.
+    counted = Signal(int, int)
+    # Replaceable in tests (pytest-qt: dialogs and launching behind class attributes).
+    ask_folder = staticmethod(ask_folder)
+    open_path = staticmethod(open_with_system)
+
+    def __init__(self, store: Store, actor: str) -> None:
+        super().__init__()
+        self.store = store
+        self.actor = actor
+        self.model: RowsModel[Candidate] = RowsModel(COLUMNS)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.formats = combo(FORMATS)
+        self.single_button = QPushButton("生成通知书", objectName="primary")
+        self.batch_button = QPushButton("批量生成")
+        self.folder_label = QLabel(objectName="muted")
+        self.folder_button = QPushButton("更改…")
+        self.result = QLabel(objectName="muted")
+        self.result.setWordWrap(True)
+        self.open_file_button = QPushButton("打开文件")
+        self.open_folder_button = QPushButton("打开文件夹")
+        self.runner = TaskRunner(self)
+        self.last_files: tuple[Path, ...] = ()
+        self._stop = threading.Event()
+        self._layout()
+        self._connect()
+        self._show_folder()
+        self._enable()
+
+    def _layout(self) -> None:
+        head = QHBoxLayout()
+        head.addWidget(QLabel("整改通知书", objectName="screenTitle"))
+        head.addStretch()
+        head.addWidget(QLabel("格式："))
+        head.addWidget(self.formats)
+        head.addWidget(self.batch_button)
+        head.addWidget(self.single_button)
+        folder = QHBoxLayout()
+        folder.addWidget(QLabel("保存位置："))
+        folder.addWidget(self.folder_label, 1)
+        folder.addWidget(self.folder_button)
+        done = QHBoxLayout()
+        done.addWidget(self.result, 1)
+        done.addWidget(self.runner)
+        done.addWidget(self.open_file_button)
+        done.addWidget(self.open_folder_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(head)
+        layout.addLayout(folder)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(done)
+
+    def _connect(self) -> None:
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.single_button.clicked.connect(self.generate_selected)
+        self.batch_button.clicked.connect(self.generate_all)
+        self.folder_button.clicked.connect(self.change_folder)
+        self.open_file_button.clicked.connect(self.open_file)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.counted.connect(self._counted)
+        self.runner.finished.connect(self._enable)
+
+    def refresh(self) -> None:
+        if self.runner.busy:
+            return
+        selected = self.selected()
+        self.model.set_rows(candidates(self.store))
+        ids = [row.inspection_id for row in self.model.rows]
+        if ids:
+            keep = selected.inspection_id if selected and selected.inspection_id in ids else ids[0]
+            self.table.selectRow(ids.index(keep))
+        self._enable()
+
+    def selected(self) -> Candidate | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index) if index.isValid() else None
+
+    def folder(self) -> Path:
+        return notice_folder(self.store)
+
+    # --- generating ----------------------------------------------------------------------
+
+    @Slot()
+    def generate_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.result.setText("请先在列表中选择一份检查记录。")
+            return
+        self._start([row.inspection_id], f"正在生成“{row.organization}”的整改通知书")
+
+    @Slot()
+    def generate_all(self) -> None:
+        ids = [row.inspection_id for row in candidates(self.store)]
+        if not ids:
+            self.result.setText(
+                "没有需要出具整改通知书的检查记录：只有审核通过且发现问题的检查才出具。"
+            )
+            return
+        self._start(ids, "正在批量生成整改通知书")
+
+    def _start(self, ids: list[str], title: str) -> None:
+        if self.runner.busy:
+            return
+        store_path, out_dir, actor = self.store.path, self.folder(), self.actor
+        formats = parse_formats(str(self.formats.currentData()))
+        stop = self._stop
+        stop.clear()
+
+        def job(progress: Progress) -> BatchResult:
+            def report(done: int, total: int) -> None:
+                try:
+                    progress(done, total)
+                except Cancelled:  # stop between notices and keep what was written
+                    stop.set()
+                    return
+                self.counted.emit(done, total)
+
+            own = open_store(store_path)  # the worker's own connection; WAL lets the GUI read
+            try:
+                return generate_batch(
+                    own,
+                    out_dir,
+                    formats,
+                    actor=actor,
+                    progress=report,
+                    cancelled=stop.is_set,
+                    inspection_ids=ids,
+                )
+            finally:
+                own.close()
+
+        self.last_files = ()
+        self.result.setText("")
+        self.runner.run(title, job, self._done)
+        self._enable()
+
+    def request_cancel(self) -> None:
+        """Stop after the notice being written (safe from any thread)."""
+        self._stop.set()
+
+    @Slot(int, int)
+    def _counted(self, done: int, total: int) -> None:
+        if not self._stop.is_set():
+            self.runner.label.setText(f"已生成 {done} / {total} 份")
+
+    def _done(self, result: BatchResult) -> None:
+        names = {row.inspection_id: row.organization for row in self.model.rows}
+        self.last_files = tuple(p for written in result.written for p in written.paths)
+        self.refresh()
+        self.result.setText(summary(result, names, self.folder()))
+        self._enable()
+
+    # --- the result ----------------------------------------------------------------------
+
+    @Slot()
+    def change_folder(self) -> None:
+        chosen = self.ask_folder(self, self.folder())
+        if chosen is not None:
+            preferences.put(self.store, NOTICE_DIR_KEY, str(chosen))
+            self._show_folder()
+
+    @Slot()
+    def open_file(self) -> None:
+        if self.last_files:
+            self.open_path(self.last_files[0])
+
+    @Slot()
+    def open_folder(self) -> None:
+        folder = self.last_files[0].parent if self.last_files else self.folder()
+        if folder.is_dir():
+            self.open_path(folder)
+        else:
+            self.result.setText(f"文件夹还不存在：{folder}（生成第一份通知书时会自动建立）")
+
+    def _show_folder(self) -> None:
+        self.folder_label.setText(str(self.folder()))
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        self._enable()
+
+    @Slot()
+    def _enable(self) -> None:
+        idle = not self.runner.busy
+        self.single_button.setEnabled(idle and self.selected() is not None)
+        self.batch_button.setEnabled(idle and self.model.rowCount() > 0)
+        self.formats.setEnabled(idle)
+        self.folder_button.setEnabled(idle)
+        self.open_file_button.setEnabled(idle and bool(self.last_files))
+        self.open_folder_button.setEnabled(idle)
+
+
+def summary(result: BatchResult, names: dict[str, str], folder: Path) -> str:
+    """What happened, in a sentence or two: written, cancelled, and each failure's reason."""
+    written = len(result.written)
+    if result.cancelled:
+        lines = [f"已取消：取消前已生成 {written} 份整改通知书，其余未生成。"]
+    elif written == 1 and not result.failed:
+        notice = result.written[0]
+        files = "、".join(p.name for p in notice.paths)
+        lines = [f"整改通知书 {notice.number} 已生成：{files}"]
+    else:
+        lines = [f"已生成 {written} 份整改通知书。"]
+    if written:
+        lines.append(f"保存位置：{folder}")
+    if result.failed:
+        lines.append(f"未能生成 {len(result.failed)} 份：")
+        lines += [f"· {names.get(i, i)}：{message}" for i, message in result.failed]
+    return "\n".join(lines)
