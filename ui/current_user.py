@@ -33,7 +33,7 @@ class CurrentUserDialog(QDialog):
         self.store = store
         self.actor = ""  # set on 确定
         self.setWindowTitle("选择当前用户")
-        self.setMinimumSize(560, 380)
+        self.setMinimumSize(640, 480)
         self.model: RowsModel[Inspector] = RowsModel(COLUMNS)
         self.model.set_rows(roster.all_active(store))
         self.table = QTableView()
@@ -41,9 +41,12 @@ class CurrentUserDialog(QDialog):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(40)  # a pen's touch target
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(90)
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)

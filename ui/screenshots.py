@@ -16,6 +16,7 @@ from inspector.finding_templates import draft_for_item
 from inspector.model import FindingDraft
 from inspector.store import Store, open_store
 from ui.app import application
+from ui.current_user import CurrentUserDialog
 from ui.editor.finding_dialog import FindingDialog
 from ui.editor.onsite_dialog import OnsiteRecordDialog
 from ui.editor.screen import InspectionEditor
@@ -117,6 +118,7 @@ def _dialogs(window: MainWindow, out_dir: Path) -> list[Path]:
             _first_draft(editor), editor.session.inspection_date, window
         ),
         "onsite-record": lambda: OnsiteRecordDialog(editor.session, window),
+        "current-user-dialog": lambda: CurrentUserDialog(window.store, window),
     }
     if org is not None:
         makers["start-dialog"] = lambda: StartInspectionDialog(
