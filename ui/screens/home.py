@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -53,7 +53,7 @@ QLabel#sectionTitle {{ font-size: 12pt; font-weight: bold; padding-top: 6px; }}
 """
 
 
-def _due_colour(due: str) -> object:
+def _due_colour(due: str) -> QColor | None:
     if not due:
         return None
     left = days_left(date.fromisoformat(due), today())
@@ -63,7 +63,7 @@ def _due_colour(due: str) -> object:
 TASK_COLUMNS: list[Column[TaskRow]] = [
     Column("检查对象", lambda t: t.organization),
     Column("检查表", lambda t: t.checklist_title),
-    Column("截止日期", lambda t: deadline_text(t.due_date), lambda t: _due_colour(t.due_date)),  # type: ignore[arg-type,return-value]
+    Column("截止日期", lambda t: deadline_text(t.due_date), lambda t: _due_colour(t.due_date)),
     Column("", lambda t: "继续" if t.inspection_id else "开始"),
 ]
 IN_PROGRESS_COLUMNS: list[Column[InspectionRow]] = [
@@ -84,7 +84,7 @@ class ButtonDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         button = QStyleOptionButton()
-        button.rect = option.rect.adjusted(6, 4, -6, -4)  # type: ignore[attr-defined]
+        button.rect = option.rect.adjusted(6, 4, -6, -4)
         button.text = str(index.data())
         button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
         QApplication.style().drawControl(QStyle.ControlElement.CE_PushButton, button, painter)
@@ -245,11 +245,11 @@ class HomeScreen(QWidget):
         self._set_tile("sync", state.waiting, f"待上传的记录 · {last}")
 
     def _set_tile(
-        self, key: str, count: int, caption: str | None = None, colour: object = None
+        self, key: str, count: int, caption: str | None = None, colour: QColor | None = None
     ) -> None:
         _tile_button, number, words = self.tiles[key]
         number.setText(f"{count:,}")
-        tint = colour.name() if count and colour is not None else "#222"  # type: ignore[attr-defined]
+        tint = colour.name() if count and colour is not None else "#222"
         number.setStyleSheet(f"color: {tint};")
         if caption is not None:
             words.setText(caption)
