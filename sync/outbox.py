@@ -12,7 +12,7 @@ from typing import Any
 
 from inspector.clock import utc_now
 from inspector.store import Store
-from sync import state
+from sync import reviews, state
 from sync.protocol import Answer, AttachmentRef, Bundle, Finding, InspectionRecord
 
 WAITING = ("pending", "sending")
@@ -86,7 +86,8 @@ def requeue_rejected(store: Store) -> int:
     """The retry button: records the server refused (4xx) wait again, still frozen as sent.
 
     Conflicts are not requeued: the same content would meet the same 409; a correction on the
-    device makes a new revision, which is queued by itself.
+    device makes a new revision, which is queued by itself. Refused review decisions (a
+    supervisor's desk) wait again too.
     """
     with store.transaction() as conn:
         cursor = conn.execute(
@@ -94,12 +95,16 @@ def requeue_rejected(store: Store) -> int:
             " ELSE 'sending' END, updated_at = ? WHERE state = 'rejected'",
             (utc_now(),),
         )
-        return cursor.rowcount
+        bundles = cursor.rowcount
+    return bundles + reviews.requeue_rejected(store)
 
 
 @dataclass(frozen=True)
 class Preview:
-    """What the next upload will carry: for the screen before the user presses 上传."""
+    """What the next upload will carry: for the screen before the user presses 上传.
+
+    ``records`` counts a supervisor's queued review decisions too.
+    """
 
     records: int
     photos: int
@@ -117,7 +122,8 @@ def preview(store: Store) -> Preview:
                 "SELECT COUNT(*) FROM attachments WHERE inspection_id = ? AND deleted_at IS NULL",
                 (item.inspection_id,),
             ).fetchone()[0]
-    return Preview(records=len(items), photos=photos, bytes=waiting_bytes(store, items))
+    records = len(items) + len(reviews.waiting(store))
+    return Preview(records=records, photos=photos, bytes=waiting_bytes(store, items))
 
 
 def summary(store: Store) -> dict[str, Any]:
@@ -135,6 +141,17 @@ def summary(store: Store) -> dict[str, Any]:
         for item in all_items(store)
         if item.state != "done"
     ]
+    records += [
+        {
+            "inspection_id": item.inspection_id,
+            "revision": item.revision,
+            "label": item.label,
+            "state": review_state,
+            "state_label": STATE_LABELS.get(review_state, review_state),
+            "message": message,
+        }
+        for item, review_state, message in reviews.unsettled(store)
+    ]
     return {
         "server": state.get(store, state.SERVER_URL),
         "user": state.get(store, state.USERNAME),
@@ -146,7 +163,11 @@ def summary(store: Store) -> dict[str, Any]:
 
 
 def counts(store: Store) -> dict[str, int]:
-    rows = store.db.execute("SELECT state, COUNT(*) FROM sync_outbox GROUP BY state").fetchall()
+    """Records per state: inspection bundles and review decisions together."""
+    rows = store.db.execute(
+        "SELECT state, COUNT(*) FROM (SELECT state FROM sync_outbox"
+        " UNION ALL SELECT state FROM sync_reviews) GROUP BY state"
+    ).fetchall()
     return {state: count for state, count in rows}
 
 

@@ -97,14 +97,39 @@ class QueuedReview:
 
 
 def waiting(store: Store) -> list[QueuedReview]:
+    """Decisions still to upload, oldest first."""
+    return [item for item, state, _ in _rows(store, "r.state = 'pending'")]
+
+
+def unsettled(store: Store) -> list[tuple[QueuedReview, str, str]]:
+    """Every decision not yet recorded by the server, with its state and last message."""
+    return _rows(store, "r.state != 'done'")
+
+
+def requeue_rejected(store: Store) -> int:
+    """The retry button: decisions the server refused (4xx other than 409) wait again."""
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE sync_reviews SET state = 'pending', updated_at = ? WHERE state = 'rejected'",
+            (utc_now(),),
+        )
+        return cursor.rowcount
+
+
+def _rows(store: Store, where: str) -> list[tuple[QueuedReview, str, str]]:
     rows = store.db.execute(
-        "SELECT r.seq, r.inspection_id, r.revision, r.decision, r.reason, COALESCE(g.name, '')"
-        " FROM sync_reviews r JOIN inspections i ON i.id = r.inspection_id"
-        " LEFT JOIN organizations g ON g.id = i.organization_id"
-        " WHERE r.state = 'pending' ORDER BY r.seq"
+        "SELECT r.seq, r.inspection_id, r.revision, r.decision, r.reason, COALESCE(g.name, ''),"
+        " r.state, r.message FROM sync_reviews r JOIN inspections i ON i.id = r.inspection_id"
+        f" LEFT JOIN organizations g ON g.id = i.organization_id WHERE {where} ORDER BY r.seq"
     ).fetchall()
     return [
-        QueuedReview(r[0], r[1], r[2], r[3], r[4], f"审核意见「{r[5] or r[1][:8]}」第 {r[2]} 版")
+        (
+            QueuedReview(
+                r[0], r[1], r[2], r[3], r[4], f"审核意见「{r[5] or r[1][:8]}」第 {r[2]} 版"
+            ),
+            r[6],
+            r[7],
+        )
         for r in rows
     ]
 

@@ -189,11 +189,17 @@ def test_the_review_loop_through_the_server(
     assert desk.pull().imported == 0  # already here
 
     desk_review.return_to_inspector(desk_store, inspection_id, reason="照片不清楚", actor="王主任")
+    assert outbox.preview(desk_store).records == 1
+    [waiting] = outbox.summary(desk_store)["records"]
+    assert (waiting["label"], waiting["state_label"]) == (
+        "审核意见「中国自动化学会」第 1 版",
+        "待上传",
+    )
     sent = desk.push()
     assert [(r.outcome, r.label) for r in sent.results] == [
         ("uploaded", "审核意见「中国自动化学会」第 1 版")
     ]
-    assert outbox.counts(desk_store) == {}  # the imported bundle is never sent back
+    assert outbox.counts(desk_store) == {"done": 1}  # the decision; the bundle never goes back
     assert desk.push().results == []
 
     report = inspector.pull()
