@@ -57,6 +57,8 @@ def test_model_lists_approved_inspections_with_findings(qtmodeltester, panel) ->
     first = [panel.model.index(0, c).data() for c in range(panel.model.columnCount())]
     assert first[0] == ORG_NAME and first[1] == CODES[0]
     assert first[3] == "2 个" and first[4] == "未出具"
+    assert "共 4 份" in panel.result.text() and "4 份尚未出具" in panel.result.text()
+    assert panel.batch_button.text() == "批量生成（4 份）"
 
 
 def test_single_notice_is_a_real_pdf_and_can_be_opened(qtbot, panel, tmp_path: Path) -> None:

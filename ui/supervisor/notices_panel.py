@@ -109,7 +109,7 @@ class NoticesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.formats = combo(FORMATS)
-        self.single_button = QPushButton("生成通知书", objectName="primary")
+        self.single_button = QPushButton("生成选中的通知书", objectName="primary")
         self.batch_button = QPushButton("批量生成")
         self.folder_label = QLabel(objectName="muted")
         self.folder_button = QPushButton("更改…")
@@ -168,6 +168,13 @@ class NoticesPanel(QWidget):
         if ids:
             keep = selected.inspection_id if selected and selected.inspection_id in ids else ids[0]
             self.table.selectRow(ids.index(keep))
+        waiting = sum(1 for row in self.model.rows if not row.notice)
+        self.result.setText(
+            f"共 {len(ids)} 份已审核且发现问题的检查记录，其中 {waiting} 份尚未出具整改通知书。"
+            if ids
+            else "没有需要出具整改通知书的检查记录：只有审核通过且发现问题的检查才出具。"
+        )
+        self.batch_button.setText(f"批量生成（{len(ids)} 份）" if ids else "批量生成")
         self._enable()
 
     def selected(self) -> Candidate | None:
