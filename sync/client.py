@@ -197,10 +197,13 @@ class SyncClient:
             run.emit("下载服务器数据")
             if not page.more:
                 break
-        if state.get(self.store, state.ROLE) in desk.REVIEWER_ROLES and not run.cancelled():
+        if state.get(self.store, state.ROLE) in desk.REVIEWER_ROLES:
             run.emit("取回待审核的检查记录")
-            report.imported, notes = desk.import_completed(self.store, self.transport)
+            report.imported, notes = desk.import_completed(
+                self.store, self.transport, run.cancelled
+            )
             report.notes += notes
+            report.cancelled = run.cancelled()
         return report
 
 

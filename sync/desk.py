@@ -11,6 +11,7 @@ one is queued for the review endpoint (migration ``M_SYNC_REVIEWS``).
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from inspector import audit
@@ -25,11 +26,18 @@ _CHUNK = 1 << 20
 _FINDING_FIELDS = list(Finding.model_fields)
 
 
-def import_completed(store: Store, transport: Transport) -> tuple[int, list[str]]:
-    """Import what waits for review; returns how many were imported and notes (Chinese)."""
+def import_completed(
+    store: Store, transport: Transport, is_cancelled: Callable[[], bool]
+) -> tuple[int, list[str]]:
+    """Import what waits for review; returns how many were imported and notes (Chinese).
+
+    Each inspection is one transaction; a cancel stops between two, and the next pull goes on.
+    """
     summaries = [InspectionSummary(**s) for s in transport.call("GET", "/inspections")]
     imported, notes = 0, []
     for summary in summaries:
+        if is_cancelled():
+            break
         if summary.deleted or not summary.complete or summary.reviewed:
             continue
         if _local_revision(store, summary.inspection_id) >= summary.revision:

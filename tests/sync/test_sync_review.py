@@ -244,3 +244,23 @@ def test_a_desk_decision_the_server_already_has_otherwise_is_a_conflict(
     assert result.outcome == "conflict"
     assert "不能再作不同的决定" in result.message
     desk_store.close()
+
+
+def test_a_cancelled_import_goes_on_at_the_next_pull(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn, tmp_path: Path
+) -> None:
+    publish_reference_data(live_server)
+    complete_inspection({"a.jpg": photo("c", 5000)})
+    assert client_for(device, live_server.url).push().ok
+    desk_store = open_store(tmp_path / "desk" / "inspector.db")
+    desk = client_for(desk_store, live_server.url, user="wang")
+    calls: list[int] = []
+
+    def cancel_after_the_feed() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    first = desk.pull(is_cancelled=cancel_after_the_feed)
+    assert first.cancelled and first.imported == 0 and first.applied > 0
+    assert desk.pull().imported == 1
+    desk_store.close()
