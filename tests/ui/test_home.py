@@ -28,7 +28,7 @@ def _in(days: int) -> str:
 
 @pytest.fixture
 def office(store: Store) -> Store:
-    """Tasks due today and later, a draft, findings due in 3 days and overdue by 1 and 5."""
+    """Tasks overdue, due today and later, a draft, findings due in 3 days and overdue by 1 and 5."""
     add_register(store, 6)
     add_roster(store)
     import_builtin_checklists(store)
@@ -43,7 +43,11 @@ def office(store: Store) -> Store:
         conn.executemany(
             "INSERT INTO tasks (id, organization_id, checklist_id, due_date, created_at)"
             " VALUES (?, ?, 'spot-check-general', ?, '2026-11-01')",
-            [("t-later", "org-00004", _in(12)), ("t-today", "org-00003", _in(0))],
+            [
+                ("t-later", "org-00004", _in(12)),
+                ("t-today", "org-00003", _in(0)),
+                ("t-late", "org-00005", _in(-2)),
+            ],
         )
     return store
 
@@ -70,18 +74,21 @@ def _click(qtbot, table: QTableView, row: int, column: int = 0) -> None:
 
 def test_counts_and_lists(home: HomeScreen) -> None:
     assert home.counts() == {
-        "tasks": "2",
+        "tasks": "3",
         "in_progress": "1",
         "due_soon": "1",
         "overdue": "2",
         "sync": "2",
     }
-    assert home.tiles["tasks"][2].text() == "待办检查任务 · 今天到期 1 项"
+    assert home.tiles["tasks"][2].text() == "待办检查任务 · 今天到期 1 项，已逾期 1 项"
     assert home.tiles["sync"][2].text() == "待上传的记录 · 尚未同步"
-    assert home.task_list.title.text() == "今天和近期的任务（2）"
-    assert _texts(home.task_list.table, 0) == ["测试社会组织00003", "测试社会组织00004"]
-    assert _texts(home.task_list.table, 2)[0].endswith("（今天到期）")
-    assert _texts(home.task_list.table, 3) == ["开始", "开始"]
+    assert home.task_list.title.text() == "今天和近期的任务（3）"
+    tasks = home.task_list.table
+    assert _texts(tasks, 0) == ["测试社会组织00005", "测试社会组织00003", "测试社会组织00004"]
+    assert _texts(tasks, 2)[:2] == [f"{_in(-2)}（已逾期 2 天）", f"{_in(0)}（今天到期）"]
+    assert tasks.model().index(0, 2).data(Qt.ItemDataRole.ForegroundRole) == style.RED
+    assert tasks.model().index(1, 2).data(Qt.ItemDataRole.ForegroundRole) == style.AMBER
+    assert _texts(tasks, 3) == ["开始", "开始", "开始"]
     assert home.progress_list.title.text() == "进行中的检查（草稿、已退回）（1）"
     assert _texts(home.progress_list.table, 1) == ["草稿"]
     assert _texts(home.progress_list.table, 3) == ["继续"]
@@ -107,7 +114,7 @@ def test_models_pass_the_model_tester(qtmodeltester, home: HomeScreen) -> None:
 def test_rows_click_through(qtbot, home: HomeScreen, office: Store) -> None:
     with qtbot.waitSignal(home.start_requested) as started:
         _click(qtbot, home.task_list.table, 0, 3)
-    assert started.args == ["org-00003", "t-today", "spot-check-general"]
+    assert started.args == ["org-00005", "t-late", "spot-check-general"]
     draft = home.in_progress.rows[0].id
     with qtbot.waitSignal(home.open_inspection) as opened:
         _click(qtbot, home.progress_list.table, 0, 3)

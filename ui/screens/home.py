@@ -74,6 +74,14 @@ IN_PROGRESS_COLUMNS: list[Column[InspectionRow]] = [
 ]
 
 
+def _tasks_caption(tasks: list[TaskRow], day: date) -> str:
+    """``待办检查任务 · 今天到期 2 项``, and the ones already overdue, if any."""
+    due = [t.due_date for t in tasks if t.due_date]
+    today_count = due.count(day.isoformat())
+    late = sum(1 for d in due if d < day.isoformat())
+    return f"待办检查任务 · 今天到期 {today_count} 项" + (f"，已逾期 {late} 项" if late else "")
+
+
 class ButtonDelegate(QStyledItemDelegate):
     """Paints a cell's text as a push button: the row's action (开始 / 继续) looks clickable."""
 
@@ -231,12 +239,11 @@ class HomeScreen(QWidget):
         self.in_progress.set_rows(worklists.in_progress(self.store))
         self.due_soon.load(TrackerFilter(due_within_days=SOON_DAYS))
         self.overdue.load(TrackerFilter(overdue=True))
-        due_today = sum(1 for t in tasks if t.due_date and t.due_date <= day.isoformat())
         self.task_list.show_count("今天和近期的任务", len(tasks))
         self.progress_list.show_count("进行中的检查（草稿、已退回）", self.in_progress.rowCount())
         self.soon_list.show_count(f"{SOON_DAYS} 天内到期的整改问题", self.due_soon.total)
         self.overdue_list.show_count("已逾期的整改问题", self.overdue.total)
-        self._set_tile("tasks", len(tasks), f"待办检查任务 · 今天到期 {due_today} 项")
+        self._set_tile("tasks", len(tasks), _tasks_caption(tasks, day))
         self._set_tile("in_progress", self.in_progress.rowCount())
         self._set_tile("due_soon", self.due_soon.total, colour=style.AMBER)
         self._set_tile("overdue", self.overdue.total, colour=style.RED)
