@@ -93,7 +93,9 @@ def test_batch_writes_every_notice_with_progress(qtbot, panel, tmp_path: Path) -
     assert counts[0] == (0, 4)
     assert "已生成 4 份整改通知书" in panel.result.text()
     assert all(panel.model.index(r, 4).data() != "未出具" for r in range(4))
-    assert panel.batch_button.isEnabled() and panel.open_file_button.isEnabled()
+    assert panel.batch_button.isEnabled() and not panel.open_file_button.isEnabled()
+    panel.open_folder_button.click()
+    assert panel.opened == [tmp_path / "通知书"]
 
 
 def test_progress_reads_as_notices(qtbot, panel) -> None:

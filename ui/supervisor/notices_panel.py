@@ -251,7 +251,8 @@ class NoticesPanel(QWidget):
 
     def _done(self, result: BatchResult) -> None:
         names = {row.inspection_id: row.organization for row in self.model.rows}
-        self.last_files = tuple(p for written in result.written for p in written.paths)
+        # 打开文件 is for one notice (its first format, PDF when both); a batch opens the folder.
+        self.last_files = result.written[0].paths if len(result.written) == 1 else ()
         self.refresh()
         self.result.setText(summary(result, names, self.folder()))
         self._enable()
