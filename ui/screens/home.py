@@ -45,7 +45,7 @@ ACTION_WIDTH = 84
 FINDING_COLUMNS = (0, 1, 3)  # of the tracker's: 检查对象, 问题, 整改期限
 HOME_STYLE = f"""
 QPushButton#tile {{ background: #f7f9fc; border: 1px solid #d8dde5; border-radius: 6px;
-    text-align: left; padding: 0; min-height: 88px; }}
+    text-align: left; padding: 0; min-height: 100px; }}
 QPushButton#tile:hover {{ border-color: {style.ACCENT}; }}
 QLabel#tileCount {{ font-size: 24pt; font-weight: bold; }}
 QLabel#tileCaption {{ color: #333; }}
@@ -102,13 +102,14 @@ def _tile(caption: str) -> tuple[QPushButton, QLabel, QLabel]:
     """A large count with its caption; the whole tile is a button."""
     tile = QPushButton(objectName="tile")
     count = QLabel("0", objectName="tileCount")
-    words = QLabel(caption, objectName="tileCaption")
+    words = QLabel(caption, objectName="tileCaption", wordWrap=True)  # two lines on 1024 px
     for label in (count, words):
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     column = QVBoxLayout(tile)
     column.setContentsMargins(14, 6, 14, 8)
     column.addWidget(count)
     column.addWidget(words)
+    column.addStretch()
     return tile, count, words
 
 
