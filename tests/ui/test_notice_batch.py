@@ -12,6 +12,7 @@ from test_reports_support import ORG_NAME, add_org, inspection, pdf_text, setup_
 
 from inspector import preferences
 from inspector.store import Store
+from ui.supervisor import notices_panel
 from ui.supervisor.notices_panel import NoticesPanel
 from ui.supervisor.review_screen import NOTICE_DIR_KEY
 
@@ -162,3 +163,17 @@ def test_folder_choice_is_kept(qtbot, panel, office, tmp_path: Path, monkeypatch
     assert panel.folder_label.text() == str(target)
     panel.open_folder_button.click()  # not there yet: said, not opened
     assert "文件夹还不存在" in panel.result.text() and panel.opened == []
+
+
+def test_many_failures_show_the_first_few_and_all_in_the_tooltip(
+    qtbot, panel, office, tmp_path: Path, monkeypatch
+) -> None:
+    blocker = tmp_path / "occupied"
+    blocker.write_text("a file where the folder should be")
+    preferences.put(office[0], NOTICE_DIR_KEY, str(blocker / "通知书"))
+    monkeypatch.setattr(notices_panel, "SHOWN_FAILURES", 2)
+    _run(qtbot, panel, panel.generate_all)
+    text = panel.result.text()
+    assert "未能生成 4 份" in text and "另有 2 份未生成" in text
+    assert text.count("无法创建输出文件夹") == 2
+    assert panel.result.toolTip().count("无法创建输出文件夹") == 4

@@ -31,6 +31,7 @@ from ui.table_model import Column, RowsModel
 from ui.task_runner import Cancelled, Progress, TaskRunner
 from ui.text import local_time
 
+SHOWN_FAILURES = 5  # more would push the list off a laptop screen; the rest in a tooltip
 FORMATS: list[tuple[str, object]] = [
     ("PDF", "pdf"),
     ("Word 文档", "docx"),
@@ -169,6 +170,7 @@ class NoticesPanel(QWidget):
             keep = selected.inspection_id if selected and selected.inspection_id in ids else ids[0]
             self.table.selectRow(ids.index(keep))
         waiting = sum(1 for row in self.model.rows if not row.notice)
+        self.result.setToolTip("")
         self.result.setText(
             f"共 {len(ids)} 份已审核且发现问题的检查记录，其中 {waiting} 份尚未出具整改通知书。"
             if ids
@@ -255,6 +257,7 @@ class NoticesPanel(QWidget):
         self.last_files = result.written[0].paths if len(result.written) == 1 else ()
         self.refresh()
         self.result.setText(summary(result, names, self.folder()))
+        self.result.setToolTip(failures_text(result, names))
         self._enable()
 
     # --- the result ----------------------------------------------------------------------
@@ -312,5 +315,14 @@ def summary(result: BatchResult, names: dict[str, str], folder: Path) -> str:
         lines.append(f"保存位置：{folder}")
     if result.failed:
         lines.append(f"未能生成 {len(result.failed)} 份：")
-        lines += [f"· {names.get(i, i)}：{message}" for i, message in result.failed]
+        lines += [
+            f"· {names.get(i, i)}：{message}" for i, message in result.failed[:SHOWN_FAILURES]
+        ]
+        if len(result.failed) > SHOWN_FAILURES:
+            lines.append(f"……另有 {len(result.failed) - SHOWN_FAILURES} 份未生成，原因见提示。")
     return "\n".join(lines)
+
+
+def failures_text(result: BatchResult, names: dict[str, str]) -> str:
+    """Every failure, for the tooltip when the summary shows only the first few."""
+    return "\n".join(f"{names.get(i, i)}：{message}" for i, message in result.failed)
