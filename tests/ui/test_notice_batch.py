@@ -142,14 +142,33 @@ def test_nothing_to_generate_is_refused_in_chinese(qtbot, store: Store, tmp_path
     assert not panel.runner.busy
 
 
-def test_failure_is_listed_with_its_reason(qtbot, panel, office, tmp_path: Path) -> None:
+def _block_written_files(tmp_path: Path) -> None:
+    """A folder where each notice file was: the reprint (same number, same name) cannot write."""
+    for path in _written(tmp_path):
+        path.unlink()
+        path.mkdir()
+
+
+def test_failure_is_listed_with_its_reason(qtbot, panel, tmp_path: Path) -> None:
+    panel.table.selectRow(0)
+    _run(qtbot, panel, panel.generate_selected)
+    _block_written_files(tmp_path)
+    _run(qtbot, panel, panel.generate_selected)
+    assert panel.result.text().startswith("未能生成 1 份：")
+    assert f"· {ORG_NAME}：无法写入文件" in panel.result.text()
+    assert not panel.open_file_button.isEnabled()
+
+
+def test_unusable_folder_is_refused_before_numbering(qtbot, panel, office, tmp_path) -> None:
     blocker = tmp_path / "occupied"
     blocker.write_text("a file where the folder should be")
     preferences.put(office[0], NOTICE_DIR_KEY, str(blocker / "通知书"))
-    panel.table.selectRow(0)
-    _run(qtbot, panel, panel.generate_selected)
-    assert f"{ORG_NAME}：无法创建输出文件夹" in panel.result.text()
-    assert "未能生成 1 份" in panel.result.text()
+    panel.refresh()
+    assert panel.folder_label.text() == str(blocker / "通知书")
+    panel.generate_all()
+    assert "无法使用保存位置" in panel.result.text() and "更改" in panel.result.text()
+    assert not panel.runner.busy
+    assert office[0].db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0
 
 
 def test_folder_choice_is_kept(qtbot, panel, office, tmp_path: Path, monkeypatch) -> None:
@@ -166,14 +185,13 @@ def test_folder_choice_is_kept(qtbot, panel, office, tmp_path: Path, monkeypatch
 
 
 def test_many_failures_show_the_first_few_and_all_in_the_tooltip(
-    qtbot, panel, office, tmp_path: Path, monkeypatch
+    qtbot, panel, tmp_path: Path, monkeypatch
 ) -> None:
-    blocker = tmp_path / "occupied"
-    blocker.write_text("a file where the folder should be")
-    preferences.put(office[0], NOTICE_DIR_KEY, str(blocker / "通知书"))
+    _run(qtbot, panel, panel.generate_all)
+    _block_written_files(tmp_path)
     monkeypatch.setattr(notices_panel, "SHOWN_FAILURES", 2)
     _run(qtbot, panel, panel.generate_all)
     text = panel.result.text()
     assert "未能生成 4 份" in text and "另有 2 份未生成" in text
-    assert text.count("无法创建输出文件夹") == 2
-    assert panel.result.toolTip().count("无法创建输出文件夹") == 4
+    assert text.count("无法写入文件") == 2
+    assert panel.result.toolTip().count("无法写入文件") == 4

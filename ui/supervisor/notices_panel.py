@@ -171,6 +171,7 @@ class NoticesPanel(QWidget):
             self.table.selectRow(ids.index(keep))
         waiting = sum(1 for row in self.model.rows if not row.notice)
         self.result.setToolTip("")
+        self._show_folder()
         self.result.setText(
             f"共 {len(ids)} 份已审核且发现问题的检查记录，其中 {waiting} 份尚未出具整改通知书。"
             if ids
@@ -210,6 +211,11 @@ class NoticesPanel(QWidget):
         if self.runner.busy:
             return
         store_path, out_dir, actor = self.store.path, self.folder(), self.actor
+        try:  # before any number is drawn: a folder that cannot be used numbers nothing
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self.result.setText(f"无法使用保存位置：{out_dir}。请点“更改…”选择另一个文件夹。")
+            return
         formats = parse_formats(str(self.formats.currentData()))
         stop = self._stop
         stop.clear()
@@ -309,8 +315,10 @@ def summary(result: BatchResult, names: dict[str, str], folder: Path) -> str:
         notice = result.written[0]
         files = "、".join(p.name for p in notice.paths)
         lines = [f"整改通知书 {notice.number} 已生成：{files}"]
-    else:
+    elif written:
         lines = [f"已生成 {written} 份整改通知书。"]
+    else:
+        lines = []
     if written:
         lines.append(f"保存位置：{folder}")
     if result.failed:
