@@ -42,7 +42,8 @@ def test_navigation_and_status_bar(window: MainWindow) -> None:
     assert window.status.network.text() == "○ 离线"
     assert window.status.waiting.text() == "待上传 0 条"
     window.show_screen("sync")
-    assert window.sync.state.text().startswith("待上传的检查记录：0 条。服务器：尚未设置，未登录。")
+    assert window.sync.preview.text() == "没有待上传的检查记录；已完成的检查记录都已上传。"
+    assert window.sync.login_state.text() == "未登录：上传或下载时会请您输入密码"
 
 
 def test_models_pass_the_model_tester(qtmodeltester, window: MainWindow) -> None:
@@ -248,9 +249,10 @@ def test_completed_inspection_waits_for_upload(
     inspections.complete(world, inspection_id, actor=ACTOR)
     window.show_screen("sync")
     assert window.status.waiting.text() == "待上传 1 条"
-    assert window.sync.state.text().startswith("待上传的检查记录：1 条。")
+    assert window.sync.preview.text() == "将上传 1 条检查记录、0 张照片，共 0 KB"
     (row,) = window.sync.model.rows
-    assert row["state_label"] == "待上传"
+    assert row.state == "pending"
+    assert window.sync.runner is window.status.runner
 
 
 def test_screenshot_of_the_main_window(qtbot, world: Store, tmp_path: Path) -> None:

@@ -1,53 +1,485 @@
-"""同步: what waits for upload and why, where it goes; the upload itself comes with sync's UI.
+"""同步: upload what waits and download updates; before, during and after, in plain words.
 
-Reads ``sync.outbox.summary`` when shown (the sync protocol loads pydantic; not at start-up).
+Before: where it goes, who logs in, and what will go (records, photos, size). During: the
+engine runs in the app's task runner with its own store connection; progress by records and
+bytes and each record's state as the outbox records it; 取消 stops within one chunk and the
+next run resumes. After: each record's outcome with the server's reason, a summary of every
+failure and 重试 for records the server refused.
+
+The sync engine loads pydantic and requests; it is imported when first used, not at start-up.
 """
 
-from typing import Any
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from inspector.store import Store
+from inspector import preferences, worklists
+from inspector.clock import utc_now
+from inspector.errors import UserError
+from inspector.store import Store, open_store
 from ui import style
+from ui.sync_login import LoginDialog
 from ui.table_model import Column, RowsModel
+from ui.task_runner import Cancelled, Progress, TaskRunner
+from ui.text import local_time
 
-COLUMNS: list[Column[dict[str, Any]]] = [
-    Column("检查记录", lambda r: r["label"]),
-    Column(
-        "状态",
-        lambda r: r["state_label"],
-        lambda r: style.RED if r["state"] in ("conflict", "rejected") else None,
-    ),
-    Column("说明", lambda r: r["message"]),
+if TYPE_CHECKING:
+    from sync.client import Progress as SyncProgress
+    from sync.client import PullReport, PushReport
+
+SERVER_KEY, USER_KEY = "sync.server", "sync.user"
+LAST_SYNC_KEY = "last_sync_at"  # sync_state; read by the status bar (worklists.sync_state)
+FIRST_LOGIN = "请输入密码登录同步服务器。密码只用于换取本机的登录凭证，不会保存在本机。"
+LOGIN_AGAIN = "登录已失效，请重新输入密码。待上传的记录都还在本机，一条也不会丢。"
+OUTCOME_STATES = {"uploaded": "done", "conflict": "conflict", "rejected": "rejected"}
+STATE_LABELS = {
+    "pending": "待上传",
+    "sending": "上传未完成",
+    "uploading": "正在上传",
+    "done": "已上传",
+    "conflict": "版本冲突",
+    "rejected": "被服务器拒绝",
+}
+
+
+@dataclass(frozen=True)
+class SyncRow:
+    key: str  # "<inspection id>#<revision>", as the engine names a record
+    label: str
+    state: str  # a key of STATE_LABELS
+    message: str
+
+
+def _state_colour(row: SyncRow) -> QColor | None:
+    if row.state in ("conflict", "rejected"):
+        return style.RED
+    return style.GREEN if row.state == "done" else None
+
+
+COLUMNS: list[Column[SyncRow]] = [
+    Column("检查记录", lambda r: r.label),
+    Column("状态", lambda r: STATE_LABELS.get(r.state, r.state), _state_colour),
+    Column("说明", lambda r: r.message),
 ]
 
 
+class SyncRowsModel(RowsModel[SyncRow]):
+    """The records of one upload; a row changes in place as the engine moves through them."""
+
+    def update_row(self, row: int, changed: SyncRow) -> None:
+        self.rows[row] = changed
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+
+def file_size(count: int) -> str:
+    if count < 1 << 20:
+        return f"{count / 1024:.0f} KB"
+    if count < 1 << 30:
+        return f"{count / (1 << 20):.1f} MB"
+    return f"{count / (1 << 30):.2f} GB"
+
+
+def _review_rows(store: Store, *, only_waiting: bool) -> list[SyncRow]:
+    """A supervisor's decisions on imported inspections: those the next upload sends, or
+    every one the server has not recorded yet (with the reason it was refused)."""
+    from sync import reviews
+
+    if only_waiting:
+        return [SyncRow(r.key, r.label, "pending", "") for r in reviews.waiting(store)]
+    return [
+        SyncRow(r.key, r.label, state, message) for r, state, message in reviews.unsettled(store)
+    ]
+
+
+class _Bridge(QObject):
+    """Carries the engine's progress from the worker thread to the GUI thread (queued)."""
+
+    progressed = Signal(object)
+
+
+def run_sync(
+    store_path: Path,
+    kind: str,
+    server: str,
+    login: tuple[str, str] | None,
+    on_progress: Callable[["SyncProgress"], None],
+    cancel: threading.Event,
+) -> Any:
+    """The worker side: its own store connection, optional login, then push or pull.
+
+    Returns the engine's report, or the ``UserError`` that stopped the run (shown on the
+    screen rather than in a dialog). A successful exchange stamps ``last_sync_at``; a 401
+    forgets the token so the screen asks for the password.
+    """
+    from sync import state
+    from sync.client import SyncClient
+    from sync.transport import LoginRequired, RetryPolicy
+
+    own = open_store(store_path)
+    try:
+        client = SyncClient(own, server, retry=RetryPolicy(sleep=cancel.wait))
+        if login is not None:
+            client.login(*login)
+        run = client.push if kind == "push" else client.pull
+        report = run(on_progress=on_progress, is_cancelled=cancel.is_set)
+        if getattr(report, "login_required", False):
+            state.forget(own, state.TOKEN)
+        elif not report.cancelled and not getattr(report, "stopped", ""):
+            state.set_values(own, **{LAST_SYNC_KEY: utc_now()})
+        return report
+    except UserError as exc:
+        if isinstance(exc, LoginRequired):
+            state.forget(own, state.TOKEN)
+        return exc
+    finally:
+        own.close()
+
+
 class SyncScreen(QWidget):
+    synced = Signal()  # after a run: the status bar re-reads what waits and the last sync
+
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.state = QLabel(wordWrap=True)
-        self.model: RowsModel[dict[str, Any]] = RowsModel(COLUMNS)
+        self.kind = ""  # "push" or "pull" while a run is under way
+        self.cancel_event = threading.Event()
+        self.bridge = _Bridge(self)
+        self.bridge.progressed.connect(self._progressed)
+        self.own_runner = TaskRunner(self)  # used only when the screen stands alone
+        self._build()
+
+    def _build(self) -> None:
+        self.server = QLineEdit(placeholderText="例如 https://sync.example.gov.cn")
+        self.user = QLineEdit(placeholderText="服务器上的用户名")
+        self.login_state = QLabel(objectName="muted")
+        self.last_sync = QLabel(objectName="muted")
+        self.preview = QLabel(wordWrap=True, objectName="question")
+        self.upload_button = QPushButton("上传", objectName="primary")
+        self.pull_button = QPushButton("下载更新")
+        self.retry_button = QPushButton("重试被拒绝的记录")
+        self.cancel_button = QPushButton("取消")
+        self.records_bar = QProgressBar()
+        self.bytes_bar = QProgressBar()
+        self.current = QLabel(objectName="muted")
+        self.result = QLabel(wordWrap=True)
+        self.model = SyncRowsModel(COLUMNS)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setColumnWidth(0, 360)
+        self.table.setColumnWidth(1, 120)
+        self.upload_button.clicked.connect(self.upload)
+        self.pull_button.clicked.connect(self.download)
+        self.retry_button.clicked.connect(self.retry)
+        self.cancel_button.clicked.connect(self.cancel)
+        form = QFormLayout()
+        form.addRow("服务器地址", self.server)
+        form.addRow("用户名", self.user)
+        form.addRow("", self.login_state)
+        buttons = QHBoxLayout()
+        for button in (self.upload_button, self.pull_button, self.retry_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        progress = QFormLayout()
+        progress.addRow("记录", self.records_bar)
+        progress.addRow("数据量", self.bytes_bar)
+        progress.addRow("", self.current)
+        self.progress_box = QWidget()
+        self.progress_box.setLayout(progress)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(QLabel("同步", objectName="screenTitle"))
-        layout.addWidget(self.state)
+        layout.addLayout(form)
+        layout.addWidget(self.last_sync)
+        layout.addWidget(self.preview)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress_box)
+        layout.addWidget(self.result)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.own_runner)
+        self.progress_box.hide()
+        self.cancel_button.hide()
+
+    # --- before ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from sync.outbox import summary
+        """Re-read what waits (the main window calls this when the screen is shown)."""
+        if self.kind:
+            return  # a run owns the table until it ends
+        found = self._read_state()
+        bundles = [
+            SyncRow(f"{r['inspection_id']}#{r['revision']}", r["label"], r["state"], r["message"])
+            for r in found["records"]
+        ]
+        self.model.set_rows(bundles + _review_rows(self.store, only_waiting=False))
+
+    def _read_state(self) -> dict[str, Any]:
+        """Fields, login state, last sync, the preview and which buttons apply."""
+        from sync import reviews
+        from sync.outbox import preview, summary
 
         found = summary(self.store)
-        waiting = found["counts"].get("pending", 0) + found["counts"].get("sending", 0)
-        server = found["server"] or "尚未设置"
-        login = f"已登录（{found['user']}）" if found["logged_in"] else "未登录"
-        self.state.setText(
-            f"待上传的检查记录：{waiting} 条。服务器：{server}，{login}。\n"
-            "回到单位连上内网后，可用“inspector sync”上传已完成的检查记录并下载最新名录和任务；"
-            "所有记录已安全保存在本机。"
+        if not self.server.text():
+            self.server.setText(preferences.get(self.store, SERVER_KEY) or found["server"] or "")
+        if not self.user.text():
+            self.user.setText(preferences.get(self.store, USER_KEY) or found["user"] or "")
+        if self._has_token(self.server.text().strip(), self.user.text().strip()):
+            self.login_state.setText(f"已登录（{found['user']}），无需再输入密码")
+        else:
+            self.login_state.setText("未登录：上传或下载时会请您输入密码")
+        last = worklists.sync_state(self.store).last_sync
+        self.last_sync.setText(f"上次同步：{local_time(last)}" if last else "尚未同步过")
+        waiting = preview(self.store)
+        decisions = len(reviews.waiting(self.store))
+        if waiting.records or decisions:
+            parts = [
+                f"将上传 {waiting.records} 条检查记录、{waiting.photos} 张照片，"
+                f"共 {file_size(waiting.bytes)}"
+            ]
+            parts += [f"另有 {decisions} 条审核意见"] if decisions else []
+            self.preview.setText("；".join(parts))
+        else:
+            self.preview.setText("没有待上传的检查记录；已完成的检查记录都已上传。")
+        self.upload_button.setEnabled(bool(waiting.records or decisions))
+        refused = found["counts"].get("rejected", 0) + sum(
+            1 for _, state, _ in reviews.unsettled(self.store) if state == "rejected"
         )
-        self.model.set_rows(found["records"])
+        self.retry_button.setVisible(refused > 0)
+        return found
+
+    def _has_token(self, server: str, user: str) -> bool:
+        from sync import state
+
+        return (
+            state.get(self.store, state.TOKEN) is not None
+            and (state.get(self.store, state.SERVER_URL) or "").rstrip("/") == server.rstrip("/")
+            and state.get(self.store, state.USERNAME) == user
+        )
+
+    # --- actions ---------------------------------------------------------------------------
+
+    @Slot()
+    def upload(self) -> None:
+        self.start("push")
+
+    @Slot()
+    def download(self) -> None:
+        self.start("pull")
+
+    @Slot()
+    def retry(self) -> None:
+        """Records the server refused wait again (as sent), then upload."""
+        from sync import outbox, reviews
+
+        outbox.requeue_rejected(self.store)
+        reviews.requeue_rejected(self.store)
+        self.refresh()
+        self.start("push")
+
+    @Slot()
+    def cancel(self) -> None:
+        self.cancel_event.set()
+        self.runner.cancel()
+        self.current.setText("正在取消……当前照片停在断点，下次同步时从断点继续")
+
+    @property
+    def runner(self) -> TaskRunner:
+        """The main window's one task runner (status bar), or the screen's own when alone."""
+        window = self.window()
+        bar = window.statusBar() if isinstance(window, QMainWindow) else None
+        found = getattr(bar, "runner", None)
+        return found if isinstance(found, TaskRunner) else self.own_runner
+
+    def start(self, kind: str, reason: str = FIRST_LOGIN) -> None:
+        """Check the fields, ask for the password if there is no valid token, then run."""
+        server, user = self.server.text().strip(), self.user.text().strip()
+        if not server.startswith(("http://", "https://")) or not user:
+            self._say("请填写服务器地址（以 https:// 开头）和用户名。", failed=True)
+            return
+        if self.runner.busy:
+            self._say("正在进行其他后台工作，请等它结束后再同步。", failed=True)
+            return
+        preferences.put(self.store, SERVER_KEY, server)
+        preferences.put(self.store, USER_KEY, user)
+        login = None
+        if not self._has_token(server, user):
+            password = LoginDialog.ask(self, server, user, reason)
+            if password is None:
+                return
+            login = (user, password)
+        self._run(kind, server, login)
+
+    def _run(self, kind: str, server: str, login: tuple[str, str] | None) -> None:
+        from sync.outbox import waiting
+
+        self.kind = kind
+        self.cancel_event.clear()
+        if kind == "push":
+            self.model.set_rows(
+                [SyncRow(item.key, item.label, item.state, "") for item in waiting(self.store)]
+                + _review_rows(self.store, only_waiting=True)
+            )
+        self._set_running(True)
+        store_path, bridge, cancel = self.store.path, self.bridge, self.cancel_event
+
+        def job(progress: Progress) -> Any:
+            def on_progress(step: "SyncProgress") -> None:
+                bridge.progressed.emit(step)
+                try:  # the status bar's bar, in KB (a Qt int holds at most 2 GB of bytes)
+                    if step.bytes_total:
+                        progress(step.bytes_done >> 10, step.bytes_total >> 10)
+                    else:
+                        progress(step.records_done, step.records_total)
+                except Cancelled:  # 取消 in the status bar
+                    cancel.set()
+
+            return run_sync(store_path, kind, server, login, on_progress, cancel)
+
+        title = "正在上传检查记录" if kind == "push" else "正在下载更新"
+        self.runner.finished.connect(self._runner_finished)
+        self.runner.run(title, job, lambda outcome: self._finished(kind, outcome, login))
+
+    def _set_running(self, running: bool) -> None:
+        for widget in (self.upload_button, self.pull_button, self.retry_button):
+            widget.setEnabled(not running)
+        self.server.setEnabled(not running)
+        self.user.setEnabled(not running)
+        self.cancel_button.setVisible(running)
+        if running:
+            self.progress_box.show()
+            self.bytes_bar.setVisible(self.kind == "push")
+            self.records_bar.setRange(0, 0)
+            self.bytes_bar.setRange(0, 0)
+            self.result.setText("")
+            self.current.setText("正在连接服务器……")
+
+    @Slot()
+    def _runner_finished(self) -> None:
+        """Also after an unexpected error (the runner shows it): the screen is usable again."""
+        self.runner.finished.disconnect(self._runner_finished)
+        self.kind = ""
+        self._set_running(False)
+
+    # --- during ----------------------------------------------------------------------------
+
+    @Slot(object)
+    def _progressed(self, step: "SyncProgress") -> None:
+        if not self.kind:
+            return  # a late signal from a run that has ended
+        self.current.setText(step.current)
+        if self.kind == "pull":
+            self.records_bar.setRange(0, 0)
+            self.records_bar.setFormat(f"已下载 {step.records_done} 条")
+            return
+        total = max(step.records_total, 1)
+        self.records_bar.setRange(0, total)
+        self.records_bar.setValue(step.records_done)
+        self.records_bar.setFormat(f"{step.records_done} / {step.records_total} 条")
+        self.bytes_bar.setRange(0, max(step.bytes_total >> 10, 1))
+        self.bytes_bar.setValue(step.bytes_done >> 10)
+        self.bytes_bar.setFormat(f"{file_size(step.bytes_done)} / {file_size(step.bytes_total)}")
+        self._follow_rows(step.records_done)
+
+    def _follow_rows(self, done: int) -> None:
+        """Rows before ``done`` show what the outbox recorded; row ``done`` is being sent."""
+        for row, shown in enumerate(self.model.rows):
+            if row < done and shown.state in ("pending", "sending", "uploading"):
+                self.model.update_row(row, self._stored(shown))
+            elif row == done and shown.state != "uploading":
+                self.model.update_row(row, replace(shown, state="uploading", message=""))
+
+    def _stored(self, shown: SyncRow) -> SyncRow:
+        inspection_id, revision = shown.key.split("#")
+        found = self.store.db.execute(
+            "SELECT state, message FROM sync_outbox WHERE inspection_id = ? AND revision = ?",
+            (inspection_id, int(revision)),
+        ).fetchone()
+        return replace(shown, state=found[0], message=found[1]) if found else shown
+
+    # --- after -----------------------------------------------------------------------------
+
+    def _finished(self, kind: str, outcome: Any, login: tuple[str, str] | None) -> None:
+        from sync.transport import LoginRequired
+
+        needs_login = isinstance(outcome, LoginRequired) or getattr(
+            outcome, "login_required", False
+        )
+        if isinstance(outcome, UserError):
+            self._say(outcome.message, failed=True)
+        elif kind == "push":
+            self._show_push(outcome)
+        else:
+            self._show_pull(outcome)
+        self._read_state()
+        self._tell_status_bar()
+        self.synced.emit()
+        if needs_login and login is None:  # the token expired: ask once, then go on
+            self.start(kind, LOGIN_AGAIN)
+
+    def _show_push(self, report: "PushReport") -> None:
+        rows = {row.key: row for row in self.model.rows}
+        shown = []
+        for result in report.results:
+            state = OUTCOME_STATES.get(result.outcome, "pending")
+            message = "；".join([result.message, *result.notes])
+            row = rows.get(result.key, SyncRow(result.key, result.label, state, message))
+            shown.append(replace(row, state=state, message=message))
+        self.model.set_rows(shown)
+        uploaded = sum(r.outcome == "uploaded" for r in report.results)
+        failed = [r for r in report.results if r.outcome in ("conflict", "rejected")]
+        left = sum(r.outcome == "waiting" for r in report.results)
+        if report.cancelled:
+            lines = [f"已取消：{uploaded} 条已上传，其余 {left} 条下次同步时从断点继续。"]
+        elif report.stopped:
+            lines = [f"同步中断：{report.stopped}", f"{uploaded} 条已上传，{left} 条仍在本机等待。"]
+        else:
+            lines = [f"上传结束：{uploaded} 条已上传，服务器已确认照片齐全。"]
+        if failed:
+            lines.append(f"{len(failed)} 条未能上传，原因如下：")
+            lines += [f"· {r.label}：{r.message}" for r in failed]
+            lines.append("改正后可按“重试被拒绝的记录”；版本冲突需在本机更正后作为新版本上传。")
+        self._say("\n".join(lines), failed=bool(failed or report.stopped))
+
+    def _show_pull(self, report: "PullReport") -> None:
+        if report.cancelled:
+            text = f"已取消下载：已保存 {report.applied} 条，下次从中断处继续。"
+        else:
+            text = f"下载完成：{report.applied} 条更新（名录、检查表、人员、任务、问题状态）。"
+            if report.imported:
+                text += f"{report.imported} 条检查记录已送到审核台。"
+        self._say("\n".join([text, *report.notes]), failed=False)
+        self.refresh()
+
+    def _say(self, text: str, *, failed: bool) -> None:
+        colour = style.RED.name() if failed else style.GREEN.name()
+        self.result.setStyleSheet(f"color: {colour};")
+        self.result.setText(text)
+
+    def _tell_status_bar(self) -> None:
+        window = self.window()
+        bar = window.statusBar() if isinstance(window, QMainWindow) else None
+        refresh = getattr(bar, "refresh", None)
+        if refresh is not None:
+            refresh()

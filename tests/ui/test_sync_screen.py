@@ -1,0 +1,236 @@
+"""The 同步 screen against the real sync server on 127.0.0.1: upload, wrong password, an
+expired token, cancel and resume, a record the server refuses, download; the status bar's
+在线 / 离线."""
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from inspector import attachments, inspections, roster
+from inspector.clock import utc_now
+from inspector.model import NewInspection
+from inspector.store import Store
+from sync import outbox, state
+from sync.protocol import CLIENT_VERSION_HEADER
+from sync.server.bundles import stats
+from ui.screens.sync import LOGIN_AGAIN, SyncScreen
+from ui.status_bar import AppStatusBar
+from ui.sync_login import LoginDialog
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
+from sync_support import PASSWORD, LiveServer, free_port, photo, seed, serving
+
+RUN_TIMEOUT = 20_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for the module: each test's device makes its own inspections."""
+    data_dir = tmp_path_factory.mktemp("sync-screen") / "server"
+    seed(data_dir)
+    with serving(data_dir) as live:
+        yield live
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The password dialog answers PASSWORD; the reasons it was shown with are kept."""
+    reasons: list[str] = []
+
+    def ask(_cls: object, _parent: object, _server: str, _user: str, reason: str) -> str:
+        reasons.append(reason)
+        return PASSWORD
+
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(ask))
+    return reasons
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, world: Store, server: LiveServer) -> SyncScreen:
+    shown = SyncScreen(world)
+    qtbot.addWidget(shown)
+    shown.server.setText(server.url)
+    shown.user.setText("zhang")
+    shown.refresh()
+    return shown
+
+
+def complete(store: Store, folder: Path, photos: dict[str, bytes] | None = None) -> str:
+    """A completed inspection of the first organization, with the given photos."""
+    org_id = store.db.execute("SELECT id FROM organizations ORDER BY name").fetchone()[0]
+    people = [p.id for p in roster.all_active(store)[:2]]
+    new = NewInspection(org_id, "ui-test", 1, people, utc_now(), place="协会办公室")
+    inspection_id = inspections.start(store, new, actor="张伟")
+    inspections.set_answer(store, inspection_id, "ar-01", "compliant", actor="张伟")
+    for name, data in (photos or {}).items():
+        (folder / name).write_bytes(data)
+        attachments.add_file(store, inspection_id, folder / name, actor="张伟")
+    inspections.complete(store, inspection_id, actor="张伟")
+    return inspection_id
+
+
+def run(qtbot: QtBot, screen: SyncScreen, button_name: str) -> None:
+    with qtbot.waitSignal(screen.synced, timeout=RUN_TIMEOUT):
+        getattr(screen, button_name).click()
+
+
+def test_a_completed_inspection_goes_up_through_the_screen(
+    qtbot: QtBot,
+    qtmodeltester,
+    screen: SyncScreen,
+    world: Store,
+    server: LiveServer,
+    asked: list[str],
+    tmp_path: Path,
+) -> None:
+    complete(world, tmp_path, {"IMG_0231.jpg": photo("a", 200_000)})
+    screen.refresh()
+    assert screen.preview.text() == "将上传 1 条检查记录、1 张照片，共 195 KB"
+    assert screen.login_state.text() == "未登录：上传或下载时会请您输入密码"
+    before = stats(server.storage())["inspections"]
+    run(qtbot, screen, "upload_button")
+    assert len(asked) == 1
+    assert outbox.counts(world) == {"done": 1}
+    assert stats(server.storage())["inspections"] == before + 1
+    assert [(r.state, r.message) for r in screen.model.rows] == [
+        ("done", "已上传，服务器已确认（1 个附件齐全）")
+    ]
+    assert screen.result.text() == "上传结束：1 条已上传，服务器已确认照片齐全。"
+    assert screen.preview.text() == "没有待上传的检查记录；已完成的检查记录都已上传。"
+    assert state.get(world, "last_sync_at") is not None
+    assert screen.last_sync.text().startswith("上次同步：")
+    qtmodeltester.check(screen.model)
+    run(qtbot, screen, "pull_button")  # the token is remembered: no password this time
+    assert len(asked) == 1
+    assert screen.result.text().startswith("下载完成：")
+
+
+def test_a_wrong_password_is_said_in_chinese(
+    qtbot: QtBot,
+    screen: SyncScreen,
+    world: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda *a: "not-the-password"))
+    complete(world, tmp_path)
+    screen.refresh()
+    run(qtbot, screen, "upload_button")
+    assert screen.result.text() == "用户名或密码不正确"
+    assert outbox.counts(world) == {"pending": 1}
+    assert state.get(world, state.TOKEN) is None
+    assert screen.upload_button.isEnabled()
+
+
+def test_an_expired_token_asks_to_log_in_again_and_goes_on(
+    qtbot: QtBot,
+    screen: SyncScreen,
+    world: Store,
+    server: LiveServer,
+    asked: list[str],
+    tmp_path: Path,
+) -> None:
+    complete(world, tmp_path)
+    state.set_values(
+        world, **{state.TOKEN: "revoked", state.SERVER_URL: server.url, state.USERNAME: "zhang"}
+    )
+    screen.refresh()
+    with qtbot.waitSignal(screen.synced, timeout=RUN_TIMEOUT):
+        screen.upload_button.click()  # the first run meets the 401
+    qtbot.waitUntil(lambda: outbox.counts(world) == {"done": 1}, timeout=RUN_TIMEOUT)
+    qtbot.waitUntil(lambda: not screen.kind)
+    assert asked == [LOGIN_AGAIN]
+
+
+def test_cancel_mid_push_then_push_again_completes(
+    qtbot: QtBot,
+    screen: SyncScreen,
+    world: Store,
+    server: LiveServer,
+    asked: list[str],
+    tmp_path: Path,
+) -> None:
+    for n in range(2):
+        complete(world, tmp_path, {f"IMG_{n}.jpg": photo(f"cancel-{n}", 3_000_000)})
+    screen.refresh()
+
+    def cancel_on_first_photo_bytes(step: object) -> None:  # on the worker thread
+        if getattr(step, "bytes_done", 0) > 0 and "照片" in getattr(step, "current", ""):
+            screen.cancel_event.set()
+
+    screen.bridge.progressed.connect(
+        cancel_on_first_photo_bytes, Qt.ConnectionType.DirectConnection
+    )
+    run(qtbot, screen, "upload_button")
+    screen.bridge.progressed.disconnect(cancel_on_first_photo_bytes)
+    assert screen.result.text().startswith("已取消：0 条已上传，其余 2 条下次同步时从断点继续")
+    assert outbox.counts(world) == {"sending": 1, "pending": 1}
+    assert [r.state for r in screen.model.rows] == ["pending", "pending"]
+    run(qtbot, screen, "upload_button")
+    assert outbox.counts(world) == {"done": 2}
+    assert [r.state for r in screen.model.rows] == ["done", "done"]
+    assert len(asked) == 1
+
+
+def test_a_record_the_server_refuses_shows_why_and_can_be_retried(
+    qtbot: QtBot,
+    qtmodeltester,
+    screen: SyncScreen,
+    world: Store,
+    server: LiveServer,
+    asked: list[str],
+    tmp_path: Path,
+) -> None:
+    inspection_id = complete(world, tmp_path)
+    claim_as_another_inspector(world, server, inspection_id)
+    screen.refresh()
+    assert screen.retry_button.isHidden()
+    run(qtbot, screen, "upload_button")
+    reason = "这条检查记录属于其他检查人员，无权查看或上传"
+    assert [(r.state, r.message) for r in screen.model.rows] == [("rejected", reason)]
+    assert reason in screen.result.text()
+    assert "1 条未能上传，原因如下" in screen.result.text()
+    assert not screen.retry_button.isHidden()
+    qtmodeltester.check(screen.model)
+    run(qtbot, screen, "retry_button")  # still someone else's: refused again, nothing lost
+    assert outbox.counts(world) == {"rejected": 1}
+    assert screen.model.rows[0].message == reason
+
+
+def claim_as_another_inspector(store: Store, server: LiveServer, inspection_id: str) -> None:
+    """Inspector li stores a record under the same id first, so zhang's upload is refused."""
+    body = {
+        "username": "li",
+        "password": PASSWORD,
+        "device_id": "1" * 8 + "-1111-4111-8111-" + "1" * 12,
+    }
+    head = {CLIENT_VERSION_HEADER: "1"}
+    token = requests.post(server.api("/auth/login"), json=body, headers=head, timeout=5).json()
+    with store.transaction() as conn:
+        bundle = outbox.build_bundle(conn, inspection_id)
+    answer = requests.put(
+        server.api(f"/inspections/{inspection_id}/revisions/1"),
+        json=bundle.model_dump(mode="json"),
+        headers={**head, "Authorization": f"Bearer {token['token']}"},
+        timeout=5,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_status_bar_says_online_only_when_the_server_answers(
+    qtbot: QtBot, world: Store, server: LiveServer
+) -> None:
+    bar = AppStatusBar(world)
+    qtbot.addWidget(bar)
+    assert bar.network.text() == "○ 离线"  # no server set
+    state.set_values(world, **{state.SERVER_URL: server.url})
+    bar.refresh()
+    qtbot.waitUntil(lambda: bar.network.text() == "● 在线", timeout=5_000)
+    state.set_values(world, **{state.SERVER_URL: f"http://127.0.0.1:{free_port()}"})
+    bar.probe.check()
+    qtbot.waitUntil(lambda: bar.network.text() == "○ 离线", timeout=5_000)

@@ -1,0 +1,62 @@
+"""在线 / 离线 for the status bar: a cheap, periodic request to the configured sync server.
+
+Qt's network access manager runs the request without blocking the window (no thread needed,
+so it never waits behind a long upload in the task runner). Any HTTP answer, even an error
+status, means the server is reachable; a refused connection, a timeout or no server set
+means 离线.
+"""
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
+
+from inspector.store import Store
+from sync import state
+
+INTERVAL_MS = 30_000
+TIMEOUT_MS = 3_000
+PROBE_PATH = "/api/v1/openapi.json"
+
+
+class ServerProbe(QObject):
+    """Checks the server now and every ``INTERVAL_MS``; ``changed(online)`` after each check."""
+
+    changed = Signal(bool)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.online = False
+        self.manager = QNetworkAccessManager(self)
+        self.manager.setTransferTimeout(TIMEOUT_MS)
+        self.timer = QTimer(self, interval=INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        self._reply: QNetworkReply | None = None
+
+    def start(self) -> None:
+        self.timer.start()
+        self.check()
+
+    @Slot()
+    def check(self) -> None:
+        if self._reply is not None:  # the previous check has not answered yet
+            return
+        url = state.get(self.store, state.SERVER_URL)
+        if not url:
+            self._set(False)
+            return
+        request = QNetworkRequest(QUrl(url.rstrip("/") + PROBE_PATH))
+        self._reply = self.manager.head(request)
+        self._reply.finished.connect(self._answered)
+
+    @Slot()
+    def _answered(self) -> None:
+        reply, self._reply = self._reply, None
+        if reply is None:
+            return
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        reply.deleteLater()
+        self._set(status is not None)
+
+    def _set(self, online: bool) -> None:
+        self.online = online
+        self.changed.emit(online)
