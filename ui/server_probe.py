@@ -25,7 +25,7 @@ class ServerProbe(QObject):
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.online = False
+        self.online: bool | None = None  # not known until the first answer
         self.manager = QNetworkAccessManager(self)
         self.manager.setTransferTimeout(TIMEOUT_MS)
         self.timer = QTimer(self, interval=INTERVAL_MS)

@@ -36,7 +36,12 @@ class AppStatusBar(QStatusBar):
             f"上次同步 {local_time(state.last_sync)}" if state.last_sync else "尚未同步"
         )
 
-    def _show_network(self, online: bool) -> None:
+    def _show_network(self, online: bool | None) -> None:
+        """``None``: the first check has not answered yet."""
+        if online is None:
+            self.network.setText("○ 正在检查网络")
+            self.network.setToolTip("正在询问同步服务器能否连通")
+            return
         self.network.setText("● 在线" if online else "○ 离线")
         self.network.setToolTip(
             "同步服务器可以连通" if online else "连不上同步服务器（或尚未设置）；工作照常保存在本机"

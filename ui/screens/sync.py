@@ -49,6 +49,7 @@ SERVER_KEY, USER_KEY = "sync.server", "sync.user"
 LAST_SYNC_KEY = "last_sync_at"  # sync_state; read by the status bar (worklists.sync_state)
 FIRST_LOGIN = "请输入密码登录同步服务器。密码只用于换取本机的登录凭证，不会保存在本机。"
 LOGIN_AGAIN = "登录已失效，请重新输入密码。待上传的记录都还在本机，一条也不会丢。"
+FAILED_FIRST = {"conflict": 0, "rejected": 0, "done": 2}  # after a run: what needs a look on top
 OUTCOME_STATES = {"uploaded": "done", "conflict": "conflict", "rejected": "rejected"}
 STATE_LABELS = {
     "pending": "待上传",
@@ -193,10 +194,17 @@ class SyncScreen(QWidget):
         self.pull_button.clicked.connect(self.download)
         self.retry_button.clicked.connect(self.retry)
         self.cancel_button.clicked.connect(self.cancel)
-        form = QFormLayout()
-        form.addRow("服务器地址", self.server)
-        form.addRow("用户名", self.user)
-        form.addRow("", self.login_state)
+        where = QHBoxLayout()
+        where.addWidget(QLabel("服务器地址"))
+        where.addWidget(self.server, 3)
+        where.addSpacing(16)
+        where.addWidget(QLabel("用户名"))
+        where.addWidget(self.user, 1)
+        about = QHBoxLayout()
+        about.addWidget(self.login_state)
+        about.addSpacing(24)
+        about.addWidget(self.last_sync)
+        about.addStretch(1)
         buttons = QHBoxLayout()
         for button in (self.upload_button, self.pull_button, self.retry_button):
             buttons.addWidget(button)
@@ -211,8 +219,8 @@ class SyncScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(QLabel("同步", objectName="screenTitle"))
-        layout.addLayout(form)
-        layout.addWidget(self.last_sync)
+        layout.addLayout(where)
+        layout.addLayout(about)
         layout.addWidget(self.preview)
         layout.addLayout(buttons)
         layout.addWidget(self.progress_box)
@@ -367,13 +375,13 @@ class SyncScreen(QWidget):
         self.server.setEnabled(not running)
         self.user.setEnabled(not running)
         self.cancel_button.setVisible(running)
+        self.current.setText("正在连接服务器……" if running else "")
         if running:
             self.progress_box.show()
             self.bytes_bar.setVisible(self.kind == "push")
             self.records_bar.setRange(0, 0)
             self.bytes_bar.setRange(0, 0)
             self.result.setText("")
-            self.current.setText("正在连接服务器……")
 
     @Slot()
     def _runner_finished(self) -> None:
@@ -399,7 +407,11 @@ class SyncScreen(QWidget):
         self.records_bar.setFormat(f"{step.records_done} / {step.records_total} 条")
         self.bytes_bar.setRange(0, max(step.bytes_total >> 10, 1))
         self.bytes_bar.setValue(step.bytes_done >> 10)
-        self.bytes_bar.setFormat(f"{file_size(step.bytes_done)} / {file_size(step.bytes_total)}")
+        self.bytes_bar.setFormat(
+            f"{file_size(step.bytes_done)} / {file_size(step.bytes_total)}"
+            if step.bytes_total
+            else "这些记录没有照片"
+        )
         self._follow_rows(step.records_done)
 
     def _follow_rows(self, done: int) -> None:
@@ -409,6 +421,7 @@ class SyncScreen(QWidget):
                 self.model.update_row(row, self._stored(shown))
             elif row == done and shown.state != "uploading":
                 self.model.update_row(row, replace(shown, state="uploading", message=""))
+                self.table.scrollTo(self.model.index(row, 0))
 
     def _stored(self, shown: SyncRow) -> SyncRow:
         inspection_id, revision = shown.key.split("#")
@@ -446,7 +459,8 @@ class SyncScreen(QWidget):
             message = "；".join([result.message, *result.notes])
             row = rows.get(result.key, SyncRow(result.key, result.label, state, message))
             shown.append(replace(row, state=state, message=message))
-        self.model.set_rows(shown)
+        self.model.set_rows(sorted(shown, key=lambda r: FAILED_FIRST.get(r.state, 1)))
+        self.table.scrollToTop()
         uploaded = sum(r.outcome == "uploaded" for r in report.results)
         failed = [r for r in report.results if r.outcome in ("conflict", "rejected")]
         left = sum(r.outcome == "waiting" for r in report.results)
