@@ -133,7 +133,7 @@ class ReviewScreen(QWidget):
                 self.store, inspection_id, notice_folder(self.store), [Format.PDF], actor=self.actor
             )
         except UserError as exc:
-            return f"整改通知书未能生成：{exc.message}（可稍后在检查记录中重新出具）"
+            return f"整改通知书未能生成：{exc.message}（可稍后在“整改通知书”页重新生成）"
         return f"整改通知书 {written.number} 已生成：{written.paths[0]}"
 
     @Slot()
