@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from inspector import attachments, inspections, roster
@@ -234,3 +235,20 @@ def test_status_bar_says_online_only_when_the_server_answers(
     state.set_values(world, **{state.SERVER_URL: f"http://127.0.0.1:{free_port()}"})
     bar.probe.check()
     qtbot.waitUntil(lambda: bar.network.text() == "○ 离线", timeout=5_000)
+
+
+def test_the_password_dialog_hides_the_password_and_refuses_an_empty_one(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed: list[str] = []
+
+    def exec_(dialog: LoginDialog) -> int:
+        assert dialog.password.echoMode() == QLineEdit.EchoMode.Password
+        dialog.password.setText(typed.pop())
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(LoginDialog, "exec", exec_)
+    typed.append(PASSWORD)
+    assert LoginDialog.ask(None, "http://127.0.0.1:1", "zhang", LOGIN_AGAIN) == PASSWORD
+    typed.append("")
+    assert LoginDialog.ask(None, "http://127.0.0.1:1", "zhang", LOGIN_AGAIN) is None
