@@ -13,6 +13,7 @@ import requests
 from pydantic import ValidationError
 
 from inspector.attachments import file_path
+from inspector.clock import utc_now
 from inspector.store import Store
 from sync import desk, outbox, pull, reviews, state
 from sync.protocol import ChangesPage, LoginRequest, LoginResponse, PushResult
@@ -152,6 +153,8 @@ class SyncClient:
             run.progress.records_done = index + 1
             run.emit(item.label)
         self._push_reviews(report, run)
+        if not report.cancelled and not report.stopped:
+            state.set_values(self.store, **{state.LAST_SYNC: utc_now()})
         return report
 
     def _push_reviews(self, report: PushReport, run: "_Run") -> None:
@@ -204,6 +207,8 @@ class SyncClient:
             )
             report.notes += notes
             report.cancelled = run.cancelled()
+        if not report.cancelled:
+            state.set_values(self.store, **{state.LAST_SYNC: utc_now()})
         return report
 
 

@@ -16,6 +16,7 @@ SERVER_URL, TOKEN, USERNAME, DEVICE_ID, PULL_CURSOR, CA_BUNDLE = (
     "ca_bundle",
 )
 ROLE = "role"  # the server role at the last login: a supervisor's pull imports inspections
+LAST_SYNC = "last_sync_at"  # UTC; stamped after a push or pull that ran to its end
 
 
 def get(store: Store, key: str) -> str | None:

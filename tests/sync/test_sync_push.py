@@ -7,7 +7,7 @@ from sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers, 
 
 from inspector import inspections
 from inspector.store import Store
-from sync import outbox
+from sync import outbox, state
 from sync.protocol import Bundle
 
 
@@ -32,9 +32,13 @@ def test_push_uploads_bundle_and_photos_once(
     pictures = {"IMG_0231.jpg": photo("a"), "IMG_0232.jpg": photo("b", 100_000)}
     inspection_id = complete_inspection(pictures)
     seen = []
+    cancelled = client_for(device, live_server.url).push(is_cancelled=lambda: True)
+    assert cancelled.cancelled
+    assert state.get(device, state.LAST_SYNC) is None  # an interrupted run is no sync
     report = client_for(device, live_server.url).push(on_progress=seen.append)
 
     assert report.ok, report
+    assert state.get(device, state.LAST_SYNC) is not None
     [result] = report.results
     assert result.outcome == "uploaded"
     assert "已上传" in result.message

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import preferences, worklists
-from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.store import Store, open_store
 from ui import style
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
     from sync.client import PullReport, PushReport
 
 SERVER_KEY, USER_KEY = "sync.server", "sync.user"
-LAST_SYNC_KEY = "last_sync_at"  # sync_state; read by the status bar (worklists.sync_state)
 FIRST_LOGIN = "请输入密码登录同步服务器。密码只用于换取本机的登录凭证，不会保存在本机。"
 LOGIN_AGAIN = "登录已失效，请重新输入密码。待上传的记录都还在本机，一条也不会丢。"
 FAILED_FIRST = {"conflict": 0, "rejected": 0, "done": 2}  # after a run: what needs a look on top
@@ -127,7 +125,7 @@ def run_sync(
     """The worker side: its own store connection, optional login, then push or pull.
 
     Returns the engine's report, or the ``UserError`` that stopped the run (shown on the
-    screen rather than in a dialog). A successful exchange stamps ``last_sync_at``; a 401
+    screen rather than in a dialog). The engine stamps ``last_sync_at``; a 401
     forgets the token so the screen asks for the password.
     """
     from sync import state
@@ -143,8 +141,6 @@ def run_sync(
         report = run(on_progress=on_progress, is_cancelled=cancel.is_set)
         if getattr(report, "login_required", False):
             state.forget(own, state.TOKEN)
-        elif not report.cancelled and not getattr(report, "stopped", ""):
-            state.set_values(own, **{LAST_SYNC_KEY: utc_now()})
         return report
     except UserError as exc:
         if isinstance(exc, LoginRequired):
