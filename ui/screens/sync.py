@@ -150,6 +150,14 @@ def run_sync(
         own.close()
 
 
+# The rule of docs/sync.md ("the office is the record of truth for a finding's status once
+# uploaded"), said where the user syncs.
+STATUS_RULE = (
+    "上传后，整改问题的状态以登记管理机关（服务器）为准：机关在办公室修改的状态，下载时覆盖本机，"
+    "本机原来的状态保留在执法记录中，不会被悄悄丢弃。"
+)
+
+
 class SyncScreen(QWidget):
     synced = Signal()  # after a run: the status bar re-reads what waits and the last sync
 
@@ -215,6 +223,7 @@ class SyncScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(QLabel("同步", objectName="screenTitle"))
+        layout.addWidget(QLabel(STATUS_RULE, wordWrap=True, objectName="muted"))
         layout.addLayout(where)
         layout.addLayout(about)
         layout.addWidget(self.preview)
