@@ -151,14 +151,33 @@ def _pull(server_dir: Path, url: str, device_path: Path, orgs: int) -> float:
 
 
 def _timed_child(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one child process."""
+    """Seconds and peak RSS (MB) of one child process.
+
+    The peak is read from the child's own ``VmHWM`` while it runs: ``wait4``'s ``ru_maxrss``
+    would report the parent's size instead, because Linux carries the forking process's
+    high-water mark across ``exec``.
+    """
     started = time.perf_counter()
     child = subprocess.Popen(args)
-    _, status, usage = os.wait4(child.pid, 0)
+    peak_kb = 0
+    while child.poll() is None:
+        peak_kb = max(peak_kb, _high_water_kb(child.pid))
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
-    if status != 0:
-        raise RuntimeError(f"{args[:4]} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+    if child.returncode != 0:
+        raise RuntimeError(f"{args[:4]} failed with status {child.returncode}")
+    return seconds, peak_kb / 1024
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the child has just exited
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
 class _process:
