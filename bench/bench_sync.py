@@ -158,7 +158,7 @@ def _timed_child(args: list[str]) -> tuple[float, float]:
     high-water mark across ``exec``.
     """
     started = time.perf_counter()
-    child = subprocess.Popen(args)
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)  # its per-record lines
     peak_kb = 0
     while child.poll() is None:
         peak_kb = max(peak_kb, _high_water_kb(child.pid))
