@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from inspector import campaign_records, tracker
 from inspector.clock import to_local, today
 from inspector.errors import UserError
@@ -133,6 +129,11 @@ def campaign_sheet(store: Store, campaign_id: str) -> Sheet:
 
 
 def _xlsx(sheet: Sheet, path: Path) -> None:
+    # openpyxl costs ~120 ms to import: loaded when a spreadsheet is written, not at start-up.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     ws = book.active
     assert ws is not None

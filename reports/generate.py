@@ -19,7 +19,7 @@ from inspector import notices, preferences
 from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.store import Store
-from reports import compose, docx_render, fonts, pdf
+from reports import compose, fonts
 from reports.content import NoticeContent, notice_content, record_content
 from reports.document import Document
 
@@ -161,8 +161,14 @@ def generate_batch(
 
 def render(document: Document, fmt: Format, font_set: fonts.FontSet | None) -> bytes:
     """A composed document as the bytes of a PDF or DOCX file."""
+    # The renderers load reportlab's platypus and python-docx (~150 ms): on first use, not
+    # when the supervisor's window starts.
     if fmt is Format.DOCX:
+        from reports import docx_render
+
         return docx_render.render(document)
+    from reports import pdf
+
     return pdf.render(document, font_set or fonts.resolve())
 
 
