@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
 from inspector import current_user, roster
 from inspector.model import Inspector
 from inspector.store import Store
-from ui.table_model import Column, RowsModel
+from ui.table_model import Column, RowsModel, row_table
 
 COLUMNS: list[Column[Inspector]] = [
     Column("姓名", lambda p: p.name),
@@ -36,11 +35,7 @@ class CurrentUserDialog(QDialog):
         self.setMinimumSize(640, 480)
         self.model: RowsModel[Inspector] = RowsModel(COLUMNS)
         self.model.set_rows(roster.all_active(store))
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         self.table.verticalHeader().setDefaultSectionSize(40)  # a pen's touch target
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()

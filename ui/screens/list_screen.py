@@ -9,12 +9,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.table_model import Column, Row, RowsModel
+from ui.table_model import Column, Row, RowsModel, row_table
 
 
 class ListScreen(QWidget, Generic[Row]):
@@ -28,11 +27,7 @@ class ListScreen(QWidget, Generic[Row]):
         self.model: RowsModel[Row] = RowsModel(columns)
         self.title = QLabel(title, objectName="screenTitle")
         self.empty = QLabel(objectName="muted")
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(40)  # size columns by the first rows, not all
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from inspector.store import Store, open_store
 from reports.generate import BatchResult, generate_batch, notice_candidates, parse_formats
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, notice_folder
 from ui.supervisor.widgets import combo
-from ui.table_model import Column, RowsModel
+from ui.table_model import Column, RowsModel, row_table
 from ui.task_runner import Cancelled, Progress, TaskRunner
 from ui.text import local_time
 
@@ -101,11 +100,7 @@ class NoticesPanel(QWidget):
         self.store = store
         self.actor = actor
         self.model: RowsModel[Candidate] = RowsModel(COLUMNS)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,7 @@ from reports.content import RecordContent, record_content
 from reports.generate import Format, write_notice
 from ui import style
 from ui.messages import ask_reason, show_error
-from ui.table_model import Column, RowsModel
+from ui.table_model import Column, RowsModel, row_table
 from ui.text import local_time
 
 NOTICE_DIR_KEY = "notice.output_dir"
@@ -58,11 +57,7 @@ class ReviewScreen(QWidget):
         self.store = store
         self.actor = actor
         self.model: RowsModel[Waiting] = RowsModel(COLUMNS)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the checklist elides

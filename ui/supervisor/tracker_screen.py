@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +23,7 @@ from ui.messages import show_error
 from ui.supervisor.rectification_dialogs import EscalateDialog, RecheckDialog, ReportBackDialog
 from ui.supervisor.tracker_model import TrackerModel
 from ui.supervisor.widgets import combo, one
+from ui.table_model import row_table
 
 DEADLINES = (("全部期限", None, False), ("已逾期", None, True), ("7 天内到期", 7, False),
              ("30 天内到期", 30, False))  # fmt: skip
@@ -52,11 +52,7 @@ class TrackerScreen(QWidget):
         self.store = store
         self.actor = actor
         self.model = TrackerModel(store)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate(COLUMN_WIDTHS):
