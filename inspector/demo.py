@@ -30,14 +30,13 @@ from inspector.demo_names import (
     person,
 )
 from inspector.errors import UserError
+from inspector.finding_templates import draft_for_item
 from inspector.model import (
     CreditStatus,
-    FindingDraft,
     Inspector,
     NewInspection,
     Organization,
     OrgKind,
-    Severity,
 )
 from inspector.store import Store
 
@@ -220,26 +219,10 @@ def _add_inspection(
             answers[item["id"]] = value
             inspections.set_answer(store, inspection_id, item["id"], value, actor=pair[0].name)
             if value == "not_compliant" and item.get("finding"):
-                draft = _finding_from_template(item, started_on)
+                draft = draft_for_item(item, started_on)
                 finding_ids.append(findings.add(store, inspection_id, draft, actor=pair[0].name))
     _advance(store, rng, stage, inspection_id, finding_ids, pair[0].name, as_of)
     return len(finding_ids)
-
-
-def _finding_from_template(item: dict[str, Any], started_on: date) -> FindingDraft:
-    template = item["finding"]
-    basis = "；".join(f"{b['instrument']}{b['article']}" for b in item.get("legal_basis", []))
-    days = int(template["rectification_days"])
-    return FindingDraft(
-        description=template["text"],
-        legal_basis=basis,
-        severity=Severity(template["severity"]),
-        requirement=template.get("requirement", ""),
-        rectification_days=days,
-        deadline=(started_on + timedelta(days=days)).isoformat(),
-        item_id=item["id"],
-        follow_up=template.get("follow_up", ""),
-    )
 
 
 def _advance(
