@@ -219,7 +219,7 @@ def _add_inspection(
             answers[item["id"]] = value
             inspections.set_answer(store, inspection_id, item["id"], value, actor=pair[0].name)
             if value == "not_compliant" and item.get("finding"):
-                draft = draft_for_item(item, started_on)
+                draft = draft_for_item(item, started_on, org_kind=org.kind.value)
                 finding_ids.append(findings.add(store, inspection_id, draft, actor=pair[0].name))
     _advance(store, rng, stage, inspection_id, finding_ids, pair[0].name, as_of)
     return len(finding_ids)

@@ -6,31 +6,57 @@ from typing import Any
 
 from inspector.deadlines import deadline
 from inspector.errors import UserError
-from inspector.model import FindingDraft, Severity
+from inspector.model import FindingDraft, OrgKind, Severity
 from inspector.store import Store
 
 DEFAULT_RECTIFICATION_DAYS = 30
 
+# A checklist item cites each kind's own regulation side by side (社团 / 民非 / 基金会); a finding,
+# and so the notice, names only the one that governs the organization inspected.
+SECTOR_REGULATIONS = {
+    "社会团体登记管理条例": OrgKind.SOCIAL_GROUP,
+    "民办非企业单位登记管理暂行条例": OrgKind.SOCIAL_SERVICE,
+    "基金会管理条例": OrgKind.FOUNDATION,
+}
 
-def legal_basis_text(basis: Sequence[Mapping[str, Any]]) -> str:
-    """``《条例》第二十八条；《办法》第五条`` from the item's legal basis entries."""
+
+def legal_basis_text(basis: Sequence[Mapping[str, Any]], org_kind: str | None = None) -> str:
+    """``《条例》第二十八条；《办法》第五条`` from the item's legal basis entries.
+
+    With ``org_kind``, another kind's sector regulation is left out (if that leaves nothing,
+    everything is kept: better too much basis than none).
+    """
+    relevant = [entry for entry in basis if _governs(entry, org_kind)] or list(basis)
     return "；".join(
-        f"{entry.get('instrument', '')}{entry.get('article', '')}".strip() for entry in basis
+        f"{entry.get('instrument', '')}{entry.get('article', '')}".strip() for entry in relevant
     )
 
 
+def _governs(entry: Mapping[str, Any], org_kind: str | None) -> bool:
+    instrument = entry.get("instrument", "")
+    for name, kind in SECTOR_REGULATIONS.items():
+        if name in instrument:
+            return org_kind is None or kind.value == org_kind
+    return True
+
+
 def draft_for_item(
-    item: Mapping[str, Any], inspection_date: date, *, description: str = ""
+    item: Mapping[str, Any],
+    inspection_date: date,
+    *,
+    description: str = "",
+    org_kind: str | None = None,
 ) -> FindingDraft:
     """The finding an inspector sees on 不符合; every field stays editable.
 
     Without a template the text is left for the inspector and the period is the default.
+    The legal basis keeps only the sector regulation of ``org_kind`` (see ``legal_basis_text``).
     """
     template = item.get("finding") or {}
     days = int(template.get("rectification_days") or DEFAULT_RECTIFICATION_DAYS)
     return FindingDraft(
         description=description or template.get("text", ""),
-        legal_basis=legal_basis_text(item.get("legal_basis") or []),
+        legal_basis=legal_basis_text(item.get("legal_basis") or [], org_kind),
         severity=Severity(template.get("severity", Severity.MINOR.value)),
         requirement=template.get("requirement", ""),
         rectification_days=days,

@@ -195,7 +195,9 @@ class InspectionEditor(QWidget):
             show_error(self, exc)
 
     def _finding_from_template(self, item: dict[str, Any]) -> None:
-        draft = draft_for_item(item, self.session.inspection_date)
+        draft = draft_for_item(
+            item, self.session.inspection_date, org_kind=self.session.header.org_kind
+        )
         edited = FindingDialog.ask(self, draft, self.session.inspection_date)
         if edited is not None:
             self.session.add_finding(edited)
