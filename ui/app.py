@@ -14,6 +14,7 @@ from inspector.store import open_store
 from ui.current_user import ask_once
 from ui.events import process_events
 from ui.fonts import ui_font
+from ui.gc_guard import GuiThreadGarbageCollector
 from ui.main_window import MainWindow
 from ui.messages import show_error
 from ui.style import STYLE_SHEET
@@ -29,6 +30,8 @@ def application() -> QApplication:
     app.setOrganizationName("social-org-inspector")
     app.setFont(ui_font())
     app.setStyleSheet(STYLE_SHEET)
+    if app.findChild(GuiThreadGarbageCollector) is None:
+        GuiThreadGarbageCollector(app)
     return app
 
 

@@ -1,5 +1,7 @@
 """A store with a register, a roster and a small checklist that has every kind of item."""
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,13 @@ def inspection_id(world: Store, org_ids: dict[str, str]) -> str:
         place="协会办公室",
     )
     return inspections.start(world, new, actor="京民执11000")
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_on_the_gui_thread() -> Iterator[None]:
+    """As the app does (ui/gc_guard.py): no collection in the test server's or a worker's
+    thread, where deleting a Qt object left in a cycle crashes the process."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
