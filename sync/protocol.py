@@ -187,3 +187,20 @@ class ReviewResult(Model):
     reviewer_name: str
     decided_at: str
     seq: int
+
+
+class NoticeNumberRequest(Model):
+    """Ask the office for the next ``count`` notice numbers of one authority and year."""
+
+    authority_code: str = Field(min_length=1, max_length=64)
+    year: int = Field(ge=2000, le=2200)
+    count: int = Field(ge=1, le=10_000)
+
+
+class NoticeNumberBlock(Model):
+    """Numbers ``first``..``last`` (inclusive) are this device's; nobody else gets them."""
+
+    authority_code: str
+    year: int
+    first: int
+    last: int

@@ -29,12 +29,14 @@ from sync.protocol import (
     InspectionSummary,
     LoginRequest,
     LoginResponse,
+    NoticeNumberBlock,
+    NoticeNumberRequest,
     Problem,
     PushResult,
     ReviewRequest,
     ReviewResult,
 )
-from sync.server import accounts, bundles, catalog, reviews, uploads
+from sync.server import accounts, bundles, catalog, notice_numbers, reviews, uploads
 from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User
 
@@ -153,6 +155,11 @@ def _router(store: ServerStore) -> APIRouter:
         me: Me, finding_id: FindingId, change: FindingStatusChange
     ) -> dict[str, int]:
         return {"seq": bundles.set_finding_status(store, me, finding_id.lower(), change)}
+
+    @router.post("/notice-numbers")
+    def reserve_notice_numbers(me: Me, request: NoticeNumberRequest) -> NoticeNumberBlock:
+        """Reserve a block of notice numbers (supervisor, admin); never handed out twice."""
+        return notice_numbers.reserve(store, me, request)
 
     @router.get("/blobs/{sha256}")
     def blob_offset(me: Me, sha256: Sha256) -> JSONResponse:

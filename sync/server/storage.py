@@ -85,6 +85,12 @@ CREATE TABLE IF NOT EXISTS reviews (
     seq INTEGER NOT NULL,
     PRIMARY KEY (inspection_id, revision)
 );
+CREATE TABLE IF NOT EXISTS notice_numbers (
+    authority_code TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last_number INTEGER NOT NULL,
+    PRIMARY KEY (authority_code, year)
+);
 CREATE TABLE IF NOT EXISTS blobs (
     sha256 TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
