@@ -18,7 +18,8 @@ from typing import Any
 from checklists.loader import load_file
 from checklists.problems import ChecklistError, Problem
 from checklists.schema import Checklist
-from inspector import audit
+from inspector import audit, checklist_store
+from inspector.checklist_store import StoredChecklist
 from inspector.clock import today, utc_now
 from inspector.errors import UserError
 from inspector.model import OrgKind
@@ -79,20 +80,15 @@ def import_checklists(
 
 
 def _version_problem(conn: sqlite3.Connection, checklist: Checklist) -> str | None:
-    row = conn.execute(
-        "SELECT content_hash FROM checklists WHERE id = ? AND version = ?",
-        (checklist.id, checklist.version),
-    ).fetchone()
-    if row is not None:
-        if row[0] == content_hash(checklist):
+    stored_hash = checklist_store.content_hash(conn, checklist.id, checklist.version)
+    if stored_hash is not None:
+        if stored_hash == content_hash(checklist):
             return None
         return (
             f"检查表 {checklist.id} 的第 {checklist.version} 版已存储且内容不同；"
             "已存储的版本不可更改，请提高版本号（version）后再导入"
         )
-    highest = conn.execute(
-        "SELECT MAX(version) FROM checklists WHERE id = ?", (checklist.id,)
-    ).fetchone()[0]
+    highest = checklist_store.highest_version(conn, checklist.id)
     if highest is not None and checklist.version < highest:
         return (
             f"检查表 {checklist.id} 的版本号 {checklist.version} 不高于已存储的版本 {highest}；"
@@ -102,27 +98,24 @@ def _version_problem(conn: sqlite3.Connection, checklist: Checklist) -> str | No
 
 
 def _store_one(conn: sqlite3.Connection, checklist: Checklist, actor: str) -> ImportOutcome:
-    exists = conn.execute(
-        "SELECT 1 FROM checklists WHERE id = ? AND version = ?", (checklist.id, checklist.version)
-    ).fetchone()
-    if exists:
-        return ImportOutcome(checklist.id, checklist.version, imported=False)
-    row = {
-        "id": checklist.id,
-        "version": checklist.version,
-        "title": checklist.title,
-        "kind": checklist.kind.value,
-        "applies_to": json.dumps([kind.value for kind in checklist.applies_to]),
-        "effective_date": checklist.effective_date.isoformat(),
-        "definition": canonical_json(checklist),
-        "content_hash": content_hash(checklist),
-        "imported_at": utc_now(),
-    }
-    conn.execute(
-        f"INSERT INTO checklists ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-        list(row.values()),
+    row = StoredChecklist(
+        id=checklist.id,
+        version=checklist.version,
+        title=checklist.title,
+        kind=checklist.kind.value,
+        applies_to=json.dumps([kind.value for kind in checklist.applies_to]),
+        effective_date=checklist.effective_date.isoformat(),
+        definition=canonical_json(checklist),
+        content_hash=content_hash(checklist),
     )
-    summary = {key: row[key] for key in ("id", "version", "title", "content_hash")}
+    if not checklist_store.insert(conn, row, imported_at=utc_now()):
+        return ImportOutcome(checklist.id, checklist.version, imported=False)
+    summary = {
+        "id": row.id,
+        "version": row.version,
+        "title": row.title,
+        "content_hash": row.content_hash,
+    }
     audit.record(
         conn,
         actor=actor,
@@ -148,26 +141,19 @@ def import_builtin_checklists(store: Store, *, actor: str = "system") -> list[Im
 
 def get_checklist(store: Store, checklist_id: str, version: int | None = None) -> Checklist:
     """A stored version (the highest when ``version`` is None)."""
-    if version is None:
-        row = store.db.execute(
-            "SELECT definition FROM checklists WHERE id = ? ORDER BY version DESC LIMIT 1",
-            [checklist_id],
-        ).fetchone()
-    else:
-        row = store.db.execute(
-            "SELECT definition FROM checklists WHERE id = ? AND version = ?",
-            [checklist_id, version],
-        ).fetchone()
-    if row is None:
+    stored = checklist_store.get(store, checklist_id, version)
+    if stored is None:
         shown = checklist_id if version is None else f"{checklist_id}@{version}"
         raise UserError(f"找不到检查表：{shown}")
-    return Checklist.model_validate_json(row[0])
+    return Checklist.model_validate_json(stored.definition)
 
 
 def list_checklists(store: Store) -> list[ChecklistSummary]:
     """Every stored version, ordered by id then version."""
-    rows = store.db.execute("SELECT definition FROM checklists ORDER BY id, version").fetchall()
-    return [summarize(Checklist.model_validate_json(row[0])) for row in rows]
+    return [
+        summarize(Checklist.model_validate_json(stored.definition))
+        for stored in checklist_store.all_versions(store)
+    ]
 
 
 def summarize(checklist: Checklist) -> ChecklistSummary:
@@ -192,10 +178,8 @@ def latest_for_kind(
     """
     kind = OrgKind(org_kind)
     cutoff = (on or today()).isoformat()
-    rows = store.db.execute(
-        "SELECT id, definition FROM checklists WHERE effective_date <= ? ORDER BY id, version",
-        [cutoff],
-    ).fetchall()
-    latest = dict(rows)  # the last (highest) version of each id wins
-    checklists = [Checklist.model_validate_json(definition) for definition in latest.values()]
+    checklists = [
+        Checklist.model_validate_json(stored.definition)
+        for stored in checklist_store.in_effect(store, cutoff)
+    ]
     return [checklist for checklist in checklists if kind in checklist.applies_to]

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app
+from inspector import inspections
 from inspector import notices as numbering
 from inspector.errors import UserError
 from inspector.store import Store
@@ -64,7 +65,7 @@ def notices(app: AppContext, status: str, formats: str, out_dir: Path, actor: st
     """批量出具：为所有已审核且发现问题的检查生成整改通知书，显示进度。"""
     store = app.store()
     chosen = generate.parse_formats(formats)
-    ids = generate.notice_candidates(store)
+    ids = numbering.candidate_ids(store)
     if not ids:
         click.echo("没有需要出具整改通知书的检查（已审核且发现问题）。")
         return
@@ -133,11 +134,9 @@ def _full_id(store: Store, given: str) -> str:
     """An inspection id, or a unique prefix of one (at least 6 characters)."""
     if len(given) < 6:
         raise UserError(f"检查记录编号太短：{given}（至少输入前6位）")
-    rows = store.db.execute(
-        "SELECT id FROM inspections WHERE id LIKE ? || '%' LIMIT 2", (given,)
-    ).fetchall()
-    if not rows:
+    found = inspections.ids_starting_with(store, given, limit=2)
+    if not found:
         raise UserError(f"找不到检查记录：{given}")
-    if len(rows) > 1:
+    if len(found) > 1:
         raise UserError(f"检查记录编号“{given}”对应多条记录，请多输入几位")
-    return str(rows[0][0])
+    return found[0]

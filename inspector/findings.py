@@ -2,7 +2,7 @@
 
 import sqlite3
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from inspector import audit
@@ -25,6 +25,45 @@ EDITABLE_FIELDS = frozenset(
         "refund_due",
     }
 )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One stored finding, every column."""
+
+    id: str
+    inspection_id: str
+    item_id: str | None
+    description: str
+    legal_basis: str
+    severity: str
+    requirement: str
+    rectification_days: int | None
+    deadline: str | None  # ISO date
+    follow_up: str
+    refund_due: str  # yuan, decimal string; '' when none
+    status: FindingStatus
+    escalation: str
+    created_at: str
+    updated_at: str
+
+
+_FINDING_COLUMNS = ", ".join(f.name for f in fields(Finding))
+
+
+def of_inspection(store: Store, inspection_id: str) -> list[Finding]:
+    """The findings of an inspection in the order they were recorded."""
+    rows = store.db.execute(
+        f"SELECT {_FINDING_COLUMNS} FROM findings WHERE inspection_id = ?"
+        " ORDER BY created_at, rowid",
+        (inspection_id,),
+    ).fetchall()
+    return [_finding(row) for row in rows]
+
+
+def _finding(row: tuple[Any, ...]) -> Finding:
+    finding = Finding(*row)
+    return replace(finding, status=FindingStatus(finding.status))
 
 
 def add(store: Store, inspection_id: str, draft: FindingDraft, *, actor: str) -> str:

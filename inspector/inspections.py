@@ -6,6 +6,7 @@ Each function is one transaction that changes the data and writes the audit log 
 import json
 import sqlite3
 import uuid
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from inspector import audit
@@ -16,6 +17,32 @@ from inspector.model import InspectionStatus, NewInspection
 from inspector.store import Store
 
 MIN_INSPECTORS = 2
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """One stored inspection as the documents and the sync bundle need it."""
+
+    id: str
+    organization_id: str
+    task_id: str | None
+    checklist_id: str
+    checklist_version: int
+    status: InspectionStatus
+    method: str
+    started_at: str  # UTC ISO
+    place: str
+    representative: str
+    completed_at: str | None
+    approved_at: str | None
+    return_reason: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    value: Any  # decoded JSON, None when cleared
+    note: str
 
 
 def start(store: Store, new: NewInspection, *, actor: str) -> str:
@@ -216,3 +243,37 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
     columns = ", ".join(row)
     placeholders = ", ".join(f":{column}" for column in row)
     conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", row)
+
+
+_INSPECTION_COLUMNS = ", ".join(f.name for f in fields(Inspection))
+
+
+def get(store: Store, inspection_id: str) -> Inspection | None:
+    """The stored inspection, or ``None`` if there is no such id."""
+    row = store.db.execute(
+        f"SELECT {_INSPECTION_COLUMNS} FROM inspections WHERE id = ?", (inspection_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    inspection = Inspection(*row)
+    return replace(inspection, status=InspectionStatus(inspection.status))
+
+
+def answers(store: Store, inspection_id: str) -> dict[str, StoredAnswer]:
+    """The stored answers of an inspection by item id."""
+    rows = store.db.execute(
+        "SELECT item_id, value, note FROM answers WHERE inspection_id = ?", (inspection_id,)
+    ).fetchall()
+    return {
+        item_id: StoredAnswer(json.loads(value) if value is not None else None, note)
+        for item_id, value, note in rows
+    }
+
+
+def ids_starting_with(store: Store, prefix: str, *, limit: int) -> list[str]:
+    """Ids of inspections that start with ``prefix`` (a prefix typed by a person), at most
+    ``limit`` of them."""
+    rows = store.db.execute(
+        "SELECT id FROM inspections WHERE id LIKE ? || '%' LIMIT ?", (prefix, limit)
+    ).fetchall()
+    return [str(row[0]) for row in rows]

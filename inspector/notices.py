@@ -148,6 +148,43 @@ def issue(
     return notice
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """An approved inspection with findings: what a notice batch covers."""
+
+    inspection_id: str
+    organization: str
+    credit_code: str
+    approved_at: str
+    findings: int
+    notice: str  # the number issued so far, "" for none
+
+
+def candidate_ids(store: Store) -> list[str]:
+    """Approved inspections that have findings, oldest approval first."""
+    rows = store.db.execute(
+        "SELECT i.id FROM inspections i WHERE i.status = 'approved'"
+        " AND EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id)"
+        " ORDER BY i.approved_at, i.id"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def candidates(store: Store) -> list[Candidate]:
+    """The ``candidate_ids`` with what a list of them shows, in the same order."""
+    rows = store.db.execute(
+        "SELECT i.id, o.name, o.credit_code, i.approved_at,"
+        " (SELECT COUNT(*) FROM findings f WHERE f.inspection_id = i.id),"
+        " COALESCE((SELECT n.number FROM notices n WHERE n.inspection_id = i.id"
+        "  ORDER BY n.version DESC LIMIT 1), '')"
+        " FROM inspections i JOIN organizations o ON o.id = i.organization_id"
+        " WHERE i.status = 'approved'"
+        " AND EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id)"
+        " ORDER BY i.approved_at, i.id"
+    ).fetchall()
+    return [Candidate(*row) for row in rows]
+
+
 def latest(store: Store, inspection_id: str) -> IssuedNotice | None:
     """The newest version of the notice issued for an inspection, if any."""
     return _latest(store.db.conn, inspection_id)

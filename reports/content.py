@@ -6,14 +6,21 @@ then rendered to PDF and to DOCX, so the two formats never disagree.
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from inspector import attachments, onsite_record
+from inspector import (
+    attachments,
+    checklist_store,
+    findings,
+    inspections,
+    onsite_record,
+    org_search,
+    worklists,
+)
 from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.model import InspectionStatus, OrgKind
@@ -170,34 +177,36 @@ class RecordContent:
 
 def inspection_facts(store: Store, inspection_id: str) -> InspectionFacts:
     """Everything about one inspection that documents print."""
-    conn = store.db.conn
-    row = _one(conn, "SELECT * FROM inspections WHERE id = ?", inspection_id)
+    row = inspections.get(store, inspection_id)
     if row is None:
         raise UserError(f"找不到检查记录：{inspection_id}")
-    org = _one(conn, "SELECT * FROM organizations WHERE id = ?", row["organization_id"])
+    org = org_search.get(store, row.organization_id)
     if org is None:
-        raise UserError(f"检查记录所属的检查对象不存在：{row['organization_id']}")
-    checklist = _checklist(conn, row["checklist_id"], row["checklist_version"])
+        raise UserError(f"检查记录所属的检查对象不存在：{row.organization_id}")
+    checklist = _checklist(store, row.checklist_id, row.checklist_version)
     return InspectionFacts(
         id=inspection_id,
         org=OrgFacts(
-            name=org["name"],
-            credit_code=org["credit_code"],
-            kind=OrgKind(org["kind"]),
-            legal_rep=org["legal_rep"],
-            address=org["address"],
-            registration_authority=org["registration_authority"],
+            name=org.name,
+            credit_code=org.credit_code,
+            kind=org.kind,
+            legal_rep=org.legal_rep,
+            address=org.address,
+            registration_authority=org.registration_authority,
         ),
         checklist_title=checklist.get("title", ""),
-        checklist_version=row["checklist_version"],
+        checklist_version=row.checklist_version,
         checklist_kind=checklist.get("kind", ""),
-        status=InspectionStatus(row["status"]),
-        method=METHOD_LABELS.get(row["method"], row["method"]),
-        started_at=to_local(row["started_at"]),
-        place=row["place"],
-        representative=row["representative"],
-        inspectors=_inspectors(conn, inspection_id),
-        findings=_findings(conn, inspection_id),
+        status=row.status,
+        method=METHOD_LABELS.get(row.method, row.method),
+        started_at=to_local(row.started_at),
+        place=row.place,
+        representative=row.representative,
+        inspectors=tuple(
+            InspectorFacts(p.name, p.certificate_no)
+            for p in worklists.inspectors_of(store, inspection_id)
+        ),
+        findings=tuple(_finding(f) for f in findings.of_inspection(store, inspection_id)),
     )
 
 
@@ -242,13 +251,10 @@ def record_content(store: Store, inspection_id: str) -> RecordContent:
 
 def record_answers(store: Store, facts: InspectionFacts) -> tuple[AnswerFacts, ...]:
     """Every answered item (and every unanswered unconditional one), labelled from the checklist."""
-    conn = store.db.conn
-    checklist = _checklist(conn, *_checklist_key(conn, facts.id))
+    checklist = _checklist_of(store, facts.id)
     stored = {
-        item_id: (json.loads(value) if value is not None else None, note)
-        for item_id, value, note in conn.execute(
-            "SELECT item_id, value, note FROM answers WHERE inspection_id = ?", (facts.id,)
-        )
+        item_id: (answer.value, answer.note)
+        for item_id, answer in inspections.answers(store, facts.id).items()
     }
     result = []
     for section in checklist.get("sections", []):
@@ -311,7 +317,7 @@ def _evidence(store: Store, inspection_id: str) -> tuple[EvidenceFacts, ...]:
 
 
 def _item_questions(store: Store, inspection_id: str) -> dict[str, str]:
-    checklist = _checklist(store.db.conn, *_checklist_key(store.db.conn, inspection_id))
+    checklist = _checklist_of(store, inspection_id)
     return {
         item["id"]: item.get("question", "")
         for section in checklist.get("sections", [])
@@ -319,57 +325,29 @@ def _item_questions(store: Store, inspection_id: str) -> dict[str, str]:
     }
 
 
-def _checklist_key(conn: sqlite3.Connection, inspection_id: str) -> tuple[str, int]:
-    row = conn.execute(
-        "SELECT checklist_id, checklist_version FROM inspections WHERE id = ?", (inspection_id,)
-    ).fetchone()
-    return row[0], row[1]
-
-
-def _checklist(conn: sqlite3.Connection, checklist_id: str, version: int) -> dict[str, Any]:
-    row = conn.execute(
-        "SELECT title, kind, definition FROM checklists WHERE id = ? AND version = ?",
-        (checklist_id, version),
-    ).fetchone()
+def _checklist_of(store: Store, inspection_id: str) -> dict[str, Any]:
+    row = inspections.get(store, inspection_id)
     if row is None:
+        raise UserError(f"找不到检查记录：{inspection_id}")
+    return _checklist(store, row.checklist_id, row.checklist_version)
+
+
+def _checklist(store: Store, checklist_id: str, version: int) -> dict[str, Any]:
+    stored = checklist_store.get(store, checklist_id, version)
+    if stored is None:
         raise UserError(f"找不到检查表：{checklist_id}（第{version}版）")
-    definition = json.loads(row[2]) if row[2] else {}
-    return {"title": row[0], "kind": row[1], **definition}
+    definition = json.loads(stored.definition) if stored.definition else {}
+    return {"title": stored.title, "kind": stored.kind, **definition}
 
 
-def _inspectors(conn: sqlite3.Connection, inspection_id: str) -> tuple[InspectorFacts, ...]:
-    rows = conn.execute(
-        "SELECT r.name, r.certificate_no FROM inspection_inspectors i"
-        " JOIN roster r ON r.id = i.roster_id WHERE i.inspection_id = ? ORDER BY i.position",
-        (inspection_id,),
-    ).fetchall()
-    return tuple(InspectorFacts(name, cert) for name, cert in rows)
-
-
-def _findings(conn: sqlite3.Connection, inspection_id: str) -> tuple[FindingFacts, ...]:
-    rows = conn.execute(
-        "SELECT description, legal_basis, severity, requirement, rectification_days, deadline,"
-        " refund_due, follow_up FROM findings WHERE inspection_id = ? ORDER BY created_at, rowid",
-        (inspection_id,),
-    ).fetchall()
-    return tuple(
-        FindingFacts(
-            description=d,
-            legal_basis=basis,
-            severity=severity,
-            requirement=requirement,
-            rectification_days=days,
-            deadline=date.fromisoformat(deadline) if deadline else None,
-            refund_due=parse_money(refund),
-            follow_up=follow_up,
-        )
-        for d, basis, severity, requirement, days, deadline, refund, follow_up in rows
+def _finding(finding: findings.Finding) -> FindingFacts:
+    return FindingFacts(
+        description=finding.description,
+        legal_basis=finding.legal_basis,
+        severity=finding.severity,
+        requirement=finding.requirement,
+        rectification_days=finding.rectification_days,
+        deadline=date.fromisoformat(finding.deadline) if finding.deadline else None,
+        refund_due=parse_money(finding.refund_due),
+        follow_up=finding.follow_up,
     )
-
-
-def _one(conn: sqlite3.Connection, sql: str, *params: Any) -> dict[str, Any] | None:
-    cursor = conn.execute(sql, params)
-    values = cursor.fetchone()
-    if values is None:
-        return None
-    return dict(zip([c[0] for c in cursor.description], values, strict=True))

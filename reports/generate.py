@@ -111,16 +111,6 @@ def write_report(
     return _write_all(store, compose.inspection_report(content), out_dir, stem, formats, None)
 
 
-def notice_candidates(store: Store) -> list[str]:
-    """Approved inspections that have findings, oldest approval first."""
-    rows = store.db.execute(
-        "SELECT i.id FROM inspections i WHERE i.status = 'approved'"
-        " AND EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = i.id)"
-        " ORDER BY i.approved_at, i.id"
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
 def generate_batch(
     store: Store,
     out_dir: Path,
@@ -137,7 +127,7 @@ def generate_batch(
     each one, and stops the batch cleanly between notices. One notice that cannot be made is
     reported in ``failed`` and the batch goes on.
     """
-    ids = list(inspection_ids) if inspection_ids is not None else notice_candidates(store)
+    ids = list(inspection_ids) if inspection_ids is not None else notices.candidate_ids(store)
     font_set = _fonts(store) if Format.PDF in formats else None
     result = BatchResult()
     progress(0, len(ids))

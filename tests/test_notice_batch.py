@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 from test_reports_support import add_org, inspection, setup_office
 
 from cli.main import cli
+from inspector import notices
 from inspector.errors import UserError
 from inspector.store import Store, open_store
 from reports import generate
@@ -30,7 +31,7 @@ def approved(store: Store) -> list[str]:
 def test_batch_reports_progress_and_writes_every_notice(
     store: Store, approved: list[str], tmp_path: Path
 ) -> None:
-    assert generate.notice_candidates(store) == approved
+    assert notices.candidate_ids(store) == approved
     calls: list[tuple[int, int]] = []
     result = generate.generate_batch(
         store, tmp_path, BOTH, actor="科长", progress=lambda d, t: calls.append((d, t))

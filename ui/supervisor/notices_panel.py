@@ -6,7 +6,6 @@ a refusal, a failure or a cancel reads the same way for both.
 """
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QUrl, Signal, Slot
@@ -21,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import preferences
+from inspector import notices, preferences
+from inspector.notices import Candidate
 from inspector.store import Store, open_store
-from reports.generate import BatchResult, generate_batch, notice_candidates, parse_formats
+from reports.generate import BatchResult, generate_batch, parse_formats
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, notice_folder
 from ui.supervisor.widgets import combo
 from ui.table_model import Column, RowsModel, row_table
@@ -38,16 +38,6 @@ FORMATS: list[tuple[str, object]] = [
 ]
 
 
-@dataclass(frozen=True)
-class Candidate:
-    inspection_id: str
-    organization: str
-    credit_code: str
-    approved_at: str
-    findings: int
-    notice: str  # the number issued so far, "" for none
-
-
 COLUMNS: list[Column[Candidate]] = [
     Column("检查对象", lambda c: c.organization),
     Column("统一社会信用代码", lambda c: c.credit_code),
@@ -55,27 +45,6 @@ COLUMNS: list[Column[Candidate]] = [
     Column("问题", lambda c: f"{c.findings} 个"),
     Column("通知书", lambda c: c.notice or "未出具"),
 ]
-
-
-def candidates(store: Store) -> list[Candidate]:
-    """The inspections a batch covers (``notice_candidates``), with what the list shows."""
-    ids = notice_candidates(store)
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    rows = store.db.execute(
-        "SELECT i.id, o.name, o.credit_code, i.approved_at,"
-        " (SELECT COUNT(*) FROM findings f WHERE f.inspection_id = i.id),"
-        " (SELECT n.number FROM notices n WHERE n.inspection_id = i.id"
-        "  ORDER BY n.version DESC LIMIT 1)"
-        f" FROM inspections i JOIN organizations o ON o.id = i.organization_id WHERE i.id IN ({marks})",
-        ids,
-    ).fetchall()
-    by_id = {
-        id_: Candidate(id_, name, code, approved_at, count, number or "")
-        for id_, name, code, approved_at, count, number in rows
-    }
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def ask_folder(parent: QWidget, start: Path) -> Path | None:
@@ -159,7 +128,7 @@ class NoticesPanel(QWidget):
         if self.runner.busy:
             return
         selected = self.selected()
-        self.model.set_rows(candidates(self.store))
+        self.model.set_rows(notices.candidates(self.store))
         ids = [row.inspection_id for row in self.model.rows]
         if ids:
             keep = selected.inspection_id if selected and selected.inspection_id in ids else ids[0]
@@ -194,7 +163,7 @@ class NoticesPanel(QWidget):
 
     @Slot()
     def generate_all(self) -> None:
-        ids = [row.inspection_id for row in candidates(self.store)]
+        ids = notices.candidate_ids(self.store)
         if not ids:
             self.result.setText(
                 "没有需要出具整改通知书的检查记录：只有审核通过且发现问题的检查才出具。"
