@@ -23,13 +23,13 @@ def build_demo_store(path: Path, orgs: int = DEMO_ORGS) -> float:
     def build() -> None:
         import_builtin_checklists(store)
         ids = dict.fromkeys(s.id for s in list_checklists(store))
-        definitions = [get_checklist(store, i).model_dump(mode="json") for i in ids]
+        latest = [get_checklist(store, i) for i in ids]
         demo.build(
             store,
             orgs=orgs,
             seed=7,
             as_of=date(2026, 11, 22),
-            checklists=definitions,
+            checklists=latest,
             show_if=evaluate,
         )
 

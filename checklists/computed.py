@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from checklists.schema import NUMERIC_TYPES, AnswerType, Checklist, as_checklist
+from inspector.checklist_model import NUMERIC_TYPES, AnswerType, Checklist, Column
 from inspector.errors import UserError
 
 _TERM = re.compile(
@@ -65,7 +65,9 @@ def expression_problems(checklist: Checklist, expression: str) -> list[str]:
     return problems
 
 
-def _column_problems(item_id: str, answer_type: AnswerType, columns: Any, term: Term) -> list[str]:
+def _column_problems(
+    item_id: str, answer_type: AnswerType, columns: list[Column], term: Term
+) -> list[str]:
     if answer_type is not AnswerType.TABLE:
         return [f"sum() 只能用于表格条目，“{item_id}”不是表格"]
     column = next((c for c in columns if c.id == term.column_id), None)
@@ -89,11 +91,8 @@ def to_decimal(value: Any) -> Decimal:
     return number
 
 
-def compute(
-    definition: "Checklist | dict[str, Any]", answers: dict[str, Any]
-) -> dict[str, Decimal]:
+def compute(checklist: Checklist, answers: dict[str, Any]) -> dict[str, Decimal]:
     """Every computed value of the checklist from the answers (item id → stored value)."""
-    checklist = as_checklist(definition)
     return {
         computed.id: sum(
             (

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from checklists.schema import (
+from inspector.checklist_model import (
     Checklist,
     Choice,
     Column,

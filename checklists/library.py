@@ -17,8 +17,8 @@ from typing import Any
 
 from checklists.loader import load_file
 from checklists.problems import ChecklistError, Problem
-from checklists.schema import Checklist
 from inspector import audit, checklist_store
+from inspector.checklist_model import Checklist
 from inspector.checklist_store import StoredChecklist
 from inspector.clock import today, utc_now
 from inspector.errors import UserError

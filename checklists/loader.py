@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 
 from checklists.problems import ChecklistError, Located, Problem
-from checklists.schema import Checklist
 from checklists.validate import build_checklist
+from inspector.checklist_model import Checklist
 
 
 @dataclass(frozen=True)

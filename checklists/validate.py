@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from checklists import show_if
 from checklists.computed import expression_problems
 from checklists.problems import ChecklistError, Problem, id_along, where_of
-from checklists.schema import (
+from inspector.checklist_model import (
     CHOICE_TYPES,
     COLUMN_TYPES,
     COMPLIANCE_VALUES,

@@ -16,8 +16,8 @@ from typing import Any
 
 from checklists.loader import Loaded
 from checklists.problems import ChecklistError, Located, Problem
-from checklists.schema import YES_NO_VALUES
 from checklists.validate import build_checklist
+from inspector.checklist_model import YES_NO_VALUES
 
 BASIS_SEPARATOR = " | "
 YES_NO_LIST = "yes_no"

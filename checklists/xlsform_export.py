@@ -12,8 +12,8 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checklists.schema import AnswerType, Checklist, Choice, Column, Item
 from checklists.xlsform import YES_NO_LIST, format_basis
+from inspector.checklist_model import AnswerType, Checklist, Choice, Column, Item
 
 SURVEY_HEADERS = (
     "type", "name", "label", "hint", "required", "relevant", "legal_basis", "evidence",

@@ -9,9 +9,9 @@ import click
 from checklists.library import get_checklist, import_checklists, list_checklists
 from checklists.loader import Loaded, load_file
 from checklists.problems import ChecklistError, Problem
-from checklists.schema import ChecklistKind
 from checklists.xlsform_export import write_xlsform
 from cli.context import AppContext, pass_app
+from inspector.checklist_model import ChecklistKind
 from inspector.errors import UserError
 from inspector.model import OrgKind
 

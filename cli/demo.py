@@ -31,12 +31,10 @@ def demo(app: AppContext, orgs: int, seed: int, as_of: object, if_empty: bool) -
     started = time.perf_counter()
     import_builtin_checklists(store, actor="演示数据")
     ids = dict.fromkeys(summary.id for summary in list_checklists(store))
-    definitions = [
-        get_checklist(store, checklist_id).model_dump(mode="json") for checklist_id in ids
-    ]
+    latest = [get_checklist(store, checklist_id) for checklist_id in ids]
     day = as_of.date() if hasattr(as_of, "date") else date.today()
     summary = demo_data.build(
-        store, orgs=orgs, seed=seed, as_of=day, checklists=definitions, show_if=evaluate
+        store, orgs=orgs, seed=seed, as_of=day, checklists=latest, show_if=evaluate
     )
     click.echo(
         f"已生成演示数据：社会组织 {summary.organizations} 个，执法人员 {summary.inspectors} 名，"

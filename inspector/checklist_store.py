@@ -1,7 +1,7 @@
 """Stored checklist versions as rows: the checklists aggregate of the device store.
 
-The checklist format itself (pydantic) lives a layer up in ``checklists``; here a version is
-its columns and its definition as canonical JSON text, so the core stays below that package.
+Here a version is its columns and its definition as canonical JSON text; whoever loads one
+parses the definition into ``inspector.checklist_model.Checklist`` there.
 A stored version never changes: ``insert`` refuses nothing itself, the callers decide first.
 """
 

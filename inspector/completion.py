@@ -1,14 +1,15 @@
 """What still stands between an inspection and 完成检查, each entry pointing at what to fix.
 
 The checklist layer decides which items are visible (``show_if``); the caller passes those,
-so this module stays below ``checklists`` and only reads the store.
+so this module needs no condition parser and only reads the store.
 """
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from inspector.checklist_model import Item
 from inspector.inspections import MIN_INSPECTORS
 from inspector.store import Store
 
@@ -41,15 +42,13 @@ def answers_of(store: Store, inspection_id: str) -> dict[str, Any]:
     return {item_id: json.loads(value) if value is not None else None for item_id, value in rows}
 
 
-def problems(
-    store: Store, inspection_id: str, visible_items: Iterable[Mapping[str, Any]]
-) -> list[Problem]:
+def problems(store: Store, inspection_id: str, visible_items: Iterable[Item]) -> list[Problem]:
     """Required visible items without an answer, findings without deadline, too few inspectors."""
     answers = answers_of(store, inspection_id)
     found = [
-        Problem(f"必答项未作答：{item['question']}", item_id=item["id"])
+        Problem(f"必答项未作答：{item.question}", item_id=item.id)
         for item in visible_items
-        if item.get("required") and not is_answered(answers.get(item["id"]))
+        if item.required and not is_answered(answers.get(item.id))
     ]
     for finding_id, item_id, description in store.db.execute(
         "SELECT id, item_id, description FROM findings"

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from inspector import current_user, findings, inspections, registry, roster
+from inspector.checklist_model import Checklist, ChecklistKind
 from inspector.clock import utc_now
 from inspector.demo_answers import answer_for
 from inspector.demo_names import (
@@ -73,10 +74,10 @@ def build(
     orgs: int,
     seed: int,
     as_of: date,
-    checklists: list[dict[str, Any]],
+    checklists: list[Checklist],
     show_if: ShowIf,
 ) -> DemoSummary:
-    """Fill an empty store with demo data; ``checklists`` are stored definitions (latest)."""
+    """Fill an empty store with demo data; ``checklists`` are the latest stored versions."""
     existing = store.db["organizations"].count
     if existing:
         raise UserError(
@@ -174,10 +175,10 @@ def _supervisor(rng: random.Random, district: District, kind: OrgKind) -> str:
     return f"{district.city}{unit}"
 
 
-def _applicable(checklists: list[dict[str, Any]], org: Organization) -> list[dict[str, Any]]:
-    fits = [c for c in checklists if org.kind.value in c["applies_to"]]
+def _applicable(checklists: list[Checklist], org: Organization) -> list[Checklist]:
+    fits = [c for c in checklists if org.kind in c.applies_to]
     if org.kind is OrgKind.SOCIAL_GROUP and not org.name.endswith(("协会", "商会")):
-        fits = [c for c in fits if c["kind"] != "fee_audit"]
+        fits = [c for c in fits if c.kind is not ChecklistKind.FEE_AUDIT]
     return fits
 
 
@@ -186,7 +187,7 @@ def _add_inspection(
     rng: random.Random,
     org: Organization,
     people: list[Inspector],
-    checklists: list[dict[str, Any]],
+    checklists: list[Checklist],
     show_if: ShowIf,
     as_of: date,
 ) -> int:
@@ -201,8 +202,8 @@ def _add_inspection(
     pair = rng.sample(people, 2)
     new = NewInspection(
         org.id,
-        checklist["id"],
-        checklist["version"],
+        checklist.id,
+        checklist.version,
         [p.id for p in pair],
         started_at.isoformat(),
         place=org.address,
@@ -211,16 +212,15 @@ def _add_inspection(
     inspection_id = inspections.start(store, new, actor=pair[0].name)
     answers: dict[str, Any] = {}
     finding_ids = []
-    for section in checklist["sections"]:
-        for item in section["items"]:
-            if item.get("show_if") and not show_if(item["show_if"], answers, org.kind.value):
-                continue
-            value = answer_for(rng, item)
-            answers[item["id"]] = value
-            inspections.set_answer(store, inspection_id, item["id"], value, actor=pair[0].name)
-            if value == "not_compliant" and item.get("finding"):
-                draft = draft_for_item(item, started_on, org_kind=org.kind.value)
-                finding_ids.append(findings.add(store, inspection_id, draft, actor=pair[0].name))
+    for item in checklist.items():
+        if item.show_if and not show_if(item.show_if, answers, org.kind.value):
+            continue
+        value = answer_for(rng, item)
+        answers[item.id] = value
+        inspections.set_answer(store, inspection_id, item.id, value, actor=pair[0].name)
+        if value == "not_compliant" and item.finding is not None:
+            draft = draft_for_item(item, started_on, org_kind=org.kind.value)
+            finding_ids.append(findings.add(store, inspection_id, draft, actor=pair[0].name))
     _advance(store, rng, stage, inspection_id, finding_ids, pair[0].name, as_of)
     return len(finding_ids)
 
@@ -279,7 +279,7 @@ def _add_tasks(
     rng: random.Random,
     register: list[Organization],
     people: list[Inspector],
-    checklists: list[dict[str, Any]],
+    checklists: list[Checklist],
     as_of: date,
 ) -> int:
     rows = []
@@ -292,7 +292,7 @@ def _add_tasks(
             {
                 "id": _uuid(rng),
                 "organization_id": org.id,
-                "checklist_id": rng.choice(fits)["id"],
+                "checklist_id": rng.choice(fits).id,
                 "due_date": (as_of + timedelta(days=rng.randint(1, 30))).isoformat(),
                 "inspector_ids": json.dumps([p.id for p in pair]),
                 "status": "open",

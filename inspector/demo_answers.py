@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from inspector.checklist_model import AnswerType, Choice, Column, Item
+
 NOTES = (
     "已查阅相关材料，未见异常",
     "现场核实，情况属实",
@@ -16,42 +18,41 @@ NOT_COMPLIANT_SHARE = 0.08
 NOT_APPLICABLE_SHARE = 0.05
 
 
-def answer_for(rng: random.Random, item: dict[str, Any]) -> Any:
+def answer_for(rng: random.Random, item: Item) -> Any:
     """A plausible answer for one checklist item."""
-    kind = item["answer_type"]
-    if kind == "table":
-        return [_row(rng, item.get("columns", [])) for _ in range(rng.randint(2, 5))]
-    return _scalar(rng, kind, item.get("choices", []), can_fail=bool(item.get("finding")))
+    if item.answer_type is AnswerType.TABLE:
+        return [_row(rng, item.columns) for _ in range(rng.randint(2, 5))]
+    return _scalar(rng, item.answer_type, item.choices, can_fail=item.finding is not None)
 
 
 def _scalar(
-    rng: random.Random, kind: str, choices: list[dict[str, str]], *, can_fail: bool = False
+    rng: random.Random, kind: AnswerType, choices: list[Choice], *, can_fail: bool = False
 ) -> Any:
     roll = rng.random()
-    if kind == "compliance":
+    if kind is AnswerType.COMPLIANCE:
         if can_fail and roll < NOT_COMPLIANT_SHARE:
             return "not_compliant"
         return "not_applicable" if roll > 1 - NOT_APPLICABLE_SHARE else "compliant"
-    if kind == "yes_no":
+    if kind is AnswerType.YES_NO:
         return roll > 0.1
-    if kind == "number":
+    if kind is AnswerType.NUMBER:
         return rng.randint(0, 60)
-    if kind == "money":
+    if kind is AnswerType.MONEY:
         return f"{Decimal(rng.randint(1, 2000) * 100):.2f}"
-    if kind == "date":
+    if kind is AnswerType.DATE:
         return (date(2026, 1, 1) + timedelta(days=rng.randint(0, 300))).isoformat()
-    if kind == "single_choice":
-        return rng.choice(choices)["value"] if choices else ""
-    if kind == "multi_choice":
-        return [c["value"] for c in choices if rng.random() < 0.4]
+    if kind is AnswerType.SINGLE_CHOICE:
+        return rng.choice(choices).value if choices else ""
+    if kind is AnswerType.MULTI_CHOICE:
+        return [c.value for c in choices if rng.random() < 0.4]
     return rng.choice(NOTES)
 
 
-def _row(rng: random.Random, columns: list[dict[str, Any]]) -> dict[str, Any]:
+def _row(rng: random.Random, columns: list[Column]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for column in columns:
-        if column["answer_type"] == "text" and not row:
-            row[column["id"]] = rng.choice(FEE_ITEMS)
+        if column.answer_type is AnswerType.TEXT and not row:
+            row[column.id] = rng.choice(FEE_ITEMS)
         else:
-            row[column["id"]] = _scalar(rng, column["answer_type"], column.get("choices", []))
+            row[column.id] = _scalar(rng, column.answer_type, column.choices)
     return row

@@ -1,9 +1,9 @@
-"""A finding prefilled from a checklist item's template (stored JSON shape, see the contract)."""
+"""A finding prefilled from a checklist item's template."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
+from inspector.checklist_model import Item, LegalBasis
 from inspector.deadlines import deadline
 from inspector.errors import UserError
 from inspector.model import FindingDraft, OrgKind, Severity
@@ -20,28 +20,25 @@ SECTOR_REGULATIONS = {
 }
 
 
-def legal_basis_text(basis: Sequence[Mapping[str, Any]], org_kind: str | None = None) -> str:
+def legal_basis_text(basis: Sequence[LegalBasis], org_kind: str | None = None) -> str:
     """``《条例》第二十八条；《办法》第五条`` from the item's legal basis entries.
 
     With ``org_kind``, another kind's sector regulation is left out (if that leaves nothing,
     everything is kept: better too much basis than none).
     """
     relevant = [entry for entry in basis if _governs(entry, org_kind)] or list(basis)
-    return "；".join(
-        f"{entry.get('instrument', '')}{entry.get('article', '')}".strip() for entry in relevant
-    )
+    return "；".join(f"{entry.instrument}{entry.article}".strip() for entry in relevant)
 
 
-def _governs(entry: Mapping[str, Any], org_kind: str | None) -> bool:
-    instrument = entry.get("instrument", "")
+def _governs(entry: LegalBasis, org_kind: str | None) -> bool:
     for name, kind in SECTOR_REGULATIONS.items():
-        if name in instrument:
+        if name in entry.instrument:
             return org_kind is None or kind.value == org_kind
     return True
 
 
 def draft_for_item(
-    item: Mapping[str, Any],
+    item: Item | None,
     inspection_date: date,
     *,
     description: str = "",
@@ -49,20 +46,21 @@ def draft_for_item(
 ) -> FindingDraft:
     """The finding an inspector sees on 不符合; every field stays editable.
 
-    Without a template the text is left for the inspector and the period is the default.
-    The legal basis keeps only the sector regulation of ``org_kind`` (see ``legal_basis_text``).
+    ``item`` None is a free finding, tied to no item. Without a template the text is left for
+    the inspector and the period is the default. The legal basis keeps only the sector
+    regulation of ``org_kind`` (see ``legal_basis_text``).
     """
-    template = item.get("finding") or {}
-    days = int(template.get("rectification_days") or DEFAULT_RECTIFICATION_DAYS)
+    template = item.finding if item is not None else None
+    days = template.rectification_days if template else DEFAULT_RECTIFICATION_DAYS
     return FindingDraft(
-        description=description or template.get("text", ""),
-        legal_basis=legal_basis_text(item.get("legal_basis") or [], org_kind),
-        severity=Severity(template.get("severity", Severity.MINOR.value)),
-        requirement=template.get("requirement", ""),
+        description=description or (template.text if template else ""),
+        legal_basis=legal_basis_text(item.legal_basis, org_kind) if item is not None else "",
+        severity=template.severity if template else Severity.MINOR,
+        requirement=template.requirement if template else "",
         rectification_days=days,
         deadline=deadline(inspection_date, days).isoformat(),
-        item_id=item.get("id"),
-        follow_up=template.get("follow_up", ""),
+        item_id=item.id if item is not None else None,
+        follow_up=template.follow_up if template else "",
     )
 
 

@@ -21,6 +21,7 @@ from inspector import (
     org_search,
     worklists,
 )
+from inspector.checklist_model import AnswerType, Checklist, Column, Item
 from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.model import InspectionStatus, OrgKind
@@ -194,9 +195,9 @@ def inspection_facts(store: Store, inspection_id: str) -> InspectionFacts:
             address=org.address,
             registration_authority=org.registration_authority,
         ),
-        checklist_title=checklist.get("title", ""),
+        checklist_title=checklist.title,
         checklist_version=row.checklist_version,
-        checklist_kind=checklist.get("kind", ""),
+        checklist_kind=checklist.kind.value,
         status=row.status,
         method=METHOD_LABELS.get(row.method, row.method),
         started_at=to_local(row.started_at),
@@ -257,49 +258,47 @@ def record_answers(store: Store, facts: InspectionFacts) -> tuple[AnswerFacts, .
         for item_id, answer in inspections.answers(store, facts.id).items()
     }
     result = []
-    for section in checklist.get("sections", []):
-        for item in section.get("items", []):
-            value, note = stored.get(item["id"], (None, ""))
-            if item["id"] not in stored and item.get("show_if"):
+    for section in checklist.sections:
+        for item in section.items:
+            value, note = stored.get(item.id, (None, ""))
+            if item.id not in stored and item.show_if:
                 continue  # a conditional item nobody answered did not apply
-            table = _table(item, value) if item.get("answer_type") == "table" else None
+            table = _table(item, value) if item.answer_type is AnswerType.TABLE else None
             shown = "见下表" if table and table.rows else answer_text(item, value)
-            result.append(
-                AnswerFacts(section.get("title", ""), item.get("question", ""), shown, note, table)
-            )
+            result.append(AnswerFacts(section.title, item.question, shown, note, table))
     return tuple(result)
 
 
-def _table(item: dict[str, Any], value: Any) -> TableFacts:
-    columns = item.get("columns") or []
+def _table(item: Item, value: Any) -> TableFacts:
+    columns = item.columns
     rows = value if isinstance(value, list) else []
-    money_columns = [c for c in columns if c.get("answer_type") == "money"]
-    sums = {c["id"]: sum((_amount(r, c) for r in rows), Decimal(0)) for c in money_columns}
+    money_columns = [c for c in columns if c.answer_type is AnswerType.MONEY]
+    sums = {c.id: sum((_amount(r, c) for r in rows), Decimal(0)) for c in money_columns}
     refund_column = next((c for c in money_columns if _is_refund(c)), None)
     totals = None
     if money_columns and rows:
         totals = tuple(
-            "合计" if i == 0 else money(sums[c["id"]]) if c["id"] in sums else ""
+            "合计" if i == 0 else money(sums[c.id]) if c.id in sums else ""
             for i, c in enumerate(columns)
         )
     return TableFacts(
-        title=item.get("question", ""),
-        headers=tuple(c.get("label", c["id"]) for c in columns),
+        title=item.question,
+        headers=tuple(c.label for c in columns),
         rows=tuple(
-            tuple(cell_text(c, r.get(c["id"]) if isinstance(r, dict) else None) for c in columns)
+            tuple(cell_text(c, r.get(c.id) if isinstance(r, dict) else None) for c in columns)
             for r in rows
         ),
         totals=totals,
-        refund_total=sums[refund_column["id"]] if refund_column else None,
+        refund_total=sums[refund_column.id] if refund_column else None,
     )
 
 
-def _is_refund(column: dict[str, Any]) -> bool:
-    return "refund" in column["id"].lower() or "退" in column.get("label", "")
+def _is_refund(column: Column) -> bool:
+    return "refund" in column.id.lower() or "退" in column.label
 
 
-def _amount(row: Any, column: dict[str, Any]) -> Decimal:
-    value = row.get(column["id"]) if isinstance(row, dict) else None
+def _amount(row: Any, column: Column) -> Decimal:
+    value = row.get(column.id) if isinstance(row, dict) else None
     return parse_money(value) or Decimal(0)
 
 
@@ -318,26 +317,21 @@ def _evidence(store: Store, inspection_id: str) -> tuple[EvidenceFacts, ...]:
 
 def _item_questions(store: Store, inspection_id: str) -> dict[str, str]:
     checklist = _checklist_of(store, inspection_id)
-    return {
-        item["id"]: item.get("question", "")
-        for section in checklist.get("sections", [])
-        for item in section.get("items", [])
-    }
+    return {item.id: item.question for item in checklist.items()}
 
 
-def _checklist_of(store: Store, inspection_id: str) -> dict[str, Any]:
+def _checklist_of(store: Store, inspection_id: str) -> Checklist:
     row = inspections.get(store, inspection_id)
     if row is None:
         raise UserError(f"找不到检查记录：{inspection_id}")
     return _checklist(store, row.checklist_id, row.checklist_version)
 
 
-def _checklist(store: Store, checklist_id: str, version: int) -> dict[str, Any]:
+def _checklist(store: Store, checklist_id: str, version: int) -> Checklist:
     stored = checklist_store.get(store, checklist_id, version)
     if stored is None:
         raise UserError(f"找不到检查表：{checklist_id}（第{version}版）")
-    definition = json.loads(stored.definition) if stored.definition else {}
-    return {"title": stored.title, "kind": stored.kind, **definition}
+    return Checklist.model_validate_json(stored.definition)
 
 
 def _finding(finding: findings.Finding) -> FindingFacts:

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from inspector.checklist_model import AnswerType, Column, Item
+
 _DIGITS = "零一二三四五六七八九"
 _CENT = Decimal("0.01")
 
@@ -51,29 +53,29 @@ def sentence(text: str) -> str:
     return text + "。"
 
 
-def answer_text(item: dict[str, Any], value: Any) -> str:
-    """A stored answer as a person reads it, using the item's own choice labels."""
+def answer_text(field: Item | Column, value: Any) -> str:
+    """A stored answer (of an item or a table cell) as a person reads it, with its own labels."""
     if value is None or value == "" or value == []:
         return UNANSWERED
-    kind = item.get("answer_type", "text")
-    choices = {c.get("value"): c.get("label", c.get("value")) for c in item.get("choices") or []}
-    if kind == "compliance":
+    kind = field.answer_type
+    choices = {c.value: c.label for c in field.choices}
+    if kind is AnswerType.COMPLIANCE:
         return COMPLIANCE_LABELS.get(str(value), str(value))
-    if kind == "yes_no":
+    if kind is AnswerType.YES_NO:
         return "是" if value is True else "否" if value is False else str(value)
-    if kind == "money":
+    if kind is AnswerType.MONEY:
         amount = parse_money(value)
         return money(amount) if amount is not None else str(value)
-    if kind == "date":
+    if kind is AnswerType.DATE:
         return _date_text(str(value))
-    if kind == "single_choice":
+    if kind is AnswerType.SINGLE_CHOICE:
         return str(choices.get(value, value))
-    if kind == "multi_choice" and isinstance(value, list):
+    if kind is AnswerType.MULTI_CHOICE and isinstance(value, list):
         return "、".join(str(choices.get(v, v)) for v in value)
     return str(value)
 
 
-def cell_text(column: dict[str, Any], value: Any) -> str:
+def cell_text(column: Column, value: Any) -> str:
     """One cell of a table answer; an empty cell stays empty."""
     if value is None or value == "":
         return ""

@@ -17,8 +17,8 @@ from checklists.library import (
 )
 from checklists.loader import load_file
 from checklists.problems import ChecklistError
-from checklists.schema import Checklist
 from inspector import audit
+from inspector.checklist_model import Checklist
 from inspector.errors import UserError
 from inspector.store import Store
 
@@ -147,7 +147,7 @@ def test_fee_totals_are_exact_decimals() -> None:
         {"name": "评比费", "collected": "0.20", "verdict": "improper", "refund_due": "0.20"},
         {"name": "培训费", "collected": 3500, "verdict": "improper", "refund_due": "1750.05"},
     ]
-    totals = compute(fee.model_dump(mode="json"), {"fees": rows})
+    totals = compute(fee, {"fees": rows})
     assert totals == {
         "total_collected": Decimal("123500.30"),
         "total_refund_due": Decimal("1750.25"),

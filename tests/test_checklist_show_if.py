@@ -123,7 +123,7 @@ def test_visible_items_by_org_kind_and_answers() -> None:
     assert "gv-09" in service_ids and "gv-09" not in group_ids
     assert {"ar-03", "fi-10"} <= foundation_ids and "fi-10" not in group_ids
     assert "di-04" not in group_ids
-    with_charity = visible_items(spot.model_dump(mode="json"), {"di-03": True}, "social_group")
+    with_charity = visible_items(spot, {"di-03": True}, "social_group")
     assert "di-04" in {item.id for item in with_charity}
 
 

@@ -8,8 +8,8 @@ import pytest
 from checklists.library import builtin_paths
 from checklists.loader import load_file
 from checklists.problems import ChecklistError
-from checklists.schema import AnswerType, Column
 from checklists.xlsform_export import write_xlsform
+from inspector.checklist_model import AnswerType, Column
 
 Rows = list[list[object]]
 

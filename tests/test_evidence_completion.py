@@ -14,13 +14,14 @@ from inspector import (
     preferences,
     roster,
 )
+from inspector.checklist_model import AnswerType, Item
 from inspector.errors import UserError
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import Store
 
 ITEMS = [
-    {"id": "a", "question": "是否按时报送年度报告", "required": True},
-    {"id": "b", "question": "备注", "required": False},
+    Item(id="a", question="是否按时报送年度报告", answer_type=AnswerType.COMPLIANCE),
+    Item(id="b", question="备注", answer_type=AnswerType.TEXT, required=False),
 ]
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from test_reports_support import Finding, add_org, inspection, setup_office
 
+from inspector.checklist_model import AnswerType, Choice, Item
 from inspector.errors import UserError
 from inspector.notices import NoticeSettings, save_settings
 from inspector.store import Store
@@ -97,17 +98,18 @@ def test_money_is_exact_and_rounded_half_up() -> None:
     assert parse_money("NaN") is None
 
 
+def _item(answer_type: AnswerType, choices: list[Choice] | None = None) -> Item:
+    return Item(id="q", question="问题", answer_type=answer_type, choices=choices or [])
+
+
 def test_answers_read_with_the_checklist_labels() -> None:
-    choice = {
-        "answer_type": "multi_choice",
-        "choices": [{"value": "a", "label": "会费"}, {"value": "b", "label": "培训费"}],
-    }
-    assert answer_text(choice, ["a", "b"]) == "会费、培训费"
-    assert answer_text({"answer_type": "compliance"}, "not_applicable") == "不适用"
-    assert answer_text({"answer_type": "yes_no"}, False) == "否"
-    assert answer_text({"answer_type": "date"}, "2026-03-31") == "2026年3月31日"
-    assert answer_text({"answer_type": "money"}, "56000.5") == "¥56,000.50"
-    assert answer_text({"answer_type": "text"}, None) == "未作答"
+    choices = [Choice(value="a", label="会费"), Choice(value="b", label="培训费")]
+    assert answer_text(_item(AnswerType.MULTI_CHOICE, choices), ["a", "b"]) == "会费、培训费"
+    assert answer_text(_item(AnswerType.COMPLIANCE), "not_applicable") == "不适用"
+    assert answer_text(_item(AnswerType.YES_NO), False) == "否"
+    assert answer_text(_item(AnswerType.DATE), "2026-03-31") == "2026年3月31日"
+    assert answer_text(_item(AnswerType.MONEY), "56000.5") == "¥56,000.50"
+    assert answer_text(_item(AnswerType.TEXT), None) == "未作答"
 
 
 def test_chinese_ordinals() -> None:

@@ -139,11 +139,7 @@ def _first_draft(editor: InspectionEditor) -> FindingDraft:
         (i for i in session.checklist.items() if i.finding is not None),
         session.checklist.items()[0],
     )
-    return draft_for_item(
-        with_template.model_dump(mode="json"),
-        session.inspection_date,
-        org_kind=session.header.org_kind,
-    )
+    return draft_for_item(with_template, session.inspection_date, org_kind=session.header.org_kind)
 
 
 def _grab(widget: QWidget, target: Path) -> Path:

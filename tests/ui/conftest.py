@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from checklists.library import import_checklists
-from checklists.schema import Checklist
 from inspector import inspections, registry, roster
+from inspector.checklist_model import Checklist
 from inspector.model import Inspector, NewInspection, Organization, OrgKind
 from inspector.store import Store
 

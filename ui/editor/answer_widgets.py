@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checklists.schema import AnswerType, Choice, Item
+from inspector.checklist_model import AnswerType, Choice, Item
 
 TYPING_PAUSE_MS = 600
 COMPLIANCE = (("compliant", "符合"), ("not_compliant", "不符合"), ("not_applicable", "不适用"))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from checklists.schema import AnswerType, Column, Item
+from inspector.checklist_model import AnswerType, Column, Item
 from ui.editor.answer_widgets import AnswerWidget, parse_typed
 
 

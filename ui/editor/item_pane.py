@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checklists.schema import AnswerType, Item
+from inspector.checklist_model import AnswerType, Item
 from ui.editor.answer_widgets import TYPING_PAUSE_MS, AnswerWidget, make_answer_widget
 from ui.editor.evidence import EvidenceStrip
 from ui.editor.fee_table import FeeTable

@@ -5,7 +5,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from checklists.schema import Item, Section
+from inspector.checklist_model import Item, Section
 from ui import style
 from ui.editor.answer_widgets import answer_label
 from ui.editor.session import InspectionSession

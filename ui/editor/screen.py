@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.checklist_model import Item
 from inspector.finding_templates import draft_for_item, draft_of
 from inspector.model import InspectionStatus
 from inspector.store import Store
@@ -190,11 +191,11 @@ class InspectionEditor(QWidget):
         try:
             self.session.set_answer(item.id, value)
             if value == NOT_COMPLIANT and self.session.finding_for_item(item.id) is None:
-                self._finding_from_template(item.model_dump(mode="json"))
+                self._finding_from_template(item)
         except Exception as exc:
             show_error(self, exc)
 
-    def _finding_from_template(self, item: dict[str, Any]) -> None:
+    def _finding_from_template(self, item: Item) -> None:
         draft = draft_for_item(
             item, self.session.inspection_date, org_kind=self.session.header.org_kind
         )
@@ -204,7 +205,7 @@ class InspectionEditor(QWidget):
 
     @Slot()
     def add_free_finding(self) -> None:
-        draft = draft_for_item({}, self.session.inspection_date)
+        draft = draft_for_item(None, self.session.inspection_date)
         edited = FindingDialog.ask(self, draft, self.session.inspection_date)
         if edited is not None:
             self._guarded(self.session.add_finding, edited)

@@ -14,10 +14,10 @@ from PySide6.QtCore import QObject, Signal
 
 from checklists.computed import compute
 from checklists.library import get_checklist
-from checklists.schema import Checklist, Item, Section
 from checklists.visibility import visible_items
 from inspector import attachments, completion, findings, inspections, preferences
 from inspector.attachments import Attachment
+from inspector.checklist_model import Checklist, Item, Section
 from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.lifecycle import EDITABLE_INSPECTION
@@ -133,8 +133,7 @@ class InspectionSession(QObject):
         return [a for a in found if item_id is None or a.item_id == item_id]
 
     def problems(self) -> list[completion.Problem]:
-        items = [item.model_dump(mode="json") for item in self.visible_items()]
-        return completion.problems(self.store, self.inspection_id, items)
+        return completion.problems(self.store, self.inspection_id, self.visible_items())
 
     def last_position(self) -> str | None:
         item_id = preferences.get(self.store, POSITION_KEY.format(self.inspection_id))

@@ -1,16 +1,18 @@
-"""The one machine definition of a valid checklist (pydantic v2).
+"""The typed checklist model: the one machine definition of a valid checklist (pydantic v2).
 
-The validator, the YAML and spreadsheet importers and the generated format documentation all
-use these models. A stored checklist is ``Checklist.model_dump(mode="json")``; the JSON shape
-is a contract shared with ``reports/``, ``ui/`` and the demo data.
+It lives in the core so that every layer reads checklist items, choices and columns as typed
+objects; it holds no I/O. ``checklists/`` keeps the format tooling built on it: the YAML loader
+with line numbers, the cross-item rules (unique ids, ``show_if`` references, computed
+expressions) in ``checklists.validate``, the XLSForm import and export, the library storage and
+the generated format documentation. The models check each record on its own.
 
-Cross-item rules (unique ids, ``show_if`` references, computed expressions) are in
-``checklists.validate``; the models check each record on its own.
+A stored checklist is ``Checklist.model_dump(mode="json")``; whoever reads one from the store
+parses it back with ``Checklist.model_validate_json`` once, where it is loaded.
 """
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -172,10 +174,3 @@ class Checklist(_Strict):
             if candidate.id == item_id:
                 return candidate
         raise KeyError(item_id)
-
-
-def as_checklist(definition: "Checklist | dict[str, Any]") -> Checklist:
-    """Accept a model or its stored JSON dump (as the UI reads it from the database)."""
-    if isinstance(definition, Checklist):
-        return definition
-    return Checklist.model_validate(definition)
