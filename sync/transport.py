@@ -44,7 +44,7 @@ class RetryPolicy:
     attempts: int = 6
     base_delay: float = 0.5
     max_delay: float = 30.0
-    sleep: Callable[[float], None] = field(default=time.sleep)
+    sleep: Callable[[float], object] = field(default=time.sleep)  # result ignored
 
     def delay(self, attempt: int) -> float:
         return min(self.max_delay, self.base_delay * 2.0**attempt)

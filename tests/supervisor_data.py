@@ -1,7 +1,5 @@
 """A small register, roster and checklist for the supervisor's-desk tests."""
 
-from org_files import make_code
-
 from inspector import findings, inspections, registry, roster
 from inspector.clock import utc_now
 from inspector.model import (
@@ -14,6 +12,7 @@ from inspector.model import (
     Severity,
 )
 from inspector.store import Store
+from tests.org_files import make_code
 
 SUPERVISOR = "王主任"
 KINDS = (OrgKind.SOCIAL_GROUP, OrgKind.SOCIAL_SERVICE, OrgKind.FOUNDATION)

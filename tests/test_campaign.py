@@ -4,19 +4,19 @@ import json
 from datetime import date
 
 import pytest
-from supervisor_data import (
-    CHECKLIST_ID,
-    SUPERVISOR,
-    add_checklist,
-    add_register,
-    add_roster,
-)
 
 from inspector import audit, campaign_records, campaigns, conflicts, inspections, roles, roster
 from inspector.campaigns import Criteria, SampleRule
 from inspector.errors import UserError
 from inspector.model import Inspector, NewInspection
 from inspector.store import Store
+from tests.supervisor_data import (
+    CHECKLIST_ID,
+    SUPERVISOR,
+    add_checklist,
+    add_register,
+    add_roster,
+)
 
 AS_OF = date(2026, 11, 21)
 

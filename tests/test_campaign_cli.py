@@ -6,11 +6,11 @@ from pathlib import Path
 import click
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
-from supervisor_data import SUPERVISOR, add_checklist, add_register, add_roster
 
 from cli.main import cli
 from inspector.errors import UserError
 from inspector.store import open_store
+from tests.supervisor_data import SUPERVISOR, add_checklist, add_register, add_roster
 
 
 def _run(db: Path, *args: str) -> Result:

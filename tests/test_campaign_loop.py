@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from supervisor_data import SUPERVISOR, add_register, add_roster
 
 from checklists.library import import_builtin_checklists
 from inspector import (
@@ -25,6 +24,7 @@ from inspector.errors import UserError
 from inspector.model import FindingDraft, FindingStatus, InspectionStatus, NewInspection, Severity
 from inspector.store import Store
 from reports.generate import Format, write_notice
+from tests.supervisor_data import SUPERVISOR, add_register, add_roster
 
 ON = date(2026, 11, 21)
 

@@ -5,11 +5,11 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from supervisor_data import add_register, add_roster
 
 from inspector import campaigns
 from inspector.campaigns import Criteria, SampleRule
 from inspector.store import Store
+from tests.supervisor_data import add_register, add_roster
 
 SEEDS = 2000
 Z_999 = 3.0902  # the standard normal quantile at 0.999

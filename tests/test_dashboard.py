@@ -3,12 +3,12 @@
 from datetime import date
 
 import pytest
-from supervisor_data import SUPERVISOR, add_checklist, add_register, add_roster, inspect
 
 from inspector import dashboard, rectification, tracker
 from inspector.model import Severity
 from inspector.store import Store
 from inspector.tracker import TrackerFilter
+from tests.supervisor_data import SUPERVISOR, add_checklist, add_register, add_roster, inspect
 
 ON = date(2026, 11, 21)
 

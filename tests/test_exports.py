@@ -6,14 +6,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from supervisor_data import (
-    CHECKLIST_ID,
-    SUPERVISOR,
-    add_checklist,
-    add_register,
-    add_roster,
-    inspect,
-)
 
 from inspector import campaigns, exports, tracker
 from inspector.campaigns import Criteria, SampleRule
@@ -21,6 +13,14 @@ from inspector.errors import UserError
 from inspector.model import Severity
 from inspector.store import Store
 from reports.campaign_list import write_campaign_pdf
+from tests.supervisor_data import (
+    CHECKLIST_ID,
+    SUPERVISOR,
+    add_checklist,
+    add_register,
+    add_roster,
+    inspect,
+)
 
 ON = date(2026, 11, 21)
 

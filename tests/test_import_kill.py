@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from org_files import make_code, write_csv
 
 from inspector.registry import BATCH_SIZE
+from tests.org_files import make_code, write_csv
 
 ROWS = 30_000  # 15 batches: enough to land a kill mid-way, quick enough for CI
 DISTRICTS = ["越秀区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区"]

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from test_reports_support import add_org, inspection, setup_office
 
 from cli.main import cli
 from inspector import notices
 from inspector.errors import UserError
 from inspector.store import Store, open_store
 from reports import generate
+from tests.test_reports_support import add_org, inspection, setup_office
 
 BOTH = [generate.Format.PDF, generate.Format.DOCX]
 

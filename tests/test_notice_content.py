@@ -4,7 +4,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from test_reports_support import Finding, add_org, inspection, setup_office
 
 from inspector.checklist_model import AnswerType, Choice, Item
 from inspector.errors import UserError
@@ -13,6 +12,7 @@ from inspector.store import Store
 from reports import compose, generate
 from reports.document import Paragraph
 from reports.formatting import answer_text, chinese_number, money, parse_money
+from tests.test_reports_support import Finding, add_org, inspection, setup_office
 
 
 def notice_text(store: Store, inspection_id: str) -> str:

@@ -9,23 +9,23 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from test_reports_support import (
+
+from inspector.store import Store, open_store
+from reports import generate, layout
+from tests.test_reports_support import (
     AUTHORITY,
     CREDIT_CODE,
     ORG_NAME,
+    POPPLER,
     Finding,
     add_org,
-    have_poppler,
     inspection,
     pdf_text,
     setup_office,
     squeeze,
 )
 
-from inspector.store import Store, open_store
-from reports import generate, layout
-
-pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils not installed")
+pytestmark = pytest.mark.needs(*POPPLER)
 
 MM = layout.MM
 BOTH = [generate.Format.PDF, generate.Format.DOCX]

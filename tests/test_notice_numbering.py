@@ -5,12 +5,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_reports_support import add_org, inspection, setup_office
 
 from inspector import inspections, notices
 from inspector.errors import UserError
 from inspector.store import Store
 from reports import generate
+from tests.test_reports_support import add_org, inspection, setup_office
 
 PDF = [generate.Format.PDF]
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from org_files import (
+
+from cli.main import cli
+from inspector import org_search, registry
+from inspector.migrations import M_ORG_SEARCH, MIGRATIONS
+from inspector.model import CreditStatus, Organization, OrgKind
+from inspector.store import Store, open_store
+from tests.org_files import (
     AUTOMATION,
     BIT_FUND,
     COMPOSITES,
@@ -15,12 +21,6 @@ from org_files import (
     WELFARE_FUND,
     make_code,
 )
-
-from cli.main import cli
-from inspector import org_search, registry
-from inspector.migrations import M_ORG_SEARCH, MIGRATIONS
-from inspector.model import CreditStatus, Organization, OrgKind
-from inspector.store import Store, open_store
 
 REAL = [
     Organization(*AUTOMATION, OrgKind.SOCIAL_GROUP, legal_rep="张三", district="海淀区"),

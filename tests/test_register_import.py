@@ -8,7 +8,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from org_files import (
+
+from cli.main import cli
+from inspector import org_search, register_import, registry
+from inspector.errors import UserError
+from inspector.model import CreditStatus, Organization, OrgKind
+from inspector.register_values import BadValue, parse_credit_status, parse_date, parse_money
+from inspector.store import Store
+from tests.org_files import (
     AUTOMATION,
     BAD_CHECK,
     BIT_FUND,
@@ -18,13 +25,6 @@ from org_files import (
     make_code,
     write_csv,
 )
-
-from cli.main import cli
-from inspector import org_search, register_import, registry
-from inspector.errors import UserError
-from inspector.model import CreditStatus, Organization, OrgKind
-from inspector.register_values import BadValue, parse_credit_status, parse_date, parse_money
-from inspector.store import Store
 
 GOOD_ROWS = [
     [AUTOMATION[0], AUTOMATION[1], "", "张三", "东城区", "2019年5月1日", "100万元", "正常"],

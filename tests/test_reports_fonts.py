@@ -11,9 +11,7 @@ UMING = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
 MICROHEI = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
-needs_fonts = pytest.mark.skipif(
-    not (UMING.is_file() and MICROHEI.is_file()), reason="fonts-arphic-uming / wqy not installed"
-)
+needs_fonts = pytest.mark.needs(str(UMING), str(MICROHEI))
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +38,7 @@ def test_configured_file_that_is_not_a_usable_font_is_refused(tmp_path: Path) ->
         fonts.resolve(str(tmp_path / "missing.ttf"))
 
 
-@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu not installed")
+@pytest.mark.needs(str(DEJAVU))
 def test_a_latin_only_font_is_not_accepted() -> None:
     with pytest.raises(UserError, match="须为含简体中文字形的 TrueType"):
         fonts.resolve(str(DEJAVU))

@@ -7,11 +7,15 @@ from pathlib import Path
 import docx
 import pytest
 from PIL import Image
-from test_reports_support import (
+
+from inspector import onsite_record
+from inspector.store import Store
+from reports import generate
+from tests.test_reports_support import (
     CREDIT_CODE,
     ORG_NAME,
+    POPPLER,
     add_org,
-    have_poppler,
     inspection,
     make_photo,
     pdf_text,
@@ -19,11 +23,7 @@ from test_reports_support import (
     squeeze,
 )
 
-from inspector import onsite_record
-from inspector.store import Store
-from reports import generate
-
-pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils not installed")
+pytestmark = pytest.mark.needs(*POPPLER)
 
 BOTH = [generate.Format.PDF, generate.Format.DOCX]
 

@@ -3,7 +3,6 @@
 Imported by ``test_notice*.py`` and ``test_reports*.py``; holds no tests itself.
 """
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,5 +156,4 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-def have_poppler() -> bool:
-    return all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm"))
+POPPLER = ("pdftotext", "pdffonts", "pdftoppm")

@@ -4,13 +4,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from supervisor_data import SUPERVISOR, add_checklist, add_register, add_roster, inspect
 
 from inspector import audit, findings, inspections, rectification, tracker
 from inspector.errors import UserError
 from inspector.model import Escalation, FindingDraft, FindingStatus, NewInspection, Severity
 from inspector.store import Store
 from inspector.tracker import SortKey, TrackerFilter
+from tests.supervisor_data import SUPERVISOR, add_checklist, add_register, add_roster, inspect
 
 ON = date(2026, 11, 21)
 

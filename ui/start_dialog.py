@@ -1,7 +1,7 @@
 """Start an inspection: checklist for the organization's kind, two or more inspectors, time,
 place and the representative present. Fewer than two inspectors is refused in words."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Qt, Slot
 from PySide6.QtWidgets import (
@@ -114,7 +114,8 @@ class StartInspectionDialog(QDialog):
             self.problem.setText(f"没有适用于{self.org.kind.label}的检查表，请先导入检查表")
             return
         chosen = self.checklists[index]
-        started = self.when.dateTime().toPython().astimezone(UTC)
+        when: datetime = self.when.dateTime().toPython()  # type: ignore[assignment]  # stubs say object
+        started = when.astimezone(UTC)
         new = NewInspection(
             organization_id=self.org.id,
             checklist_id=chosen.id,

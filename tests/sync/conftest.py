@@ -5,7 +5,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_support import (
+
+from inspector import attachments, findings, inspections, roster
+from inspector.clock import utc_now
+from inspector.model import FindingDraft, Inspector, NewInspection, Severity
+from inspector.store import Store, open_store
+from tests.sync.sync_support import (
     ORG,
     CompleteFn,
     LiveServer,
@@ -14,11 +19,6 @@ from sync_support import (
     seed,
     serving,
 )
-
-from inspector import attachments, findings, inspections, roster
-from inspector.clock import utc_now
-from inspector.model import FindingDraft, Inspector, NewInspection, Severity
-from inspector.store import Store, open_store
 
 
 @pytest.fixture

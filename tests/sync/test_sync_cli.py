@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sync_support import PASSWORD, CompleteFn, LiveServer, photo
 
 from cli.main import cli
 from inspector.errors import UserError
 from inspector.store import Store
+from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, photo
 
 AUTOMATION = "51100000500002862F"
 WELFARE_FUND = "53100000500019795A"

@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 import requests
-from faulty_proxy import FaultyProxy
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -17,7 +16,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sync_support import PASSWORD, LiveServer, headers, photo
 
 from inspector import attachments, inspections, roster
 from inspector.clock import utc_now
@@ -26,6 +24,8 @@ from inspector.store import open_store
 from sync import outbox
 from sync.client import SyncClient
 from sync.transport import RetryPolicy
+from tests.sync.faulty_proxy import FaultyProxy
+from tests.sync.sync_support import PASSWORD, LiveServer, headers, photo
 
 RETRY = RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05)
 PHOTOS = [photo(f"sm{i}", 150_000 + 7_000 * i) for i in range(4)]

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from faulty_proxy import FaultyProxy
-from sync_support import PASSWORD, CompleteFn, LiveServer, ServerProcess, client_for, photo
 
 from inspector.store import Store, open_store
 from sync import outbox
@@ -22,6 +20,15 @@ from sync.client import Progress, SyncClient
 from sync.server import accounts, bundles
 from sync.server.storage import ServerStore
 from sync.transport import RetryPolicy
+from tests.sync.faulty_proxy import FaultyProxy
+from tests.sync.sync_support import (
+    PASSWORD,
+    CompleteFn,
+    LiveServer,
+    ServerProcess,
+    client_for,
+    photo,
+)
 
 
 def assert_converged(

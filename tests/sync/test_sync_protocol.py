@@ -4,7 +4,6 @@ import json
 
 import pytest
 import requests
-from sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers
 
 from inspector import audit
 from inspector.store import Store
@@ -13,6 +12,7 @@ from sync.client import SyncClient
 from sync.server import accounts, catalog
 from sync.server.storage import ServerStore
 from sync.transport import LoginRequired, SyncError
+from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers
 
 DEVICE = "11111111-2222-4333-8444-555555555555"
 

@@ -3,12 +3,12 @@
 import hashlib
 
 import requests
-from sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers, photo
 
 from inspector import inspections
 from inspector.store import Store
 from sync import outbox, state
 from sync.protocol import Bundle
+from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers, photo
 
 
 def login(server: LiveServer, user: str) -> str:

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from sync_support import CompleteFn, LiveServer, client_for, headers, photo
-from test_sync_push import login
 
 from inspector import audit, inspections
 from inspector import review as desk_review
@@ -15,6 +13,8 @@ from inspector.attachments import file_path
 from inspector.store import Store, open_store
 from sync import outbox, state
 from sync.server import catalog
+from tests.sync.sync_support import CompleteFn, LiveServer, client_for, headers, photo
+from tests.sync.test_sync_push import login
 
 
 def review(server: LiveServer, token: str, inspection_id: str, **body: Any) -> requests.Response:

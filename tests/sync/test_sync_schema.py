@@ -4,9 +4,9 @@ malformed, gets a 500; every answer matches its documented status codes and sche
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from sync_support import PASSWORD, LiveServer, headers
 
 from sync.protocol import API_PREFIX
+from tests.sync.sync_support import PASSWORD, LiveServer, headers
 
 DEVICE = "33333333-2222-4333-8444-555555555555"
 

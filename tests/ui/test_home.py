@@ -1,22 +1,17 @@
 """The 工作台 start screen on a real store: counts, lists, colours with words, click-through."""
 
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QTableView
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
-
-from supervisor_data import add_register, add_roster, inspect
 
 from checklists.library import import_builtin_checklists
 from inspector import inspections
 from inspector.clock import today
 from inspector.model import NewInspection, Severity
 from inspector.store import Store
+from tests.supervisor_data import add_register, add_roster, inspect
 from ui import style
 from ui.main_window import MainWindow
 from ui.screens.home import HomeScreen

@@ -1,17 +1,20 @@
 """整改通知书 page: one notice, a batch, a cancelled batch and refusals, on a real store."""
 
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
-
-from test_reports_support import ORG_NAME, add_org, inspection, pdf_text, setup_office, squeeze
-
 from inspector import preferences
 from inspector.store import Store
+from tests.test_reports_support import (
+    ORG_NAME,
+    add_org,
+    inspection,
+    pdf_text,
+    setup_office,
+    squeeze,
+)
 from ui.supervisor import notices_panel
 from ui.supervisor.notices_panel import NoticesPanel
 from ui.supervisor.review_screen import NOTICE_DIR_KEY

@@ -1,6 +1,5 @@
 """The supervisor's screens on a real store, through pytest-qt."""
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -8,15 +7,12 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
-
-from supervisor_data import SUPERVISOR, add_register, add_roster, inspect
-
 from checklists.library import import_builtin_checklists
 from inspector import preferences
 from inspector.clock import utc_now
 from inspector.model import Severity
 from inspector.store import Store
+from tests.supervisor_data import SUPERVISOR, add_register, add_roster, inspect
 from ui.supervisor import rectification_dialogs
 from ui.supervisor.campaign_screen import CampaignScreen
 from ui.supervisor.conflict_dialog import ConflictDialog

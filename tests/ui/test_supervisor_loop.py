@@ -2,19 +2,15 @@
 core), approve with the notice, take the report-back, re-check and close; and the main window
 shows these screens to a supervisor only."""
 
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ helpers
-
-from supervisor_data import SUPERVISOR, add_register, add_roster
 
 from checklists.library import import_builtin_checklists
 from inspector import campaign_records, findings, inspections, preferences
 from inspector.model import FindingDraft, NewInspection, Severity
 from inspector.store import Store
+from tests.supervisor_data import SUPERVISOR, add_register, add_roster
 from ui.main_window import ACTOR_KEY, MainWindow
 from ui.supervisor import rectification_dialogs
 from ui.supervisor.campaign_screen import CampaignScreen

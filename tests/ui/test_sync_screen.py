@@ -2,7 +2,6 @@
 expired token, cancel and resume, a record the server refuses, download; the status bar's
 在线 / 离线."""
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +18,10 @@ from inspector.store import Store
 from sync import outbox, state
 from sync.protocol import CLIENT_VERSION_HEADER
 from sync.server.bundles import stats
+from tests.sync.sync_support import PASSWORD, LiveServer, free_port, photo, seed, serving
 from ui.screens.sync import LOGIN_AGAIN, SyncScreen
 from ui.status_bar import AppStatusBar
 from ui.sync_login import LoginDialog
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-from sync_support import PASSWORD, LiveServer, free_port, photo, seed, serving
 
 RUN_TIMEOUT = 20_000
 

@@ -47,6 +47,7 @@ class TasksScreen(ListScreen[TaskRow]):
         self.drafts_view.doubleClicked.connect(self._open_draft)
         self.drafts_title = QLabel(objectName="question")
         layout = self.layout()
+        assert layout is not None  # ListScreen builds its layout in __init__
         layout.addWidget(self.drafts_title)
         layout.addWidget(self.drafts_view)
 

@@ -2,6 +2,8 @@
 supervisor on the roster: inspectors do not see them at all), and the deadline line for the
 start screen."""
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLabel, QWidget
 
 from inspector import roles, tracker
@@ -28,7 +30,7 @@ def supervisor_pages(store: Store, actor: str) -> list[tuple[str, str, QWidget]]
     """
     if not roles.is_supervisor(store, actor):
         return []
-    builders = {
+    builders: dict[str, Callable[[], QWidget]] = {
         "review": lambda: ReviewScreen(store, actor),
         "notices": lambda: NoticesPanel(store, actor),
         "supervisor_tracker": lambda: TrackerScreen(store, actor),
