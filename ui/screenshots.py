@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QWidget
 
+from inspector.checklist_model import AnswerType
 from inspector.finding_templates import draft_for_item
 from inspector.model import FindingDraft
 from inspector.store import Store, open_store
@@ -102,7 +103,7 @@ def _table_item(window: MainWindow, out_dir: Path) -> list[Path]:
     window.open_inspection(row[0])
     editor = window.editor
     assert editor is not None
-    tables = [i.id for i in editor.session.visible_items() if i.answer_type.value == "table"]
+    tables = [i.id for i in editor.session.visible_items() if i.answer_type is AnswerType.TABLE]
     editor.go_to(tables[0])
     process_events()
     return [_grab(window, out_dir / "editor-table-1366x768.png")]
