@@ -351,6 +351,13 @@ M_SYNC_REVIEWS = """
         END;
 """
 
+# The SQLite header's application id marks the file as ours, so opening another program's
+# SQLite file can refuse it before writing anything (``inspector.store``).
+APPLICATION_ID = int.from_bytes(b"SOrg", "big")
+M_APPLICATION_ID = f"""
+        PRAGMA application_id = {APPLICATION_ID};
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -361,5 +368,6 @@ MIGRATIONS: list[str] = [
     M_ORG_NAME_LENGTH,
     M_TRACKER_COVER,
     M_SYNC_REVIEWS,
+    M_APPLICATION_ID,
 ]
 LATEST_VERSION = len(MIGRATIONS)

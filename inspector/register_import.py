@@ -30,7 +30,7 @@ from inspector.register_values import (
     parse_money,
     text_of,
 )
-from inspector.store import Store
+from inspector.store import DiskFullError, Store
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,7 @@ def import_file(
         known = registry.existing_ids(store, [org.credit_code for org in parsed.organizations])
         counts = registry.UpsertCounts(len(parsed.organizations) - len(known), len(known))
     else:
-        counts = registry.upsert_many(
-            store, parsed.organizations, columns=parsed.columns, on_batch=on_batch
-        )
+        counts = _upsert(store, parsed, path, on_batch)
     log.info("imported %s: %s (dry run: %s)", path, counts, dry_run)
     return ImportReport(
         inserted=counts.inserted,
@@ -142,6 +140,35 @@ def import_file(
         ignored_headers=parsed.ignored_headers,
         dry_run=dry_run,
     )
+
+
+def _upsert(
+    store: Store,
+    parsed: ParsedRegister,
+    path: Path,
+    on_batch: Callable[[registry.UpsertCounts], None] | None,
+) -> registry.UpsertCounts:
+    """Upsert the good rows; a full disk says how many rows were saved and how many not."""
+    saved = registry.UpsertCounts()
+
+    def committed(counts: registry.UpsertCounts) -> None:
+        nonlocal saved
+        saved = counts
+        if on_batch is not None:
+            on_batch(counts)
+
+    try:
+        return registry.upsert_many(
+            store, parsed.organizations, columns=parsed.columns, on_batch=committed
+        )
+    except DiskFullError as exc:
+        total = len(parsed.organizations)
+        done = saved.inserted + saved.updated
+        raise DiskFullError(
+            f"{exc.message}\n导入未完成：{path.name} 的 {total} 条有效数据中已保存 {done} 条"
+            f"（新增 {saved.inserted}，更新 {saved.updated}），未保存 {total - done} 条。"
+            "腾出磁盘空间后重新导入同一文件即可补全，已保存的行不会重复。"
+        ) from exc
 
 
 def read_register(path: Path) -> ParsedRegister:

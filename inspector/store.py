@@ -1,12 +1,16 @@
 """The local store: one SQLite file, opened safely and brought up to the current schema.
 
-Opening never harms the file: a file that is not a database, or is damaged, is refused with a
-clear message; a file from a newer program is refused; before any migration the file is copied
-beside itself.
+Opening never harms the file. Before anything is written, ``open_store`` checks the folder
+(exists, writable, has free space) and the file (not empty, an SQLite file, not locked by
+another program, undamaged, ours by its ``application_id`` or schema, not from a newer
+program) through a read-only connection; each problem gets its own message and the file is
+left as it was. Before any migration the file is copied beside itself. On close the WAL is
+checkpointed into the main file, so that one file is the whole store.
 """
 
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,20 +22,33 @@ import platformdirs
 import sqlite_utils
 
 from inspector.errors import StoreError
-from inspector.migrations import LATEST_VERSION, MIGRATIONS
+from inspector.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APP_NAME = "social-org-inspector"
+# Below this much free space a store is not opened: the first write would fail half-way.
+MIN_FREE_BYTES = 1024 * 1024
+# How long opening waits for another program's lock before saying the file is in use.
+LOCK_WAIT_SECONDS = 2.0
+BUSY_TIMEOUT_MS = 5000
+# Tables every version of our schema has: a file with these and application_id 0 is one of
+# ours written before the id was set (migration M_APPLICATION_ID).
+_OUR_TABLES = frozenset({"organizations", "roster", "checklists", "audit_log", "settings"})
+
+
+class DiskFullError(StoreError):
+    """A write failed because the disk is full; nothing of that transaction was saved."""
 
 
 def default_db_path() -> Path:
-    """``$INSPECTOR_DB`` if set, else ``inspector.db`` in the user's data folder."""
+    """``$INSPECTOR_DB`` if set, else ``inspector.db`` in the user's data folder (created)."""
     env = os.environ.get("INSPECTOR_DB")
     if env:
         return Path(env)
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "inspector.db"
+    folder = platformdirs.user_data_dir(APP_NAME, appauthor=False, ensure_exists=True)
+    return Path(folder) / "inspector.db"
 
 
 @dataclass
@@ -48,60 +65,181 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic change: commits on success, rolls back on any exception."""
+        """One atomic change: commits on success, rolls back on any exception.
+
+        A full disk, a lock held too long by another program or a file turned read-only
+        becomes a ``StoreError`` saying so (``DiskFullError`` for the full disk).
+        """
         conn = self.db.conn
         if conn.in_transaction:
             raise RuntimeError("nested transaction")
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:  # SQLite rolls back by itself after SQLITE_FULL
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            error = write_error(exc, self.path)
+            if error is None:
+                raise
+            raise error from exc
 
     def close(self) -> None:
+        """Checkpoint the WAL into the database file, then close."""
+        try:
+            busy, _, _ = self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                log.info("WAL of %s not fully checkpointed: another connection reads", self.path)
+        except sqlite3.Error:
+            log.warning(
+                "cannot checkpoint %s; its -wal file keeps the rest", self.path, exc_info=True
+            )
         self.db.close()
+
+
+def write_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
+    """The user's message for a write that failed because of the disk or a lock, else None."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        log.warning("disk full writing %s", path, exc_info=exc)
+        return DiskFullError(
+            f"磁盘空间已满：{path} 所在的磁盘没有剩余空间，本次更改未保存；"
+            "此前已保存的数据不受影响。请腾出磁盘空间后重试。"
+        )
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError(_locked_message(path))
+    if code == sqlite3.SQLITE_READONLY:
+        return StoreError(
+            f"数据库文件 {path} 已变为只读，本次更改未保存。请检查文件夹或 U 盘的写保护后重试。"
+        )
+    return None
 
 
 def open_store(path: Path | str) -> Store:
     """Open (or create) the store at ``path`` and apply pending migrations."""
     path = Path(path)
-    _refuse_non_database(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_folder(path)
+    version = _inspect(path) if path.exists() else 0
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        _check_integrity(conn, path)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        log.exception("cannot open %s", path)
-        raise StoreError(
-            f"数据库文件已损坏，无法打开：{path}（{exc}）。文件未作任何改动。"
-        ) from exc
-    if version > LATEST_VERSION:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        if version < LATEST_VERSION:
+            if version > 0:
+                _backup(conn, path, version)
+            _migrate(conn, version)
+    except sqlite3.Error as exc:
         conn.close()
+        log.exception("cannot open %s for writing", path)
+        error = write_error(exc, path)
+        if error is None:
+            raise
+        raise error from exc
+    return Store(path=path, db=sqlite_utils.Database(conn))
+
+
+def _check_folder(path: Path) -> None:
+    """The folder exists, can be written and has room; the file, if any, can be written."""
+    folder = path.parent
+    if not folder.is_dir():
+        what = "不是文件夹" if folder.exists() else "不存在"
         raise StoreError(
-            f"数据库文件 {path} 由较新版本的程序创建（数据版本 {version}，"
-            f"本程序支持到 {LATEST_VERSION}）。请升级程序后再打开；文件未作任何改动。"
+            f"数据库所在的文件夹{what}：{folder}。请检查路径（U 盘或网络盘是否已连接），"
+            "或先创建该文件夹。"
         )
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=5000")
-    db = sqlite_utils.Database(conn)
-    if version < LATEST_VERSION:
-        if version > 0:
-            _backup(conn, path, version)
-        _migrate(conn, version)
-    return Store(path=path, db=db)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise StoreError(
+            f"数据库所在的位置是只读的，无法写入：{path}。文件未作任何改动。"
+            "请检查文件夹权限或 U 盘的写保护，或把数据库复制到可写的文件夹后再打开。"
+        )
+    free = shutil.disk_usage(folder).free
+    if free < MIN_FREE_BYTES:
+        raise StoreError(
+            f"磁盘空间已满：{folder} 所在的磁盘仅剩 {free // 1024} KB，至少需要 "
+            f"{MIN_FREE_BYTES // (1024 * 1024)} MB 才能安全写入。文件未作任何改动；"
+            "请腾出磁盘空间后重试。"
+        )
+    if path.is_dir():
+        raise StoreError(f"{path} 是一个文件夹，不是数据库文件。")
 
 
-def _refuse_non_database(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
+def _inspect(path: Path) -> int:
+    """Check an existing file without writing to it; returns its schema version."""
+    if path.stat().st_size == 0:
+        raise StoreError(
+            f"数据库文件 {path} 是空文件（0 字节），可能是复制或下载没有完成。文件未作任何改动；"
+            "请从备份恢复，或删除该空文件后重新打开以新建数据库。"
+        )
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_MAGIC))
     if header != SQLITE_MAGIC:
         raise StoreError(f"文件 {path} 不是本程序的数据库文件，已拒绝打开；文件未作任何改动。")
+    created = [side for side in _side_files(path) if not side.exists()]
+    try:
+        return _inspect_read_only(path)
+    finally:
+        for side in created:  # left behind by the read-only connection of a WAL file
+            side.unlink(missing_ok=True)
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def _inspect_read_only(path: Path) -> int:
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+    try:
+        _check_integrity(conn, path)
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as exc:
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise StoreError(_locked_message(path)) from exc
+        log.exception("cannot read %s", path)
+        raise StoreError(
+            f"数据库文件已损坏，无法打开：{path}（{exc}）。文件未作任何改动。"
+        ) from exc
+    finally:
+        conn.close()
+    _refuse_foreign(path, application_id, version, tables)
+    if version > LATEST_VERSION:
+        raise StoreError(
+            f"数据库文件 {path} 由较新版本的程序创建（数据版本 {version}，"
+            f"本程序支持到 {LATEST_VERSION}）。请升级程序后再打开；文件未作任何改动。"
+        )
+    return version
+
+
+def _refuse_foreign(path: Path, application_id: int, version: int, tables: set[str]) -> None:
+    if application_id == APPLICATION_ID:
+        return
+    if application_id == 0 and version == 0 and not tables:
+        return  # an empty SQLite file: nothing to harm
+    if application_id == 0 and version > 0 and tables >= _OUR_TABLES:
+        return  # ours, from before the application id was set
+    shown = "、".join(sorted(tables)[:5]) + ("等" if len(tables) > 5 else "")
+    detail = f"程序标识 {application_id:#x}" if application_id else f"含有表 {shown or '（无）'}"
+    raise StoreError(
+        f"文件 {path} 是另一个程序的 SQLite 数据库（{detail}），不是本程序的数据库。"
+        "已拒绝打开，文件未作任何改动；请选择本程序的数据库文件，或换一个新文件名。"
+    )
+
+
+def _locked_message(path: Path) -> str:
+    return (
+        f"数据库文件 {path} 正被另一个程序使用（已锁定）。文件未作任何改动；"
+        "请关闭正在使用它的程序（或本程序的另一个窗口、正在运行的导入）后重试。"
+    )
 
 
 def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:

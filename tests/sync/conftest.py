@@ -62,6 +62,7 @@ def server_process(server_dir: Path) -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def device(tmp_path: Path) -> Iterator[Store]:
+    (tmp_path / "device").mkdir()
     store = open_store(tmp_path / "device" / "inspector.db")
     store.db["organizations"].insert({**ORG, "kind": "social_group", "updated_at": utc_now()})
     store.db["checklists"].insert(

@@ -139,6 +139,7 @@ def test_decisions_on_inspections_not_on_the_device_are_skipped_quietly(
     assert client_for(device, live_server.url).push().ok
     wang = login(live_server, "wang")
     assert review(live_server, wang, inspection_id, decision="approve", revision=1).ok
+    (tmp_path / "other").mkdir()
     other = open_store(tmp_path / "other" / "inspector.db")
     report = client_for(other, live_server.url).pull()
     assert report.notes == []
@@ -175,6 +176,7 @@ def test_the_review_loop_through_the_server(
     inspection_id = complete_inspection(pictures)
     inspector = client_for(device, live_server.url)
     assert inspector.push().ok
+    (tmp_path / "desk").mkdir()
     desk_store = open_store(tmp_path / "desk" / "inspector.db")
     desk = client_for(desk_store, live_server.url, user="wang")
 
@@ -234,6 +236,7 @@ def test_a_desk_decision_the_server_already_has_otherwise_is_a_conflict(
     publish_reference_data(live_server)
     inspection_id = complete_inspection()
     assert client_for(device, live_server.url).push().ok
+    (tmp_path / "desk").mkdir()
     desk_store = open_store(tmp_path / "desk" / "inspector.db")
     desk = client_for(desk_store, live_server.url, user="wang")
     assert desk.pull().imported == 1
@@ -252,6 +255,7 @@ def test_a_cancelled_import_goes_on_at_the_next_pull(
     publish_reference_data(live_server)
     complete_inspection({"a.jpg": photo("c", 5000)})
     assert client_for(device, live_server.url).push().ok
+    (tmp_path / "desk").mkdir()
     desk_store = open_store(tmp_path / "desk" / "inspector.db")
     desk = client_for(desk_store, live_server.url, user="wang")
     calls: list[int] = []
