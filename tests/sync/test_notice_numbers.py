@@ -14,6 +14,7 @@ from sync.transport import SyncError
 
 
 def supervisor(tmp_path: Path, url: str, name: str) -> SyncClient:
+    (tmp_path / name).mkdir()
     store: Store = open_store(tmp_path / name / "inspector.db")
     return client_for(store, url, "wang")
 
