@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from disks import fill, remount, small_disk
-from org_files import make_code, write_csv
 
 from inspector import register_import
 from inspector.errors import StoreError
 from inspector.migrations import APPLICATION_ID
 from inspector.store import DiskFullError, open_store
+from tests.org_files import make_code, write_csv
 
 
 def test_new_store_carries_our_application_id(store_path: Path) -> None:

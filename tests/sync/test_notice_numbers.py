@@ -5,12 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sync_support import LiveServer, ServerProcess, client_for
 
 from inspector.store import Store, open_store
 from sync.client import SyncClient
 from sync.notice_numbers import NumberBlock, reserve_notice_numbers
 from sync.transport import SyncError
+from tests.sync.sync_support import LiveServer, ServerProcess, client_for
 
 
 def supervisor(tmp_path: Path, url: str, name: str) -> SyncClient:
