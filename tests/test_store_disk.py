@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from disks import fill, remount, small_disk
 
 from inspector import register_import
 from inspector.errors import StoreError
 from inspector.migrations import APPLICATION_ID
 from inspector.store import DiskFullError, open_store
+from tests.disks import fill, remount, small_disk
 from tests.org_files import make_code, write_csv
 
 
