@@ -73,7 +73,7 @@ def import_checklists(
             if problem is not None:
                 problems.append(Problem(file, "", None, problem))
                 continue
-            outcomes.append(_store_one(conn, checklist, actor))
+            outcomes.append(_store_one(store, conn, checklist, actor))
         if problems:
             raise ChecklistError(problems)  # rolls the whole transaction back
     return outcomes
@@ -97,7 +97,9 @@ def _version_problem(conn: sqlite3.Connection, checklist: Checklist) -> str | No
     return None
 
 
-def _store_one(conn: sqlite3.Connection, checklist: Checklist, actor: str) -> ImportOutcome:
+def _store_one(
+    store: Store, conn: sqlite3.Connection, checklist: Checklist, actor: str
+) -> ImportOutcome:
     row = StoredChecklist(
         id=checklist.id,
         version=checklist.version,
@@ -108,7 +110,7 @@ def _store_one(conn: sqlite3.Connection, checklist: Checklist, actor: str) -> Im
         definition=canonical_json(checklist),
         content_hash=content_hash(checklist),
     )
-    if not checklist_store.insert(conn, row, imported_at=utc_now()):
+    if not checklist_store.insert(store, row, imported_at=utc_now()):
         return ImportOutcome(checklist.id, checklist.version, imported=False)
     summary = {
         "id": row.id,

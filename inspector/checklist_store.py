@@ -2,7 +2,7 @@
 
 Here a version is its columns and its definition as canonical JSON text; whoever loads one
 parses the definition into ``inspector.checklist_model.Checklist`` there.
-A stored version never changes: ``insert`` refuses nothing itself, the callers decide first.
+A stored version never changes: ``insert`` leaves a stored id and version alone.
 """
 
 import sqlite3
@@ -76,9 +76,11 @@ def highest_version(conn: sqlite3.Connection, checklist_id: str) -> int | None:
     return int(value) if value is not None else None
 
 
-def insert(conn: sqlite3.Connection, checklist: StoredChecklist, *, imported_at: str) -> bool:
-    """Store a version unless that id and version are stored already; True if it was new."""
-    cursor = conn.execute(
+def insert(store: Store, checklist: StoredChecklist, *, imported_at: str) -> bool:
+    """Store a version unless that id and version are stored already; True if it was new.
+
+    Inside the caller's transaction (a checklist import, or a pulled page)."""
+    cursor = store.db.execute(
         f"INSERT INTO checklists ({_COLUMNS}, imported_at)"
         f" VALUES ({', '.join('?' * (len(fields(StoredChecklist)) + 1))})"
         " ON CONFLICT (id, version) DO NOTHING",

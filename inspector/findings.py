@@ -212,3 +212,33 @@ def _require_editable(conn: sqlite3.Connection, inspection_id: str) -> None:
     status = status_of(conn, inspection_id)
     if status not in EDITABLE_INSPECTION:
         raise UserError(f"检查记录{status.label}，问题内容为只读；如需更正请走更正流程")
+
+
+def apply_office_status(
+    store: Store, finding_id: str, status: FindingStatus, *, by: str, reason: str
+) -> FindingStatus | None:
+    """The office's status of a finding, inside the caller's transaction (the pull's page).
+
+    Once an inspection is uploaded the office is the record of truth for its findings' status:
+    the office's value replaces the local one whatever the local lifecycle step would be, and
+    the audit log keeps the local value (actor ``office:<by>``). Returns the replaced status,
+    or ``None`` when the finding is not on this device or already has that status.
+    """
+    conn = store.db.conn
+    row = conn.execute("SELECT status FROM findings WHERE id = ?", (finding_id,)).fetchone()
+    if row is None or row[0] == status.value:
+        return None
+    conn.execute(
+        "UPDATE findings SET status = ?, updated_at = ? WHERE id = ?",
+        (status.value, utc_now(), finding_id),
+    )
+    audit.record(
+        conn,
+        actor=f"office:{by}",
+        entity="finding",
+        entity_id=finding_id,
+        action="office_status",
+        old={"status": row[0]},
+        new={"status": status.value, "reason": reason},
+    )
+    return FindingStatus(row[0])

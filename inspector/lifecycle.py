@@ -46,3 +46,17 @@ def is_overdue(status: FindingStatus, deadline_on: date | None, today: date) -> 
     """Overdue is derived, never stored: still awaiting rectification after the deadline."""
     awaiting = status in (_F.OPEN, _F.REPORTED, _F.NOT_RECTIFIED)
     return awaiting and deadline_on is not None and today > deadline_on
+
+
+# A newer revision from the server replaces a supervisor's copy of another inspector's work: a
+# copy that is new here, still waiting, or decided on an earlier revision becomes completed
+# (waiting for review) again. A draft is work in progress on this device and is never replaced.
+OFFICE_COPY_REPLACES = frozenset({None, _I.COMPLETED, _I.APPROVED, _I.RETURNED})
+
+
+def office_copy_step(current: InspectionStatus | None) -> str:
+    """The action name for storing an office copy over ``current`` (None: not held here)."""
+    if current not in OFFICE_COPY_REPLACES:
+        label = current.label if current else ""
+        raise TransitionError(f"本机的检查记录为“{label}”，不能用服务器上的副本覆盖")
+    return "import"

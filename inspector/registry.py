@@ -8,8 +8,9 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
@@ -113,6 +114,26 @@ def upsert(store: Store, org: Organization) -> Organization:
     upsert_many(store, [org])
     stored_id = existing_ids(store, [org.credit_code])[org.credit_code]
     return replace(org, id=stored_id)
+
+
+def apply_office_record(store: Store, values: Mapping[str, Any]) -> None:
+    """An organization as the office publishes it, inside the caller's transaction.
+
+    Matched by credit code: a local id (referenced by inspections) is kept. Only the columns
+    sent are written; the pinyin initials are made here when the office did not send them.
+    """
+    row = {c: values[c] for c in ("id", *ORG_COLUMNS, "name_initials") if c in values}
+    if not row.get("name_initials"):
+        row["name_initials"] = name_initials(row["name"])
+    row["updated_at"] = utc_now()
+    columns = list(row)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    store.db.execute(
+        f"INSERT INTO organizations ({', '.join(columns)})"
+        f" VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT (credit_code) DO UPDATE SET {updates}",
+        list(row.values()),
+    )
 
 
 def _upsert_sql(columns: Collection[str]) -> str:

@@ -1,7 +1,9 @@
 """The roster of enforcement staff 执法人员名录库: names and certificate numbers."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, replace
+from typing import Any
 
 from inspector.errors import UserError
 from inspector.model import Inspector
@@ -27,3 +29,13 @@ def all_active(store: Store) -> list[Inspector]:
         "SELECT name, certificate_no, unit, role, id FROM roster WHERE active = 1 ORDER BY name"
     ).fetchall()
     return [Inspector(*row) for row in rows]
+
+
+ROSTER_COLUMNS = ("id", "name", "certificate_no", "unit", "role", "active")
+
+
+def apply_office_record(store: Store, values: Mapping[str, Any]) -> None:
+    """A person as the office publishes them, inside the caller's transaction (by id; only the
+    columns sent are written)."""
+    row = {c: values[c] for c in ROSTER_COLUMNS if c in values}
+    store.db.table("roster").upsert(row, pk="id")

@@ -90,6 +90,14 @@ class Store:
                 raise
             raise error from exc
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction, a part that is undone alone when it raises (then re-raised)."""
+        if not self.db.conn.in_transaction:
+            raise RuntimeError("a savepoint needs a transaction")
+        with self.db.atomic():  # SAVEPOINT … RELEASE, or ROLLBACK TO on an exception
+            yield
+
     def close(self) -> None:
         """Checkpoint the WAL into the database file, then close."""
         try:

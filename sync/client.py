@@ -192,7 +192,7 @@ class SyncClient:
             page = ChangesPage(**body)
             report.notes += reviews.apply_decisions(self.store, page.changes)
             with self.store.transaction() as conn:
-                report.notes += pull.apply_page(conn, page.changes)
+                report.notes += pull.apply_page(self.store, page.changes)
                 state.put(conn, state.PULL_CURSOR, str(page.next_cursor))
             report.applied += len(page.changes)
             report.cursor = page.next_cursor

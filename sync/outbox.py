@@ -1,16 +1,16 @@
 """The device's outbox: which inspection revisions wait to go up, and what happened to each.
 
 Rows are written by triggers (migration ``M_SYNC_OUTBOX``) in the transaction that completes or
-amends an inspection. ``freeze`` snapshots the bundle when its upload starts; from then on the
+amends an inspection, and kept by the core (``inspector.outbox``). ``freeze`` snapshots the bundle when its upload starts; from then on the
 snapshot is what is sent, retried and compared, whatever happens to the local record.
 """
 
-import json
-import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from inspector.clock import utc_now
+from inspector import attachments, inspection_copy
+from inspector import outbox as queued
+from inspector.outbox import OutboxRow
 from inspector.store import Store
 from sync import reviews, state
 from sync.protocol import Answer, AttachmentRef, Bundle, Finding, InspectionRecord
@@ -43,11 +43,11 @@ class OutboxItem:
 
 def waiting(store: Store) -> list[OutboxItem]:
     """Revisions still to upload, oldest first (a later revision never overtakes an earlier)."""
-    return _items(store, "o.state IN ('pending', 'sending')")
+    return _items(queued.waiting(store))
 
 
 def all_items(store: Store) -> list[OutboxItem]:
-    return _items(store, "1 = 1")
+    return _items(queued.all_rows(store))
 
 
 def freeze(store: Store, item: OutboxItem) -> OutboxItem:
@@ -55,31 +55,19 @@ def freeze(store: Store, item: OutboxItem) -> OutboxItem:
     if item.bundle is not None:
         return item
     with store.transaction() as conn:
-        bundle = build_bundle(conn, item.inspection_id)
-        conn.execute(
-            "UPDATE sync_outbox SET state = 'sending', bundle = ?, updated_at = ? WHERE seq = ?",
-            (bundle.model_dump_json(), utc_now(), item.seq),
-        )
+        bundle = build_bundle(store, item.inspection_id)
+        queued.freeze(conn, item.seq, bundle.model_dump_json())
     return OutboxItem(**{**item.__dict__, "state": "sending", "bundle": bundle})
 
 
 def mark(store: Store, item: OutboxItem, state: str, message: str) -> None:
     """Record the outcome; ``done`` only after the server confirmed the bundle complete."""
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE sync_outbox SET state = ?, message = ?, attempts = attempts + 1,"
-            " updated_at = ? WHERE seq = ?",
-            (state, message, utc_now(), item.seq),
-        )
+    queued.mark(store, item.seq, state, message)
 
 
 def note(store: Store, item: OutboxItem, message: str) -> None:
     """Keep why a record is still waiting (the run stopped); its state is left as it is."""
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE sync_outbox SET message = ?, updated_at = ? WHERE seq = ?",
-            (message, utc_now(), item.seq),
-        )
+    queued.note(store, item.seq, message)
 
 
 def requeue_rejected(store: Store) -> int:
@@ -89,14 +77,7 @@ def requeue_rejected(store: Store) -> int:
     device makes a new revision, which is queued by itself. Refused review decisions (a
     supervisor's desk) wait again too.
     """
-    with store.transaction() as conn:
-        cursor = conn.execute(
-            "UPDATE sync_outbox SET state = CASE WHEN bundle IS NULL THEN 'pending'"
-            " ELSE 'sending' END, updated_at = ? WHERE state = 'rejected'",
-            (utc_now(),),
-        )
-        bundles = cursor.rowcount
-    return bundles + reviews.requeue_rejected(store)
+    return queued.requeue_rejected(store) + reviews.requeue_rejected(store)
 
 
 @dataclass(frozen=True)
@@ -118,10 +99,7 @@ def preview(store: Store) -> Preview:
         if item.bundle is not None:
             photos += len(item.bundle.attachments)
         else:
-            photos += store.db.execute(
-                "SELECT COUNT(*) FROM attachments WHERE inspection_id = ? AND deleted_at IS NULL",
-                (item.inspection_id,),
-            ).fetchone()[0]
+            photos += len(attachments.for_inspection(store, item.inspection_id))
     records = len(items) + len(reviews.waiting(store))
     return Preview(records=records, photos=photos, bytes=waiting_bytes(store, items))
 
@@ -164,11 +142,7 @@ def summary(store: Store) -> dict[str, Any]:
 
 def counts(store: Store) -> dict[str, int]:
     """Records per state: inspection bundles and review decisions together."""
-    rows = store.db.execute(
-        "SELECT state, COUNT(*) FROM (SELECT state FROM sync_outbox"
-        " UNION ALL SELECT state FROM sync_reviews) GROUP BY state"
-    ).fetchall()
-    return {state: count for state, count in rows}
+    return queued.state_counts(store)
 
 
 def waiting_bytes(store: Store, items: list[OutboxItem]) -> int:
@@ -178,82 +152,34 @@ def waiting_bytes(store: Store, items: list[OutboxItem]) -> int:
         if item.bundle is not None:
             total += sum(ref.size for ref in item.bundle.attachments)
         else:
-            row = store.db.execute(
-                "SELECT COALESCE(SUM(size), 0) FROM attachments"
-                " WHERE inspection_id = ? AND deleted_at IS NULL",
-                (item.inspection_id,),
-            ).fetchone()
-            total += int(row[0])
+            total += sum(a.size for a in attachments.for_inspection(store, item.inspection_id))
     return total
 
 
-def build_bundle(conn: sqlite3.Connection, inspection_id: str) -> Bundle:
+def build_bundle(store: Store, inspection_id: str) -> Bundle:
     """The inspection, its answers, findings and attachment manifest, as they are now."""
-    cursor = conn.execute(
-        "SELECT i.organization_id, COALESCE(g.credit_code, '') AS organization_credit_code,"
-        " i.task_id, i.checklist_id, i.checklist_version, i.method, i.started_at,"
-        " i.completed_at, i.place, i.representative FROM inspections i"
-        " LEFT JOIN organizations g ON g.id = i.organization_id WHERE i.id = ?",
-        (inspection_id,),
-    )
-    names = [c[0] for c in cursor.description]
-    inspection = dict(zip(names, cursor.fetchone(), strict=True))
-    inspection["inspector_ids"] = [
-        r[0]
-        for r in conn.execute(
-            "SELECT roster_id FROM inspection_inspectors WHERE inspection_id = ? ORDER BY position",
-            (inspection_id,),
-        )
-    ]
-    answers = [
-        Answer(item_id=r[0], value=json.loads(r[1]) if r[1] is not None else None, note=r[2])
-        for r in conn.execute(
-            "SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id",
-            (inspection_id,),
-        )
-    ]
+    copy = inspection_copy.snapshot(store, inspection_id)
     return Bundle(
-        inspection=InspectionRecord(**inspection),
-        answers=answers,
-        findings=_rows(conn, Finding, "findings", inspection_id),
-        attachments=_rows(
-            conn, AttachmentRef, "attachments", inspection_id, " AND deleted_at IS NULL"
+        inspection=InspectionRecord(
+            **{k: v for k, v in asdict(copy).items() if k in InspectionRecord.model_fields}
         ),
+        answers=[Answer(**asdict(a)) for a in copy.answers],
+        findings=[Finding(**asdict(f)) for f in copy.findings],
+        attachments=[AttachmentRef(**asdict(a)) for a in copy.attachments],
     )
 
 
-def _rows(
-    conn: sqlite3.Connection,
-    model: type[Finding] | type[AttachmentRef],
-    table: str,
-    inspection_id: str,
-    extra_where: str = "",
-) -> list[Any]:
-    fields = list(model.model_fields)
-    rows = conn.execute(
-        f"SELECT {', '.join(fields)} FROM {table} WHERE inspection_id = ?{extra_where}"
-        " ORDER BY created_at, id",
-        (inspection_id,),
-    ).fetchall()
-    return [model(**dict(zip(fields, row, strict=True))) for row in rows]
-
-
-def _items(store: Store, where: str) -> list[OutboxItem]:
-    rows = store.db.execute(
-        "SELECT o.seq, o.inspection_id, o.revision, o.state, o.bundle, o.message, o.attempts,"
-        " COALESCE(g.name, '') FROM sync_outbox o JOIN inspections i ON i.id = o.inspection_id"
-        f" LEFT JOIN organizations g ON g.id = i.organization_id WHERE {where} ORDER BY o.seq"
-    ).fetchall()
+def _items(rows: list[OutboxRow]) -> list[OutboxItem]:
     return [
         OutboxItem(
-            seq=r[0],
-            inspection_id=r[1],
-            revision=r[2],
-            state=r[3],
-            bundle=Bundle.model_validate_json(r[4]) if r[4] else None,
-            message=r[5],
-            attempts=r[6],
-            label=f"检查记录「{r[7] or r[1][:8]}」第 {r[2]} 版",
+            seq=r.seq,
+            inspection_id=r.inspection_id,
+            revision=r.revision,
+            state=r.state,
+            bundle=Bundle.model_validate_json(r.bundle) if r.bundle else None,
+            message=r.message,
+            attempts=r.attempts,
+            label=f"检查记录「{r.organization or r.inspection_id[:8]}」第 {r.revision} 版",
         )
         for r in rows
     ]

@@ -8,14 +8,13 @@ reason. A decision on an older revision than the device holds is not applied and
 decisions on inspections the device does not hold are skipped quietly.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from inspector import inspections
-from inspector.clock import utc_now
+from inspector import inspections, org_search, review_queue
 from inspector.errors import UserError
 from inspector.model import InspectionStatus
+from inspector.review_queue import ReviewRow
 from inspector.store import Store
 from sync.protocol import Change, ReviewRequest, ReviewResult
 from sync.transport import Rejected, Transport
@@ -40,7 +39,7 @@ def apply_decisions(store: Store, changes: list[Change]) -> list[str]:
 
 def _apply(store: Store, data: dict[str, Any]) -> str | None:
     inspection_id, revision = data["inspection_id"], int(data["revision"])
-    local = _local(store.db.conn, inspection_id)
+    local = _local(store, inspection_id)
     if local is None:
         return None
     status, local_revision, label = local
@@ -61,23 +60,19 @@ def _apply(store: Store, data: dict[str, Any]) -> str | None:
             )
     except UserError as exc:
         return f"{label}第 {revision} 版的审核意见（{reviewer}）未能采用：{exc}"
-    _settle(store, inspection_id, revision, "done", "服务器上已有此审核意见")
+    review_queue.settle(store, inspection_id, revision, "done", "服务器上已有此审核意见")
     if target is InspectionStatus.APPROVED:
         return f"{label}第 {revision} 版已由 {reviewer} 审核通过"
     return f"{label}第 {revision} 版已被 {reviewer} 退回：{data.get('reason', '')}"
 
 
-def _local(
-    conn: sqlite3.Connection, inspection_id: str
-) -> tuple[InspectionStatus, int, str] | None:
-    row = conn.execute(
-        "SELECT i.status, i.revision, COALESCE(g.name, '') FROM inspections i"
-        " LEFT JOIN organizations g ON g.id = i.organization_id WHERE i.id = ?",
-        (inspection_id,),
-    ).fetchone()
-    if row is None:
+def _local(store: Store, inspection_id: str) -> tuple[InspectionStatus, int, str] | None:
+    inspection = inspections.get(store, inspection_id)
+    if inspection is None:
         return None
-    return InspectionStatus(row[0]), int(row[1]), f"检查记录「{row[2] or inspection_id[:8]}」"
+    org = org_search.get(store, inspection.organization_id)
+    name = org.name if org else ""
+    return inspection.status, inspection.revision, f"检查记录「{name or inspection_id[:8]}」"
 
 
 @dataclass(frozen=True)
@@ -98,40 +93,22 @@ class QueuedReview:
 
 def waiting(store: Store) -> list[QueuedReview]:
     """Decisions still to upload, oldest first."""
-    return [item for item, state, _ in _rows(store, "r.state = 'pending'")]
+    return [_queued(row) for row in review_queue.pending(store)]
 
 
 def unsettled(store: Store) -> list[tuple[QueuedReview, str, str]]:
     """Every decision not yet recorded by the server, with its state and last message."""
-    return _rows(store, "r.state != 'done'")
+    return [(_queued(row), row.state, row.message) for row in review_queue.unsettled(store)]
 
 
 def requeue_rejected(store: Store) -> int:
     """The retry button: decisions the server refused (4xx other than 409) wait again."""
-    with store.transaction() as conn:
-        cursor = conn.execute(
-            "UPDATE sync_reviews SET state = 'pending', updated_at = ? WHERE state = 'rejected'",
-            (utc_now(),),
-        )
-        return cursor.rowcount
+    return review_queue.requeue_rejected(store)
 
 
-def _rows(store: Store, where: str) -> list[tuple[QueuedReview, str, str]]:
-    rows = store.db.execute(
-        "SELECT r.seq, r.inspection_id, r.revision, r.decision, r.reason, COALESCE(g.name, ''),"
-        " r.state, r.message FROM sync_reviews r JOIN inspections i ON i.id = r.inspection_id"
-        f" LEFT JOIN organizations g ON g.id = i.organization_id WHERE {where} ORDER BY r.seq"
-    ).fetchall()
-    return [
-        (
-            QueuedReview(
-                r[0], r[1], r[2], r[3], r[4], f"审核意见「{r[5] or r[1][:8]}」第 {r[2]} 版"
-            ),
-            r[6],
-            r[7],
-        )
-        for r in rows
-    ]
+def _queued(row: ReviewRow) -> QueuedReview:
+    label = f"审核意见「{row.organization or row.inspection_id[:8]}」第 {row.revision} 版"
+    return QueuedReview(row.seq, row.inspection_id, row.revision, row.decision, row.reason, label)
 
 
 def send(store: Store, transport: Transport, item: QueuedReview) -> tuple[str, str]:
@@ -147,18 +124,9 @@ def send(store: Store, transport: Transport, item: QueuedReview) -> tuple[str, s
         )
     except Rejected as exc:
         outcome = "conflict" if exc.status == 409 else "rejected"
-        _settle(store, item.inspection_id, item.revision, outcome, exc.message)
+        review_queue.settle(store, item.inspection_id, item.revision, outcome, exc.message)
         return outcome, exc.message
     result = ReviewResult(**body)
     message = f"审核意见已上传，服务器已记录（{result.reviewer_name}）"
-    _settle(store, item.inspection_id, item.revision, "done", message)
+    review_queue.settle(store, item.inspection_id, item.revision, "done", message)
     return "uploaded", message
-
-
-def _settle(store: Store, inspection_id: str, revision: int, state: str, message: str) -> None:
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE sync_reviews SET state = ?, message = ?, attempts = attempts + 1,"
-            " updated_at = ? WHERE inspection_id = ? AND revision = ? AND state = 'pending'",
-            (state, message, utc_now(), inspection_id, revision),
-        )

@@ -60,8 +60,7 @@ def _claim_one_as_li(store: Store, url: str) -> None:
     item = outbox.waiting(store)[-1]
     client = SyncClient(store, url)
     client.login("li", PASSWORD)
-    with store.transaction() as conn:
-        bundle = outbox.build_bundle(conn, item.inspection_id)
+    bundle = outbox.build_bundle(store, item.inspection_id)
     path = f"/inspections/{item.inspection_id}/revisions/{item.revision}"
     client.transport.call("PUT", path, json=bundle.model_dump(mode="json"))
 

@@ -104,7 +104,7 @@ def test_local_conflict_is_reported_and_the_rest_go_on(
     complete_inspection(place="乙")
     client = client_for(device, live_server.url)
     # Someone else's device already sent different content for the first record's revision 1.
-    foreign = outbox.build_bundle(device.db.conn, first)
+    foreign = outbox.build_bundle(device, first)
     foreign = foreign.model_copy(update={"answers": []})
     token = login(live_server, "zhang")
     url = live_server.api(f"/inspections/{first}/revisions/1")
@@ -137,7 +137,7 @@ def test_bundle_is_invisible_to_supervisors_until_every_photo_arrived(
 ) -> None:
     inspection_id = complete_inspection({"a.jpg": photo("p", 5000)})
     [item] = outbox.waiting(device)
-    bundle = outbox.build_bundle(device.db.conn, inspection_id)
+    bundle = outbox.build_bundle(device, inspection_id)
     inspector, supervisor = login(live_server, "zhang"), login(live_server, "wang")
     url = live_server.api(f"/inspections/{inspection_id}/revisions/{item.revision}")
     answer = requests.put(
@@ -163,7 +163,7 @@ def test_a_wrong_file_is_refused_and_nothing_is_kept(
     live_server: LiveServer, device: Store, complete_inspection: CompleteFn
 ) -> None:
     inspection_id = complete_inspection({"a.jpg": photo("p", 5000)})
-    bundle = outbox.build_bundle(device.db.conn, inspection_id)
+    bundle = outbox.build_bundle(device, inspection_id)
     token = login(live_server, "zhang")
     url = live_server.api(f"/inspections/{inspection_id}/revisions/1")
     requests.put(url, json=bundle.model_dump(mode="json"), headers=headers(token), timeout=5)

@@ -209,8 +209,7 @@ def claim_as_another_inspector(store: Store, server: LiveServer, inspection_id: 
     }
     head = {CLIENT_VERSION_HEADER: "1"}
     token = requests.post(server.api("/auth/login"), json=body, headers=head, timeout=5).json()
-    with store.transaction() as conn:
-        bundle = outbox.build_bundle(conn, inspection_id)
+    bundle = outbox.build_bundle(store, inspection_id)
     answer = requests.put(
         server.api(f"/inspections/{inspection_id}/revisions/1"),
         json=bundle.model_dump(mode="json"),

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector import outbox as outbox_rows
 from inspector import preferences, worklists
 from inspector.errors import UserError
 from inspector.store import Store, open_store
@@ -430,10 +431,7 @@ class SyncScreen(QWidget):
 
     def _stored(self, shown: SyncRow) -> SyncRow:
         inspection_id, revision = shown.key.split("#")
-        found = self.store.db.execute(
-            "SELECT state, message FROM sync_outbox WHERE inspection_id = ? AND revision = ?",
-            (inspection_id, int(revision)),
-        ).fetchone()
+        found = outbox_rows.state_of(self.store, inspection_id, int(revision))
         return replace(shown, state=found[0], message=found[1]) if found else shown
 
     # --- after -----------------------------------------------------------------------------
