@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app
+from cli.progress import terminal_job
 from inspector import exports, tracker
 from inspector.model import Severity
 
@@ -21,8 +22,7 @@ def export() -> None:
 @pass_app
 def findings(app: AppContext, target: Path) -> None:
     """导出全部检查发现的问题。"""
-    exports.write(exports.findings_sheet(app.store()), target)
-    click.echo(f"已导出：{target}")
+    _write(exports.findings_sheet(app.store()), target)
 
 
 @export.command()
@@ -30,8 +30,7 @@ def findings(app: AppContext, target: Path) -> None:
 @pass_app
 def inspections(app: AppContext, target: Path) -> None:
     """导出全部检查记录。"""
-    exports.write(exports.inspections_sheet(app.store()), target)
-    click.echo(f"已导出：{target}")
+    _write(exports.inspections_sheet(app.store()), target)
 
 
 @export.command("tracker")
@@ -55,5 +54,10 @@ def tracker_export(
     wanted = tracker.TrackerFilter(
         districts=districts, severities=severities, overdue=overdue, due_within_days=due_within
     )
-    exports.write(exports.tracker_export(app.store(), wanted), target)
+    _write(exports.tracker_export(app.store(), wanted), target)
+
+
+def _write(sheet: exports.Sheet, target: Path) -> None:
+    with terminal_job("导出") as job:
+        exports.write(sheet, target, job)
     click.echo(f"已导出：{target}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app
+from cli.progress import terminal_job
 from inspector import inspections
 from inspector import notices as numbering
 from inspector.errors import UserError
@@ -69,13 +70,9 @@ def notices(app: AppContext, status: str, formats: str, out_dir: Path, actor: st
     if not ids:
         click.echo("没有需要出具整改通知书的检查（已审核且发现问题）。")
         return
-    with click.progressbar(length=len(ids), label="生成整改通知书", file=sys.stderr) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.update(done - bar.pos)
-
+    with terminal_job("生成整改通知书") as job:
         result = generate.generate_batch(
-            store, out_dir, chosen, actor=actor, progress=progress, inspection_ids=ids
+            store, out_dir, chosen, actor=actor, job=job, inspection_ids=ids
         )
     files = sum(len(w.paths) for w in result.written)
     click.echo(f"已生成整改通知书 {len(result.written)} 份（{files} 个文件），保存在 {out_dir}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app
+from cli.progress import terminal_job
 from inspector import org_search, register_import
 
 
@@ -26,7 +27,8 @@ def import_register(app: AppContext, file: Path, dry_run: bool) -> None:
 
     退出状态：0 表示文件已处理（可能有被拒绝的行）；1 表示整个文件无法导入或所有数据行都被拒绝。
     """
-    report = register_import.import_file(app.store(), file, dry_run=dry_run)
+    with terminal_job("导入名录") as job:
+        report = register_import.import_file(app.store(), file, dry_run=dry_run, job=job)
     prefix = "试运行，未写入数据库：" if dry_run else ""
     click.echo(prefix + report.summary)
     if report.ignored_headers:

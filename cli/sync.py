@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app
+from cli.progress import terminal_job
 from inspector.errors import UserError
 from sync import outbox, state
 from sync.client import PullReport, PushReport, SyncClient
@@ -37,8 +38,8 @@ def sync(
     client = SyncClient(app.store(), server_url)
     if username:
         client.login(username, _password())
-    _print_push(client.push())
-    _print_pull(client.pull())
+    _print_push(_push(client))
+    _print_pull(_pull(client))
 
 
 @sync.command()
@@ -59,7 +60,7 @@ def push(ctx: click.Context, retry_rejected: bool) -> None:
     app: AppContext = ctx.obj
     if retry_rejected:
         click.echo(f"已重新排队 {outbox.requeue_rejected(app.store())} 条被拒绝的记录")
-    report = SyncClient(app.store(), ctx.meta.get("sync_server")).push()
+    report = _push(SyncClient(app.store(), ctx.meta.get("sync_server")))
     _print_push(report)
     if not report.ok:
         sys.exit(1)
@@ -70,7 +71,7 @@ def push(ctx: click.Context, retry_rejected: bool) -> None:
 def pull(ctx: click.Context) -> None:
     """下载名录、检查表、任务和问题状态的更新。"""
     app: AppContext = ctx.obj
-    _print_pull(SyncClient(app.store(), ctx.meta.get("sync_server")).pull())
+    _print_pull(_pull(SyncClient(app.store(), ctx.meta.get("sync_server"))))
 
 
 @sync.command()
@@ -87,6 +88,16 @@ def status(app: AppContext, as_json: bool) -> None:
         click.echo(f"{row['state_label']}\t{row['label']}\t{row['message']}")
     if not summary["records"]:
         click.echo("没有待上传或失败的记录")
+
+
+def _push(client: SyncClient) -> PushReport:
+    with terminal_job("上传") as job:
+        return client.push(job)
+
+
+def _pull(client: SyncClient) -> PullReport:
+    with terminal_job("下载") as job:
+        return client.pull(job)
 
 
 def _password() -> str:

@@ -7,12 +7,12 @@ Dates in tables are 2026-11-21 (UX.md); statuses and kinds are their Chinese lab
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from inspector import campaign_records, tracker
+from inspector import campaign_records, jobs, tracker
 from inspector.clock import to_local, today
 from inspector.errors import UserError
 from inspector.model import Escalation, FindingStatus, InspectionStatus, OrgKind
@@ -20,6 +20,7 @@ from inspector.store import Store
 from inspector.tracker import TrackerRow
 
 Cell = str | int | float | None
+ROWS_PER_STEP = 500  # progress and the cancel check, every so many rows
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,12 @@ class Sheet:
     rows: list[tuple[Cell, ...]]
 
 
-def write(sheet: Sheet, path: Path) -> Path:
-    """Write ``sheet`` as .xlsx or .csv (by the file's suffix), never leaving half a file."""
-    writers: dict[str, Callable[[Sheet, Path], None]] = {".xlsx": _xlsx, ".csv": _csv}
+def write(sheet: Sheet, path: Path, job: jobs.Job = jobs.UNWATCHED) -> Path:
+    """Write ``sheet`` as .xlsx or .csv (by the file's suffix), never leaving half a file.
+
+    ``job`` sees the rows written; a cancel (``jobs.Cancelled``) leaves no file behind.
+    """
+    writers: dict[str, Callable[[Sheet, Path, jobs.Job], None]] = {".xlsx": _xlsx, ".csv": _csv}
     writer = writers.get(path.suffix.lower())
     if writer is None:
         raise UserError(f"不支持的导出格式：{path.name}；请使用 .xlsx 或 .csv")
@@ -40,7 +44,7 @@ def write(sheet: Sheet, path: Path) -> Path:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=path.suffix)
         os.close(fd)
         try:
-            writer(sheet, Path(tmp))
+            writer(sheet, Path(tmp), job)
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
@@ -128,7 +132,17 @@ def campaign_sheet(store: Store, campaign_id: str) -> Sheet:
     )
 
 
-def _xlsx(sheet: Sheet, path: Path) -> None:
+def _rows(sheet: Sheet, job: jobs.Job) -> Iterator[tuple[Cell, ...]]:
+    """The sheet's rows, telling ``job`` how far the writer has got."""
+    for done, row in enumerate(sheet.rows):
+        if done % ROWS_PER_STEP == 0:
+            job.report(jobs.Step(done, len(sheet.rows)))
+            jobs.check(job)
+        yield row
+    job.report(jobs.Step(len(sheet.rows), len(sheet.rows)))
+
+
+def _xlsx(sheet: Sheet, path: Path, job: jobs.Job) -> None:
     # openpyxl costs ~120 ms to import: loaded when a spreadsheet is written, not at start-up.
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -141,7 +155,7 @@ def _xlsx(sheet: Sheet, path: Path) -> None:
     ws.append(list(sheet.headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in sheet.rows:
+    for row in _rows(sheet, job):
         ws.append(list(row))
     ws.freeze_panes = "A2"
     for index, header in enumerate(sheet.headers, start=1):
@@ -150,11 +164,11 @@ def _xlsx(sheet: Sheet, path: Path) -> None:
     book.save(path)
 
 
-def _csv(sheet: Sheet, path: Path) -> None:
+def _csv(sheet: Sheet, path: Path, job: jobs.Job) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(sheet.headers)
-        writer.writerows(sheet.rows)
+        writer.writerows(_rows(sheet, job))
 
 
 def _sheet_title(title: str) -> str:

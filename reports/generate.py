@@ -1,21 +1,24 @@
 """Writing documents to files: one notice, the on-site record, the report, or a batch of notices.
 
-This is the API the CLI and the UI call. The batch takes a progress callback and a cancel flag
-and touches no GUI, so the UI can run it on a worker thread.
+This is the API the CLI and the UI call. The batch takes an ``inspector.jobs.Job`` (progress,
+cancel) and touches no GUI, so the UI can run it on a worker thread.
+
+Nothing here calls ``gc.collect()``: python-docx leaves each document in reference cycles, but
+a collection on a worker thread can delete Qt objects there and crash (``ui/gc_guard.py``). The
+GUI collects on its own thread from a timer, the CLI with Python's automatic collector.
 """
 
 import dataclasses
-import gc
 import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from inspector import notices, preferences
+from inspector import jobs, notices, preferences
 from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.store import Store
@@ -24,10 +27,6 @@ from reports.content import NoticeContent, notice_content, record_content
 from reports.document import Document
 
 log = logging.getLogger(__name__)
-
-# python-docx leaves each document's parts in reference cycles; without a collection now and
-# then a batch of 500 DOCX grows by ~80 MB before the collector gets round to them.
-_COLLECT_EVERY = 50
 
 
 class Format(StrEnum):
@@ -117,22 +116,21 @@ def generate_batch(
     formats: Sequence[Format],
     *,
     actor: str,
-    progress: Callable[[int, int], None] = lambda done, total: None,
-    cancelled: Callable[[], bool] = lambda: False,
+    job: jobs.Job = jobs.UNWATCHED,
     inspection_ids: Sequence[str] | None = None,
 ) -> BatchResult:
     """Notices for every approved inspection with findings (or the ids given).
 
-    ``progress(done, total)`` is called after each inspection; ``cancelled()`` is checked before
-    each one, and stops the batch cleanly between notices. One notice that cannot be made is
+    ``job`` sees a step after each inspection ("已生成 N / M 份"); a cancel is checked before
+    each one and stops the batch cleanly between notices. One notice that cannot be made is
     reported in ``failed`` and the batch goes on.
     """
     ids = list(inspection_ids) if inspection_ids is not None else notices.candidate_ids(store)
     font_set = _fonts(store) if Format.PDF in formats else None
     result = BatchResult()
-    progress(0, len(ids))
+    job.report(_counted(0, len(ids)))
     for done, inspection_id in enumerate(ids, start=1):
-        if cancelled():
+        if job.cancelled():
             result.cancelled = True
             break
         try:
@@ -143,10 +141,12 @@ def generate_batch(
         except UserError as exc:
             log.info("notice for %s not made: %s", inspection_id, exc)
             result.failed.append((inspection_id, exc.message))
-        progress(done, len(ids))
-        if done % _COLLECT_EVERY == 0:
-            gc.collect()
+        job.report(_counted(done, len(ids)))
     return result
+
+
+def _counted(done: int, total: int) -> jobs.Step:
+    return jobs.Step(done, total, f"已生成 {done} / {total} 份")
 
 
 def render(document: Document, fmt: Format, font_set: fonts.FontSet | None) -> bytes:

@@ -1,17 +1,20 @@
 """The client engine: log in, push the outbox, pull changes. Used by the CLI and the UI.
 
-Every call takes optional ``on_progress`` (gets a ``Progress``) and ``is_cancelled`` (checked
-between steps and while a file is being sent). ``push`` returns a ``PushReport`` with one
+``push`` and ``pull`` take an ``inspector.jobs.Job``: each step it gets carries this module's
+``Progress`` (records and bytes) as its detail, and its cancel is checked between steps and
+while a file is being sent; the job's ``wait`` is the retries' back-off, so a cancel also ends
+a wait for an unreachable server. ``push`` returns a ``PushReport`` with one
 ``RecordResult`` per outbox record, each with a plain-Chinese message.
 """
 
-from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import requests
 from pydantic import ValidationError
 
+from inspector import jobs
 from inspector.attachments import file_path
 from inspector.clock import utc_now
 from inspector.store import Store
@@ -77,10 +80,6 @@ class PullReport:
     imported: int = 0  # inspections brought to a supervisor's desk for review
 
 
-ProgressFn = Callable[[Progress], None]
-CancelFn = Callable[[], bool]
-
-
 class SyncClient:
     """One device talking to one server; settings and token live in the local store."""
 
@@ -126,11 +125,9 @@ class SyncClient:
         )
         return answer
 
-    def push(
-        self, on_progress: ProgressFn | None = None, is_cancelled: CancelFn | None = None
-    ) -> PushReport:
+    def push(self, job: jobs.Job = jobs.UNWATCHED) -> PushReport:
         """Upload every waiting record; one refused record does not stop the others."""
-        run = _Run(on_progress, is_cancelled)
+        run = self._run(job)
         items = outbox.waiting(self.store)
         run.progress.records_total = len(items) + len(reviews.waiting(self.store))
         run.progress.bytes_total = outbox.waiting_bytes(self.store, items)
@@ -157,6 +154,10 @@ class SyncClient:
             state.set_values(self.store, **{state.LAST_SYNC: utc_now()})
         return report
 
+    def _run(self, job: jobs.Job) -> "_Run":
+        self.transport.retry = dataclasses.replace(self.transport.retry, sleep=job.wait)
+        return _Run(job)
+
     def _push_reviews(self, report: PushReport, run: "_Run") -> None:
         """A supervisor's decisions go up after the bundles; they stop with the run."""
         for item in reviews.waiting(self.store):
@@ -176,11 +177,9 @@ class SyncClient:
             report.results.append(RecordResult(item.key, item.label, outcome, message))
             run.emit(item.label)
 
-    def pull(
-        self, on_progress: ProgressFn | None = None, is_cancelled: CancelFn | None = None
-    ) -> PullReport:
+    def pull(self, job: jobs.Job = jobs.UNWATCHED) -> PullReport:
         """Fetch changes after the stored cursor; each page commits with its new cursor."""
-        run = _Run(on_progress, is_cancelled)
+        run = self._run(job)
         report = PullReport(cursor=int(state.get(self.store, state.PULL_CURSOR) or 0))
         while True:
             if run.cancelled():
@@ -215,22 +214,25 @@ class SyncClient:
 class _Run:
     """Progress and cancel for one run."""
 
-    def __init__(self, on_progress: ProgressFn | None, is_cancelled: CancelFn | None):
+    def __init__(self, job: jobs.Job):
         self.progress = Progress()
-        self._on_progress = on_progress
-        self._is_cancelled = is_cancelled
+        self.job = job
 
     def cancelled(self) -> bool:
-        return bool(self._is_cancelled and self._is_cancelled())
+        return self.job.cancelled()
 
     def check(self) -> None:
         if self.cancelled():
             raise Cancelled()
 
     def emit(self, current: str) -> None:
-        if self._on_progress:
-            self.progress.current = current
-            self._on_progress(Progress(**self.progress.__dict__))
+        """The bar counts KB while photos go up (a Qt int holds at most 2 GB), else records."""
+        self.progress.current = current
+        now = Progress(**self.progress.__dict__)
+        if now.bytes_total:
+            self.job.report(jobs.Step(now.bytes_done >> 10, now.bytes_total >> 10, detail=now))
+        else:
+            self.job.report(jobs.Step(now.records_done, now.records_total, detail=now))
 
     def add_bytes(self, count: int) -> None:
         self.progress.bytes_done += count

@@ -9,6 +9,7 @@ from typing import Any
 
 import requests
 
+from inspector import jobs
 from inspector.errors import UserError
 from sync.protocol import API_PREFIX, CLIENT_VERSION_HEADER, PROTOCOL_VERSION
 
@@ -27,7 +28,7 @@ class LoginRequired(SyncError):
     """401: the token is missing, expired or revoked."""
 
 
-class Cancelled(Exception):
+class Cancelled(jobs.Cancelled):
     """The user pressed cancel; raised between steps and inside a file body."""
 
 

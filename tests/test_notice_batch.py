@@ -1,15 +1,18 @@
 """Batch generation (progress, cancel, failures) and the ``notice`` / ``notices`` commands."""
 
+import gc
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from inspector import notices
+from inspector import jobs, notices
 from inspector.errors import UserError
+from inspector.jobs import JobState
 from inspector.store import Store, open_store
 from reports import generate
 from tests.test_reports_support import add_org, inspection, setup_office
@@ -32,11 +35,12 @@ def test_batch_reports_progress_and_writes_every_notice(
     store: Store, approved: list[str], tmp_path: Path
 ) -> None:
     assert notices.candidate_ids(store) == approved
-    calls: list[tuple[int, int]] = []
+    steps: list[jobs.Step] = []
     result = generate.generate_batch(
-        store, tmp_path, BOTH, actor="科长", progress=lambda d, t: calls.append((d, t))
+        store, tmp_path, BOTH, actor="科长", job=JobState(steps.append)
     )
-    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert [(s.done, s.total) for s in steps] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert steps[2].text == "已生成 2 / 3 份"
     assert not result.cancelled and result.failed == []
     assert [w.number for w in result.written] == [f"X民社整〔2026〕{n}号" for n in (1, 2, 3)]
     assert len(list(tmp_path.glob("*.pdf"))) == 3 and len(list(tmp_path.glob("*.docx"))) == 3
@@ -44,15 +48,15 @@ def test_batch_reports_progress_and_writes_every_notice(
 
 def test_cancel_stops_between_notices(store: Store, approved: list[str], tmp_path: Path) -> None:
     calls: list[tuple[int, int]] = []
+
+    def cancel_after_the_first(step: jobs.Step) -> None:
+        calls.append((step.done, step.total))
+        if step.done == 1:
+            job.cancel()
+
+    job = JobState(cancel_after_the_first)
     out = tmp_path / "out"
-    result = generate.generate_batch(
-        store,
-        out,
-        [generate.Format.DOCX],
-        actor="科长",
-        progress=lambda d, t: calls.append((d, t)),
-        cancelled=lambda: len(calls) > 1,  # cancel once the first notice is done
-    )
+    result = generate.generate_batch(store, out, [generate.Format.DOCX], actor="科长", job=job)
     assert result.cancelled
     assert [w.inspection_id for w in result.written] == approved[:1]
     assert calls == [(0, 3), (1, 3)]
@@ -72,6 +76,30 @@ def test_one_refused_inspection_is_reported_and_the_batch_goes_on(
     assert result.failed == [
         (waiting, "检查记录尚未审核（当前状态：已完成），审核通过后才能出具整改通知书")
     ]
+
+
+def test_a_batch_on_a_worker_thread_never_collects_garbage_there(
+    store: Store, approved: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A collection in a worker deletes Qt objects off the GUI thread (ui/gc_guard.py)."""
+    waiting = store.db.execute("SELECT id FROM inspections WHERE status = 'completed'").fetchone()
+    collected_on: list[threading.Thread] = []
+    collect = gc.collect
+    monkeypatch.setattr(
+        gc, "collect", lambda *a: collected_on.append(threading.current_thread()) or collect(*a)
+    )
+    results: list[generate.BatchResult] = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            generate.generate_batch(
+                store, tmp_path, BOTH, actor="科长", inspection_ids=[waiting[0]] * 120
+            )
+        )
+    )
+    worker.start()
+    worker.join(60)
+    assert len(results[0].failed) == 120  # every one refused (not approved), quickly
+    assert worker not in collected_on
 
 
 def run(db: Path, *args: str) -> Result:

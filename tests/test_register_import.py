@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from inspector import org_search, register_import, registry
+from inspector import jobs, org_search, register_import, registry
 from inspector.errors import UserError
 from inspector.model import CreditStatus, Organization, OrgKind
 from inspector.register_values import BadValue, parse_credit_status, parse_date, parse_money
@@ -394,19 +394,21 @@ def test_reimporting_the_same_file_changes_nothing(store: Store, tmp_path: Path)
     assert stored(store, AUTOMATION[0]) == before  # updated_at included
 
 
-class Cancelled(Exception):
-    pass
-
-
 def test_cancel_after_a_batch_keeps_whole_batches(store: Store, tmp_path: Path) -> None:
     rows = [[make_code(n), f"测试协会{n}", "", "", "", "", "", ""] for n in range(2500)]
     path = write_csv(tmp_path / "cancel.csv", rows)
+    steps: list[jobs.Step] = []
 
-    def cancel(counts: registry.UpsertCounts) -> None:
-        raise Cancelled
+    def cancel_after_a_batch(step: jobs.Step) -> None:
+        steps.append(step)
+        if step.done:
+            job.cancel()
 
-    with pytest.raises(Cancelled):
-        register_import.import_file(store, path, on_batch=cancel)
+    job = jobs.JobState(cancel_after_a_batch)
+    with pytest.raises(jobs.Cancelled):
+        register_import.import_file(store, path, job=job)
+
+    assert [(s.done, s.total) for s in steps] == [(0, 0), (registry.BATCH_SIZE, 2500)]
 
     assert org_count(store) == registry.BATCH_SIZE
     assert (

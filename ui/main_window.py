@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import current_user, org_search, preferences, roles
-from inspector.store import Store, open_store
+from inspector.jobs import Job
+from inspector.store import Store
 from ui.current_user import CurrentUserButton
 from ui.messages import show_error
 from ui.screens.checklists import ChecklistsScreen
@@ -34,7 +35,7 @@ from ui.screens.rectification import RectificationScreen
 from ui.screens.sync import SyncScreen
 from ui.screens.tasks import TasksScreen
 from ui.status_bar import AppStatusBar
-from ui.task_runner import Progress
+from ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
     from ui.editor.screen import InspectionEditor
@@ -64,13 +65,14 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget(objectName="nav")
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
+        self.runner = TaskRunner(store.path)  # the app's one; screens get it passed in
         self.home = HomeScreen(store)
         self.tasks = TasksScreen(store)
         self.organizations = OrganizationsScreen(store)
         self.inspections = InspectionsScreen(store)
         self.rectification = RectificationScreen(store)
         self.checklists = ChecklistsScreen(store)
-        self.sync = SyncScreen(store)
+        self.sync = SyncScreen(store, self.runner)
         self.screens: dict[str, QWidget] = {
             "home": self.home,
             "tasks": self.tasks,
@@ -93,7 +95,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.status = AppStatusBar(store)
+        self.status = AppStatusBar(store, self.runner)
         self.setStatusBar(self.status)
         self.user_button = CurrentUserButton(store)
         self.status.addPermanentWidget(self.user_button)
@@ -106,7 +108,7 @@ class MainWindow(QMainWindow):
             return
         from ui.supervisor.pages import supervisor_pages  # ~1 s of imports: only when needed
 
-        for key, label, page in supervisor_pages(self.store, self.actor):
+        for key, label, page in supervisor_pages(self.store, self.actor, self.runner):
             row = self.keys.index("checklists")
             self.screens[key] = page
             self.keys.insert(row, key)
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         self.home.open_organization.connect(self.show_organization)
         self.home.screen_requested.connect(self.show_screen)
         self.user_button.changed.connect(self.set_actor)
+        self.sync.synced.connect(self.status.refresh)
 
     # --- screens -------------------------------------------------------------------------
 
@@ -251,21 +254,14 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def import_register(self, path: str) -> None:
         """Import a register file in the background, with progress and 取消."""
-        store_path = self.store.path
 
-        def job(progress: Progress) -> str:
+        def work(store: Store, job: Job) -> str:
             from inspector import register_import
 
-            own = open_store(store_path)  # the worker's own connection; WAL lets the GUI read
-            try:
-                report = register_import.import_file(
-                    own, Path(path), on_batch=lambda c: progress(c.inserted + c.updated, 0)
-                )
-            finally:
-                own.close()
-            return report.summary
+            return register_import.import_file(store, Path(path), job=job).summary
 
-        self.status.runner.run("正在导入名录", job, self._register_imported)
+        if not self.runner.run("正在导入名录", work, self._register_imported):
+            self.organizations.last_import.setText(self.runner.busy_message())
 
     def _register_imported(self, summary: str) -> None:
         self.organizations.refresh()
@@ -307,5 +303,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.editor is not None:
             self.editor.flush()
+        self.runner.cancel()  # a job stops at its next step and keeps what it committed
+        self.runner.wait_idle()
         self.save_layout()
         super().closeEvent(event)

@@ -10,13 +10,13 @@ from ui.text import local_time
 
 
 class AppStatusBar(QStatusBar):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, runner: TaskRunner) -> None:
         super().__init__()
         self.store = store
         self.network = QLabel()
         self.waiting = QLabel()
         self.last_sync = QLabel()
-        self.runner = TaskRunner(self)
+        self.runner = runner  # the main window's, shown here
         for label in (self.network, self.waiting, self.last_sync):
             label.setContentsMargins(8, 0, 8, 0)
             self.addWidget(label)

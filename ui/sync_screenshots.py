@@ -21,7 +21,7 @@ from PySide6.QtCore import QEventLoop, QSettings
 
 from inspector.store import Store, open_store
 from sync import outbox
-from sync.client import Progress, SyncClient
+from sync.client import SyncClient
 from sync.server import accounts
 from sync.server.app import create_app
 from sync.server.storage import ServerStore
@@ -87,13 +87,11 @@ def render(db: Path, out_dir: Path) -> list[Path]:
             window.show_screen("sync")
             written.append(_grab(window, out_dir / f"sync-{width}x{height}.png"))
 
-        def during(step: Progress) -> None:
-            if step.records_done == step.records_total // 2 and not written[-1].name.startswith(
-                "sync-during"
-            ):
+        def during(done: int, total: int) -> None:
+            if done == total // 2 and not written[-1].name.startswith("sync-during"):
                 written.append(_grab(window, out_dir / "sync-during-1366x768.png"))
 
-        screen.bridge.progressed.connect(during)
+        screen.progressed.connect(during)
         loop = QEventLoop()
         screen.synced.connect(loop.quit)
         screen.upload_button.click()

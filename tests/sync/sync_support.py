@@ -17,8 +17,9 @@ from typing import Any
 import requests
 import uvicorn
 
+from inspector.jobs import JobState
 from inspector.store import Store
-from sync.client import SyncClient
+from sync.client import Progress, SyncClient
 from sync.protocol import API_PREFIX, CLIENT_VERSION_HEADER
 from sync.server import accounts, catalog
 from sync.server.app import create_app
@@ -28,6 +29,22 @@ from sync.transport import RetryPolicy
 PASSWORD = "correct-horse-1"
 ORG = {"id": "org-1", "credit_code": "51100000500002862F", "name": "中国自动化学会"}
 FAST_RETRY = RetryPolicy(attempts=8, base_delay=0.02, max_delay=0.2)
+
+
+class Watched(JobState):
+    """A job for engine tests: ``on_progress`` gets each step's ``Progress``, and
+    ``is_cancelled`` is asked at every cancel check."""
+
+    def __init__(
+        self,
+        on_progress: Callable[[Progress], object] | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
+    ) -> None:
+        super().__init__(lambda step: on_progress(step.detail) if on_progress else None)
+        self.is_cancelled = is_cancelled
+
+    def cancelled(self) -> bool:
+        return super().cancelled() or bool(self.is_cancelled and self.is_cancelled())
 
 
 def free_port() -> int:

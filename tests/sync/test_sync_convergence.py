@@ -25,7 +25,7 @@ from sync import outbox
 from sync.client import SyncClient
 from sync.transport import RetryPolicy
 from tests.sync.faulty_proxy import FaultyProxy
-from tests.sync.sync_support import PASSWORD, LiveServer, headers, photo
+from tests.sync.sync_support import PASSWORD, LiveServer, Watched, headers, photo
 
 RETRY = RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05)
 PHOTOS = [photo(f"sm{i}", 150_000 + 7_000 * i) for i in range(4)]
@@ -103,7 +103,7 @@ class DeviceAndServer(RuleBasedStateMachine):
             calls[0] += 1
             return calls[0] > after
 
-        self.direct.push(is_cancelled=cancelled)
+        self.direct.push(Watched(is_cancelled=cancelled))
 
     @invariant()
     def nothing_lost_locally(self) -> None:

@@ -26,6 +26,7 @@ from tests.sync.sync_support import (
     CompleteFn,
     LiveServer,
     ServerProcess,
+    Watched,
     client_for,
     photo,
 )
@@ -113,7 +114,7 @@ def test_token_expiring_mid_run_asks_to_log_in_and_the_rest_waits(
         if progress.records_done == 1:
             accounts.expire_device_now(storage, device_id)
 
-    report = client.push(on_progress=expire_after_first)
+    report = client.push(Watched(expire_after_first))
     assert [r.outcome for r in report.results] == ["uploaded", "waiting"]
     assert "重新登录" in report.stopped
     assert "重新登录" in report.results[1].message
@@ -130,7 +131,7 @@ def test_cancel_mid_photo_then_resume(
     client = client_for(device, live_server.url)
     sent: list[int] = [0]
     report = client.push(
-        on_progress=lambda p: sent.append(p.bytes_done), is_cancelled=lambda: sent[-1] > 600_000
+        Watched(lambda p: sent.append(p.bytes_done), is_cancelled=lambda: sent[-1] > 600_000)
     )
     assert report.cancelled and report.results[0].outcome == "waiting"
     assert "已取消" in report.results[0].message
@@ -155,7 +156,7 @@ def test_server_killed_and_restarted_mid_upload(
             server_process.kill()
             threading.Thread(target=server_process.start, daemon=True).start()
 
-    report = client.push(on_progress=kill_once)
+    report = client.push(Watched(kill_once))
     assert restarted.is_set()
     assert report.ok, report
     assert_converged(server_process.data_dir, device, pictures, 1)

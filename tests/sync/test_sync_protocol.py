@@ -12,7 +12,7 @@ from sync.client import SyncClient
 from sync.server import accounts, catalog
 from sync.server.storage import ServerStore
 from sync.transport import LoginRequired, SyncError
-from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers
+from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, Watched, client_for, headers
 
 DEVICE = "11111111-2222-4333-8444-555555555555"
 
@@ -166,7 +166,7 @@ def test_pull_is_paged_resumable_and_only_shows_own_tasks(
 
     client = client_for(device, live_server.url)
     pages = []
-    report = client.pull(on_progress=pages.append)
+    report = client.pull(Watched(pages.append))
     assert report.applied == 1 + 1200 + 1  # the seeded organization, the register, own task
     assert len(pages) == 3  # 500 per page
     assert device.db.execute("SELECT COUNT(*) FROM organizations").fetchone()[0] == 1201
@@ -203,7 +203,7 @@ def test_pull_resumes_from_the_last_committed_page(live_server: LiveServer, devi
         calls.append(1)
         return len(calls) > 1
 
-    first = client.pull(is_cancelled=cancel_after_first_page)
+    first = client.pull(Watched(is_cancelled=cancel_after_first_page))
     assert first.cancelled and first.applied == 500
     assert state.get(device, state.PULL_CURSOR) == str(first.cursor)
     rest = client.pull()

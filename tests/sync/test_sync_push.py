@@ -8,7 +8,15 @@ from inspector import inspections
 from inspector.store import Store
 from sync import outbox, state
 from sync.protocol import Bundle
-from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, client_for, headers, photo
+from tests.sync.sync_support import (
+    PASSWORD,
+    CompleteFn,
+    LiveServer,
+    Watched,
+    client_for,
+    headers,
+    photo,
+)
 
 
 def login(server: LiveServer, user: str) -> str:
@@ -32,10 +40,10 @@ def test_push_uploads_bundle_and_photos_once(
     pictures = {"IMG_0231.jpg": photo("a"), "IMG_0232.jpg": photo("b", 100_000)}
     inspection_id = complete_inspection(pictures)
     seen = []
-    cancelled = client_for(device, live_server.url).push(is_cancelled=lambda: True)
+    cancelled = client_for(device, live_server.url).push(Watched(is_cancelled=lambda: True))
     assert cancelled.cancelled
     assert state.get(device, state.LAST_SYNC) is None  # an interrupted run is no sync
-    report = client_for(device, live_server.url).push(on_progress=seen.append)
+    report = client_for(device, live_server.url).push(Watched(seen.append))
 
     assert report.ok, report
     assert state.get(device, state.LAST_SYNC) is not None

@@ -13,7 +13,7 @@ from inspector.attachments import file_path
 from inspector.store import Store, open_store
 from sync import outbox, state
 from sync.server import catalog
-from tests.sync.sync_support import CompleteFn, LiveServer, client_for, headers, photo
+from tests.sync.sync_support import CompleteFn, LiveServer, Watched, client_for, headers, photo
 from tests.sync.test_sync_push import login
 
 
@@ -264,7 +264,7 @@ def test_a_cancelled_import_goes_on_at_the_next_pull(
         calls.append(1)
         return len(calls) > 1
 
-    first = desk.pull(is_cancelled=cancel_after_the_feed)
+    first = desk.pull(Watched(is_cancelled=cancel_after_the_feed))
     assert first.cancelled and first.imported == 0 and first.applied > 0
     assert desk.pull().imported == 1
     desk_store.close()

@@ -1,17 +1,19 @@
 """A store with a register, a roster and a small checklist that has every kind of item."""
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
 
 from checklists.library import import_checklists
 from inspector import inspections, registry, roster
 from inspector.checklist_model import Checklist
 from inspector.model import Inspector, NewInspection, Organization, OrgKind
 from inspector.store import Store
+from ui.task_runner import TaskRunner
 
 BASIS = [{"instrument": "《社会团体登记管理条例》", "article": "第二十八条"}]
 CHECKLIST = {
@@ -131,6 +133,18 @@ def inspection_id(world: Store, org_ids: dict[str, str]) -> str:
         place="协会办公室",
     )
     return inspections.start(world, new, actor="京民执11000")
+
+
+@pytest.fixture
+def runner_for(qtbot: QtBot) -> Callable[[Store], TaskRunner]:
+    """The task runner a main window would hand its screens, for a screen tested alone."""
+
+    def make(store: Store) -> TaskRunner:
+        runner = TaskRunner(store.path)
+        qtbot.addWidget(runner)
+        return runner
+
+    return make
 
 
 @pytest.fixture(autouse=True)

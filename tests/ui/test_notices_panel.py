@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from inspector import preferences
 from inspector.store import Store
@@ -36,10 +35,10 @@ def office(store: Store, tmp_path: Path) -> tuple[Store, list[str]]:
 
 
 @pytest.fixture
-def panel(qtbot, office: tuple[Store, list[str]], monkeypatch) -> NoticesPanel:
+def panel(qtbot, office: tuple[Store, list[str]], monkeypatch, runner_for) -> NoticesPanel:
     opened: list[Path] = []
     monkeypatch.setattr(NoticesPanel, "open_path", staticmethod(opened.append))
-    widget = NoticesPanel(office[0], "王科长")
+    widget = NoticesPanel(office[0], "王科长", runner_for(office[0]))
     widget.opened = opened  # type: ignore[attr-defined]
     qtbot.addWidget(widget)
     widget.refresh()
@@ -90,11 +89,18 @@ def test_both_formats(qtbot, panel, tmp_path: Path) -> None:
 
 def test_batch_writes_every_notice_with_progress(qtbot, panel, tmp_path: Path) -> None:
     counts: list[tuple[int, int]] = []
-    panel.counted.connect(lambda done, total: counts.append((done, total)))
+    shown: list[str] = []
+
+    def counted(done: int, total: int) -> None:
+        counts.append((done, total))
+        shown.append(panel.runner.label.text())
+
+    panel.counted.connect(counted)
     _run(qtbot, panel, panel.batch_button.click)
-    qtbot.waitUntil(lambda: (4, 4) in counts, timeout=TIMEOUT)
     assert len(_written(tmp_path)) == 4
-    assert counts[0] == (0, 4)
+    # The GUI shows the latest step when it gets round to it: some may be skipped, not the last.
+    assert counts[-1] == (4, 4) and counts == sorted(set(counts))
+    assert shown[-1] == "已生成 4 / 4 份"
     assert "已生成 4 份整改通知书" in panel.result.text()
     assert all(panel.model.index(r, 4).data() != "未出具" for r in range(4))
     assert panel.batch_button.isEnabled() and not panel.open_file_button.isEnabled()
@@ -102,24 +108,17 @@ def test_batch_writes_every_notice_with_progress(qtbot, panel, tmp_path: Path) -
     assert panel.opened == [tmp_path / "通知书"]
 
 
-def test_progress_reads_as_notices(qtbot, panel) -> None:
-    panel._stop.clear()
-    panel.runner.setVisible(True)
-    panel._counted(12, 40)
-    assert panel.runner.label.text() == "已生成 12 / 40 份"
-
-
 def test_cancel_stops_between_notices_and_says_how_many(qtbot, panel, tmp_path: Path) -> None:
     def cancel_after_first(done: int, _total: int) -> None:
-        if done == 1:
-            panel.request_cancel()
+        if done >= 1:
+            panel.runner.cancel_button.click()
 
-    # Direct: runs on the worker right after the first notice, before the next one starts.
-    panel.counted.connect(cancel_after_first, Qt.ConnectionType.DirectConnection)
+    panel.counted.connect(cancel_after_first)
     _run(qtbot, panel, panel.generate_all)
-    assert len(_written(tmp_path)) == 1
-    assert "已取消" in panel.result.text() and "已生成 1 份" in panel.result.text()
-    assert [panel.model.index(r, 4).data() for r in range(4)].count("未出具") == 3
+    written = len(_written(tmp_path))
+    assert 1 <= written < 4
+    assert "已取消" in panel.result.text() and f"已生成 {written} 份" in panel.result.text()
+    assert [panel.model.index(r, 4).data() for r in range(4)].count("未出具") == 4 - written
 
 
 def test_cancel_button_stops_the_batch(qtbot, panel, tmp_path: Path) -> None:
@@ -130,10 +129,12 @@ def test_cancel_button_stops_the_batch(qtbot, panel, tmp_path: Path) -> None:
     assert len(_written(tmp_path)) < 4
 
 
-def test_nothing_to_generate_is_refused_in_chinese(qtbot, store: Store, tmp_path: Path) -> None:
+def test_nothing_to_generate_is_refused_in_chinese(
+    qtbot, store: Store, tmp_path: Path, runner_for
+) -> None:
     people = setup_office(store)
     inspection(store, people, add_org(store), approve=False)  # completed, not yet approved
-    panel = NoticesPanel(store, "王科长")
+    panel = NoticesPanel(store, "王科长", runner_for(store))
     qtbot.addWidget(panel)
     panel.refresh()
     assert panel.model.rowCount() == 0

@@ -37,10 +37,10 @@ def _status(store: Store, inspection_id: str) -> str:
     ).fetchone()[0]
 
 
-def test_pages_only_for_supervisors(qtbot, desk: Store) -> None:
-    assert supervisor_pages(desk, "检查员00") == []
-    assert supervisor_pages(desk, "本机用户") == []
-    pages = supervisor_pages(desk, SUPERVISOR)
+def test_pages_only_for_supervisors(qtbot, desk: Store, runner_for) -> None:
+    assert supervisor_pages(desk, "检查员00", runner_for(desk)) == []
+    assert supervisor_pages(desk, "本机用户", runner_for(desk)) == []
+    pages = supervisor_pages(desk, SUPERVISOR, runner_for(desk))
     assert [label for _, label, _ in pages] == [
         "审核",
         "整改通知书",
@@ -52,15 +52,16 @@ def test_pages_only_for_supervisors(qtbot, desk: Store) -> None:
         qtbot.addWidget(page)
 
 
-def test_review_approve_issues_the_notice(qtbot, desk: Store, tmp_path: Path) -> None:
+def test_review_approve_issues_the_notice(qtbot, desk: Store, tmp_path: Path, runner_for) -> None:
     inspection_id, _ = inspect(desk, "org-00000", [(Severity.MAJOR, "2026-12-21")], approve=False)
-    screen = ReviewScreen(desk, SUPERVISOR)
+    screen = ReviewScreen(desk, SUPERVISOR, runner_for(desk))
     qtbot.addWidget(screen)
     screen.refresh()
     assert screen.model.rowCount() == 1
     html = screen.detail.toHtml()
     assert "测试社会组织00000" in html and "问题0：未按期报送年度工作报告" in html
-    screen.approve()
+    with qtbot.waitSignal(screen.runner.finished, timeout=15_000):
+        screen.approve()
     assert _status(desk, inspection_id) == "approved"
     assert "整改通知书" in screen.result.text() and "已生成" in screen.result.text()
     assert list((tmp_path / "notices").glob("*.pdf"))
@@ -68,9 +69,9 @@ def test_review_approve_issues_the_notice(qtbot, desk: Store, tmp_path: Path) ->
     assert not screen.approve_button.isEnabled()
 
 
-def test_review_return_needs_a_reason(qtbot, desk: Store, monkeypatch) -> None:
+def test_review_return_needs_a_reason(qtbot, desk: Store, monkeypatch, runner_for) -> None:
     inspection_id, _ = inspect(desk, "org-00001", [], approve=False)
-    screen = ReviewScreen(desk, SUPERVISOR)
+    screen = ReviewScreen(desk, SUPERVISOR, runner_for(desk))
     qtbot.addWidget(screen)
     screen.refresh()
     monkeypatch.setattr(ReviewScreen, "ask_reason", staticmethod(lambda *a: None))
@@ -83,10 +84,10 @@ def test_review_return_needs_a_reason(qtbot, desk: Store, monkeypatch) -> None:
 
 
 def test_tracker_filters_recheck_and_export(
-    qtbot, qtmodeltester, desk: Store, tmp_path: Path, monkeypatch
+    qtbot, qtmodeltester, desk: Store, tmp_path: Path, monkeypatch, runner_for
 ) -> None:
     inspect(desk, "org-00000", [(Severity.SEVERE, "2020-01-10"), (Severity.MINOR, "2099-01-01")])
-    screen = TrackerScreen(desk, SUPERVISOR)
+    screen = TrackerScreen(desk, SUPERVISOR, runner_for(desk))
     qtbot.addWidget(screen)
     screen.refresh()
     qtmodeltester.check(screen.model)
@@ -107,14 +108,17 @@ def test_tracker_filters_recheck_and_export(
     monkeypatch.setattr(
         TrackerScreen, "ask_save_path", staticmethod(lambda *a: tmp_path / "t.xlsx")
     )
-    screen.export()
+    with qtbot.waitSignal(screen.runner.finished, timeout=15_000):
+        screen.export()
     sheet = load_workbook(tmp_path / "t.xlsx").active
     assert sheet is not None and sheet.max_row == 3
 
 
-def test_inspector_cannot_recheck_from_the_screen(qtbot, desk: Store, monkeypatch) -> None:
+def test_inspector_cannot_recheck_from_the_screen(
+    qtbot, desk: Store, monkeypatch, runner_for
+) -> None:
     inspect(desk, "org-00000", [(Severity.SEVERE, "2099-01-10")])
-    screen = TrackerScreen(desk, "检查员01")
+    screen = TrackerScreen(desk, "检查员01", runner_for(desk))
     qtbot.addWidget(screen)
     screen.refresh()
     screen.table.selectRow(0)
@@ -132,8 +136,10 @@ def test_inspector_cannot_recheck_from_the_screen(qtbot, desk: Store, monkeypatc
     assert screen.model.rows[0].status.label == "待整改"
 
 
-def test_campaign_draw_save_verify_publish(qtbot, desk: Store, tmp_path: Path, monkeypatch) -> None:
-    screen = CampaignScreen(desk, SUPERVISOR)
+def test_campaign_draw_save_verify_publish(
+    qtbot, desk: Store, tmp_path: Path, monkeypatch, runner_for
+) -> None:
+    screen = CampaignScreen(desk, SUPERVISOR, runner_for(desk))
     qtbot.addWidget(screen)
     screen.refresh()
     assert not screen.save_button.isEnabled()
@@ -151,15 +157,16 @@ def test_campaign_draw_save_verify_publish(qtbot, desk: Store, tmp_path: Path, m
     monkeypatch.setattr(
         CampaignScreen, "ask_publish_path", staticmethod(lambda *a: tmp_path / "公示.xlsx")
     )
-    screen.publish()
+    with qtbot.waitSignal(screen.runner.finished, timeout=15_000):
+        screen.publish()
     sheet = load_workbook(tmp_path / "公示.xlsx").active
     assert sheet is not None and sheet.max_row == 5
 
 
-def test_dashboard_bars_click_through(qtbot, qtmodeltester, desk: Store) -> None:
+def test_dashboard_bars_click_through(qtbot, qtmodeltester, desk: Store, runner_for) -> None:
     found = [(Severity.SEVERE, "2020-01-10"), (Severity.MINOR, "2099-01-01")]
     inspect(desk, "org-00000", found, started_at=utc_now())
-    screen = DashboardScreen(desk)
+    screen = DashboardScreen(desk, runner_for(desk))
     qtbot.addWidget(screen)
     screen.resize(1366, 768)
     screen.show()
@@ -192,7 +199,7 @@ def test_deadline_line_for_the_start_screen(desk: Store) -> None:
     assert deadline_text(desk) == "整改期限：7 天内到期 0 个问题，已逾期 1 个问题。"
 
 
-def test_conflict_dialog_and_recording(qtbot, desk: Store, monkeypatch) -> None:
+def test_conflict_dialog_and_recording(qtbot, desk: Store, monkeypatch, runner_for) -> None:
     dialog = ConflictDialog(None, desk)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -204,7 +211,7 @@ def test_conflict_dialog_and_recording(qtbot, desk: Store, monkeypatch) -> None:
     assert ok.isEnabled()
     entry = dialog.value()
     assert entry.organization_id == "org-00003"
-    screen = CampaignScreen(desk, SUPERVISOR)
+    screen = CampaignScreen(desk, SUPERVISOR, runner_for(desk))
     qtbot.addWidget(screen)
     monkeypatch.setattr(ConflictDialog, "ask", classmethod(lambda *a: entry))
     screen.record_conflict()
@@ -214,16 +221,17 @@ def test_conflict_dialog_and_recording(qtbot, desk: Store, monkeypatch) -> None:
 
 
 def test_approval_stands_when_the_notice_cannot_be_written(
-    qtbot, desk: Store, tmp_path: Path
+    qtbot, desk: Store, tmp_path: Path, runner_for
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     preferences.put(desk, NOTICE_DIR_KEY, str(blocker / "notices"))
     inspection_id, _ = inspect(desk, "org-00002", [(Severity.MINOR, "2099-01-01")], approve=False)
-    screen = ReviewScreen(desk, SUPERVISOR)
+    screen = ReviewScreen(desk, SUPERVISOR, runner_for(desk))
     qtbot.addWidget(screen)
     screen.refresh()
-    screen.approve()
+    with qtbot.waitSignal(screen.runner.finished, timeout=15_000):
+        screen.approve()
     assert _status(desk, inspection_id) == "approved"
     assert "已审核通过" in screen.result.text()
     assert "整改通知书未能生成：无法创建输出文件夹" in screen.result.text()

@@ -19,14 +19,15 @@ from ui.supervisor.tracker_screen import TrackerScreen
 
 
 def test_campaign_to_closed_finding_through_the_screens(
-    qtbot, store: Store, tmp_path: Path, monkeypatch
+    qtbot, store: Store, tmp_path: Path, monkeypatch, runner_for
 ) -> None:
+    runner = runner_for(store)
     add_register(store, 20)
     add_roster(store)
     import_builtin_checklists(store)
     preferences.put(store, NOTICE_DIR_KEY, str(tmp_path / "notices"))
 
-    campaign = CampaignScreen(store, SUPERVISOR)
+    campaign = CampaignScreen(store, SUPERVISOR, runner)
     qtbot.addWidget(campaign)
     campaign.refresh()
     campaign.rule.setCurrentIndex(campaign.rule.findData("size"))
@@ -54,13 +55,14 @@ def test_campaign_to_closed_finding_through_the_screens(
     )  # fmt: skip
     inspections.complete(store, inspection_id, actor="检查员00")
 
-    review = ReviewScreen(store, SUPERVISOR)
+    review = ReviewScreen(store, SUPERVISOR, runner)
     qtbot.addWidget(review)
     review.refresh()
-    review.approve()
+    with qtbot.waitSignal(runner.finished, timeout=15_000):
+        review.approve()
     assert "整改通知书" in review.result.text()
 
-    tracker = TrackerScreen(store, SUPERVISOR)
+    tracker = TrackerScreen(store, SUPERVISOR, runner)
     qtbot.addWidget(tracker)
     tracker.refresh()
     tracker.table.selectRow(0)

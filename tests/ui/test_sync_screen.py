@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 import requests
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from inspector import attachments, inspections, roster
 from inspector.clock import utc_now
+from inspector.jobs import Step
 from inspector.model import NewInspection
 from inspector.store import Store
 from sync import outbox, state
 from sync.protocol import CLIENT_VERSION_HEADER
 from sync.server.bundles import stats
 from tests.sync.sync_support import PASSWORD, LiveServer, free_port, photo, seed, serving
+from ui import task_runner
 from ui.screens.sync import LOGIN_AGAIN, SyncScreen
 from ui.status_bar import AppStatusBar
 from ui.sync_login import LoginDialog
@@ -49,8 +50,8 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, world: Store, server: LiveServer) -> SyncScreen:
-    shown = SyncScreen(world)
+def screen(qtbot: QtBot, world: Store, server: LiveServer, runner_for) -> SyncScreen:
+    shown = SyncScreen(world, runner_for(world))
     qtbot.addWidget(shown)
     shown.server.setText(server.url)
     shown.user.setText("zhang")
@@ -152,20 +153,23 @@ def test_cancel_mid_push_then_push_again_completes(
     server: LiveServer,
     asked: list[str],
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for n in range(2):
         complete(world, tmp_path, {f"IMG_{n}.jpg": photo(f"cancel-{n}", 3_000_000)})
     screen.refresh()
+    report = task_runner._RunningJob.report
 
-    def cancel_on_first_photo_bytes(step: object) -> None:  # on the worker thread
-        if getattr(step, "bytes_done", 0) > 0 and "照片" in getattr(step, "current", ""):
-            screen.cancel_event.set()
+    def cancel_on_first_photo_bytes(job: task_runner._RunningJob, step: Step) -> None:
+        """On the worker, right after the first chunk of a photo: 取消 at a known point."""
+        report(job, step)
+        progress = step.detail
+        if getattr(progress, "bytes_done", 0) > 0 and "照片" in getattr(progress, "current", ""):
+            job.cancel()
 
-    screen.bridge.progressed.connect(
-        cancel_on_first_photo_bytes, Qt.ConnectionType.DirectConnection
-    )
+    monkeypatch.setattr(task_runner._RunningJob, "report", cancel_on_first_photo_bytes)
     run(qtbot, screen, "upload_button")
-    screen.bridge.progressed.disconnect(cancel_on_first_photo_bytes)
+    monkeypatch.setattr(task_runner._RunningJob, "report", report)
     assert screen.result.text().startswith("已取消：0 条已上传，其余 2 条下次同步时从断点继续")
     assert outbox.counts(world) == {"sending": 1, "pending": 1}
     assert [r.state for r in screen.model.rows] == ["pending", "pending"]
@@ -220,9 +224,9 @@ def claim_as_another_inspector(store: Store, server: LiveServer, inspection_id: 
 
 
 def test_status_bar_says_online_only_when_the_server_answers(
-    qtbot: QtBot, world: Store, server: LiveServer
+    qtbot: QtBot, world: Store, server: LiveServer, runner_for
 ) -> None:
-    bar = AppStatusBar(world)
+    bar = AppStatusBar(world, runner_for(world))
     qtbot.addWidget(bar)
     assert bar.network.text() == "○ 离线"  # no server set
     state.set_values(world, **{state.SERVER_URL: server.url})

@@ -7,52 +7,68 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from inspector import credit_code
+from inspector import credit_code, jobs
 from inspector.errors import UserError
+from inspector.jobs import Job, Step
 from inspector.store import Store
 from ui.main_window import MainWindow
 from ui.screens.organizations import OrganizationsScreen
-from ui.task_runner import Progress, TaskRunner
+from ui.task_runner import TaskRunner
 
 
 @pytest.fixture
-def runner(qtbot) -> TaskRunner:
-    widget = TaskRunner()
-    qtbot.addWidget(widget)
-    return widget
+def runner(world: Store, runner_for) -> TaskRunner:
+    made: TaskRunner = runner_for(world)
+    return made
 
 
-def test_result_arrives_on_the_gui_thread(qtbot, runner: TaskRunner) -> None:
+def test_result_and_steps_arrive_on_the_gui_thread(qtbot, runner: TaskRunner) -> None:
     results: list[int] = []
+    steps: list[tuple[int, int, bool]] = []
 
-    def job(progress: Progress) -> int:
+    def work(store: Store, job: Job) -> int:
         for step in range(3):
-            progress(step + 1, 3)
-        return 42
+            job.report(Step(step + 1, 3))
+        return int(store.db.execute("SELECT COUNT(*) FROM organizations").fetchone()[0])
 
-    runner.run("正在计算", job, results.append)
+    def stepped(step: Step) -> None:
+        steps.append((step.done, step.total, threading.current_thread() is threading.main_thread()))
+
+    assert runner.run("正在计算", work, results.append, stepped)
     assert runner.busy  # the result is delivered through the GUI event loop
-    qtbot.waitUntil(lambda: results == [42])
+    qtbot.waitUntil(lambda: results == [2])  # the worker's own connection to the store
     assert not runner.busy
+    assert steps[-1] == (3, 3, True) and all(on_gui for _, _, on_gui in steps)
 
 
 def test_cancel_stops_between_steps(qtbot, runner: TaskRunner) -> None:
     started, release = threading.Event(), threading.Event()
     results: list[object] = []
 
-    def job(progress: Progress) -> str:
+    def work(_store: Store, job: Job) -> str:
         started.set()
         release.wait(5)
-        progress(1, 2)  # raises Cancelled: the user pressed 取消
+        jobs.check(job)  # raises Cancelled: the user pressed 取消
         return "不应到达"
 
     with qtbot.waitSignal(runner.finished):
-        runner.run("正在导入", job, results.append)
+        runner.run("正在导入", work, results.append)
         started.wait(5)
         runner.cancel_button.click()
         assert runner.label.text() == "正在取消…"
         release.set()
     assert results == []
+
+
+def test_a_second_job_is_answered_busy_in_chinese(qtbot, runner: TaskRunner) -> None:
+    release = threading.Event()
+    results: list[str] = []
+    with qtbot.waitSignal(runner.finished, timeout=10_000):
+        assert runner.run("正在上传检查记录", lambda _s, _j: release.wait(5), print)
+        assert not runner.run("正在导入名录", lambda _s, _j: results.append("ran"), print)
+        assert runner.busy_message() == "正在进行「正在上传检查记录」，请等它完成后再试。"
+        release.set()
+    assert results == []  # refused, not queued behind the first
 
 
 def test_error_is_a_chinese_message(
@@ -61,11 +77,11 @@ def test_error_is_a_chinese_message(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
 
-    def job(progress: Progress) -> None:
+    def work(_store: Store, _job: Job) -> None:
         raise UserError("名录文件缺少“名称”列")
 
     with qtbot.waitSignal(runner.finished):
-        runner.run("正在导入", job, lambda result: None)
+        runner.run("正在导入", work, lambda result: None)
     assert shown == ["名录文件缺少“名称”列"]
 
 
@@ -77,11 +93,11 @@ def test_unexpected_error_shows_calm_text_with_detail(
         QMessageBox, "exec", lambda box: shown.append((box.text(), box.detailedText())) or 0
     )
 
-    def job(progress: Progress) -> None:
+    def work(_store: Store, _job: Job) -> None:
         raise ZeroDivisionError("boom")
 
     with qtbot.waitSignal(runner.finished):
-        runner.run("正在导入", job, lambda result: None)
+        runner.run("正在导入", work, lambda result: None)
     assert shown[0][0].startswith("操作没有完成，数据未受影响")
     assert "ZeroDivisionError" in shown[0][1]
 

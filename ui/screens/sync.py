@@ -1,21 +1,18 @@
 """同步: upload what waits and download updates; before, during and after, in plain words.
 
 Before: where it goes, who logs in, and what will go (records, photos, size). During: the
-engine runs in the app's task runner with its own store connection; progress by records and
-bytes and each record's state as the outbox records it; 取消 stops within one chunk and the
+engine runs on the main window's task runner (passed in) with the worker's store connection;
+progress by records and bytes and each record's state as the outbox records it; 取消 stops within one chunk and the
 next run resumes. After: each record's outcome with the server's reason, a summary of every
 failure and 重试 for records the server refused.
 
 The sync engine loads pydantic and requests; it is imported when first used, not at start-up.
 """
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -34,15 +30,15 @@ from PySide6.QtWidgets import (
 from inspector import outbox as outbox_rows
 from inspector import preferences, worklists
 from inspector.errors import UserError
-from inspector.store import Store, open_store
+from inspector.jobs import Job, Step
+from inspector.store import Store
 from ui import style
 from ui.sync_login import LoginDialog
 from ui.table_model import Column, RowsModel
-from ui.task_runner import Cancelled, Progress, TaskRunner
+from ui.task_runner import TaskRunner
 from ui.text import local_time
 
 if TYPE_CHECKING:
-    from sync.client import Progress as SyncProgress
     from sync.client import PullReport, PushReport
 
 SERVER_KEY, USER_KEY = "sync.server", "sync.user"
@@ -109,21 +105,8 @@ def _review_rows(store: Store, *, only_waiting: bool) -> list[SyncRow]:
     ]
 
 
-class _Bridge(QObject):
-    """Carries the engine's progress from the worker thread to the GUI thread (queued)."""
-
-    progressed = Signal(object)
-
-
-def run_sync(
-    store_path: Path,
-    kind: str,
-    server: str,
-    login: tuple[str, str] | None,
-    on_progress: Callable[["SyncProgress"], None],
-    cancel: threading.Event,
-) -> Any:
-    """The worker side: its own store connection, optional login, then push or pull.
+def run_sync(store: Store, job: Job, kind: str, server: str, login: tuple[str, str] | None) -> Any:
+    """The worker side: optional login, then push or pull, on the runner's connection.
 
     Returns the engine's report, or the ``UserError`` that stopped the run (shown on the
     screen rather than in a dialog). The engine stamps ``last_sync_at``; a 401
@@ -131,24 +114,20 @@ def run_sync(
     """
     from sync import state
     from sync.client import SyncClient
-    from sync.transport import LoginRequired, RetryPolicy
+    from sync.transport import LoginRequired
 
-    own = open_store(store_path)
     try:
-        client = SyncClient(own, server, retry=RetryPolicy(sleep=cancel.wait))
+        client = SyncClient(store, server)
         if login is not None:
             client.login(*login)
-        run = client.push if kind == "push" else client.pull
-        report = run(on_progress=on_progress, is_cancelled=cancel.is_set)
+        report = client.push(job) if kind == "push" else client.pull(job)
         if getattr(report, "login_required", False):
-            state.forget(own, state.TOKEN)
+            state.forget(store, state.TOKEN)
         return report
     except UserError as exc:
         if isinstance(exc, LoginRequired):
-            state.forget(own, state.TOKEN)
+            state.forget(store, state.TOKEN)
         return exc
-    finally:
-        own.close()
 
 
 # The rule of docs/sync.md ("the office is the record of truth for a finding's status once
@@ -161,15 +140,13 @@ STATUS_RULE = (
 
 class SyncScreen(QWidget):
     synced = Signal()  # after a run: the status bar re-reads what waits and the last sync
+    progressed = Signal(int, int)  # during a run, on the GUI thread: records done, total
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, runner: TaskRunner) -> None:
         super().__init__()
         self.store = store
+        self.runner = runner  # the main window's, shared with every screen
         self.kind = ""  # "push" or "pull" while a run is under way
-        self.cancel_event = threading.Event()
-        self.bridge = _Bridge(self)
-        self.bridge.progressed.connect(self._progressed)
-        self.own_runner = TaskRunner(self)  # used only when the screen stands alone
         self._build()
 
     def _build(self) -> None:
@@ -232,7 +209,6 @@ class SyncScreen(QWidget):
         layout.addWidget(self.progress_box)
         layout.addWidget(self.result)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.own_runner)
         self.progress_box.hide()
         self.cancel_button.hide()
 
@@ -314,17 +290,8 @@ class SyncScreen(QWidget):
 
     @Slot()
     def cancel(self) -> None:
-        self.cancel_event.set()
         self.runner.cancel()
         self.current.setText("正在取消……当前照片停在断点，下次同步时从断点继续")
-
-    @property
-    def runner(self) -> TaskRunner:
-        """The main window's one task runner (status bar), or the screen's own when alone."""
-        window = self.window()
-        bar = window.statusBar() if isinstance(window, QMainWindow) else None
-        found = getattr(bar, "runner", None)
-        return found if isinstance(found, TaskRunner) else self.own_runner
 
     def start(self, kind: str, reason: str = FIRST_LOGIN) -> None:
         """Check the fields, ask for the password if there is no valid token, then run."""
@@ -333,7 +300,7 @@ class SyncScreen(QWidget):
             self._say("请填写服务器地址（以 https:// 开头）和用户名。", failed=True)
             return
         if self.runner.busy:
-            self._say("正在进行其他后台工作，请等它结束后再同步。", failed=True)
+            self._say(self.runner.busy_message(), failed=True)
             return
         preferences.put(self.store, SERVER_KEY, server)
         preferences.put(self.store, USER_KEY, user)
@@ -349,31 +316,21 @@ class SyncScreen(QWidget):
         from sync.outbox import waiting
 
         self.kind = kind
-        self.cancel_event.clear()
         if kind == "push":
             self.model.set_rows(
                 [SyncRow(item.key, item.label, item.state, "") for item in waiting(self.store)]
                 + _review_rows(self.store, only_waiting=True)
             )
         self._set_running(True)
-        store_path, bridge, cancel = self.store.path, self.bridge, self.cancel_event
 
-        def job(progress: Progress) -> Any:
-            def on_progress(step: "SyncProgress") -> None:
-                bridge.progressed.emit(step)
-                try:  # the status bar's bar, in KB (a Qt int holds at most 2 GB of bytes)
-                    if step.bytes_total:
-                        progress(step.bytes_done >> 10, step.bytes_total >> 10)
-                    else:
-                        progress(step.records_done, step.records_total)
-                except Cancelled:  # 取消 in the status bar
-                    cancel.set()
-
-            return run_sync(store_path, kind, server, login, on_progress, cancel)
+        def work(store: Store, job: Job) -> Any:
+            return run_sync(store, job, kind, server, login)
 
         title = "正在上传检查记录" if kind == "push" else "正在下载更新"
         self.runner.finished.connect(self._runner_finished)
-        self.runner.run(title, job, lambda outcome: self._finished(kind, outcome, login))
+        self.runner.run(
+            title, work, lambda outcome: self._finished(kind, outcome, login), self._progressed
+        )
 
     def _set_running(self, running: bool) -> None:
         for widget in (self.upload_button, self.pull_button, self.retry_button):
@@ -398,11 +355,14 @@ class SyncScreen(QWidget):
 
     # --- during ----------------------------------------------------------------------------
 
-    @Slot(object)
-    def _progressed(self, step: "SyncProgress") -> None:
-        if not self.kind:
-            return  # a late signal from a run that has ended
+    def _progressed(self, job_step: Step) -> None:
+        from sync.client import Progress as SyncProgress  # loaded by the run already
+
+        step = job_step.detail
+        if not self.kind or not isinstance(step, SyncProgress):
+            return  # a late step from a run that has ended
         self.current.setText(step.current)
+        self.progressed.emit(step.records_done, step.records_total)
         if self.kind == "pull":
             self.records_bar.setRange(0, 0)
             self.records_bar.setFormat(f"已下载 {step.records_done} 条")
@@ -449,7 +409,6 @@ class SyncScreen(QWidget):
         else:
             self._show_pull(outcome)
         self._read_state()
-        self._tell_status_bar()
         self.synced.emit()
         if needs_login and login is None:  # the token expired: ask once, then go on
             self.start(kind, LOGIN_AGAIN)
@@ -493,10 +452,3 @@ class SyncScreen(QWidget):
         colour = style.RED.name() if failed else style.GREEN.name()
         self.result.setStyleSheet(f"color: {colour};")
         self.result.setText(text)
-
-    def _tell_status_bar(self) -> None:
-        window = self.window()
-        bar = window.statusBar() if isinstance(window, QMainWindow) else None
-        refresh = getattr(bar, "refresh", None)
-        if refresh is not None:
-            refresh()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from inspector import campaign_records, campaigns, conflicts, exports
 from inspector.campaigns import Criteria, Draw, SampleRule, Target
 from inspector.clock import today
+from inspector.jobs import Job
 from inspector.model import CreditStatus, OrgKind
 from inspector.store import Store
 from reports.campaign_list import write_campaign_pdf
@@ -31,6 +32,7 @@ from ui.messages import show_error
 from ui.supervisor.conflict_dialog import ConflictDialog
 from ui.supervisor.widgets import combo, one, qdate
 from ui.table_model import Column, RowsModel
+from ui.task_runner import TaskRunner
 
 SPOT_CHECK = "spot-check-general"  # the built-in checklist for 双随机 checks
 RULES = (
@@ -61,10 +63,11 @@ def ask_publish_path(parent: QWidget, name: str) -> Path | None:
 class CampaignScreen(QWidget):
     ask_publish_path = staticmethod(ask_publish_path)  # replaceable in tests
 
-    def __init__(self, store: Store, actor: str) -> None:
+    def __init__(self, store: Store, actor: str, runner: TaskRunner) -> None:
         super().__init__()
         self.store = store
         self.actor = actor
+        self.runner = runner  # the main window's: the published list is written there
         self.draw_result: Draw | None = None
         self.kind = combo([("全部类型", None)] + [(k.label, k.value) for k in OrgKind])
         self.district = combo([("全部区县", None)])
@@ -254,15 +257,18 @@ class CampaignScreen(QWidget):
         target = self.ask_publish_path(self, self.saved.currentText())
         if target is None:
             return
-        try:
+
+        def work(store: Store, job: Job) -> None:
             if target.suffix.lower() == ".pdf":
-                write_campaign_pdf(self.store, campaign_id, target)
+                write_campaign_pdf(store, campaign_id, target)
             else:
-                exports.write(exports.campaign_sheet(self.store, campaign_id), target)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.summary.setText(f"公示名单已导出：{target}")
+                exports.write(exports.campaign_sheet(store, campaign_id), target, job)
+
+        def done(_nothing: None) -> None:
+            self.summary.setText(f"公示名单已导出：{target}")
+
+        if not self.runner.run("正在导出公示名单", work, done):
+            self.summary.setText(self.runner.busy_message())
 
     @Slot()
     def record_conflict(self) -> None:

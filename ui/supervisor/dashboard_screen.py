@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 from inspector import dashboard, exports
 from inspector.dashboard import Chart, Dashboard
 from inspector.exports import Sheet
+from inspector.jobs import Job
 from inspector.store import Store
 from inspector.worklists import InspectionRow
 from ui import style
-from ui.messages import show_error
 from ui.supervisor.bar_chart import BarChart
 from ui.supervisor.tracker_model import TrackerModel
 from ui.table_model import Column, RowsModel
+from ui.task_runner import TaskRunner
 from ui.text import local_time
 
 INSPECTION_COLUMNS: list[Column[InspectionRow]] = [
@@ -61,9 +62,10 @@ class DashboardScreen(QWidget):
     open_inspection = Signal(str)
     ask_export_path = staticmethod(ask_export_path)  # replaceable in tests
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, runner: TaskRunner) -> None:
         super().__init__()
         self.store = store
+        self.runner = runner  # the main window's: exports run there
         self.board: Dashboard | None = None
         self.charts = [BarChart() for _ in range(5)]
         self.rate_tile = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -148,12 +150,15 @@ class DashboardScreen(QWidget):
         target = self.ask_export_path(self, title, name)
         if target is None:
             return
-        try:
-            exports.write(sheet(self.store), target)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.detail_title.setText(f"已导出：{target}")
+
+        def work(store: Store, job: Job) -> Path:
+            return exports.write(sheet(store), target, job)
+
+        def done(_path: Path) -> None:
+            self.detail_title.setText(f"已导出：{target}")
+
+        if not self.runner.run(f"正在{title}", work, done):
+            self.detail_title.setText(self.runner.busy_message())
 
     @Slot(QModelIndex)
     def _open_finding(self, index: QModelIndex) -> None:

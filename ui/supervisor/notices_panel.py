@@ -1,11 +1,10 @@
 """整改通知书: approved inspections with findings, their notices written one at a time or all
 at once off the GUI thread (progress, 取消), and the result opened with the system's viewer.
 
-One notice and a batch take the same path (``generate_batch`` on the panel's task runner), so
-a refusal, a failure or a cancel reads the same way for both.
+One notice and a batch take the same path (``generate_batch`` on the main window's task
+runner), so a refusal, a failure or a cancel reads the same way for both.
 """
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QUrl, Signal, Slot
@@ -21,13 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import notices, preferences
+from inspector.jobs import Job, Step
 from inspector.notices import Candidate
-from inspector.store import Store, open_store
+from inspector.store import Store
 from reports.generate import BatchResult, generate_batch, parse_formats
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, notice_folder
 from ui.supervisor.widgets import combo
 from ui.table_model import Column, RowsModel, row_table
-from ui.task_runner import Cancelled, Progress, TaskRunner
+from ui.task_runner import TaskRunner
 from ui.text import local_time
 
 SHOWN_FAILURES = 5  # more would push the list off a laptop screen; the rest in a tooltip
@@ -58,16 +58,18 @@ def open_with_system(path: Path) -> None:
 
 
 class NoticesPanel(QWidget):
-    # Emitted from the worker thread after each notice (done, total); shown as 已生成 N / M 份.
+    # After each notice (done, total), on the GUI thread; the runner shows 已生成 N / M 份.
     counted = Signal(int, int)
     # Replaceable in tests (pytest-qt: dialogs and launching behind class attributes).
     ask_folder = staticmethod(ask_folder)
     open_path = staticmethod(open_with_system)
 
-    def __init__(self, store: Store, actor: str) -> None:
+    def __init__(self, store: Store, actor: str, runner: TaskRunner) -> None:
         super().__init__()
         self.store = store
         self.actor = actor
+        self.runner = runner  # the main window's, shared with every screen
+        self.running = False  # a batch of this page is under way
         self.model: RowsModel[Candidate] = RowsModel(COLUMNS)
         self.table = row_table(self.model)
         header = self.table.horizontalHeader()
@@ -82,9 +84,7 @@ class NoticesPanel(QWidget):
         self.result.setWordWrap(True)
         self.open_file_button = QPushButton("打开文件")
         self.open_folder_button = QPushButton("打开文件夹")
-        self.runner = TaskRunner(self)
         self.last_files: tuple[Path, ...] = ()
-        self._stop = threading.Event()
         self._layout()
         self._connect()
         self._show_folder()
@@ -104,7 +104,6 @@ class NoticesPanel(QWidget):
         folder.addWidget(self.folder_button)
         done = QHBoxLayout()
         done.addWidget(self.result, 1)
-        done.addWidget(self.runner)
         done.addWidget(self.open_file_button)
         done.addWidget(self.open_folder_button)
         layout = QVBoxLayout(self)
@@ -121,11 +120,10 @@ class NoticesPanel(QWidget):
         self.folder_button.clicked.connect(self.change_folder)
         self.open_file_button.clicked.connect(self.open_file)
         self.open_folder_button.clicked.connect(self.open_folder)
-        self.counted.connect(self._counted)
         self.runner.finished.connect(self._enable)
 
     def refresh(self) -> None:
-        if self.runner.busy:
+        if self.running:
             return
         selected = self.selected()
         self.model.set_rows(notices.candidates(self.store))
@@ -173,53 +171,27 @@ class NoticesPanel(QWidget):
 
     def _start(self, ids: list[str], title: str) -> None:
         if self.runner.busy:
+            self.result.setText(self.runner.busy_message())
             return
-        store_path, out_dir, actor = self.store.path, self.folder(), self.actor
+        out_dir, actor = self.folder(), self.actor
         try:  # before any number is drawn: a folder that cannot be used numbers nothing
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError:
             self.result.setText(f"无法使用保存位置：{out_dir}。请点“更改…”选择另一个文件夹。")
             return
         formats = parse_formats(str(self.formats.currentData()))
-        stop = self._stop
-        stop.clear()
 
-        def job(progress: Progress) -> BatchResult:
-            def report(done: int, total: int) -> None:
-                try:
-                    progress(done, total)
-                except Cancelled:  # stop between notices and keep what was written
-                    stop.set()
-                    return
-                self.counted.emit(done, total)
-
-            own = open_store(store_path)  # the worker's own connection; WAL lets the GUI read
-            try:
-                return generate_batch(
-                    own,
-                    out_dir,
-                    formats,
-                    actor=actor,
-                    progress=report,
-                    cancelled=stop.is_set,
-                    inspection_ids=ids,
-                )
-            finally:
-                own.close()
+        def work(store: Store, job: Job) -> BatchResult:
+            # A cancel stops between notices and keeps what was written.
+            return generate_batch(store, out_dir, formats, actor=actor, job=job, inspection_ids=ids)
 
         self.last_files = ()
         self.result.setText("")
-        self.runner.run(title, job, self._done)
+        self.running = self.runner.run(title, work, self._done, self._stepped)
         self._enable()
 
-    def request_cancel(self) -> None:
-        """Stop after the notice being written (safe from any thread)."""
-        self._stop.set()
-
-    @Slot(int, int)
-    def _counted(self, done: int, total: int) -> None:
-        if not self._stop.is_set():
-            self.runner.label.setText(f"已生成 {done} / {total} 份")
+    def _stepped(self, step: Step) -> None:
+        self.counted.emit(step.done, step.total)
 
     def _done(self, result: BatchResult) -> None:
         names = {row.inspection_id: row.organization for row in self.model.rows}
@@ -261,7 +233,9 @@ class NoticesPanel(QWidget):
 
     @Slot()
     def _enable(self) -> None:
-        idle = not self.runner.busy
+        if not self.runner.busy:
+            self.running = False  # also after a batch that failed (the runner said why)
+        idle = not self.running
         self.single_button.setEnabled(idle and self.selected() is not None)
         self.batch_button.setEnabled(idle and self.model.rowCount() > 0)
         self.formats.setEnabled(idle)

@@ -13,6 +13,7 @@ from ui.supervisor.dashboard_screen import DashboardScreen
 from ui.supervisor.notices_panel import NoticesPanel
 from ui.supervisor.review_screen import ReviewScreen
 from ui.supervisor.tracker_screen import TrackerScreen
+from ui.task_runner import TaskRunner
 
 PAGES = (
     ("review", "审核"),
@@ -23,19 +24,22 @@ PAGES = (
 )
 
 
-def supervisor_pages(store: Store, actor: str) -> list[tuple[str, str, QWidget]]:
+def supervisor_pages(
+    store: Store, actor: str, runner: TaskRunner
+) -> list[tuple[str, str, QWidget]]:
     """(key, navigation label, page) for each supervisor screen, or [] for a non-supervisor.
 
-    Pages that have ``open_inspection`` emit it with an inspection id when a row is opened.
+    Pages that have ``open_inspection`` emit it with an inspection id when a row is opened;
+    long work (notices, exports) goes through ``runner``, the main window's.
     """
     if not roles.is_supervisor(store, actor):
         return []
     builders: dict[str, Callable[[], QWidget]] = {
-        "review": lambda: ReviewScreen(store, actor),
-        "notices": lambda: NoticesPanel(store, actor),
-        "supervisor_tracker": lambda: TrackerScreen(store, actor),
-        "campaigns": lambda: CampaignScreen(store, actor),
-        "dashboard": lambda: DashboardScreen(store),
+        "review": lambda: ReviewScreen(store, actor, runner),
+        "notices": lambda: NoticesPanel(store, actor, runner),
+        "supervisor_tracker": lambda: TrackerScreen(store, actor, runner),
+        "campaigns": lambda: CampaignScreen(store, actor, runner),
+        "dashboard": lambda: DashboardScreen(store, runner),
     }
     return [(key, label, builders[key]()) for key, label in PAGES]
 

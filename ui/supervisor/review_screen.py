@@ -1,6 +1,9 @@
 """审核: completed inspections waiting for review, one open read-only beside the list, and the
 two decisions: approve (optionally issuing the rectification notice at once) or return with
-a reason the inspector reads after the next sync."""
+a reason the inspector reads after the next sync.
+
+Approving runs on the main window's task runner: with the notice it renders a PDF (hundreds
+of milliseconds), which must not freeze the window."""
 
 from html import escape
 from pathlib import Path
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from inspector import preferences, review
 from inspector.errors import UserError
+from inspector.jobs import Job
 from inspector.review import Waiting
 from inspector.store import Store
 from reports.content import RecordContent, record_content
@@ -27,6 +31,7 @@ from reports.generate import Format, write_notice
 from ui import style
 from ui.messages import ask_reason, show_error
 from ui.table_model import Column, RowsModel, row_table
+from ui.task_runner import TaskRunner
 from ui.text import local_time
 
 NOTICE_DIR_KEY = "notice.output_dir"
@@ -52,10 +57,11 @@ class ReviewScreen(QWidget):
     # Replaceable in tests (pytest-qt: dialogs behind a class attribute).
     ask_reason = staticmethod(ask_reason)
 
-    def __init__(self, store: Store, actor: str) -> None:
+    def __init__(self, store: Store, actor: str, runner: TaskRunner) -> None:
         super().__init__()
         self.store = store
         self.actor = actor
+        self.runner = runner  # the main window's, shared with every screen
         self.model: RowsModel[Waiting] = RowsModel(COLUMNS)
         self.table = row_table(self.model)
         header = self.table.horizontalHeader()
@@ -71,6 +77,7 @@ class ReviewScreen(QWidget):
         self._layout()
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.approve_button.clicked.connect(self.approve)
+        self.runner.finished.connect(self._enable)
         self.return_button.clicked.connect(self.send_back)
 
     def _layout(self) -> None:
@@ -109,27 +116,30 @@ class ReviewScreen(QWidget):
         row = self.selected()
         if row is None:
             return
-        try:
-            review.approve(self.store, row.id, actor=self.actor)
-        except Exception as exc:
-            show_error(self, exc)
+        actor, folder = self.actor, notice_folder(self.store)
+        with_notice = self.issue_notice.isChecked() and row.findings > 0
+
+        def work(store: Store, _job: Job) -> str | UserError:
+            try:
+                review.approve(store, row.id, actor=actor)
+            except UserError as exc:
+                return exc  # shown as a message, and the queue is read again
+            message = f"“{row.organization}”的检查记录已审核通过。"
+            return message + (_issue_notice(store, row.id, folder, actor) if with_notice else "")
+
+        title = "正在审核并出具整改通知书" if with_notice else "正在审核"
+        if self.runner.run(title, work, self._approved):
+            self._enable()
+        else:
+            self.result.setText(self.runner.busy_message())
+
+    def _approved(self, outcome: str | UserError) -> None:
+        if isinstance(outcome, UserError):
+            show_error(self, outcome)
             self.refresh()
             return
-        message = f"“{row.organization}”的检查记录已审核通过。"
-        if self.issue_notice.isChecked() and row.findings:
-            message += self._issue_notice(row.id)
         self.refresh()
-        self.result.setText(message)
-
-    def _issue_notice(self, inspection_id: str) -> str:
-        """Write the notice; a failure leaves the approval standing and says so."""
-        try:
-            written = write_notice(
-                self.store, inspection_id, notice_folder(self.store), [Format.PDF], actor=self.actor
-            )
-        except UserError as exc:
-            return f"整改通知书未能生成：{exc.message}（可稍后在“整改通知书”页重新生成）"
-        return f"整改通知书 {written.number} 已生成：{written.paths[0]}"
+        self.result.setText(outcome)
 
     @Slot()
     def send_back(self) -> None:
@@ -157,10 +167,20 @@ class ReviewScreen(QWidget):
             except UserError as exc:
                 self.detail.setPlainText(f"无法显示这份检查记录：{exc.message}")
 
+    @Slot()
     def _enable(self) -> None:
         has_row = self.selected() is not None
-        self.approve_button.setEnabled(has_row)
+        self.approve_button.setEnabled(has_row and not self.runner.busy)
         self.return_button.setEnabled(has_row)
+
+
+def _issue_notice(store: Store, inspection_id: str, folder: Path, actor: str) -> str:
+    """Write the notice (on the worker); a failure leaves the approval standing and says so."""
+    try:
+        written = write_notice(store, inspection_id, folder, [Format.PDF], actor=actor)
+    except UserError as exc:
+        return f"整改通知书未能生成：{exc.message}（可稍后在“整改通知书”页重新生成）"
+    return f"整改通知书 {written.number} 已生成：{written.paths[0]}"
 
 
 def record_html(content: RecordContent) -> str:

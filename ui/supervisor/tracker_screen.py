@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import exports, org_search, rectification
+from inspector.jobs import Job
 from inspector.model import FindingStatus, OrgKind, Severity
 from inspector.store import Store
 from inspector.tracker import NOT_CLOSED, SortKey, TrackerFilter, TrackerRow
@@ -24,6 +25,7 @@ from ui.supervisor.rectification_dialogs import EscalateDialog, RecheckDialog, R
 from ui.supervisor.tracker_model import TrackerModel
 from ui.supervisor.widgets import combo, one
 from ui.table_model import row_table
+from ui.task_runner import TaskRunner
 
 DEADLINES = (("全部期限", None, False), ("已逾期", None, True), ("7 天内到期", 7, False),
              ("30 天内到期", 30, False))  # fmt: skip
@@ -47,10 +49,11 @@ class TrackerScreen(QWidget):
     open_inspection = Signal(str)
     ask_save_path = staticmethod(ask_save_path)  # replaceable in tests
 
-    def __init__(self, store: Store, actor: str) -> None:
+    def __init__(self, store: Store, actor: str, runner: TaskRunner) -> None:
         super().__init__()
         self.store = store
         self.actor = actor
+        self.runner = runner  # the main window's: exports run there
         self.model = TrackerModel(store)
         self.table = row_table(self.model)
         header = self.table.horizontalHeader()
@@ -166,12 +169,16 @@ class TrackerScreen(QWidget):
         target = self.ask_save_path(self, "导出整改跟踪表", "整改跟踪.xlsx")
         if target is None:
             return
-        try:
-            exports.write(exports.tracker_export(self.store, self.model.wanted), target)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.count.setText(f"已导出 {self.model.total} 条：{target}")
+        wanted, total = self.model.wanted, self.model.total
+
+        def work(store: Store, job: Job) -> Path:
+            return exports.write(exports.tracker_export(store, wanted), target, job)
+
+        def done(_path: Path) -> None:
+            self.count.setText(f"已导出 {total} 条：{target}")
+
+        if not self.runner.run("正在导出整改跟踪表", work, done):
+            self.count.setText(self.runner.busy_message())
 
     def _do(self, action: Callable[[], object]) -> None:
         """Run a step on the selected finding, re-read the list, keep that finding selected."""
