@@ -23,6 +23,8 @@ from reports.document import (
     Table,
     Title,
 )
+from reports import layout
+from reports.linebreak import longest_word_em
 from reports.formatting import chinese_date, chinese_number, file_size, money, sentence
 
 NOTICE_TITLE = "责令限期整改通知书"
@@ -269,11 +271,31 @@ def _table_blocks(table: TableFacts) -> list[Block]:
         Paragraph(table.title, indent=False, keep_with_next=True),
         Table(
             table.rows,
-            widths=(1.0,) * len(table.headers),
+            widths=_column_weights(table.headers, table.rows),
             headers=table.headers,
             totals=table.totals,
         ),
     ]
+
+
+def _column_weights(
+    headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], size: float = layout.TABLE_PT
+) -> tuple[float, ...]:
+    """Column widths (in ems) so that no amount, date or code is broken: every column gets
+    its longest unbreakable word first, and the rest of the block goes to the columns whose
+    text is longer than that, in proportion."""
+    pad = 2 * layout.CELL_PADDING_H_PT / size + 0.5  # padding, and the space between scripts
+    columns = [
+        (header, *(row[n] for row in rows if n < len(row))) for n, header in enumerate(headers)
+    ]
+    need = [max(longest_word_em(text) for text in cells) + pad for cells in columns]
+    want = [max(layout.em_width(text) for text in cells) + pad for cells in columns]
+    room = layout.BLOCK_WIDTH_MM * layout.MM / size - sum(need)
+    extra = [w - n for w, n in zip(want, need, strict=True)]
+    if room <= 0 or not sum(extra):
+        return tuple(need)
+    share = min(1.0, room / sum(extra))
+    return tuple(n + e * share for n, e in zip(need, extra, strict=True))
 
 
 def _findings_summary(findings: tuple[FindingFacts, ...]) -> list[Block]:

@@ -5,6 +5,7 @@ title, a paragraph or a table looks on the page, following GB/T 9704.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -81,5 +82,11 @@ Block = Title | Paragraph | Heading | Table | Images | Signature | NewPage
 
 @dataclass(frozen=True)
 class Document:
-    title: str  # for file metadata
+    """The blocks, and the file metadata: title, subject, author (the issuing authority) and
+    the moment the document was made (its issue time, so every copy carries the same date)."""
+
+    title: str
     blocks: tuple[Block, ...]
+    subject: str = ""
+    author: str = ""
+    created: datetime | None = None

@@ -1,25 +1,41 @@
 """Render a ``Document`` to DOCX with python-docx, in the same GB/T 9704 layout as the PDF.
 
-Every run names its East Asian font (``w:eastAsia``: 仿宋, 宋体, 黑体, 楷体) as well as the Latin
-one, so Word and WPS pick the Chinese faces instead of falling back to a default. The page grid
-is 22 lines of 28 characters; page numbers "— N —" are PAGE fields in odd and even footers.
+Formatting lives in named paragraph styles (正文, 公文标题, 一级标题, 二级标题, 表格文字, 表格标题,
+落款), each naming its East Asian face (``w:eastAsia``: 仿宋, 宋体, 黑体, 楷体) and the Latin one, so
+Word, WPS and LibreOffice pick the Chinese faces and an office can restyle a document in one
+place. Lines are set as the PDF sets them, so LibreOffice breaks them at the same places:
+
+- the page grid is 22 lines (``w:docGrid type="lines"``). A character grid
+  (``linesAndChars`` with a negative ``charSpace``) is what Word uses for 28 characters a line,
+  but LibreOffice spreads every character to the grid and sets about 15 a line; instead body
+  text has a character spacing of −0.25 pt, which sets 28 characters in every program;
+- paragraphs do not snap to the grid, so the exact line pitch is kept; kinsoku is on and
+  punctuation does not hang into the margin (the automatic space between Chinese and Latin
+  text stays on: LibreOffice always adds it, and the PDF adds the same);
+- tables have fixed column widths (``w:gridCol``), the PDF's cell padding and line pitch, and
+  rows that do not break across pages, as in the PDF.
+
+Page numbers "— N —" are PAGE fields in odd and even footers.
 """
 
 import copy
 import io
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
-from docx.shared import Length, Mm, Pt
+from docx.shared import Mm, Pt
+from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -38,7 +54,7 @@ from reports.document import (
     Table,
     Title,
 )
-from reports.fonts import DOCX_EAST_ASIAN, DOCX_LATIN, Role
+from reports.fonts import DOCX_EAST_ASIAN, Role
 from reports.thumbnails import thumbnail_jpeg
 
 _ALIGN = {
@@ -46,17 +62,47 @@ _ALIGN = {
     Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
     Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
 }
-# Word's document grid: line pitch in twips; extra character pitch in 1/4096 pt beyond 16 pt.
 _LINE_PITCH_TWIPS = round(layout.LINE_PITCH_PT * 20)
-_CHAR_SPACE = round((layout.CHAR_PITCH_PT - layout.BODY_PT) * 4096)
+_BODY_SPACING_TWIPS = round(layout.BODY_SPACING_PT * 20)
+
+# The order of w:pPr's children after those we add (ECMA-376 CT_PPrBase).
+_P_PR_ORDER = (
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+BODY, TITLE, HEADING_1, HEADING_2 = "Normal", "公文标题", "一级标题", "二级标题"
+CELL, CELL_HEAD, SIGNATURE, GAP = "表格文字", "表格标题", "落款", "表后空行"
 
 
 def render(document: Document) -> bytes:
     """The DOCX file's bytes."""
     docx = new_docx()
-    docx.core_properties.title = document.title
+    _set_properties(docx, document)
     docx.settings.odd_and_even_pages_header_footer = True
-    _set_normal_style(docx)
+    _set_styles(docx)
     _set_up_section(docx.sections[0], numbered=True)
     for block in document.blocks:
         _add(docx, block)
@@ -65,37 +111,114 @@ def render(document: Document) -> bytes:
     return buffer.getvalue()
 
 
-@cache
-def _run_properties(role: Role, size: float) -> BaseOxmlElement:
-    """``w:rPr`` naming the Latin and East Asian faces and the size, built once and copied.
+def _set_properties(docx: DocxDocument, document: Document) -> None:
+    """Title, author (the issuing authority) and the document's own date, not the template's."""
+    props = docx.core_properties
+    props.title = document.title
+    props.subject = document.subject
+    props.author = document.author
+    props.last_modified_by = document.author
+    props.language = "zh-CN"
+    props.revision = 1
+    props.comments = ""
+    props.keywords = ""
+    when = document.created or datetime.now().astimezone()
+    props.created = when
+    props.modified = when
+    props.last_printed = when
 
-    Setting the same through python-docx's run API costs about a millisecond a run.
+
+@cache
+def _run_properties(role: Role, size: float, spacing: int = 0) -> BaseOxmlElement:
+    """``w:rPr`` naming the face (for Chinese and Latin text alike: digits in 公文 are set in
+    the body face, as in the PDF), the size and character spacing.
+
+    Built once and copied: setting the same through python-docx's run API costs about a
+    millisecond a run.
     """
     r_pr = OxmlElement("w:rPr")
     fonts = OxmlElement("w:rFonts")
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attribute), DOCX_LATIN)
-    fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN[role])
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), DOCX_EAST_ASIAN[role])
     r_pr.append(fonts)
+    character_spacing = OxmlElement("w:spacing")
+    character_spacing.set(qn("w:val"), str(spacing))
+    r_pr.append(character_spacing)
     for tag in ("w:sz", "w:szCs"):
         half_points = OxmlElement(tag)
         half_points.set(qn("w:val"), str(round(size * 2)))
         r_pr.append(half_points)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    r_pr.append(lang)
     return r_pr
 
 
-def _set_normal_style(docx: DocxDocument) -> None:
-    normal = docx.styles["Normal"]
-    normal.font.name = DOCX_LATIN
-    normal.font.size = Pt(layout.BODY_PT)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(
-        qn("w:eastAsia"), DOCX_EAST_ASIAN[Role.FANGSONG]
+def _set_styles(docx: DocxDocument) -> None:
+    normal = docx.styles[BODY]
+    _style_text(normal, Role.FANGSONG, layout.BODY_PT, _BODY_SPACING_TWIPS)
+    _style_lines(normal, layout.LINE_PITCH_PT)
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    styles: tuple[tuple[str, Role, float, int, float], ...] = (
+        (TITLE, Role.SONG, layout.TITLE_PT, 0, layout.TITLE_LEADING_PT),
+        (HEADING_1, Role.HEI, layout.BODY_PT, _BODY_SPACING_TWIPS, layout.LINE_PITCH_PT),
+        (HEADING_2, Role.KAI, layout.BODY_PT, _BODY_SPACING_TWIPS, layout.LINE_PITCH_PT),
+        (SIGNATURE, Role.FANGSONG, layout.BODY_PT, _BODY_SPACING_TWIPS, layout.LINE_PITCH_PT),
+        (CELL, Role.FANGSONG, layout.TABLE_PT, 0, layout.cell_leading(layout.TABLE_PT)),
+        (CELL_HEAD, Role.HEI, layout.TABLE_PT, 0, layout.cell_leading(layout.TABLE_PT)),
+        (GAP, Role.FANGSONG, layout.TABLE_PT, 0, layout.TABLE_GAP_PT),
     )
-    fmt = normal.paragraph_format
+    for name, role, size, spacing, leading in styles:
+        style = docx.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        _style_text(style, role, size, spacing)
+        _style_lines(style, leading)
+    docx.styles[TITLE].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for name, level in ((HEADING_1, 0), (HEADING_2, 1)):
+        heading = docx.styles[name]
+        heading.paragraph_format.first_line_indent = Pt(2 * layout.BODY_PT)
+        heading.paragraph_format.keep_with_next = True
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(level))
+        _insert_in_order(heading.element.get_or_add_pPr(), outline, "w:outlineLvl")
+    docx.styles[CELL_HEAD].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    docx.styles[CELL].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    signature = docx.styles[SIGNATURE].paragraph_format
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    signature.keep_with_next = True
+
+
+def _style_text(style: ParagraphStyle, role: Role, size: float, spacing: int) -> None:
+    r_pr = style.element.get_or_add_rPr()
+    for child in list(r_pr):
+        r_pr.remove(child)
+    for child in copy.deepcopy(_run_properties(role, size, spacing)):
+        r_pr.append(child)
+
+
+def _style_lines(style: ParagraphStyle, leading: float) -> None:
+    fmt = style.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(layout.LINE_PITCH_PT)
+    fmt.line_spacing = Pt(leading)
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
+    fmt.widow_control = True
+    p_pr = style.element.get_or_add_pPr()
+    for tag, value in (
+        ("w:snapToGrid", "0"),
+        ("w:kinsoku", "1"),
+        ("w:overflowPunct", "0"),
+    ):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        _insert_in_order(p_pr, element, tag)
+
+
+def _insert_in_order(parent: BaseOxmlElement, element: BaseOxmlElement, tag: str) -> None:
+    """Word refuses, and LibreOffice may ignore, properties out of the schema's order."""
+    parent.insert_element_before(element, *_P_PR_ORDER[_P_PR_ORDER.index(tag) + 1 :])
 
 
 def _set_up_section(section: Section, *, numbered: bool) -> None:
@@ -112,9 +235,9 @@ def _set_up_section(section: Section, *, numbered: bool) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.attrib.pop(qn("w:charSpace"), None)
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(_LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(_CHAR_SPACE))
     for footer, align in (
         (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
         (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
@@ -156,35 +279,32 @@ def _folio(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH) -> None:
     _text_run(paragraph, " —", Role.SONG, layout.PAGE_NUMBER_PT)
 
 
-def _text_run(paragraph: DocxParagraph, text: str, role: Role, size: float) -> Run:
+def _text_run(
+    paragraph: DocxParagraph, text: str, role: Role, size: float, spacing: int = 0
+) -> Run:
+    """A run in a face other than its paragraph style's (a lead in 黑体, a footer)."""
     run = paragraph.add_run(text)
-    run._r.insert(0, copy.deepcopy(_run_properties(role, size)))
+    run._r.insert(0, copy.deepcopy(_run_properties(role, size, spacing)))
     return run
 
 
 def _add(docx: DocxDocument, block: Block) -> None:
     match block:
         case Title(text):
-            p = docx.add_paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            p.paragraph_format.line_spacing = Pt(layout.LINE_PITCH_PT * 1.25)
-            p.paragraph_format.space_after = Pt(layout.LINE_PITCH_PT * 0.25)
-            _text_run(p, text, Role.SONG, layout.TITLE_PT)
+            docx.add_paragraph(text, style=TITLE)
         case Paragraph(text, lead, indent, align, keep_with_next):
-            p = docx.add_paragraph()
-            p.alignment = _ALIGN[align]
+            p = docx.add_paragraph(style=BODY)
+            if align is not Align.LEFT:
+                p.alignment = _ALIGN[align]
             if keep_with_next:
                 p.paragraph_format.keep_with_next = True
             if indent:
                 p.paragraph_format.first_line_indent = Pt(2 * layout.BODY_PT)
             if lead:
-                _text_run(p, lead, Role.HEI, layout.BODY_PT)
-            _text_run(p, text, Role.FANGSONG, layout.BODY_PT)
+                _text_run(p, lead, Role.HEI, layout.BODY_PT, _BODY_SPACING_TWIPS)
+            p.add_run(text)
         case Heading(text, level):
-            p = docx.add_paragraph()
-            p.paragraph_format.first_line_indent = Pt(2 * layout.BODY_PT)
-            p.paragraph_format.keep_with_next = True
-            _text_run(p, text, Role.HEI if level == 1 else Role.KAI, layout.BODY_PT)
+            docx.add_paragraph(text, style=HEADING_1 if level == 1 else HEADING_2)
         case Table():
             _table(docx, block)
         case Images(items):
@@ -206,31 +326,70 @@ def _table(docx: DocxDocument, block: Table) -> None:
     table = docx.add_table(rows=len(all_rows), cols=len(block.widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    total = sum(block.widths)
-    widths = [Mm(layout.BLOCK_WIDTH_MM * w / total) for w in block.widths]
+    table.autofit = False
+    widths = [Mm(w) for w in layout.column_widths_mm(block.widths)]
+    _fix_geometry(table, widths)
+    size = block.font_size
     # row.cells once per row: table.cell(r, c) walks the whole table on every call
     for r, (row, values) in enumerate(zip(table.rows, all_rows, strict=True)):
         strong = r < header_rows or (block.totals is not None and r == len(all_rows) - 1)
+        _no_split(row._tr)
         for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             label = not block.headers and c == 0
-            _cell(cell, value, block.font_size, bold=strong or label, width=widths[c])
+            _cell(cell, value, size, bold=strong or label, width=widths[c])
     if header_rows:
         _repeat_header(table)
     for index in block.tall_rows:
         row = table.rows[index + header_rows]
         row.height = Pt(layout.LINE_PITCH_PT * 3)
-        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-    docx.add_paragraph()
+        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+    docx.add_paragraph(style=GAP)
 
 
-def _cell(cell: _Cell, value: str, size: float, *, bold: bool, width: Length) -> None:
+def _fix_geometry(table: DocxTable, widths: list[int]) -> None:
+    """Column widths in the grid as well as the cells, fixed layout, the PDF's cell padding."""
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(round(width / 635)))  # EMU → twips
+    tbl_pr = table._tbl.tblPr
+    tbl_width = tbl_pr.find(qn("w:tblW"))
+    if tbl_width is None:
+        tbl_width = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_width)
+    tbl_width.set(qn("w:type"), "dxa")
+    tbl_width.set(qn("w:w"), str(round(sum(widths) / 635)))
+    fixed = OxmlElement("w:tblLayout")
+    fixed.set(qn("w:type"), "fixed")
+    tbl_pr.append(fixed)
+    margins = OxmlElement("w:tblCellMar")
+    for side, points in (
+        ("top", layout.CELL_PADDING_V_PT),
+        ("left", layout.CELL_PADDING_H_PT),
+        ("bottom", layout.CELL_PADDING_V_PT),
+        ("right", layout.CELL_PADDING_H_PT),
+    ):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(points * 20)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.append(margins)
+
+
+def _no_split(tr: BaseOxmlElement) -> None:
+    cant_split = OxmlElement("w:cantSplit")
+    tr.get_or_add_trPr().append(cant_split)
+
+
+def _cell(cell: _Cell, value: str, size: float, *, bold: bool, width: int) -> None:
     cell.width = width
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = cell.paragraphs[0]
-    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    p.paragraph_format.first_line_indent = Pt(0)
-    if bold:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _text_run(p, value, Role.HEI if bold else Role.FANGSONG, size)
+    p.style = cell.part.document.styles[CELL_HEAD if bold else CELL]
+    if size != layout.TABLE_PT:
+        _text_run(p, value, Role.HEI if bold else Role.FANGSONG, size)
+        p.paragraph_format.line_spacing = Pt(layout.cell_leading(size))
+    else:
+        p.add_run(value)
 
 
 def _repeat_header(table: DocxTable) -> None:
@@ -257,20 +416,25 @@ def _images(docx: DocxDocument, items: tuple[tuple[Path, str], ...]) -> None:
                 width=int(side * width / max(width, height)),
                 height=int(side * height / max(width, height)),
             )
-        note = cell.add_paragraph()
+        note = cell.add_paragraph(style=CELL)
         note.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        note.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         _text_run(note, caption, Role.FANGSONG, layout.CAPTION_PT)
-    docx.add_paragraph()
+        note.paragraph_format.line_spacing = Pt(layout.cell_leading(layout.CAPTION_PT))
+    docx.add_paragraph(style=GAP)
 
 
 def _signature(docx: DocxDocument, block: Signature) -> None:
-    docx.add_paragraph()
+    """The issuer centred over the date, four characters in; kept with the text before it."""
+    body = docx.element.body
+    previous = body[-2] if len(body) > 1 else None
+    if previous is not None and previous.tag == qn("w:p"):
+        DocxParagraph(previous, docx._body).paragraph_format.keep_with_next = True
+    docx.add_paragraph(style=SIGNATURE)
     for text in (block.issuer, block.seal_note, block.date_text):
-        if not text:
-            continue
-        p = docx.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = Pt(4 * layout.BODY_PT)
-        p.paragraph_format.keep_with_next = True
-        _text_run(p, text, Role.FANGSONG, layout.BODY_PT)
+        if text:
+            p = docx.add_paragraph(text, style=SIGNATURE)
+            indent = layout.signature_right_indent(text, block.date_text)
+            p.paragraph_format.right_indent = Pt(indent)
+    last = docx.paragraphs[-1] if block.date_text else None
+    if last is not None:
+        last.paragraph_format.keep_with_next = False

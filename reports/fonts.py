@@ -48,14 +48,13 @@ _BORROW: dict[Role, tuple[Role, ...]] = {
     Role.KAI: (Role.FANGSONG, Role.SONG, Role.HEI),
 }
 
-# What Word should use: East Asian names (w:eastAsia) and the face for Latin text.
+# The faces a DOCX names (w:eastAsia and the Latin slots alike).
 DOCX_EAST_ASIAN: dict[Role, str] = {
     Role.SONG: "宋体",
     Role.FANGSONG: "仿宋",
     Role.HEI: "黑体",
     Role.KAI: "楷体",
 }
-DOCX_LATIN = "Times New Roman"
 
 NO_FONT_MESSAGE = (
     "找不到可嵌入的中文字体，无法生成 PDF。请任选一种办法：安装 TrueType 中文字体"

@@ -6,30 +6,25 @@ the service receipt do not. The CJK faces are TrueType subsets embedded in the f
 """
 
 import io
-from functools import cache
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
     Spacer,
 )
 from reportlab.platypus import Image as RLImage
-from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import paragraph as rl_paragraph
 
 from reports import layout
 from reports.document import (
@@ -45,20 +40,13 @@ from reports.document import (
     Title,
 )
 from reports.fonts import FontSet, Role
+from reports.pdf_text import Captioned, Para, Run, TextBlock, TextStyle
 from reports.thumbnails import thumbnail_jpeg
 
 # ASCII85 in pure Python costs milliseconds per embedded font or photo; plain Flate is as good.
 rl_config.useA85 = 0
-# reportlab's line-start rules come from Japanese typesetting and miss the full-width comma and
-# other Chinese closing marks, so a line could begin with "，"; those now hang at the line end.
-_CLOSING_MARKS = "，；：！？）》」』】〕”’"
-rl_paragraph.ALL_CANNOT_START += "".join(
-    mark for mark in _CLOSING_MARKS if mark not in rl_paragraph.ALL_CANNOT_START
-)
-
 MM = layout.MM
 BLOCK_WIDTH = layout.BLOCK_WIDTH_MM * MM
-_ALIGN = {Align.LEFT: TA_JUSTIFY, Align.CENTER: TA_CENTER, Align.RIGHT: TA_RIGHT}
 _NUMBERED, _PLAIN = "numbered", "plain"
 
 
@@ -66,8 +54,7 @@ def render(document: Document, fonts: FontSet) -> bytes:
     """The PDF file's bytes."""
     buffer = io.BytesIO()
     template = _template(buffer, document, fonts)
-    styles = _Styles(fonts)
-    template.build([flowable for block in document.blocks for flowable in styles.flow(block)])
+    template.build(_Styles(fonts).flow(document.blocks))
     return buffer.getvalue()
 
 
@@ -121,75 +108,78 @@ def _draw_folio(canvas: Canvas, page: int, font: str) -> None:
 
 
 class _Styles:
-    """Paragraph styles and the flowables for each kind of block."""
+    """Text styles and the flowables for each kind of block."""
 
     def __init__(self, fonts: FontSet) -> None:
         self.fonts = fonts
         body = layout.BODY_PT
-        self.body = ParagraphStyle(
-            "body",
-            fontName=fonts.pdf_name(Role.FANGSONG),
-            fontSize=body,
-            leading=layout.LINE_PITCH_PT,
-            wordWrap="CJK",
-            alignment=TA_JUSTIFY,
-        )
-        self.title = ParagraphStyle(
-            "title",
-            parent=self.body,
-            fontName=fonts.pdf_name(Role.SONG),
-            fontSize=layout.TITLE_PT,
-            leading=layout.LINE_PITCH_PT * 1.25,
-            alignment=TA_CENTER,
-            spaceAfter=layout.LINE_PITCH_PT * 0.25,
-        )
-        self.headings = {
-            1: ParagraphStyle(
-                "h1", parent=self.body, fontName=fonts.pdf_name(Role.HEI), keepWithNext=1
-            ),
-            2: ParagraphStyle(
-                "h2", parent=self.body, fontName=fonts.pdf_name(Role.KAI), keepWithNext=1
-            ),
-        }
+        self.body = TextStyle(body, layout.LINE_PITCH_PT, spacing=layout.BODY_SPACING_PT)
+        self.title = TextStyle(layout.TITLE_PT, layout.TITLE_LEADING_PT, align=Align.CENTER)
 
-    def flow(self, block: Block) -> list[Flowable]:
+    def run(self, text: str, role: Role) -> Run:
+        return Run(text, self.fonts.pdf_name(role))
+
+    def flow(self, blocks: Iterable[Block]) -> list[Flowable]:
+        """Flowables for the blocks, with what must stay together joined into one."""
+        out: list[Flowable] = []
+        kept: list[Para] = []  # paragraphs waiting for the block they are kept with
+        for block in blocks:
+            match block:
+                case Title() | Paragraph() | Heading():
+                    kept.append(self._para(block))
+                    if not _keeps_with_next(block):
+                        out.append(TextBlock(kept))
+                        kept = []
+                case Signature():
+                    lines = self._signature(block)
+                    if not kept and out and isinstance(out[-1], TextBlock):
+                        kept = out.pop().paras
+                    out.append(TextBlock([*kept, *lines]))
+                    kept = []
+                case Table():
+                    table = self._table(block)
+                    out.append(Captioned(TextBlock(kept), table) if kept else table)
+                    out.append(Spacer(1, layout.TABLE_GAP_PT))
+                    kept = []
+                case Images(items):
+                    out += [TextBlock(kept)] if kept else []
+                    out += [self._images(items)] if items else []
+                    kept = []
+                case NewPage(numbered):
+                    out += [TextBlock(kept)] if kept else []
+                    out += [NextPageTemplate(_NUMBERED if numbered else _PLAIN), PageBreak()]
+                    kept = []
+                case _:
+                    raise TypeError(f"unknown block {block!r}")
+        return out + ([TextBlock(kept)] if kept else [])
+
+    def _para(self, block: Title | Paragraph | Heading) -> Para:
+        indent = 2 * layout.BODY_PT
         match block:
             case Title(text):
-                return [RLParagraph(escape(text), self.title)]
-            case Paragraph():
-                return [self._paragraph(block)]
+                return Para((self.run(text, Role.SONG),), self.title)
             case Heading(text, level):
-                style = self.headings.get(level, self.headings[2])
-                return [RLParagraph(escape(text), _indented(style, True))]
-            case Table():
-                return [self._table(block), Spacer(1, layout.LINE_PITCH_PT * 0.3)]
-            case Images(items):
-                return [self._images(items)] if items else []
-            case Signature():
-                return [self._signature(block)]
-            case NewPage(numbered):
-                return [NextPageTemplate(_NUMBERED if numbered else _PLAIN), PageBreak()]
-        raise TypeError(f"unknown block {block!r}")
+                role = Role.HEI if level == 1 else Role.KAI
+                return Para((self.run(text, role),), replace(self.body, first_indent=indent))
+            case Paragraph(text, lead, indented, align):
+                runs = [self.run(lead, Role.HEI)] if lead else []
+                style = replace(self.body, align=align, first_indent=indent if indented else 0.0)
+                return Para((*runs, self.run(text, Role.FANGSONG)), style)
 
-    def _paragraph(self, block: Paragraph) -> RLParagraph:
-        text = escape(block.text)
-        if block.lead:
-            text = f'<font name="{self.fonts.pdf_name(Role.HEI)}">{escape(block.lead)}</font>{text}'
-        style = _indented(self.body, block.indent)
-        if block.align is not Align.LEFT or block.keep_with_next:
-            style = ParagraphStyle(
-                f"{style.name}-{block.align}-{block.keep_with_next}",
-                parent=style,
-                alignment=_ALIGN[block.align],
-                keepWithNext=int(block.keep_with_next),
-            )
-        return RLParagraph(text, style)
+    def _signature(self, block: Signature) -> list[Para]:
+        lines = [Para((), self.body)]
+        for text in (block.issuer, block.seal_note, block.date_text):
+            if text:
+                indent = layout.signature_right_indent(text, block.date_text)
+                style = replace(self.body, align=Align.RIGHT, right_indent=indent)
+                lines.append(Para((self.run(text, Role.FANGSONG),), style))
+        return lines
 
-    def _cell_style(
-        self, size: float, *, bold: bool = False, center: bool = False
-    ) -> ParagraphStyle:
-        role = Role.HEI if bold else Role.FANGSONG
-        return _cell_style(self.fonts.pdf_name(role), size, center)
+    def _cell(self, text: str, size: float, *, bold: bool = False) -> TextBlock:
+        align = Align.CENTER if bold else Align.LEFT
+        style = TextStyle(size, layout.cell_leading(size), align=align, justify=False)
+        run = self.run(text, Role.HEI if bold else Role.FANGSONG)
+        return TextBlock([Para((run,), style)])
 
     def _plain_cells(self) -> list[tuple[Any, ...]]:
         """Empty cells would otherwise select reportlab's default Helvetica, unembedded."""
@@ -197,37 +187,35 @@ class _Styles:
 
     def _table(self, block: Table) -> RLTable:
         size = block.font_size
-        cell = self._cell_style(size)
-        head = self._cell_style(size, bold=True, center=True)
         rows: list[list[Any]] = []
         if block.headers:
-            rows.append([RLParagraph(escape(h), head) for h in block.headers])
-        label_style = head if not block.headers else cell
+            rows.append([self._cell(h, size, bold=True) for h in block.headers])
         for row in block.rows:
-            cells = [RLParagraph(escape(value), cell) for value in row]
+            cells = [self._cell(value, size) for value in row]
             if not block.headers:
-                cells[0] = RLParagraph(escape(row[0]), label_style)
+                cells[0] = self._cell(row[0], size, bold=True)
             rows.append(cells)
         if block.totals:
-            rows.append([RLParagraph(escape(t), head) for t in block.totals])
+            rows.append([self._cell(t, size, bold=True) for t in block.totals])
         offset = 1 if block.headers else 0
         heights: list[float | None] = [None] * len(rows)
         for index in block.tall_rows:
             heights[index + offset] = layout.LINE_PITCH_PT * 3
-        total = sum(block.widths)
         table = RLTable(
             rows,
-            colWidths=[BLOCK_WIDTH * w / total for w in block.widths],
+            colWidths=[w * MM for w in layout.column_widths_mm(block.widths)],
             rowHeights=heights,
             repeatRows=offset,
         )
         table.setStyle(
             [
                 *self._plain_cells(),
-                ("GRID", (0, 0), (-1, -1), 0.6, "black"),
+                ("GRID", (0, 0), (-1, -1), 0.5, "black"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), layout.CELL_PADDING_H_PT),
+                ("RIGHTPADDING", (0, 0), (-1, -1), layout.CELL_PADDING_H_PT),
+                ("TOPPADDING", (0, 0), (-1, -1), layout.CELL_PADDING_V_PT),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), layout.CELL_PADDING_V_PT),
             ]
         )
         return table
@@ -235,9 +223,9 @@ class _Styles:
     def _images(self, items: tuple[tuple[Path, str], ...]) -> RLTable:
         per_row = 3
         side = layout.THUMBNAIL_MM * MM
-        caption = self._cell_style(layout.CAPTION_PT, center=True)
         cells: list[Any] = [
-            [_thumbnail(path, side), RLParagraph(escape(text), caption)] for path, text in items
+            [_thumbnail(path, side), self._cell(text, layout.CAPTION_PT, bold=False)]
+            for path, text in items
         ]
         cells += [""] * (-len(cells) % per_row)
         grid = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
@@ -251,43 +239,9 @@ class _Styles:
         )
         return table
 
-    def _signature(self, block: Signature) -> Flowable:
-        # GB/T 9704: the date sits four characters in from the right, the issuer centred over it.
-        style = ParagraphStyle("sign", parent=self.body, alignment=TA_CENTER)
-        width = layout.BODY_PT * 12
-        right = layout.BODY_PT * 2
-        lines = [block.issuer, block.seal_note, block.date_text]
-        column = [[RLParagraph(escape(text), style)] for text in lines if text]
-        table = RLTable(
-            [["", c[0]] for c in column],
-            colWidths=[BLOCK_WIDTH - width - right, width],
-        )
-        table.setStyle(
-            [
-                *self._plain_cells(),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-        return KeepTogether([Spacer(1, layout.LINE_PITCH_PT), table])
 
-
-def _indented(style: ParagraphStyle, indent: bool) -> ParagraphStyle:
-    if not indent:
-        return style
-    return ParagraphStyle(f"{style.name}-indent", parent=style, firstLineIndent=2 * style.fontSize)
-
-
-@cache
-def _cell_style(font: str, size: float, center: bool) -> ParagraphStyle:
-    return ParagraphStyle(
-        f"cell-{font}-{size}-{center}",
-        fontName=font,
-        fontSize=size,
-        leading=size * 1.35,
-        wordWrap="CJK",
-        alignment=TA_CENTER if center else TA_LEFT,
-    )
+def _keeps_with_next(block: Title | Paragraph | Heading) -> bool:
+    return isinstance(block, Heading) or (isinstance(block, Paragraph) and block.keep_with_next)
 
 
 def _thumbnail(path: Path, side: float) -> Flowable:
