@@ -1,6 +1,7 @@
 """What each document says, block by block: the notice with its service receipt, the on-site
 record and the inspection report. Wording follows REGULATIONS.md §3.5."""
 
+from reports import layout
 from reports.content import (
     CORRECTION_BASIS,
     AnswerFacts,
@@ -23,9 +24,8 @@ from reports.document import (
     Table,
     Title,
 )
-from reports import layout
-from reports.linebreak import longest_word_em
 from reports.formatting import chinese_date, chinese_number, file_size, money, sentence
+from reports.linebreak import longest_word_em
 
 NOTICE_TITLE = "责令限期整改通知书"
 SERVICE_METHODS = "□直接送达　□留置送达　□邮寄送达　□委托送达"
@@ -61,10 +61,16 @@ def notice(content: NoticeContent) -> Document:
         blocks.append(
             Paragraph(f"本通知书为第{content.version}版，此前以同一文号发出的通知书作废。")
         )
-    issued = chinese_date(content.issued_on) if content.issued_on else ""
+    issued = chinese_date(content.issued_at.date()) if content.issued_at else ""
     blocks.append(Signature(content.authority, issued))
     blocks += receipt(content)
-    return Document(f"{NOTICE_TITLE} {content.number}", tuple(blocks))
+    return Document(
+        f"{NOTICE_TITLE} {content.number}",
+        tuple(blocks),
+        subject=f"{NOTICE_TITLE}（{facts.org.name}）",
+        author=content.authority,
+        created=content.issued_at,
+    )
 
 
 def receipt(content: NoticeContent) -> list[Block]:
@@ -104,7 +110,13 @@ def onsite_record(content: RecordContent) -> Document:
     ]
     if content.signature is not None:
         blocks.append(Images(((content.signature, f"在场人员签名：{content.confirmed_by}"),)))
-    return Document("现场检查记录", tuple(blocks))
+    return Document(
+        "现场检查记录",
+        tuple(blocks),
+        subject=f"现场检查记录（{facts.org.name}）",
+        author=facts.org.registration_authority,
+        created=facts.started_at,
+    )
 
 
 def inspection_report(content: RecordContent) -> Document:
@@ -134,7 +146,13 @@ def inspection_report(content: RecordContent) -> Document:
     blocks.append(
         Signature(f"检查人员：{names}", chinese_date(facts.started_at.date()), seal_note="")
     )
-    return Document("社会组织检查报告", tuple(blocks))
+    return Document(
+        "社会组织检查报告",
+        tuple(blocks),
+        subject=f"社会组织检查报告（{facts.org.name}）",
+        author=facts.org.registration_authority,
+        created=facts.started_at,
+    )
 
 
 def _opening(facts: InspectionFacts) -> str:

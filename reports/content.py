@@ -146,7 +146,7 @@ class NoticeContent:
     penalty: PenaltyBasis
     number: str = ""
     version: int = 1
-    issued_on: date | None = None
+    issued_at: datetime | None = None  # local time
 
     @property
     def refund_total(self) -> Decimal | None:
@@ -159,7 +159,7 @@ class NoticeContent:
     def fingerprint(self) -> str:
         """SHA-256 of what the notice says, leaving out its number, version and date."""
         facts = asdict(self)
-        for key in ("number", "version", "issued_on"):
+        for key in ("number", "version", "issued_at"):
             facts.pop(key)
         payload = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()

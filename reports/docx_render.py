@@ -34,7 +34,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -327,7 +327,7 @@ def _table(docx: DocxDocument, block: Table) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [Mm(w) for w in layout.column_widths_mm(block.widths)]
+    widths: list[Length] = [Mm(w) for w in layout.column_widths_mm(block.widths)]
     _fix_geometry(table, widths)
     size = block.font_size
     # row.cells once per row: table.cell(r, c) walks the whole table on every call
@@ -346,7 +346,7 @@ def _table(docx: DocxDocument, block: Table) -> None:
     docx.add_paragraph(style=GAP)
 
 
-def _fix_geometry(table: DocxTable, widths: list[int]) -> None:
+def _fix_geometry(table: DocxTable, widths: list[Length]) -> None:
     """Column widths in the grid as well as the cells, fixed layout, the PDF's cell padding."""
     grid = table._tbl.tblGrid
     for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
@@ -380,11 +380,11 @@ def _no_split(tr: BaseOxmlElement) -> None:
     tr.get_or_add_trPr().append(cant_split)
 
 
-def _cell(cell: _Cell, value: str, size: float, *, bold: bool, width: int) -> None:
+def _cell(cell: _Cell, value: str, size: float, *, bold: bool, width: Length) -> None:
     cell.width = width
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = cell.paragraphs[0]
-    p.style = cell.part.document.styles[CELL_HEAD if bold else CELL]
+    p.style = CELL_HEAD if bold else CELL
     if size != layout.TABLE_PT:
         _text_run(p, value, Role.HEI if bold else Role.FANGSONG, size)
         p.paragraph_format.line_spacing = Pt(layout.cell_leading(size))

@@ -88,7 +88,7 @@ def numbered_notice(store: Store, inspection_id: str, *, actor: str) -> NoticeCo
         content,
         number=issued.number,
         version=issued.version,
-        issued_on=to_local(issued.issued_at).date(),
+        issued_at=to_local(issued.issued_at),
     )
 
 
@@ -193,13 +193,29 @@ def _safe_name(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._")[:120] or "document"
 
 
+def _process_umask() -> int:
+    """The umask, read once at start-up (reading it means setting it, which is not safe to do
+    while other threads create files)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _process_umask()
+
+
 def _write_atomically(target: Path, data: bytes) -> None:
-    """Never leave a half-written document: write beside it, then rename."""
+    """Never leave a half-written document: write beside it, then rename.
+
+    The temporary file is private (0600); the document gets the mode any file written by the
+    user would get (0666 less the umask), so colleagues sharing the folder can read it.
+    """
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except OSError as exc:
         if tmp is not None:

@@ -6,13 +6,15 @@ the service receipt do not. The CJK faces are TrueType subsets embedded in the f
 """
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -54,7 +56,7 @@ def render(document: Document, fonts: FontSet) -> bytes:
     """The PDF file's bytes."""
     buffer = io.BytesIO()
     template = _template(buffer, document, fonts)
-    template.build(_Styles(fonts).flow(document.blocks))
+    template.build(_Styles(fonts).flow(document.blocks), canvasmaker=_dated_canvas(document))
     return buffer.getvalue()
 
 
@@ -87,11 +89,34 @@ def _template(buffer: io.BytesIO, document: Document, fonts: FontSet) -> BaseDoc
             PageTemplate(_PLAIN, [frame]),
         ],
         title=document.title,
+        subject=document.subject,
+        author=document.author,
         creator="social-org-inspector",
         lang="zh-CN",
         initialFontName=fonts.pdf_name(Role.FANGSONG),
         invariant=1,
     )
+
+
+def _dated_canvas(document: Document) -> Callable[..., Canvas]:
+    """A canvas whose file carries the document's own date (reportlab's invariant mode, used
+    so that the same notice gives the same bytes, would otherwise date it 2000-01-01)."""
+    when = document.created or datetime.now().astimezone()
+    offset = when.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+
+    def make(*args: Any, **kwargs: Any) -> Canvas:
+        canvas = Canvas(*args, **kwargs)
+        stamp = TimeStamp(invariant=1)
+        stamp.t = when.timestamp()
+        stamp.lt = when.timetuple()
+        stamp.YMDhms = tuple(when.timetuple())[:6]
+        stamp.dhh, stamp.dmm = divmod(minutes, 60)
+        stamp.tzname = when.tzname() or "UTC"
+        canvas._doc._timeStamp = stamp
+        return canvas
+
+    return make
 
 
 def _draw_folio(canvas: Canvas, page: int, font: str) -> None:

@@ -61,7 +61,7 @@ class _Line:
 
 @cache
 def _unit_width(font: str, ch: str) -> float:
-    return stringWidth(ch, font, 1.0)
+    return float(stringWidth(ch, font, 1.0))
 
 
 def _script(ch: str) -> str:
@@ -154,7 +154,7 @@ def _with_widow_control(lines: list[_Line]) -> list[_Line]:
     ]
 
 
-class TextBlock(Flowable):
+class TextBlock(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """Paragraphs kept together (``keep``: no page break between them), set as lines."""
 
     def __init__(self, paras: list[Para], *, lines: list[_Line] | None = None) -> None:
@@ -174,12 +174,12 @@ class TextBlock(Flowable):
             self._lines, self._width = laid, width
         return self._lines
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
         self.height = sum(line.height for line in self.lines(availWidth))
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         lines = self.lines(availWidth)
         at = _split_index(lines, availHeight)
         if at is None:
@@ -224,7 +224,7 @@ def _split_index(lines: list[_Line], height: float) -> int | None:
     return best
 
 
-class Captioned(Flowable):
+class Captioned(Flowable):  # type: ignore[misc]
     """A caption (or heading) kept with at least the first rows of the table after it."""
 
     def __init__(self, caption: TextBlock, table: RLTable) -> None:
@@ -232,13 +232,13 @@ class Captioned(Flowable):
         self.caption = caption
         self.table = table
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         _, caption = self.caption.wrap(availWidth, availHeight)
         _, table = self.table.wrap(availWidth, availHeight - caption)
         self.width, self.height = availWidth, caption + table
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         _, caption = self.caption.wrap(availWidth, availHeight)
         parts = self.table.split(availWidth, availHeight - caption)
         if not parts:

@@ -18,7 +18,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "needs(*tools): commands (or absolute file paths) the test needs; missing ones skip it, "
-        f"or fail it when ${REQUIRE_TOOLS} is set (as `scripts/setup.sh test`, hence CI, sets it)",
+        f"or fail it when ${REQUIRE_TOOLS} (set by `scripts/setup.sh test`) or $CI is set",
     )
 
 
@@ -28,7 +28,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if not missing:
             continue
         reason = f"missing: {', '.join(missing)} (scripts/setup.sh installs them)"
-        if os.environ.get(REQUIRE_TOOLS):
+        if os.environ.get(REQUIRE_TOOLS) or os.environ.get("CI"):
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
 

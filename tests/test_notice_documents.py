@@ -1,5 +1,6 @@
 """The notice as files: read back with pdftotext / pdffonts and python-docx, the same facts."""
 
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -147,9 +148,7 @@ def _east_asian_face(run: docx.text.run.Run) -> str | None:
 
 def test_docx_names_east_asian_fonts_in_real_styles(made: Made) -> None:
     document = docx.Document(str(made.fee.paths[1]))
-    east_asian = {
-        _east_asian_face(run) for p in document.paragraphs for run in p.runs if run.text
-    }
+    east_asian = {_east_asian_face(run) for p in document.paragraphs for run in p.runs if run.text}
     assert {"宋体", "仿宋", "黑体"} <= east_asian
     assert None not in east_asian
     normal = document.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia"))
@@ -234,3 +233,20 @@ def test_sector_article_follows_the_kind_of_organization(made: Made) -> None:
     assert "社会团体登记管理条例" not in text
     assert "收费情况及应退还金额" not in text  # only fee audits carry the fee table
     assert squeeze("住所：某市科技园区创新路88号") in text
+
+
+def test_files_carry_real_metadata_and_honour_the_umask(made: Made) -> None:
+    pdf, docx_path = made.fee.paths
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    issued = made.store.db.execute("SELECT issued_at FROM notices LIMIT 1").fetchone()[0]
+    assert fields["Author"].strip() == AUTHORITY
+    assert issued[:4] in fields["CreationDate"] and "2000" not in fields["CreationDate"]
+    props = docx.Document(str(docx_path)).core_properties
+    assert props.author == AUTHORITY and props.last_modified_by == AUTHORITY
+    assert props.created is not None and props.created.year == int(issued[:4])
+    assert props.created.isoformat()[:16] == issued[:16]
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in made.fee.paths:
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask
