@@ -17,9 +17,9 @@ def audit() -> None:
 @pass_app
 def verify(app: AppContext) -> None:
     """校验审计日志的哈希链；发现被改动、删除或调换的记录时以非零状态退出。"""
-    conn = app.store().db.conn
-    count = conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
-    problem = audit_log.verify(conn)
+    store = app.store()
+    count = audit_log.entry_count(store)
+    problem = audit_log.verify(store)
     if problem is None:
         click.echo(f"审计日志完整：共 {count} 条记录，哈希链校验通过。")
         return

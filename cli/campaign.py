@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app
-from inspector import campaign_records, campaigns, conflicts, exports
+from inspector import campaign_records, campaigns, conflicts, exports, registry, roster
 from inspector.campaigns import Criteria, Draw, SampleRule
 from inspector.errors import UserError
 from inspector.model import OrgKind
@@ -163,30 +163,20 @@ def list_conflicts(app: AppContext, organization: str) -> None:
 
 
 def _person_id(app: AppContext, person: str) -> str:
-    row = (
-        app.store()
-        .db.execute(
-            "SELECT id FROM roster WHERE certificate_no = ? OR name = ? OR id = ?",
-            (person, person, person),
-        )
-        .fetchall()
-    )
-    if len(row) != 1:
+    found = roster.ids_matching(app.store(), person)
+    if len(found) != 1:
         raise UserError(
-            f"执法人员名录中{'没有' if not row else '有多人符合'}“{person}”，请用执法证号"
+            f"执法人员名录中{'没有' if not found else '有多人符合'}“{person}”，请用执法证号"
         )
-    return str(row[0][0])
+    return found[0]
 
 
 def _organization_id(app: AppContext, code: str) -> str:
-    row = (
-        app.store()
-        .db.execute("SELECT id FROM organizations WHERE credit_code = ?", (code.strip().upper(),))
-        .fetchone()
-    )
-    if row is None:
+    normalized = code.strip().upper()
+    found = registry.existing_ids(app.store(), [normalized])
+    if normalized not in found:
         raise UserError(f"名录中没有统一社会信用代码为 {code} 的社会组织")
-    return str(row[0])
+    return found[normalized]
 
 
 def _as_json(result: Draw, campaign_id: str | None) -> dict[str, object]:

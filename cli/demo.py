@@ -9,6 +9,7 @@ from checklists.library import get_checklist, import_builtin_checklists, list_ch
 from checklists.show_if import evaluate
 from cli.context import AppContext, pass_app
 from inspector import demo as demo_data
+from inspector.counts import store_counts
 
 
 @click.command()
@@ -25,7 +26,7 @@ from inspector import demo as demo_data
 def demo(app: AppContext, orgs: int, seed: int, as_of: object, if_empty: bool) -> None:
     """生成演示数据（只能写入空数据库）。"""
     store = app.store()
-    if if_empty and store.db["organizations"].count:
+    if if_empty and store_counts(store).organizations:
         click.echo("数据库已有数据，跳过生成演示数据。")
         return
     started = time.perf_counter()

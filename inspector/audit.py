@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspector.clock import utc_now
+from inspector.store import Store
 
 GENESIS_HASH = "0" * 64
 
@@ -79,8 +80,9 @@ def record(
     )
 
 
-def verify(conn: sqlite3.Connection) -> ChainBreak | None:
+def verify(store: Store) -> ChainBreak | None:
     """Walk the chain in order; return the first break, or None when it holds."""
+    conn = store.db.conn
     cursor = conn.execute(
         "SELECT seq, at, actor, entity, entity_id, action, old, new, prev_hash, hash"
         " FROM audit_log ORDER BY seq"
@@ -102,3 +104,8 @@ def verify(conn: sqlite3.Connection) -> ChainBreak | None:
     if highest and highest[0] >= expected_seq:
         return ChainBreak(expected_seq, f"第{expected_seq}条及以后的记录缺失（被删除）")
     return None
+
+
+def entry_count(store: Store) -> int:
+    """How many entries the log holds."""
+    return int(store.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])

@@ -61,6 +61,15 @@ def of_inspection(store: Store, inspection_id: str) -> list[Finding]:
     return [_finding(row) for row in rows]
 
 
+def id_for_item(store: Store, inspection_id: str, item_id: str) -> str | None:
+    """The id of a finding recorded on that item of the inspection, if there is one."""
+    row = store.db.execute(
+        "SELECT id FROM findings WHERE inspection_id = ? AND item_id = ? LIMIT 1",
+        (inspection_id, item_id),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def _finding(row: tuple[Any, ...]) -> Finding:
     finding = Finding(*row)
     return replace(finding, status=FindingStatus(finding.status))

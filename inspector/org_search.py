@@ -224,6 +224,23 @@ def districts(store: Store) -> list[str]:
     return [row[0] for row in rows]
 
 
+def registration_authorities(store: Store) -> list[str]:
+    """The registration authorities present in the register, for a filter drop-down."""
+    rows = store.db.execute(
+        "SELECT DISTINCT registration_authority FROM organizations"
+        " WHERE registration_authority != '' ORDER BY registration_authority"
+    )
+    return [row[0] for row in rows]
+
+
+def largest_district(store: Store) -> str | None:
+    """The district with the most organizations (``None`` for an empty register)."""
+    row = store.db.execute(
+        "SELECT district FROM organizations GROUP BY district ORDER BY COUNT(*) DESC LIMIT 1"
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def _filters(
     text: str,
     kind: OrgKind | None,

@@ -39,3 +39,11 @@ def apply_office_record(store: Store, values: Mapping[str, Any]) -> None:
     columns sent are written)."""
     row = {c: values[c] for c in ROSTER_COLUMNS if c in values}
     store.db.table("roster").upsert(row, pk="id")
+
+
+def ids_matching(store: Store, text: str) -> list[str]:
+    """Ids of the people whose certificate number, name or id is ``text`` (a person typed it)."""
+    rows = store.db.execute(
+        "SELECT id FROM roster WHERE certificate_no = ? OR name = ? OR id = ?", (text, text, text)
+    ).fetchall()
+    return [str(row[0]) for row in rows]

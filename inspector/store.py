@@ -129,6 +129,20 @@ def write_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
     return None
 
 
+@contextmanager
+def reader(path: Path) -> Iterator[Store]:
+    """Another connection to a store that is open already, to read on a worker thread.
+
+    No checks and no migration: opening the store (``open_store``) did those; WAL lets this
+    connection read while the store's own connection writes. Closed without a checkpoint.
+    """
+    conn = sqlite3.connect(path, check_same_thread=False)
+    try:
+        yield Store(path=path, db=sqlite_utils.Database(conn))
+    finally:
+        conn.close()
+
+
 def open_store(path: Path | str) -> Store:
     """Open (or create) the store at ``path`` and apply pending migrations."""
     path = Path(path)

@@ -35,7 +35,7 @@ def run_verify(path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_intact_chain_verifies(store: Store) -> None:
     fill(store)
-    assert audit.verify(store.db.conn) is None
+    assert audit.verify(store) is None
 
 
 def test_record_outside_a_transaction_is_a_programming_error(store: Store) -> None:
@@ -63,7 +63,7 @@ def test_tampering_is_reported_at_the_first_bad_entry(
 ) -> None:
     fill(store)
     store.db.conn.executescript(tamper)
-    problem = audit.verify(store.db.conn)
+    problem = audit.verify(store)
     assert problem is not None
     assert problem.seq == seq
     assert reason in problem.reason

@@ -176,7 +176,7 @@ def test_create_records_the_campaign_tasks_and_audit(office: Store) -> None:
     ).fetchone()
     assert entry[:2] == (SUPERVISOR, "draw")
     assert json.loads(entry[2])["population_hash"] == result.population_hash
-    assert audit.verify(office.db.conn) is None
+    assert audit.verify(office) is None
 
 
 def test_inspectors_cannot_create_campaigns(office: Store) -> None:

@@ -118,7 +118,7 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
         ("finding", "report_back"),
         ("finding", "recheck_passed"),
     ]
-    assert audit.verify(store.db.conn) is None
+    assert audit.verify(store) is None
     task = store.db.execute(
         "SELECT campaign_id, inspector_ids FROM tasks WHERE id = ?", (first.task_id,)
     )

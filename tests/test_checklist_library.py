@@ -69,7 +69,7 @@ def test_import_builtins_is_idempotent_and_audited(store: Store) -> None:
         "nonprofit-review@1",
         "spot-check-general@1",
     ]
-    assert audit.verify(store.db.conn) is None
+    assert audit.verify(store) is None
 
 
 def test_stored_definition_and_hash(store: Store) -> None:

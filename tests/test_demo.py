@@ -94,7 +94,7 @@ def test_inspections_and_findings_in_every_state(demo_db: Path) -> None:
     assert any(d < today for d in open_deadlines), "some open findings are overdue"
     store = open_store(demo_db)
     try:
-        assert audit.verify(store.db.conn) is None
+        assert audit.verify(store) is None
         assert store.db["answers"].count > 10 * len(data["inspections"])
     finally:
         store.close()

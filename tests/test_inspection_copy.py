@@ -83,7 +83,7 @@ def test_a_copy_is_stored_completed_logged_and_not_queued(tmp_path: Path) -> Non
     ).fetchone()
     assert entry == ("server:zhang", "import")
     assert outbox.all_rows(desk) == []  # another inspector's work is never uploaded from here
-    assert audit.verify(desk.db.conn) is None
+    assert audit.verify(desk) is None
 
 
 def test_a_local_draft_is_never_overwritten(tmp_path: Path) -> None:

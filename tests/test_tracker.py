@@ -126,7 +126,7 @@ def test_report_back_keeps_evidence_and_recheck_failed_sets_a_new_deadline(
     (row,) = tracker.query(store, TrackerFilter(severities=("较重",)), on=ON)
     assert row.status is FindingStatus.ESCALATED
     assert row.escalation == "interview"
-    assert audit.verify(store.db.conn) is None
+    assert audit.verify(store) is None
 
 
 def test_inspectors_cannot_recheck_or_escalate(store: Store, desk: dict[str, str]) -> None:

@@ -82,7 +82,7 @@ def test_draft_to_completed_to_approved(store: Store, inspection_id: str) -> Non
     assert status(store, inspection_id) is InspectionStatus.APPROVED
     actions = [r[0] for r in store.db.execute("SELECT action FROM audit_log ORDER BY seq")]
     assert actions == ["start", "set_answer", "add", "complete", "approve"]
-    assert audit.verify(store.db.conn) is None
+    assert audit.verify(store) is None
 
 
 def test_completed_is_read_only_and_amendment_needs_a_reason(
@@ -157,7 +157,7 @@ def test_finding_lifecycle_to_closure_and_escalation(store: Store, inspection_id
     assert rows == {closed: "closed", escalated: "escalated"}
     with pytest.raises(TransitionError, match="不能从“已整改”变为“已报告整改”"):
         findings.report_back(store, closed, reported_on="2026-12-02", text="再次", actor=ACTOR)
-    assert audit.verify(store.db.conn) is None
+    assert audit.verify(store) is None
 
 
 def test_overdue_is_derived_from_deadline_and_today() -> None:

@@ -6,12 +6,10 @@ on a worker thread with its own read connection, so typing never waits for the d
 an answer to anything but the latest request is dropped.
 """
 
-import sqlite3
 import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-import sqlite_utils
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -27,7 +25,7 @@ from PySide6.QtCore import (
 from inspector import org_search
 from inspector.model import CreditStatus, OrgKind
 from inspector.org_search import OrgHit
-from inspector.store import Store
+from inspector.store import Store, reader
 from ui import style
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -92,13 +90,9 @@ class _Search(QRunnable):
     def run(self) -> None:
         if self.generation != self.model.generation:
             return  # typed over already: skip a stale search (reading an int is thread-safe)
-        conn = sqlite3.connect(self.path, check_same_thread=False)
-        try:
-            reader = Store(self.path, sqlite_utils.Database(conn))
-            total = org_search.count(reader, **_where(self.wanted))
-            hits = _page(reader, self.wanted, 0)
-        finally:
-            conn.close()
+        with reader(self.path) as store:
+            total = org_search.count(store, **_where(self.wanted))
+            hits = _page(store, self.wanted, 0)
         self.answers.put(self.generation, (self.wanted, total, hits))
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QWidget
 
+from inspector import checklist_store, inspections, worklists
 from inspector.checklist_model import AnswerType
 from inspector.finding_templates import draft_for_item
-from inspector.model import FindingDraft
+from inspector.model import FindingDraft, InspectionStatus
 from inspector.store import Store, open_store
 from ui.app import application
 from ui.current_user import CurrentUserDialog
@@ -63,24 +64,19 @@ def render_all(
 
 def _prepare(window: MainWindow) -> None:
     """Select something worth showing: an organization with history, a draft inspection."""
-    draft = window.store.db.execute(
-        "SELECT i.id, i.organization_id FROM inspections i WHERE status = 'draft'"
-        " ORDER BY (SELECT COUNT(*) FROM findings f WHERE f.inspection_id = i.id) DESC LIMIT 1"
-    ).fetchone()
-    if draft is None:
+    store = window.store
+    drafts = worklists.inspections(store, InspectionStatus.DRAFT)
+    if not drafts:
         return
-    window.open_inspection(draft[0])
+    draft = max(drafts, key=lambda row: len(worklists.findings_of_inspection(store, row.id)))
+    window.open_inspection(draft.id)
     editor = window.editor
     assert editor is not None
     shown = editor.session.visible_items()
     not_compliant = [i.id for i in shown if editor.session.answers.get(i.id) == "not_compliant"]
     editor.go_to((not_compliant or [shown[0].id])[0])
     screen = window.organizations
-    screen.search.setText(
-        window.store.db.execute(
-            "SELECT name FROM organizations WHERE id = ?", (draft[1],)
-        ).fetchone()[0]
-    )
+    screen.search.setText(draft.organization)
     loop = QEventLoop()
     screen.model.answered.connect(loop.quit)
     screen.apply_filters()
@@ -88,19 +84,26 @@ def _prepare(window: MainWindow) -> None:
     screen.table.selectRow(0)
 
 
+def _has_table(store: Store, inspection_id: str) -> bool:
+    inspection = inspections.get(store, inspection_id)
+    stored = (
+        checklist_store.get(store, inspection.checklist_id, inspection.checklist_version)
+        if inspection
+        else None
+    )
+    return stored is not None and '"answer_type":"table"' in stored.definition
+
+
 def _table_item(window: MainWindow, out_dir: Path) -> list[Path]:
     """The editor on a table answer (the fee list) with its computed totals, at 1366×768."""
-    row = window.store.db.execute(
-        "SELECT i.id FROM inspections i JOIN checklists c ON c.id = i.checklist_id"
-        " AND c.version = i.checklist_version WHERE c.definition LIKE ?"
-        " ORDER BY i.updated_at DESC LIMIT 1",
-        ('%"answer_type":"table"%',),
-    ).fetchone()
+    row = next(
+        (r for r in worklists.inspections(window.store) if _has_table(window.store, r.id)), None
+    )
     if row is None:
         return []
     window.resize(*SIZES[0])
     process_events()
-    window.open_inspection(row[0])
+    window.open_inspection(row.id)
     editor = window.editor
     assert editor is not None
     tables = [i.id for i in editor.session.visible_items() if i.answer_type is AnswerType.TABLE]

@@ -238,7 +238,7 @@ def test_office_finding_status_reaches_the_device_and_is_reported(
         device.db.execute("SELECT status FROM findings WHERE id = ?", (finding_id,)).fetchone()[0]
         == "closed"
     )
-    assert audit.verify(device.db.conn) is None
+    assert audit.verify(device) is None
 
 
 def test_client_errors_say_what_to_do(live_server: LiveServer, device: Store) -> None:

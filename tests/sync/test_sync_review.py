@@ -129,7 +129,7 @@ def test_decisions_reach_the_inspectors_device_through_the_workflows(
     assert client.pull().notes == ["检查记录「中国自动化学会」第 2 版已由 王主任 审核通过"]
     assert local_inspection(device, inspection_id)[:2] == ("approved", 2)
     assert outbox.counts(device) == {"done": 2}  # approval queues nothing new
-    assert audit.verify(device.db.conn) is None
+    assert audit.verify(device) is None
 
 
 def test_decisions_on_inspections_not_on_the_device_are_skipped_quietly(
@@ -225,8 +225,8 @@ def test_the_review_loop_through_the_server(
     report = inspector.pull()
     assert "检查记录「中国自动化学会」第 2 版已由 王主任 审核通过" in report.notes
     assert local_inspection(device, inspection_id)[:2] == ("approved", 2)
-    assert audit.verify(device.db.conn) is None
-    assert audit.verify(desk_store.db.conn) is None
+    assert audit.verify(device) is None
+    assert audit.verify(desk_store) is None
     desk_store.close()
 
 

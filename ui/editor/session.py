@@ -5,7 +5,6 @@ listen to ``changed`` and redraw from here. Visibility (``show_if``) is re-evalu
 answer, so dependent items appear and disappear live.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from checklists.computed import compute
 from checklists.library import get_checklist
 from checklists.visibility import visible_items
-from inspector import attachments, completion, findings, inspections, preferences
+from inspector import attachments, completion, findings, inspections, org_search, preferences
 from inspector.attachments import Attachment
 from inspector.checklist_model import Checklist, Item, Section
 from inspector.clock import to_local
@@ -49,24 +48,23 @@ class InspectionSession(QObject):
         self.inspection_id = inspection_id
         self.actor = actor
         self.amendment_reason = ""
-        row = store.db.execute(
-            "SELECT o.name, o.kind, i.place, i.started_at, i.status, i.checklist_id,"
-            " i.checklist_version, i.return_reason FROM inspections i"
-            " JOIN organizations o ON o.id = i.organization_id WHERE i.id = ?",
-            (inspection_id,),
-        ).fetchone()
-        if row is None:
+        row = inspections.get(store, inspection_id)
+        org = org_search.get(store, row.organization_id) if row else None
+        if row is None or org is None:
             raise UserError(f"找不到检查记录：{inspection_id}")
-        self.checklist: Checklist = get_checklist(store, row[5], row[6])
-        self.header = Header(row[0], row[1], row[2], row[3], self.checklist.title, row[7])
-        self.status = InspectionStatus(row[4])
-        self.answers: dict[str, Any] = {}
-        self.notes: dict[str, str] = {}
-        for item_id, value, note in store.db.execute(
-            "SELECT item_id, value, note FROM answers WHERE inspection_id = ?", (inspection_id,)
-        ):
-            self.answers[item_id] = json.loads(value) if value is not None else None
-            self.notes[item_id] = note
+        self.checklist: Checklist = get_checklist(store, row.checklist_id, row.checklist_version)
+        self.header = Header(
+            org.name,
+            org.kind.value,
+            row.place,
+            row.started_at,
+            self.checklist.title,
+            row.return_reason,
+        )
+        self.status = row.status
+        stored = inspections.answers(store, inspection_id)
+        self.answers: dict[str, Any] = {item_id: a.value for item_id, a in stored.items()}
+        self.notes: dict[str, str] = {item_id: a.note for item_id, a in stored.items()}
         self._items = {item.id: item for item in self.checklist.items()}
 
     # --- reading -----------------------------------------------------------------------------
@@ -122,11 +120,7 @@ class InspectionSession(QObject):
         return findings_of_inspection(self.store, self.inspection_id)
 
     def finding_for_item(self, item_id: str) -> str | None:
-        row = self.store.db.execute(
-            "SELECT id FROM findings WHERE inspection_id = ? AND item_id = ? LIMIT 1",
-            (self.inspection_id, item_id),
-        ).fetchone()
-        return row[0] if row else None
+        return findings.id_for_item(self.store, self.inspection_id, item_id)
 
     def evidence(self, item_id: str | None = None) -> list[Attachment]:
         found = attachments.for_inspection(self.store, self.inspection_id)

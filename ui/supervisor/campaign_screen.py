@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import campaign_records, campaigns, conflicts, exports
+from inspector import campaign_records, campaigns, checklist_store, conflicts, exports, org_search
 from inspector.campaigns import Criteria, Draw, SampleRule, Target
 from inspector.clock import today
 from inspector.jobs import Job
@@ -157,19 +157,11 @@ class CampaignScreen(QWidget):
 
     def refresh(self) -> None:
         if self.district.count() == 1:
-            db = self.store.db
-            for (name,) in db.execute(
-                "SELECT DISTINCT district FROM organizations WHERE district != '' ORDER BY 1"
-            ):
+            for name in org_search.districts(self.store):
                 self.district.addItem(name, name)
-            for (name,) in db.execute(
-                "SELECT DISTINCT registration_authority FROM organizations"
-                " WHERE registration_authority != '' ORDER BY 1"
-            ):
+            for name in org_search.registration_authorities(self.store):
                 self.authority.addItem(name, name)
-            for checklist_id, title in db.execute(
-                "SELECT id, title FROM checklists GROUP BY id ORDER BY title"
-            ):
+            for checklist_id, title in checklist_store.titles(self.store):
                 self.checklist.addItem(title, checklist_id)
             spot_check = self.checklist.findData(SPOT_CHECK)
             self.checklist.setCurrentIndex(max(0, spot_check))

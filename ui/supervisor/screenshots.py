@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from inspector import campaigns, preferences
+from inspector import campaigns, org_search, preferences, roster
 from inspector.campaigns import Criteria, SampleRule
 from inspector.store import Store, open_store
 from ui.app import application
@@ -25,13 +25,9 @@ SCREENS = ("review", "notices", "supervisor_tracker", "campaigns", "dashboard")
 
 def _prepare(store: Store) -> None:
     """A supervisor at the desk, a completed inspection to review, a campaign drawn."""
-    name = store.db.execute(
-        "SELECT name FROM roster WHERE role = 'supervisor' ORDER BY name LIMIT 1"
-    ).fetchone()[0]
+    name = next(p.name for p in roster.all_active(store) if p.role == "supervisor")
     preferences.put(store, ACTOR_KEY, name)
-    district = store.db.execute(
-        "SELECT district FROM organizations GROUP BY district ORDER BY COUNT(*) DESC LIMIT 1"
-    ).fetchone()[0]
+    district = org_search.largest_district(store) or ""
     drawn = campaigns.draw(
         store, Criteria(districts=(district,)), SampleRule(level="city"), seed="20261122"
     )
