@@ -4,6 +4,7 @@ import dataclasses
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -39,9 +40,11 @@ ACTOR = click.option(
 def notice(app: AppContext, inspection_id: str, formats: str, out_dir: Path, actor: str) -> None:
     """为一次已审核且发现问题的检查出具责令限期整改通知书（首次出具时编号）。"""
     store = app.store()
+    chosen = generate.parse_formats(formats)
     written = generate.write_notice(
-        store, _full_id(store, inspection_id), out_dir, generate.parse_formats(formats), actor=actor
+        store, _full_id(store, inspection_id), out_dir, chosen, actor=actor
     )
+    _say(generate.advisories(store, chosen))
     version = f"（第{written.version}版）" if written.version > 1 else ""
     click.echo(f"整改通知书 {written.number}{version}：")
     for path in written.paths:
@@ -74,6 +77,7 @@ def notices(app: AppContext, status: str, formats: str, out_dir: Path, actor: st
         result = generate.generate_batch(
             store, out_dir, chosen, actor=actor, job=job, inspection_ids=ids
         )
+    _say(result.notes)
     files = sum(len(w.paths) for w in result.written)
     click.echo(f"已生成整改通知书 {len(result.written)} 份（{files} 个文件），保存在 {out_dir}")
     for inspection_id, message in result.failed:
@@ -100,10 +104,10 @@ def document(app: AppContext, inspection_id: str, kind: str, formats: str, out_d
     """生成一次检查的现场检查记录或检查报告。"""
     store = app.store()
     write = generate.write_record if kind == "record" else generate.write_report
-    for path in write(
-        store, _full_id(store, inspection_id), out_dir, generate.parse_formats(formats)
-    ):
+    chosen = generate.parse_formats(formats)
+    for path in write(store, _full_id(store, inspection_id), out_dir, chosen):
         click.echo(str(path))
+    _say(generate.advisories(store, chosen, notice=False))
 
 
 @click.command("notice-settings")
@@ -113,18 +117,32 @@ def document(app: AppContext, inspection_id: str, kind: str, formats: str, out_d
 @click.option("--contact", default=None, help="联系人")
 @click.option("--phone", default=None, help="联系电话")
 @click.option("--address", default=None, help="机关地址")
+@click.option(
+    "--remedies/--no-remedies",
+    default=None,
+    help="通知书是否载明申请行政复议、提起行政诉讼的途径和期限（默认载明）",
+)
+@click.option(
+    "--review-body", default=None, help="行政复议机关，通常为本级人民政府，例如 某市人民政府"
+)
 @ACTOR
 @pass_app
-def notice_settings(app: AppContext, /, actor: str, **changes: str | None) -> None:
+def notice_settings(app: AppContext, /, actor: str, **changes: str | bool | None) -> None:
     """查看或修改整改通知书的编号格式、发文机关和联系方式。"""
     store = app.store()
     current = numbering.load_settings(store)
-    given = {k: v for k, v in changes.items() if v is not None}
+    given: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
     if given:
         current = dataclasses.replace(current, **given)
         numbering.save_settings(store, current, actor=actor)
     for field in dataclasses.fields(current):
         click.echo(f"{field.name} = {getattr(current, field.name)}")
+
+
+def _say(notes: list[str]) -> None:
+    """Warnings, once per command, on stderr so that scripts reading stdout are not disturbed."""
+    for note in notes:
+        click.echo(note, err=True)
 
 
 def _full_id(store: Store, given: str) -> str:

@@ -10,8 +10,9 @@ amendment, the notice is reissued under the same number with its version raised.
 import sqlite3
 import string
 import uuid
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from inspector import audit, preferences
 from inspector.clock import today, utc_now
@@ -34,6 +35,29 @@ class NoticeSettings:
     contact: str = ""
     phone: str = ""
     address: str = ""
+    # The notice tells the organization how to challenge it (行政复议法 第二十条: sixty days;
+    # 行政诉讼法 第四十六条: six months), unless the office turns this off.
+    remedies: bool = True
+    review_body: str = ""  # 行政复议机关, usually the 本级人民政府 (行政复议法 第二十四条)
+
+    def missing(self) -> list[str]:
+        """What a notice printed with these settings lacks, for a warning (in Chinese)."""
+        wanted = [("联系人", self.contact), ("联系电话", self.phone), ("机关地址", self.address)]
+        if self.remedies:
+            wanted.append(("行政复议机关", self.review_body))
+        return [label for label, value in wanted if not value.strip()]
+
+
+def missing_warning(settings: NoticeSettings) -> str:
+    """A warning naming what notices will lack, and the command that sets it; "" if nothing."""
+    missing = settings.missing()
+    if not missing:
+        return ""
+    return (
+        f"提示：整改通知书未设置{'、'.join(missing)}，通知书上将缺少这些内容"
+        "（设置：inspector notice-settings --contact 联系人 --phone 电话 --address 地址"
+        " --review-body 复议机关，或在“通知书设置”中填写）。"
+    )
 
 
 @dataclass(frozen=True)
@@ -52,11 +76,12 @@ class IssuedNotice:
 def load_settings(store: Store) -> NoticeSettings:
     """The configured notice settings, defaults where nothing is stored."""
     defaults = NoticeSettings()
-    values = {
-        f.name: str(preferences.get(store, f"notice.{f.name}", getattr(defaults, f.name)))
-        for f in fields(NoticeSettings)
-    }
-    return NoticeSettings(**values)
+    values: dict[str, Any] = {}
+    for f in fields(NoticeSettings):
+        default = getattr(defaults, f.name)
+        stored = preferences.get(store, f"notice.{f.name}", default)
+        values[f.name] = bool(stored) if isinstance(default, bool) else str(stored)
+    return replace(defaults, **values)
 
 
 def save_settings(store: Store, settings: NoticeSettings, *, actor: str) -> None:

@@ -56,6 +56,8 @@ def notice(content: NoticeContent) -> Document:
     ]
     for n, (heading, section) in enumerate(sections, start=2):
         blocks += [Heading(f"{chinese_number(n)}、{heading}"), *section]
+    if content.remedies:
+        blocks.append(Paragraph(_remedies(content)))
     blocks += _contact(content)
     if content.version > 1:
         blocks.append(
@@ -235,6 +237,16 @@ def _consequences(content: NoticeContent) -> str:
     if content.fee_tables:
         text += "违规收取的费用逾期不退还的，将依法公开曝光并实施信用惩戒。"
     return text
+
+
+def _remedies(content: NoticeContent) -> str:
+    """行政复议 within sixty days (行政复议法 第二十条) before the 复议机关 (第二十四条: usually the
+    本级人民政府), or 行政诉讼 within six months (行政诉讼法 第四十六条)."""
+    body = f"向{content.review_body}" if content.review_body else "依法向行政复议机关"
+    return (
+        f"你单位如对本通知书不服，可以自收到本通知书之日起六十日内{body}申请行政复议，"
+        "也可以自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。"
+    )
 
 
 def _contact(content: NoticeContent) -> list[Block]:

@@ -144,6 +144,8 @@ class NoticeContent:
     address: str
     fee_tables: tuple[TableFacts, ...]
     penalty: PenaltyBasis
+    remedies: bool = True
+    review_body: str = ""
     number: str = ""
     version: int = 1
     issued_at: datetime | None = None  # local time
@@ -229,6 +231,8 @@ def notice_content(store: Store, inspection_id: str, settings: NoticeSettings) -
         contact=settings.contact,
         phone=settings.phone,
         address=settings.address,
+        remedies=settings.remedies,
+        review_body=settings.review_body.strip(),
         fee_tables=fee_tables,
         penalty=PENALTY_BASES[facts.org.kind],
     )

@@ -1,9 +1,12 @@
 """Finding CJK TrueType fonts to embed in PDFs, and the East Asian font names for DOCX.
 
 Order: a configured file (setting ``report.font`` or ``$INSPECTOR_FONT``) for every role; else
-per role a font shipped with or installed by the project, then a system font; a role with no
-font of its own borrows another role's. Only TrueType outlines embed with reportlab (Noto CJK
-is CFF and is refused). In a TrueType collection the simplified-Chinese face is chosen.
+per role the face GB/T 9704 asks for (方正小标宋简体, 仿宋_GB2312 or 仿宋, 楷体_GB2312 or 楷体,
+黑体), found by the file names Windows, UOS and Kylin give them or by the face's own name; then
+the fallbacks (other Song, Hei and Kai faces); a role with no font of its own borrows another
+role's. ``FontSet.stand_ins`` says which fallback stands in for which 公文 face, for the CLI and
+the GUI to say once. Only TrueType outlines embed with reportlab (Noto CJK is CFF and is
+refused). In a TrueType collection the simplified-Chinese face is chosen.
 """
 
 import os
@@ -34,12 +37,42 @@ class Role(StrEnum):
     KAI = "kai"  # second-level headings
 
 
-# File names by role, best first; found in the project's or the system's font folders.
+# The faces of 公文 (GB/T 9704-2012: 小标宋 titles, 仿宋 body, 黑体 and 楷体 headings), best first,
+# as the family names inside the files (Chinese and English) and as the file names that
+# Windows (simfang.ttf …), the 方正 installers (FZXBSJW.TTF …) and UOS/Kylin (the CESI fonts in
+# fonts-cesi) give them. Lower case.
+OFFICIAL_FACES: dict[Role, tuple[str, ...]] = {
+    Role.SONG: ("方正小标宋简体", "fzxiaobiaosong-b05s", "方正小标宋_gbk", "fzxiaobiaosong-b05"),
+    Role.FANGSONG: ("仿宋_gb2312", "fangsong_gb2312", "仿宋", "fangsong", "simfang"),
+    Role.HEI: ("黑体", "simhei"),
+    Role.KAI: ("楷体_gb2312", "kaiti_gb2312", "楷体", "kaiti", "simkai"),
+}
+OFFICIAL_FILES: dict[Role, tuple[str, ...]] = {
+    Role.SONG: ("fzxbsjw.ttf", "方正小标宋简体.ttf", "fzxbsk.ttf", "cesi_xbs_gb2312.ttf"),
+    Role.FANGSONG: (
+        "仿宋_gb2312.ttf",
+        "fs_gb2312.ttf",
+        "fangsong_gb2312.ttf",
+        "cesi_fs_gb2312.ttf",
+        "simfang.ttf",
+        "仿宋.ttf",
+    ),
+    Role.HEI: ("simhei.ttf", "cesi_ht_gb2312.ttf", "黑体.ttf"),
+    Role.KAI: ("楷体_gb2312.ttf", "kt_gb2312.ttf", "cesi_kt_gb2312.ttf", "simkai.ttf", "楷体.ttf"),
+}
+# What a user is told is missing.
+OFFICIAL_LABELS: dict[Role, str] = {
+    Role.SONG: "标题（方正小标宋简体）",
+    Role.FANGSONG: "正文（仿宋_GB2312 或 仿宋）",
+    Role.HEI: "一级标题（黑体）",
+    Role.KAI: "二级标题（楷体_GB2312 或 楷体）",
+}
+# Fallback file names by role, best first.
 _CANDIDATES: dict[Role, tuple[str, ...]] = {
-    Role.SONG: ("simsun.ttc", "simsun.ttf", "uming.ttc", "gbsn00lp.ttf"),
-    Role.FANGSONG: ("simfang.ttf", "fangsong_gb2312.ttf"),
-    Role.HEI: ("simhei.ttf", "msyh.ttc", "msyh.ttf", "wqy-microhei.ttc", "wqy-zenhei.ttc"),
-    Role.KAI: ("simkai.ttf", "ukai.ttc", "gkai00mp.ttf"),
+    Role.SONG: ("simsun.ttc", "simsun.ttf", "cesi_ss_gb2312.ttf", "uming.ttc", "gbsn00lp.ttf"),
+    Role.FANGSONG: (),
+    Role.HEI: ("msyh.ttc", "msyh.ttf", "wqy-microhei.ttc", "wqy-zenhei.ttc"),
+    Role.KAI: ("ukai.ttc", "gkai00mp.ttf"),
 }
 _BORROW: dict[Role, tuple[Role, ...]] = {
     Role.SONG: (Role.FANGSONG, Role.KAI, Role.HEI),
@@ -82,9 +115,23 @@ class FontSet:
     """The face for each role, each registered with reportlab and ready to embed."""
 
     faces: dict[Role, FontFace]
+    official: frozenset[Role] = frozenset(Role)  # roles that have their 公文 face
 
     def pdf_name(self, role: Role) -> str:
         return self.faces[role].pdf_name
+
+    def stand_ins(self) -> str:
+        """One sentence naming the fallback used for each 公文 face not found, or ""."""
+        missing = [role for role in Role if role not in self.official]
+        if not missing:
+            return ""
+        parts = "；".join(
+            f"{OFFICIAL_LABELS[role]}用 {self.faces[role].family} 代替" for role in missing
+        )
+        return (
+            f"提示：未找到公文字体，{parts}。安装这些字体（或放入 {project_font_dirs()[-1]}）"
+            "后生成的 PDF 即用公文字体。"
+        )
 
 
 def project_font_dirs() -> list[Path]:
@@ -122,26 +169,62 @@ def resolve(configured: str | None = None, search_dirs: Sequence[Path] | None = 
                 f"配置的字体文件不可用：{configured}（须为含简体中文字形的 TrueType .ttf/.ttc"
                 " 字体；Noto/思源等 CFF 字体无法嵌入）。请更正设置或环境变量 INSPECTOR_FONT。"
             )
-        return _registered(dict.fromkeys(Role, face))
+        return _registered(dict.fromkeys(Role, face), frozenset(Role))
     dirs = (
         list(search_dirs) if search_dirs is not None else project_font_dirs() + system_font_dirs()
     )
-    found = _faces_by_role(_index_font_files(tuple(dirs)))
+    files = _index_font_files(tuple(dirs))
+    official = _official_faces(files)
+    found = {**_faces_by_role(files, _CANDIDATES), **official}
     if not found:
         found = _any_face(dirs)
     if not found:
         raise UserError(NO_FONT_MESSAGE.format(shipped=project_font_dirs()[-1]))
     faces = {role: found.get(role) or _borrowed(role, found) for role in Role}
-    return _registered(faces)
+    return _registered(faces, frozenset(official))
 
 
 def _borrowed(role: Role, found: dict[Role, FontFace]) -> FontFace:
     return next(found[other] for other in _BORROW[role] if other in found)
 
 
-def _faces_by_role(files: dict[str, Path]) -> dict[Role, FontFace]:
+def _official_faces(files: dict[str, Path]) -> dict[Role, FontFace]:
+    """The 公文 face of each role that has one: by file name, else by the face's own name."""
+    found = _faces_by_role(files, OFFICIAL_FILES)
+    missing = [role for role in Role if role not in found]
+    if missing:
+        wanted = frozenset(name for role in missing for name in OFFICIAL_FACES[role])
+        named = _faces_by_family(tuple(sorted(set(files.values()))), wanted)
+        for role in missing:
+            face = next((named[name] for name in OFFICIAL_FACES[role] if name in named), None)
+            if face is not None:
+                found[role] = face
+    return found
+
+
+@cache
+def _faces_by_family(paths: tuple[Path, ...], wanted: frozenset[str]) -> dict[str, FontFace]:
+    """Lower-case family name → usable face, for the wanted names found in the files' headers."""
+    named: dict[str, FontFace] = {}
+    for path in paths:
+        if path.suffix.lower() not in {".ttf", ".ttc"}:
+            continue
+        try:
+            families = _all_family_names(path)
+        except (TTFError, OSError, ValueError, struct.error):
+            continue
+        for index, names in enumerate(families):
+            hits = [n.lower() for n in names if n.lower() in wanted and n.lower() not in named]
+            if hits and (face := _usable_at(path, index, names[0])) is not None:
+                named.update(dict.fromkeys(hits, face))
+    return named
+
+
+def _faces_by_role(
+    files: dict[str, Path], candidates: dict[Role, tuple[str, ...]]
+) -> dict[Role, FontFace]:
     found: dict[Role, FontFace] = {}
-    for role, names in _CANDIDATES.items():
+    for role, names in candidates.items():
         for name in names:
             face = _usable_face(files[name]) if name in files else None
             if face is not None:
@@ -184,7 +267,12 @@ def _usable_face(path: Path) -> FontFace | None:
         return None
     if picked is None:
         return None
-    face = FontFace(path, *picked)
+    return _usable_at(path, *picked)
+
+
+@cache
+def _usable_at(path: Path, index: int, family: str) -> FontFace | None:
+    face = FontFace(path, index, family)
     try:
         font = TTFont(face.pdf_name, str(path), subfontIndex=face.subfont_index)
     except (TTFError, OSError, ValueError):
@@ -211,16 +299,29 @@ def _family_names(path: Path) -> list[str]:
     tables are a few hundred bytes.
     """
     with path.open("rb") as fh:
-        head = fh.read(12)
-        if head[:4] == b"ttcf":
-            count = struct.unpack(">I", head[8:12])[0]
-            offsets = struct.unpack(f">{count}I", fh.read(4 * count))
-        else:
-            offsets = (0,)
-        return [_family_at(fh, offset) for offset in offsets]
+        return [_family_at(fh, offset) for offset in _face_offsets(fh)]
+
+
+def _all_family_names(path: Path) -> list[list[str]]:
+    """Per face of the file, every family name it gives (English first, then Chinese…)."""
+    with path.open("rb") as fh:
+        return [_names_at(fh, offset) for offset in _face_offsets(fh)]
+
+
+def _face_offsets(fh: BinaryIO) -> tuple[int, ...]:
+    head = fh.read(12)
+    if head[:4] != b"ttcf":
+        return (0,)
+    count = struct.unpack(">I", head[8:12])[0]
+    return tuple(struct.unpack(f">{count}I", fh.read(4 * count)))
 
 
 def _family_at(fh: BinaryIO, offset: int) -> str:
+    names = _names_at(fh, offset)
+    return names[0] if names else ""
+
+
+def _names_at(fh: BinaryIO, offset: int) -> list[str]:
     fh.seek(offset)
     version, tables = struct.unpack(">4sH", fh.read(6))
     if version == b"OTTO":
@@ -230,26 +331,32 @@ def _family_at(fh: BinaryIO, offset: int) -> str:
     for i in range(tables):
         tag, _, table_offset, _ = struct.unpack(">4sIII", records[16 * i : 16 * i + 16])
         if tag == b"name":
-            return _family_in_name_table(fh, table_offset)
-    return ""
+            return _families_in_name_table(fh, table_offset)
+    return []
 
 
-def _family_in_name_table(fh: BinaryIO, table: int) -> str:
+def _families_in_name_table(fh: BinaryIO, table: int) -> list[str]:
+    """Family names (name ids 1 and 16), the US-English or Macintosh Roman one first."""
     fh.seek(table)
     _, count, strings = struct.unpack(">HHH", fh.read(6))
     records = [struct.unpack(">6H", fh.read(12)) for _ in range(count)]
+    english: list[str] = []
+    others: list[str] = []
     for platform, _, language, name_id, length, offset in records:
-        if name_id == 1 and (platform, language) in {(3, 0x409), (1, 0)}:
-            fh.seek(table + strings + offset)
-            raw = fh.read(length)
-            return raw.decode("utf-16-be" if platform == 3 else "latin-1", "replace")
-    return ""
+        if name_id not in (1, 16) or platform not in (1, 3):
+            continue
+        fh.seek(table + strings + offset)
+        raw = fh.read(length)
+        name = raw.decode("utf-16-be" if platform == 3 else "latin-1", "replace")
+        is_english = (platform, language) in {(3, 0x409), (1, 0)} and name_id == 1
+        (english if is_english else others).append(name)
+    return list(dict.fromkeys(english + others))
 
 
-def _registered(faces: dict[Role, FontFace]) -> FontSet:
+def _registered(faces: dict[Role, FontFace], official: frozenset[Role]) -> FontSet:
     for face in faces.values():
         if face.pdf_name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(
                 TTFont(face.pdf_name, str(face.path), subfontIndex=face.subfont_index)
             )
-    return FontSet(faces)
+    return FontSet(faces, official)

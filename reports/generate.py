@@ -56,6 +56,18 @@ class BatchResult:
     written: list[WrittenNotice] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (inspection id, message)
     cancelled: bool = False
+    notes: list[str] = field(default_factory=list)  # warnings to show once (see ``advisories``)
+
+
+def advisories(store: Store, formats: Sequence[Format], *, notice: bool = True) -> list[str]:
+    """What the user should know before relying on the files: the 公文 faces that stand-ins
+    replace (PDF), and for notices the contact details or 复议机关 not set."""
+    notes = []
+    if Format.PDF in formats:
+        notes.append(_fonts(store).stand_ins())
+    if notice:
+        notes.append(notices.missing_warning(notices.load_settings(store)))
+    return [note for note in notes if note]
 
 
 def write_notice(
@@ -127,7 +139,7 @@ def generate_batch(
     """
     ids = list(inspection_ids) if inspection_ids is not None else notices.candidate_ids(store)
     font_set = _fonts(store) if Format.PDF in formats else None
-    result = BatchResult()
+    result = BatchResult(notes=advisories(store, formats))
     job.report(_counted(0, len(ids)))
     for done, inspection_id in enumerate(ids, start=1):
         if job.cancelled():

@@ -146,3 +146,20 @@ def test_cli_settings_and_refusal_through_the_real_entry_point(
     reopened = open_store(store.path)
     assert reopened.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0
     reopened.close()
+
+
+def test_cli_warns_once_about_unset_contact_and_stand_in_fonts(
+    store: Store, approved: list[str], tmp_path: Path
+) -> None:
+    run(store.path, "notice-settings", "--contact", "", "--no-remedies")
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(store.path), "notice", approved[0][:8], "--out", str(tmp_path)],
+        standalone_mode=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("提示：整改通知书未设置联系人，") == 1
+    assert "行政复议机关" not in result.stderr  # remedies are off: no 复议机关 needed
+    fonts = generate.advisories(store, [generate.Format.PDF], notice=False)
+    assert all(note in result.stderr for note in fonts)
+    assert "提示：" not in result.stdout

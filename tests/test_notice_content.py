@@ -7,7 +7,7 @@ import pytest
 
 from inspector.checklist_model import AnswerType, Choice, Item
 from inspector.errors import UserError
-from inspector.notices import NoticeSettings, save_settings
+from inspector.notices import NoticeSettings, load_settings, save_settings
 from inspector.store import Store
 from reports import compose, generate
 from reports.document import Paragraph
@@ -123,3 +123,31 @@ def test_chinese_ordinals() -> None:
         "二十三",
         "九十九",
     ]
+
+
+def test_the_notice_states_review_and_litigation_with_the_review_body(store: Store) -> None:
+    office = setup_office(store)
+    inspection_id = inspection(store, office, add_org(store), checklist="spot-check-general")
+    text = notice_text(store, inspection_id)
+    assert (
+        "你单位如对本通知书不服，可以自收到本通知书之日起六十日内向某市人民政府申请行政复议，"
+        "也可以自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。"
+    ) in text
+
+
+def test_remedies_can_be_turned_off_and_unset_details_are_warned_about(store: Store) -> None:
+    office = setup_office(store)
+    inspection_id = inspection(store, office, add_org(store), checklist="spot-check-general")
+    settings = replace(load_settings(store), remedies=False, phone="", review_body="")
+    save_settings(store, settings, actor="科长")
+    assert load_settings(store).remedies is False
+    assert "申请行政复议" not in notice_text(store, inspection_id)
+    notes = generate.advisories(store, [generate.Format.DOCX])
+    assert notes == [
+        "提示：整改通知书未设置联系电话，通知书上将缺少这些内容"
+        "（设置：inspector notice-settings --contact 联系人 --phone 电话 --address 地址"
+        " --review-body 复议机关，或在“通知书设置”中填写）。"
+    ]
+    save_settings(store, replace(settings, remedies=True), actor="科长")
+    assert "联系电话、行政复议机关" in generate.advisories(store, [generate.Format.DOCX])[0]
+    assert "依法向行政复议机关申请行政复议" in notice_text(store, inspection_id)

@@ -68,3 +68,36 @@ def test_roles_found_by_file_name_and_missing_roles_borrow(tmp_path: Path) -> No
     # no FangSong or Kai file: the body and second-level headings borrow the Song face
     assert found.faces[fonts.Role.FANGSONG] == found.faces[fonts.Role.SONG]
     assert found.faces[fonts.Role.KAI] == found.faces[fonts.Role.SONG]
+
+
+@needs_fonts
+def test_official_faces_are_found_by_their_windows_and_founder_file_names(tmp_path: Path) -> None:
+    (tmp_path / "FZXBSJW.TTF").symlink_to(UMING)  # 方正小标宋简体
+    (tmp_path / "simfang.ttf").symlink_to(UMING)  # 仿宋
+    (tmp_path / "wqy-microhei.ttc").symlink_to(MICROHEI)  # not 黑体: a stand-in
+    found = fonts.resolve(search_dirs=[tmp_path])
+    assert found.faces[fonts.Role.SONG].path.name == "FZXBSJW.TTF"
+    assert found.faces[fonts.Role.FANGSONG].path.name == "simfang.ttf"
+    assert found.official == {fonts.Role.SONG, fonts.Role.FANGSONG}
+    note = found.stand_ins()
+    assert "一级标题（黑体）用 WenQuanYi Micro Hei 代替" in note
+    assert "二级标题（楷体_GB2312 或 楷体）用" in note
+    assert "方正小标宋" not in note and "仿宋" not in note
+
+
+@needs_fonts
+def test_uos_and_kylin_cesi_files_count_as_official(tmp_path: Path) -> None:
+    for name in ("CESI_FS_GB2312.TTF", "CESI_KT_GB2312.TTF", "CESI_HT_GB2312.TTF"):
+        (tmp_path / name).symlink_to(UMING)
+    (tmp_path / "CESI_XBS_GB2312.TTF").symlink_to(UMING)
+    found = fonts.resolve(search_dirs=[tmp_path])
+    assert found.official == set(fonts.Role)
+    assert found.stand_ins() == ""
+
+
+@needs_fonts
+def test_fallback_faces_are_named_as_stand_ins(tmp_path: Path) -> None:
+    (tmp_path / "uming.ttc").symlink_to(UMING)
+    found = fonts.resolve(search_dirs=[tmp_path])
+    assert found.official == frozenset()
+    assert "正文（仿宋_GB2312 或 仿宋）用 AR PL UMing CN 代替" in found.stand_ins()

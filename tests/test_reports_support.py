@@ -71,6 +71,7 @@ def setup_office(store: Store) -> list[str]:
         contact="王科长",
         phone="0571-87654321",
         address="某市人民路1号",
+        review_body="某市人民政府",
     )
     notices.save_settings(store, settings, actor="supervisor")
     return ids

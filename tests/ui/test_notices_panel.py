@@ -1,10 +1,12 @@
 """整改通知书 page: one notice, a batch, a cancelled batch and refusals, on a real store."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
-from inspector import preferences
+from inspector import notices, preferences
 from inspector.store import Store
 from tests.test_reports_support import (
     ORG_NAME,
@@ -199,3 +201,18 @@ def test_many_failures_show_the_first_few_and_all_in_the_tooltip(
     assert "未能生成 4 份" in text and "另有 2 份未生成" in text
     assert text.count("无法写入文件") == 2
     assert panel.result.toolTip().count("无法写入文件") == 4
+
+
+def test_font_stand_ins_and_unset_contact_are_said_once(qtbot, panel, office) -> None:
+    store = office[0]
+    notices.save_settings(store, replace(notices.load_settings(store), contact=""), actor="王科长")
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.single_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=TIMEOUT)
+    first = panel.result.text()
+    assert "提示：整改通知书未设置联系人" in first
+    assert "提示：未找到公文字体" in first  # this machine has only the fallback faces
+    panel.table.selectRow(1)
+    qtbot.mouseClick(panel.single_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=TIMEOUT)
+    assert "已生成" in panel.result.text() and "提示：" not in panel.result.text()

@@ -85,6 +85,7 @@ class NoticesPanel(QWidget):
         self.open_file_button = QPushButton("打开文件")
         self.open_folder_button = QPushButton("打开文件夹")
         self.last_files: tuple[Path, ...] = ()
+        self.noted: set[str] = set()  # warnings already shown this session: said once
         self._layout()
         self._connect()
         self._show_folder()
@@ -198,7 +199,9 @@ class NoticesPanel(QWidget):
         # 打开文件 is for one notice (its first format, PDF when both); a batch opens the folder.
         self.last_files = result.written[0].paths if len(result.written) == 1 else ()
         self.refresh()
-        self.result.setText(summary(result, names, self.folder()))
+        notes = [note for note in result.notes if note not in self.noted]
+        self.noted.update(notes)
+        self.result.setText("\n".join([summary(result, names, self.folder()), *notes]))
         self.result.setToolTip(failures_text(result, names))
         self._enable()
 
