@@ -22,7 +22,7 @@ from typing import Any
 from inspector import audit, conflicts
 from inspector.clock import today, utc_now
 from inspector.errors import UserError
-from inspector.model import Inspector
+from inspector.model import GONE_STATUSES, Inspector
 from inspector.roles import require_supervisor
 from inspector.store import Store
 
@@ -191,8 +191,9 @@ def months_before(day: date, months: int) -> date:
 
 
 def _population_filter(criteria: Criteria, as_of: date) -> tuple[str, list[Any]]:
-    clauses: list[str] = ["1"]
-    params: list[Any] = []
+    # Deregistered and revoked organizations are never drawn, whatever the criteria.
+    clauses: list[str] = [f"o.registration_status NOT IN ({', '.join('?' * len(GONE_STATUSES))})"]
+    params: list[Any] = list(GONE_STATUSES)
     for column, values in (
         ("kind", criteria.kinds),
         ("district", criteria.districts),

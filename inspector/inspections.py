@@ -13,7 +13,7 @@ from inspector import audit
 from inspector.clock import utc_now
 from inspector.errors import TransitionError, UserError
 from inspector.lifecycle import EDITABLE_INSPECTION, inspection_step
-from inspector.model import InspectionStatus, NewInspection
+from inspector.model import InspectionStatus, NewInspection, RegistrationStatus
 from inspector.store import Store
 
 MIN_INSPECTORS = 2
@@ -68,6 +68,7 @@ def start(store: Store, new: NewInspection, *, actor: str) -> str:
         "updated_at": now,
     }
     with store.transaction() as conn:
+        _refuse_gone_without_reason(conn, new)
         _insert(conn, "inspections", row)
         for position, roster_id in enumerate(dict.fromkeys(new.inspector_ids)):
             _insert(
@@ -76,10 +77,27 @@ def start(store: Store, new: NewInspection, *, actor: str) -> str:
                 {"inspection_id": inspection_id, "roster_id": roster_id, "position": position},
             )
         row["inspector_ids"] = list(dict.fromkeys(new.inspector_ids))
+        if new.gone_reason.strip():
+            row["gone_reason"] = new.gone_reason.strip()
         audit.record(
             conn, actor=actor, entity="inspection", entity_id=inspection_id, action="start", new=row
         )
     return inspection_id
+
+
+def _refuse_gone_without_reason(conn: sqlite3.Connection, new: NewInspection) -> None:
+    found = conn.execute(
+        "SELECT name, registration_status FROM organizations WHERE id = ?",
+        (new.organization_id,),
+    ).fetchone()
+    if found is None or new.gone_reason.strip():
+        return
+    status = RegistrationStatus(found[1])
+    if status.is_gone:
+        raise UserError(
+            f"“{found[0]}”的登记状态为{status.label}，不能新建检查；"
+            "如确需检查（如注销前的核查），请填写检查理由"
+        )
 
 
 def status_of(conn: sqlite3.Connection, inspection_id: str) -> InspectionStatus:

@@ -358,6 +358,14 @@ M_APPLICATION_ID = f"""
         PRAGMA application_id = {APPLICATION_ID};
 """
 
+# 登记状态 from the register: deregistered and revoked organizations stay in the register (their
+# history matters) but are never drawn and get a new inspection only with a stated reason.
+M_REGISTRATION_STATUS = """
+        ALTER TABLE organizations ADD COLUMN registration_status TEXT NOT NULL DEFAULT 'active';
+        CREATE INDEX organizations_registration_status
+            ON organizations(registration_status, name);
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -369,5 +377,6 @@ MIGRATIONS: list[str] = [
     M_TRACKER_COVER,
     M_SYNC_REVIEWS,
     M_APPLICATION_ID,
+    M_REGISTRATION_STATUS,
 ]
 LATEST_VERSION = len(MIGRATIONS)

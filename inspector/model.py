@@ -45,6 +45,35 @@ _CREDIT_LABELS = {
 }
 
 
+class RegistrationStatus(StrEnum):
+    """登记状态 in the register: whether the organization still exists as registered."""
+
+    ACTIVE = "active"
+    ABNORMAL = "abnormal"  # 活动异常: registered, listed for irregular activity
+    SUSPENDED = "suspended"  # 停止活动: ordered to stop activities, still registered
+    DEREGISTERED = "deregistered"  # 已注销
+    REVOKED = "revoked"  # 已撤销 (registration revoked)
+
+    @property
+    def label(self) -> str:
+        return _REGISTRATION_LABELS[self]
+
+    @property
+    def is_gone(self) -> bool:
+        """Deregistered or revoked: never drawn, inspected only with a stated reason."""
+        return self in (RegistrationStatus.DEREGISTERED, RegistrationStatus.REVOKED)
+
+
+_REGISTRATION_LABELS = {
+    RegistrationStatus.ACTIVE: "正常",
+    RegistrationStatus.ABNORMAL: "活动异常",
+    RegistrationStatus.SUSPENDED: "停止活动",
+    RegistrationStatus.DEREGISTERED: "已注销",
+    RegistrationStatus.REVOKED: "已撤销",
+}
+GONE_STATUSES = tuple(status.value for status in RegistrationStatus if status.is_gone)
+
+
 class InspectionStatus(StrEnum):
     DRAFT = "draft"
     COMPLETED = "completed"
@@ -123,6 +152,7 @@ class Organization:
     registered_capital: str = ""
     credit_status: CreditStatus = CreditStatus.NORMAL
     registration_number: str = ""
+    registration_status: RegistrationStatus = RegistrationStatus.ACTIVE
     id: str = ""
 
 
@@ -148,6 +178,8 @@ class NewInspection:
     representative: str = ""
     task_id: str | None = None
     method: str = "on_site"
+    # Required when the organization is deregistered or revoked (e.g. a check before 注销).
+    gone_reason: str = ""
 
 
 @dataclass(frozen=True)

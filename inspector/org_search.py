@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from enum import IntEnum
 from typing import Any
 
-from inspector.model import CreditStatus, Organization, OrgKind
+from inspector.model import CreditStatus, Organization, OrgKind, RegistrationStatus
 from inspector.store import Store
 
 # Above every character SQLite can hold: ``col >= p AND col < p + _TOP`` is "starts with p".
@@ -19,7 +19,9 @@ _TOP = "\U0010ffff"
 _MANY = 10_000
 _SHORT_SUBSTRING = "instr(name, :text) > 0"
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
-_HIT_COLUMNS = "id, credit_code, name, kind, district, credit_status, legal_rep"
+_HIT_COLUMNS = (
+    "id, credit_code, name, kind, district, credit_status, legal_rep, registration_status"
+)
 _SORT_COLUMNS = {
     # Names sort by pinyin initials first, as people expect a Chinese list to be ordered.
     # rowid last: unique, and already in every index, so it costs no extra sort.
@@ -55,10 +57,16 @@ class OrgHit:
     district: str
     credit_status: CreditStatus
     legal_rep: str
+    registration_status: RegistrationStatus = RegistrationStatus.ACTIVE
 
     @property
     def kind_label(self) -> str:
         return self.kind.label
+
+    @property
+    def gone_label(self) -> str:
+        """已注销 / 已撤销 for an organization no longer registered, else empty."""
+        return self.registration_status.label if self.registration_status.is_gone else ""
 
     def to_json(self) -> dict[str, str]:
         """The stable ``--json`` shape: other tools read these keys."""
@@ -71,6 +79,8 @@ class OrgHit:
             "district": self.district,
             "credit_status": self.credit_status.value,
             "legal_rep": self.legal_rep,
+            "registration_status": self.registration_status.value,
+            "registration_status_label": self.registration_status.label,
         }
 
 
@@ -213,6 +223,7 @@ def get(store: Store, org_id: str) -> Organization | None:
     values = dict(zip(names, row, strict=True))
     values["kind"] = OrgKind(values["kind"])
     values["credit_status"] = CreditStatus(values["credit_status"])
+    values["registration_status"] = RegistrationStatus(values["registration_status"])
     return Organization(**values)
 
 
@@ -274,5 +285,14 @@ def _select(
 
 
 def _hit(row: tuple[str, ...]) -> OrgHit:
-    org_id, code, name, kind, district, status, legal_rep = row
-    return OrgHit(org_id, code, name, OrgKind(kind), district, CreditStatus(status), legal_rep)
+    org_id, code, name, kind, district, status, legal_rep, registration = row
+    return OrgHit(
+        org_id,
+        code,
+        name,
+        OrgKind(kind),
+        district,
+        CreditStatus(status),
+        legal_rep,
+        RegistrationStatus(registration),
+    )

@@ -1,23 +1,25 @@
 """Importing the register of organizations from the files offices export (CSV or XLSX).
 
-A file is read into cells, the header row is matched to our fields (Chinese headers or English
-aliases), and each row is validated on its own: a bad row is reported with its row number as
-Excel shows it, the column and the reason, and the good rows still import.
+A file is read into rows (``register_files``: delimiter, encodings, sheets, merged cells), the
+header — one row or two, below any title rows — is matched to our fields (Chinese headers or
+English aliases), and each row is validated on its own: a bad row is reported with the file,
+sheet, row number as Excel shows it, column and reason, and the good rows still import. Note
+rows (合计, 制表人, a section title) are skipped and listed, not rejected.
 """
 
-import csv
-import io
 import logging
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from openpyxl.utils.cell import get_column_letter
 
 from inspector import credit_code, jobs, registry
 from inspector.errors import CreditCodeError, UserError
 from inspector.model import Organization, OrgKind
+from inspector.register_files import DELIMITER_NAMES, CsvSheet, Row, Sheet, open_sheets
 from inspector.register_values import (
     BadValue,
     Cell,
@@ -25,6 +27,7 @@ from inspector.register_values import (
     parse_date,
     parse_kind,
     parse_money,
+    parse_registration_status,
     text_of,
 )
 from inspector.store import DiskFullError, Store
@@ -53,6 +56,13 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "credit_status": ("信用状态", "信用情况", "credit_status"),
     "registration_number": ("登记证号", "登记证书号", "证书号", "registration_number"),
+    "registration_status": (
+        "登记状态",
+        "状态",
+        "存续状态",
+        "登记情况",
+        "registration_status",
+    ),
 }
 REQUIRED_FIELDS = ("credit_code", "name")
 FIELD_LABELS = {field_name: aliases[0] for field_name, aliases in HEADER_ALIASES.items()}
@@ -64,18 +74,46 @@ _HEADER_LOOKUP = {
 _UNIT_SUFFIX = re.compile(r"\(([^()]*)\)$")
 # Exports often put a title line or two above the header row.
 _HEADER_SEARCH_ROWS = 10
+# A row starting with one of these is a note (totals, who made the table), not an organization.
+_NOTE_WORDS: tuple[str, ...] = (
+    "合计",
+    "总计",
+    "共计",
+    "小计",
+    "制表",
+    "填表",
+    "审核",
+    "注：",
+    "注:",
+    "说明",
+    "备注",
+)
+_NOTE_WORDS += ("数据来源", "统计时间", "统计截止", "打印", "导出时间", "单位：", "单位:")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?e\+?\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why one row was rejected. ``row`` is the row number Excel shows (header = 1)."""
+    """Why one row was rejected: where (file, sheet, row as Excel numbers it, column) and why."""
 
     row: int
-    column: str
+    column: str  # the header as written in the file, or 整行
     reason: str
+    file: str = ""
+    sheet: str = ""  # "" for a CSV file
+    column_index: int | None = None  # 0-based; None for the whole row
 
     def __str__(self) -> str:
-        return f"第 {self.row} 行，“{self.column}”列：{self.reason}"
+        place = [self.file] if self.file else []
+        if self.sheet:
+            place.append(f"工作表“{self.sheet}”")
+        place.append(f"第 {self.row} 行")
+        if self.column_index is None:
+            place.append(self.column)
+        else:
+            place.append(f"“{self.column}”列（{get_column_letter(self.column_index + 1)} 列）")
+        return "，".join(place) + f"：{self.reason}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +125,9 @@ class ParsedRegister:
     problems: list[RowProblem] = field(default_factory=list)
     rejected_rows: int = 0
     ignored_headers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # skipped rows: 第 N 行（“合计…”）
+    sheet: str = ""
+    delimiter: str = ","
 
 
 @dataclass(frozen=True)
@@ -97,10 +138,34 @@ class ImportReport:
     problems: list[RowProblem]
     ignored_headers: list[str]
     dry_run: bool
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+    sheet: str = ""
+    delimiter: str = ","
 
     @property
     def summary(self) -> str:
-        return f"导入 {self.inserted} 条，更新 {self.updated} 条，拒绝 {self.rejected_rows} 条"
+        return (
+            f"导入 {self.inserted} 条，更新 {self.updated} 条，未变 {self.unchanged} 条，"
+            f"拒绝 {self.rejected_rows} 条"
+        )
+
+    @property
+    def source(self) -> str:
+        """Which sheet was read, and the delimiter when it was not a comma."""
+        parts = [f"工作表“{self.sheet}”"] if self.sheet else []
+        if self.delimiter != ",":
+            parts.append(f"分隔符：{DELIMITER_NAMES[self.delimiter]}")
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class _Where:
+    file: str
+    sheet: str
+
+    def __str__(self) -> str:
+        return f"文件 {self.file}" + (f" 的工作表“{self.sheet}”" if self.sheet else "")
 
 
 @dataclass(frozen=True)
@@ -112,26 +177,33 @@ class _Header:
     titles: dict[str, str]  # field → the header text as written in the file
     capital_in_wan: bool
     width: int
-    ignored: list[str]
+    ignored: dict[int, str]  # column → a header we do not know
+
+
+class _NoHeader(UserError):
+    pass
 
 
 def import_file(
-    store: Store,
+    store: Store | None,
     path: Path,
     dry_run: bool = False,
     job: jobs.Job = jobs.UNWATCHED,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Read, validate and upsert a register file; with ``dry_run`` nothing is written.
 
+    ``store`` may be None only for a dry run (no store yet: every row would be new);
+    ``sheet`` picks an XLSX sheet by name, else the first sheet with a header is read.
     ``job`` sees the rows written after each committed batch; a cancel stops the import
     between batches (``jobs.Cancelled``) with the batches so far kept, so it can be re-run.
     """
     job.report(jobs.Step(text="正在读取名录文件"))
-    parsed = read_register(path)
-    total = len(parsed.organizations)
+    parsed = read_register(path, sheet)
     if dry_run:
-        known = registry.existing_ids(store, [org.credit_code for org in parsed.organizations])
-        counts = registry.UpsertCounts(total - len(known), len(known))
+        counts = registry.plan(store, parsed.organizations, parsed.columns)
+    elif store is None:
+        raise ValueError("a real import needs a store")
     else:
         jobs.check(job)
         counts = _upsert(store, parsed, path, job)
@@ -139,10 +211,14 @@ def import_file(
     return ImportReport(
         inserted=counts.inserted,
         updated=counts.updated,
+        unchanged=counts.unchanged,
         rejected_rows=parsed.rejected_rows,
         problems=parsed.problems,
         ignored_headers=parsed.ignored_headers,
         dry_run=dry_run,
+        notes=parsed.notes,
+        sheet=parsed.sheet,
+        delimiter=parsed.delimiter,
     )
 
 
@@ -158,7 +234,7 @@ def _upsert(
     def committed(counts: registry.UpsertCounts) -> None:
         nonlocal saved
         saved = counts
-        job.report(jobs.Step(counts.inserted + counts.updated, len(parsed.organizations)))
+        job.report(jobs.Step(counts.processed, len(parsed.organizations), "正在写入"))
         jobs.check(job)
 
     try:
@@ -167,30 +243,68 @@ def _upsert(
         )
     except DiskFullError as exc:
         total = len(parsed.organizations)
-        done = saved.inserted + saved.updated
         raise DiskFullError(
-            f"{exc.message}\n导入未完成：{path.name} 的 {total} 条有效数据中已保存 {done} 条"
-            f"（新增 {saved.inserted}，更新 {saved.updated}），未保存 {total - done} 条。"
+            f"{exc.message}\n导入未完成：{path.name} 的 {total} 条有效数据中已保存 "
+            f"{saved.processed} 条（新增 {saved.inserted}，更新 {saved.updated}，"
+            f"未变 {saved.unchanged}），未保存 {total - saved.processed} 条。"
             "腾出磁盘空间后重新导入同一文件即可补全，已保存的行不会重复。"
         ) from exc
 
 
-def read_register(path: Path) -> ParsedRegister:
+def read_register(path: Path, sheet: str | None = None) -> ParsedRegister:
     """Read and validate a CSV or XLSX register file. Whole-file problems raise ``UserError``."""
-    rows = iter(_read_rows(path))
-    header = _find_header(rows, path)
+    with open_sheets(path) as sheets:
+        chosen, header, rows = _choose_sheet(sheets, sheet, path)
+        where = _Where(path.name, chosen.name)
+        parsed = _read_rows(rows, header, where)
+    delimiter = chosen.delimiter if isinstance(chosen, CsvSheet) else ","
+    return replace(parsed, sheet=chosen.name, delimiter=delimiter)
+
+
+def _choose_sheet(
+    sheets: list[Sheet], name: str | None, path: Path
+) -> tuple[Sheet, _Header, Iterator[Row]]:
+    candidates = sheets if name is None else [s for s in sheets if s.name == name]
+    if not candidates:
+        names = "、".join(f"“{s.name}”" for s in sheets)
+        raise UserError(f"文件 {path.name} 中没有名为“{name}”的工作表（有：{names}）")
+    refusals: list[str] = []
+    for sheet in candidates:
+        rows = sheet.rows()
+        try:
+            header, pending = _find_header(rows, _Where(path.name, sheet.name))
+        except _NoHeader as exc:
+            refusals.append(exc.message)
+            continue
+        return sheet, header, _chain(pending, rows)
+    if len(refusals) == 1:
+        raise UserError(refusals[0])
+    raise UserError(f"文件 {path.name} 的每个工作表都没有可用的表头：" + "；".join(refusals))
+
+
+def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from first
+    yield from rest
+
+
+def _read_rows(rows: Iterator[Row], header: _Header, where: _Where) -> ParsedRegister:
     organizations: list[Organization] = []
     problems: list[RowProblem] = []
+    notes: list[str] = []
     rejected = 0
     first_row_of_code: dict[str, int] = {}
     for number, cells in rows:
-        if all(text_of(cell) == "" for cell in cells):
+        if _blank(cells):
             continue
-        org, row_problems = _validate_row(number, cells, header)
+        note = _note(cells, header)
+        if note is not None:
+            notes.append(f"第 {number} 行（“{note[:30]}”）")
+            continue
+        org, row_problems = _validate_row(number, cells, header, where)
         if org is not None and org.credit_code in first_row_of_code:
             first = first_row_of_code[org.credit_code]
             reason = f"统一社会信用代码 {org.credit_code} 与第 {first} 行重复"
-            row_problems.append(RowProblem(number, header.titles["credit_code"], reason))
+            row_problems.append(_problem(where, number, header, "credit_code", reason))
         if row_problems:
             problems.extend(row_problems)
             rejected += 1
@@ -203,70 +317,34 @@ def read_register(path: Path) -> ParsedRegister:
         columns=frozenset(header.positions),
         problems=problems,
         rejected_rows=rejected,
-        ignored_headers=header.ignored,
+        ignored_headers=list(dict.fromkeys(header.ignored.values())),
+        notes=notes,
     )
 
 
-def _read_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
-    """Rows of cells numbered as in Excel (the first row is 1)."""
-    if path.suffix.lower() == ".xls":
-        raise UserError(
-            f"不支持旧版 Excel（.xls）文件：{path.name}。请另存为 .xlsx 或 CSV 后再导入"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"无法读取文件 {path}：{exc.strerror}") from exc
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(path)
-    return _csv_rows(data, path)
+def _blank(cells: list[Cell]) -> bool:
+    return all(text_of(cell) == "" for cell in cells)
 
 
-def _csv_rows(data: bytes, path: Path) -> Iterator[tuple[int, list[Cell]]]:
-    text = _decode(data, path)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        # Excel shows one row per record even when a quoted cell spans several lines.
-        yield from enumerate(reader, start=1)
-    except csv.Error as exc:
-        raise UserError(f"CSV 文件格式错误（第 {reader.line_num} 行附近）：{exc}") from exc
+def _note(cells: list[Cell], header: _Header) -> str | None:
+    """The text of a row that is a note (合计, 制表人, a section title), else None."""
+    filled = [(index, text_of(cell)) for index, cell in enumerate(cells) if text_of(cell)]
+    first = filled[0][1]
+    if first.startswith(_NOTE_WORDS):
+        return first
+    alone = len(filled) == 1 and filled[0][0] != header.positions.get("name")
+    return first if alone and _CJK.search(first) else None
 
 
-def _decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of the GBK Excel writes)."""
-    if b"\x00" in data:
-        raise UserError(
-            f"文件 {path.name} 不是 CSV 文本文件（含有二进制内容，可能是 UTF-16 编码或其他格式）。"
-            "请在 Excel 中“另存为”CSV（逗号分隔）或 .xlsx 后再导入"
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UserError(
-        f"无法识别文件 {path.name} 的文字编码：既不是 UTF-8，也不是 GBK/GB18030。"
-        "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入"
+def _problem(where: _Where, row: int, header: _Header, field_name: str, reason: str) -> RowProblem:
+    return RowProblem(
+        row,
+        header.titles[field_name],
+        reason,
+        where.file,
+        where.sheet,
+        header.positions[field_name],
     )
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
-    # openpyxl costs ~130 ms to import: loaded when a spreadsheet is read, not at start-up.
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise UserError(f"无法读取 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 格式") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        # Some exporters write a wrong <dimension>; read-only mode would trust it and cut rows.
-        sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
-    finally:
-        workbook.close()
 
 
 def _header_key(title: str) -> tuple[str, str]:
@@ -278,29 +356,53 @@ def _header_key(title: str) -> tuple[str, str]:
     return key[: unit.start()], unit.group(1)
 
 
-def _find_header(rows: Iterator[tuple[int, list[Cell]]], path: Path) -> _Header:
+def _find_header(rows: Iterator[Row], where: _Where) -> tuple[_Header, list[Row]]:
+    """The header (one or two rows, below any title rows) and the rows read past it."""
     first: _Header | None = None
     for number, cells in rows:
-        if all(text_of(cell) == "" for cell in cells):
+        if _blank(cells):
             continue
         header = _parse_header(number, cells)
         if all(name in header.positions for name in REQUIRED_FIELDS):
-            return header
+            return _with_sub_header(header, rows)
         first = first or header
         if number >= _HEADER_SEARCH_ROWS:
             break
     if first is None:
-        raise UserError(f"文件 {path.name} 是空的，没有表头和数据")
+        raise _NoHeader(f"{where} 是空的，没有表头和数据")
     missing = [FIELD_LABELS[name] for name in REQUIRED_FIELDS if name not in first.positions]
-    raise UserError(
-        f"文件 {path.name} 缺少必需的列：{'、'.join(missing)}（第 {first.row_number} 行为表头）"
-    )
+    raise _NoHeader(f"{where} 缺少必需的列：{'、'.join(missing)}（第 {first.row_number} 行为表头）")
+
+
+def _with_sub_header(header: _Header, rows: Iterator[Row]) -> tuple[_Header, list[Row]]:
+    """A second header row under group titles (登记信息 → 登记管理机关、成立登记日期…)."""
+    following = next(rows, None)
+    if following is None:
+        return header, []
+    number, cells = following
+    sub = _parse_header(number, cells)
+    code_index = header.positions["credit_code"]
+    code = text_of(cells[code_index]) if code_index < len(cells) else ""
+    if not sub.positions or len(re.sub(r"\W", "", code)) >= 15:
+        return header, [following]
+    taken = set(sub.positions.values())
+    positions = {
+        f: i for f, i in header.positions.items() if i not in taken and f not in sub.positions
+    }
+    titles = {f: header.titles[f] for f in positions}
+    positions.update(sub.positions)
+    titles.update(sub.titles)
+    used = set(positions.values())
+    ignored = {i: t for i, t in {**header.ignored, **sub.ignored}.items() if i not in used}
+    in_wan = sub.capital_in_wan if "registered_capital" in sub.positions else header.capital_in_wan
+    width = max(header.width, sub.width)
+    return _Header(header.row_number, positions, titles, in_wan, width, ignored), []
 
 
 def _parse_header(number: int, cells: list[Cell]) -> _Header:
     positions: dict[str, int] = {}
     titles: dict[str, str] = {}
-    ignored: list[str] = []
+    ignored: dict[int, str] = {}
     capital_in_wan = False
     for index, cell in enumerate(cells):
         title = text_of(cell)
@@ -308,9 +410,11 @@ def _parse_header(number: int, cells: list[Cell]) -> _Header:
         field_name = _HEADER_LOOKUP.get(key)
         if field_name is None:
             if title:
-                ignored.append(title)
+                ignored[index] = title
             continue
         if field_name in positions:
+            if titles[field_name] == title and positions[field_name] == index - 1:
+                continue  # one header merged across two columns
             raise UserError(f"表头中“{titles[field_name]}”和“{title}”是同一项，请只保留一列")
         positions[field_name] = index
         titles[field_name] = title
@@ -320,12 +424,12 @@ def _parse_header(number: int, cells: list[Cell]) -> _Header:
 
 
 def _validate_row(
-    number: int, cells: list[Cell], header: _Header
+    number: int, cells: list[Cell], header: _Header, where: _Where
 ) -> tuple[Organization | None, list[RowProblem]]:
     extra = [cell for cell in cells[header.width :] if text_of(cell) != ""]
     if extra:
         reason = f"该行比表头多出 {len(extra)} 个单元格（可能是未加引号的逗号或错位），整行未导入"
-        return None, [RowProblem(number, "整行", reason)]
+        return None, [RowProblem(number, "整行", reason, where.file, where.sheet)]
     values: dict[str, object] = {}
     problems: list[RowProblem] = []
     for field_name, index in header.positions.items():
@@ -333,13 +437,13 @@ def _validate_row(
         try:
             values[field_name] = _parse_field(field_name, cell, header)
         except BadValue as exc:
-            problems.append(RowProblem(number, header.titles[field_name], exc.reason))
+            problems.append(_problem(where, number, header, field_name, exc.reason))
     if not problems and not values.get("kind"):
         try:
             values["kind"] = _kind_from_code(str(values["credit_code"]))
         except BadValue as exc:
-            column = header.titles.get("kind", header.titles["credit_code"])
-            problems.append(RowProblem(number, column, exc.reason))
+            column = "kind" if "kind" in header.positions else "credit_code"
+            problems.append(_problem(where, number, header, column, exc.reason))
     if problems:
         return None, problems
     return Organization(**values), []  # type: ignore[arg-type]
@@ -352,6 +456,8 @@ def _parse_field(field_name: str, cell: Cell, header: _Header) -> object:
         return parse_kind(cell)
     if field_name == "credit_status":
         return parse_credit_status(cell)
+    if field_name == "registration_status":
+        return parse_registration_status(cell)
     if field_name == "founded_on":
         return parse_date(cell)
     if field_name == "registered_capital":
@@ -364,9 +470,17 @@ def _parse_field(field_name: str, cell: Cell, header: _Header) -> object:
 
 def _parse_code(cell: Cell) -> str:
     if isinstance(cell, int | float):
-        raise BadValue("代码被 Excel 存成了数字，可能已丢失位数；请把该列设为“文本”格式后重新录入")
+        raise BadValue(
+            f"Excel 已将代码按数字保存（{cell:.6G}），代码已丢失位数；请把该列设为文本后重新导出"
+        )
+    text = text_of(cell)
+    if _SCIENTIFIC.fullmatch(text.replace(" ", "")):
+        raise BadValue(
+            f"代码“{text}”是 Excel 按数字显示的科学计数法，原代码已丢失位数；"
+            "Excel 已将代码按数字保存，请把该列设为文本后重新导出"
+        )
     try:
-        return credit_code.validate(text_of(cell))
+        return credit_code.validate(text)
     except CreditCodeError as exc:
         raise BadValue(exc.message) from exc
 

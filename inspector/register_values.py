@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from inspector.clock import today
-from inspector.model import CreditStatus, OrgKind
+from inspector.model import CreditStatus, OrgKind, RegistrationStatus
 
 Cell = str | int | float | date | datetime | None
 
@@ -70,6 +70,20 @@ _STATUS_WORDS = {
 }
 
 
+_REGISTRATION_WORDS = {
+    _key(word): status
+    for status, words in {
+        RegistrationStatus.ACTIVE: ("正常", "存续", "登记", "已登记", "成立", "有效", "在册"),
+        RegistrationStatus.ABNORMAL: ("活动异常", "活动异常名录", "列入活动异常名录", "异常"),
+        RegistrationStatus.SUSPENDED: ("停止活动", "责令停止活动", "停业整顿"),
+        RegistrationStatus.DEREGISTERED: ("已注销", "注销", "注销登记", "已注销登记"),
+        RegistrationStatus.REVOKED: ("已撤销", "撤销", "撤销登记", "已撤销登记", "吊销", "已吊销"),
+    }.items()
+    for word in (*words, status.value)
+}
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+
+
 def text_of(cell: Cell) -> str:
     """A cell as trimmed text; a whole number typed into Excel loses its ``.0``."""
     if cell is None:
@@ -84,10 +98,30 @@ def parse_kind(cell: Cell) -> OrgKind | None:
     text = text_of(cell)
     if not text:
         return None
-    kind = _KIND_WORDS.get(_key(text))
+    kind = _KIND_WORDS.get(_key(text)) or _bracketed_kind(_key(text))
     if kind is None:
         raise BadValue(f"无法识别的类型“{text}”（应为 社会团体、社会服务机构、基金会 或 其他）")
     return kind
+
+
+def _bracketed_kind(key: str) -> OrgKind | None:
+    """社会服务机构（民办非企业单位）, 社会团体（行业协会商会）: the outer and inner names agree."""
+    parts = [_BRACKETED.sub("", key), *_BRACKETED.findall(key)]
+    kinds = {_KIND_WORDS[part] for part in parts if part in _KIND_WORDS}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def parse_registration_status(cell: Cell) -> RegistrationStatus:
+    """登记状态: 正常 / 存续 / 活动异常 / 停止活动 / 已注销 / 已撤销 …; blank is 正常."""
+    text = text_of(cell)
+    if not text:
+        return RegistrationStatus.ACTIVE
+    status = _REGISTRATION_WORDS.get(_key(text))
+    if status is None:
+        raise BadValue(
+            f"无法识别的登记状态“{text}”（应为 正常、活动异常、停止活动、已注销 或 已撤销）"
+        )
+    return status
 
 
 def parse_credit_status(cell: Cell) -> CreditStatus:

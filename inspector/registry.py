@@ -31,11 +31,22 @@ _NOT_INITIAL = re.compile(r"[^a-z0-9]")
 
 @dataclass(frozen=True)
 class UpsertCounts:
+    """Rows inserted, rows whose stored values changed, and known rows that were the same."""
+
     inserted: int = 0
     updated: int = 0
+    unchanged: int = 0
 
     def __add__(self, other: "UpsertCounts") -> "UpsertCounts":
-        return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated)
+        return UpsertCounts(
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+    @property
+    def processed(self) -> int:
+        return self.inserted + self.updated + self.unchanged
 
 
 @functools.lru_cache(maxsize=65536)
@@ -102,11 +113,46 @@ def upsert_many(
         batch = orgs[start : start + batch_size]
         with store.transaction() as conn:
             known = _stored(store, [org.credit_code for org in batch])
-            conn.execute(sql, (json.dumps(list(_rows(batch, known)), ensure_ascii=False),))
-        total += UpsertCounts(inserted=len(batch) - len(known), updated=len(known))
+            rows = json.dumps(list(_rows(batch, known)), ensure_ascii=False)
+            changed = conn.execute(sql, (rows,)).rowcount  # inserted + really updated
+        inserted = len(batch) - len(known)
+        updated = changed - inserted
+        total += UpsertCounts(inserted, updated, len(known) - updated)
         if on_batch is not None:
             on_batch(total)
     return total
+
+
+def plan(
+    store: Store | None, orgs: Sequence[Organization], columns: Collection[str] = ORG_COLUMNS
+) -> UpsertCounts:
+    """What ``upsert_many`` would do, reading only: for a dry run (no store: all new)."""
+    if store is None:
+        return UpsertCounts(inserted=len(orgs))
+    present = {row[1] for row in store.db.execute("PRAGMA table_info(organizations)")}
+    compared = [c for c in _compared(columns) if c in present]
+    stored: dict[str, tuple[str, ...]] = {}
+    codes = [org.credit_code for org in orgs]
+    for start in range(0, len(codes), BATCH_SIZE):
+        chunk = codes[start : start + BATCH_SIZE]
+        rows = store.db.execute(
+            f"SELECT credit_code, {', '.join(compared)} FROM organizations "
+            f"WHERE credit_code IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        stored.update({code: tuple(map(str, rest)) for code, *rest in rows.fetchall()})
+    updated = sum(
+        1
+        for org in orgs
+        if org.credit_code in stored
+        and stored[org.credit_code] != tuple(str(getattr(org, c)) for c in compared)
+    )
+    return UpsertCounts(len(orgs) - len(stored), updated, len(stored) - updated)
+
+
+def _compared(columns: Collection[str]) -> list[str]:
+    """The columns an update writes and compares, in table order (not the derived ones)."""
+    return [c for c in ORG_COLUMNS if c != "credit_code" and (c in _ALWAYS_WRITTEN or c in columns)]
 
 
 def upsert(store: Store, org: Organization) -> Organization:
@@ -141,9 +187,8 @@ def _upsert_sql(columns: Collection[str]) -> str:
     if unknown:
         raise ValueError(f"not organization columns: {sorted(unknown)}")
     insert_columns = ("id", *ORG_COLUMNS, "name_initials", "updated_at")
-    updated = [c for c in insert_columns if c in _ALWAYS_WRITTEN or c in columns]
-    updated.remove("credit_code")
-    compared = [c for c in updated if c not in ("name_initials", "updated_at")]
+    compared = _compared(columns)
+    updated = [*compared, "name_initials", "updated_at"]
     # One statement per batch, rows passed as a JSON array: row by row (executemany), the
     # FTS triggers flush the full-text index at every row and the import runs 3x slower.
     selected = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(insert_columns)))

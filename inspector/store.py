@@ -57,6 +57,9 @@ class Store:
 
     path: Path
     db: sqlite_utils.Database
+    read_only: bool = False
+    # Side files a read-only connection of a WAL file creates and cannot remove itself.
+    created_side_files: tuple[Path, ...] = ()
 
     @property
     def files_dir(self) -> Path:
@@ -100,6 +103,11 @@ class Store:
 
     def close(self) -> None:
         """Checkpoint the WAL into the database file, then close."""
+        if self.read_only:
+            self.db.close()
+            for side in self.created_side_files:
+                side.unlink(missing_ok=True)
+            return
         try:
             busy, _, _ = self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
@@ -165,6 +173,21 @@ def open_store(path: Path | str) -> Store:
             raise
         raise error from exc
     return Store(path=path, db=sqlite_utils.Database(conn))
+
+
+def open_read_only(path: Path | str) -> Store | None:
+    """The store for reading only (a dry run): nothing is created, migrated or written.
+
+    None when there is no file yet. The file is checked as ``open_store`` checks it.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    _inspect(path)
+    created = tuple(side for side in _side_files(path) if not side.exists())
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+    return Store(path, sqlite_utils.Database(conn), read_only=True, created_side_files=created)
 
 
 def _check_folder(path: Path) -> None:

@@ -87,7 +87,7 @@ def test_import_killed_midway_leaves_whole_batches_and_reruns_to_completion(
     rerun = subprocess.run(import_command(db, register), capture_output=True, text=True)
 
     assert rerun.returncode == 0, rerun.stderr
-    assert f"导入 {ROWS - survived} 条，更新 {survived} 条，拒绝 0 条" in rerun.stdout
+    assert f"导入 {ROWS - survived} 条，更新 0 条，未变 {survived} 条，拒绝 0 条" in rerun.stdout
     with sqlite3.connect(db) as conn:
         counts = conn.execute(
             "SELECT COUNT(*), COUNT(DISTINCT credit_code), COUNT(DISTINCT id) FROM organizations"

@@ -197,6 +197,8 @@ def test_cli_search_json_is_a_stable_list_of_objects(store_path: Path, register:
         "district": "海淀区",
         "credit_status": "normal",
         "legal_rep": "张三",
+        "registration_status": "active",
+        "registration_status_label": "正常",
     }
 
 

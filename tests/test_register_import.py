@@ -71,7 +71,7 @@ def test_csv_in_each_office_encoding_imports_every_field(
     report = register_import.import_file(store, path)
 
     assert (report.inserted, report.updated, report.rejected_rows) == (4, 0, 0)
-    assert report.summary == "导入 4 条，更新 0 条，拒绝 0 条"
+    assert report.summary == "导入 4 条，更新 0 条，未变 0 条，拒绝 0 条"
     automation = stored(store, AUTOMATION[0])
     assert automation["name"] == "中国自动化学会"
     assert automation["kind"] == "social_group"  # derived from the code: 51
@@ -127,7 +127,7 @@ def test_xlsx_with_title_row_dates_and_numbers(store: Store, tmp_path: Path) -> 
     assert stored(store, AUTOMATION[0])["registered_capital"] == "15000.00"
     (problem,) = report.problems
     assert (problem.row, problem.column) == (5, "统一社会信用代码")
-    assert "存成了数字" in problem.reason
+    assert "Excel 已将代码按数字保存" in problem.reason
 
 
 def test_bad_rows_are_rejected_with_row_column_and_reason(store: Store, tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_bad_rows_are_rejected_with_row_column_and_reason(store: Store, tmp_path
     assert "无法识别的金额“一百万”" in got[(8, "注册资金")]
     assert "无法识别的信用状态“很好”" in got[(9, "信用状态")]
     assert "无法从代码推断" in got[(10, "类型")]
-    assert str(report.problems[0]).startswith("第 3 行，“统一社会信用代码”列：")
+    assert str(report.problems[0]).startswith("bad.csv，第 3 行，“统一社会信用代码”列（A 列）：")
     assert stored(store, AUTOMATION[0])["name"] == "中国自动化学会"  # first occurrence wins
     assert org_count(store) == 2
 
@@ -270,7 +270,7 @@ def test_reimport_updates_in_place_and_keeps_absent_columns(store: Store, tmp_pa
 
     report = register_import.import_file(store, path)
 
-    assert report.summary == "导入 1 条，更新 1 条，拒绝 0 条"
+    assert report.summary == "导入 1 条，更新 1 条，未变 0 条，拒绝 0 条"
     after = stored(store, COMPOSITES[0])
     assert after["id"] == before["id"]
     assert (after["name"], after["legal_rep"]) == ("中国复合材料工业协会（更名）", "钱七")
@@ -351,10 +351,10 @@ def test_cli_import_prints_summary_and_each_rejection(tmp_path: Path) -> None:
     real = runner.invoke(cli, ["--db", str(db), "orgs", "import", str(path)])
 
     assert dry.exit_code == 0
-    assert dry.output.startswith("试运行，未写入数据库：导入 1 条，更新 0 条，拒绝 1 条")
+    assert dry.output.startswith("试运行，未写入数据库：导入 1 条，更新 0 条，未变 0 条，拒绝 1 条")
     assert real.exit_code == 0
-    assert "导入 1 条，更新 0 条，拒绝 1 条" in real.output
-    assert "第 3 行，“统一社会信用代码”列：统一社会信用代码校验位错误" in real.output
+    assert "导入 1 条，更新 0 条，未变 0 条，拒绝 1 条" in real.output
+    assert "第 3 行，“统一社会信用代码”列（A 列）：统一社会信用代码校验位错误" in real.output
     hits = runner.invoke(cli, ["--db", str(db), "orgs", "search", "自动化"])
     assert "中国自动化学会" in hits.output
 
@@ -373,7 +373,7 @@ def test_cli_exit_status_when_nothing_could_be_imported(tmp_path: Path) -> None:
     )
 
     assert rows_rejected.exit_code == 1
-    assert "导入 0 条，更新 0 条，拒绝 1 条" in rows_rejected.output
+    assert "导入 0 条，更新 0 条，未变 0 条，拒绝 1 条" in rows_rejected.output
     assert whole_file.returncode == 1
     assert "错误：文件 nohead.csv 缺少必需的列：统一社会信用代码" in whole_file.stderr
 
@@ -390,7 +390,7 @@ def test_reimporting_the_same_file_changes_nothing(store: Store, tmp_path: Path)
 
     report = register_import.import_file(store, path)
 
-    assert report.summary == "导入 0 条，更新 4 条，拒绝 0 条"
+    assert report.summary == "导入 0 条，更新 0 条，未变 4 条，拒绝 0 条"
     assert stored(store, AUTOMATION[0]) == before  # updated_at included
 
 
@@ -412,7 +412,8 @@ def test_cancel_after_a_batch_keeps_whole_batches(store: Store, tmp_path: Path) 
 
     assert org_count(store) == registry.BATCH_SIZE
     assert (
-        register_import.import_file(store, path).summary == "导入 500 条，更新 2000 条，拒绝 0 条"
+        register_import.import_file(store, path).summary
+        == "导入 500 条，更新 0 条，未变 2000 条，拒绝 0 条"
     )
 
 
