@@ -1,11 +1,15 @@
 """Tables to hand on: findings, inspections, the tracker and a campaign's published list
 一公开, written as XLSX (openpyxl) or CSV in UTF-8 with a BOM so Excel reads the Chinese right.
 
-Dates in tables are 2026-11-21 (UX.md); statuses and kinds are their Chinese labels.
+Cells are typed: dates are ``date`` (an XLSX date cell shown 2026-11-21, UX.md; ISO text in a
+CSV), counts and days are ``int``, statuses and kinds their Chinese labels. Codes stay text:
+in a CSV a code a spreadsheet would read as a number (all digits: about 1 in 3 credit codes)
+is written ``="…"``, which Excel and LibreOffice both show as the text itself.
 """
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,8 +23,22 @@ from inspector.model import Escalation, FindingStatus, InspectionStatus, OrgKind
 from inspector.store import Store
 from inspector.tracker import TrackerRow
 
-Cell = str | int | float | None
+Cell = str | int | float | date | None
 ROWS_PER_STEP = 500  # progress and the cancel check, every so many rows
+# Columns holding codes: text even where every character is a digit.
+TEXT_HEADERS = frozenset({"统一社会信用代码", "登记证号"})
+_LOOKS_NUMERIC = re.compile(r"[0-9.eE+-]+")
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _process_umask() -> int:
+    """The umask, read once at import (reading it means setting it: not safe with threads)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _process_umask()
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,7 @@ def write(sheet: Sheet, path: Path, job: jobs.Job = jobs.UNWATCHED) -> Path:
         os.close(fd)
         try:
             writer(sheet, Path(tmp), job)
+            os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp made it private; the export is not
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
@@ -68,7 +87,8 @@ def findings_sheet(store: Store) -> Sheet:
          "严重程度", "整改要求", "整改期限", "状态", "升级处理"),
         [
             (name, code, _kind(kind), district, _day(started), text, basis, severity,
-             requirement, deadline or "", FindingStatus(status).label, _escalation(escalation))
+             requirement, _iso_day(deadline), FindingStatus(status).label,
+             _escalation(escalation))
             for name, code, kind, district, started, text, basis, severity, requirement,
             deadline, status, escalation in rows
         ],
@@ -101,15 +121,17 @@ def inspections_sheet(store: Store) -> Sheet:
 
 
 def tracker_sheet(rows: Sequence[TrackerRow], on: date | None = None) -> Sheet:
-    """The tracker as shown: deadline, days left or overdue as words, as of ``on``."""
+    """The tracker as of ``on``: days left as a number (negative: overdue), what that means
+    (期限情况) and the finding's status each in a column of its own, so they sort and sum."""
     day = on or today()
     return Sheet(
         "整改跟踪",
         ("检查对象", "类型", "所在区县", "检查日期", "问题描述", "严重程度", "整改期限",
-         "剩余天数", "状态"),
+         "剩余天数", "期限情况", "状态"),
         [
             (r.organization, _kind(r.kind), r.district, _day(r.inspected_on), r.description,
-             r.severity, r.deadline or "", _days_text(r, day), _status_text(r, day))
+             r.severity, _iso_day(r.deadline), _days_left(r, day), _deadline_state(r, day),
+             r.status.label)
             for r in rows
         ],
     )  # fmt: skip
@@ -157,6 +179,10 @@ def _xlsx(sheet: Sheet, path: Path, job: jobs.Job) -> None:
         cell.font = Font(bold=True)
     for row in _rows(sheet, job):
         ws.append(list(row))
+    for column in ws.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
     ws.freeze_panes = "A2"
     for index, header in enumerate(sheet.headers, start=1):
         longest = max([len(str(r[index - 1] or "")) for r in sheet.rows[:200]] + [len(header)])
@@ -165,10 +191,20 @@ def _xlsx(sheet: Sheet, path: Path, job: jobs.Job) -> None:
 
 
 def _csv(sheet: Sheet, path: Path, job: jobs.Job) -> None:
+    texts = {i for i, header in enumerate(sheet.headers) if header in TEXT_HEADERS}
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(sheet.headers)
-        writer.writerows(_rows(sheet, job))
+        for row in _rows(sheet, job):
+            writer.writerow(_csv_cell(value, i in texts) for i, value in enumerate(row))
+
+
+def _csv_cell(value: Cell, text: bool) -> Cell:
+    if isinstance(value, date):
+        return value.isoformat()
+    if text and isinstance(value, str) and _LOOKS_NUMERIC.fullmatch(value):
+        return f'="{value}"'  # a formula whose value is the text: kept as text, all digits
+    return value
 
 
 def _sheet_title(title: str) -> str:
@@ -183,21 +219,30 @@ def _escalation(value: str) -> str:
     return Escalation(value).label if value in Escalation.__members__.values() else value
 
 
-def _day(utc_iso: str) -> str:
+def _day(utc_iso: str) -> date | None:
     """A stored timestamp (or date) as the local calendar date."""
     if not utc_iso:
-        return ""
-    return to_local(utc_iso).date().isoformat() if "T" in utc_iso else utc_iso[:10]
+        return None
+    return to_local(utc_iso).date() if "T" in utc_iso else date.fromisoformat(utc_iso[:10])
 
 
-def _days_text(row: TrackerRow, on: date) -> str:
+def _iso_day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _settled(row: TrackerRow) -> bool:
+    return row.status in (FindingStatus.CLOSED, FindingStatus.ESCALATED)
+
+
+def _days_left(row: TrackerRow, on: date) -> int | None:
+    """Days to the deadline; negative once it has passed; none without one or once settled."""
     left = row.days_left(on)
-    if left is None:
+    return None if left is None or _settled(row) else left
+
+
+def _deadline_state(row: TrackerRow, on: date) -> str:
+    if row.days_left(on) is None:
         return "未设期限"
-    if row.status in (FindingStatus.CLOSED, FindingStatus.ESCALATED):
+    if _settled(row):
         return "—"
-    return f"已逾期 {-left} 天" if row.overdue(on) else f"还剩 {left} 天"
-
-
-def _status_text(row: TrackerRow, on: date) -> str:
-    return ("逾期 · " if row.overdue(on) else "") + row.status.label
+    return "已逾期" if row.overdue(on) else "未到期"

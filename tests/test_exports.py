@@ -1,7 +1,10 @@
 """Exports read back: XLSX with openpyxl, CSV with its BOM, the published list as PDF."""
 
 import csv
-from datetime import date
+import os
+import stat
+import subprocess
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -49,7 +52,7 @@ def test_findings_to_xlsx(office: Store, tmp_path: Path) -> None:
     first = rows[1]
     assert first[0] == "测试社会组织00000"
     assert first[2] == "社会团体"
-    assert first[4] == "2026-10-10"
+    assert first[4] == datetime(2026, 10, 10)
     assert first[7] == "严重"
     assert first[10] == "待整改"
 
@@ -69,16 +72,77 @@ def test_inspections_to_csv_with_bom(office: Store, tmp_path: Path) -> None:
     assert by_org["测试社会组织00004"][8] == "1"
 
 
-def test_tracker_export_says_days_in_words(office: Store, tmp_path: Path) -> None:
+def test_tracker_export_has_days_as_numbers_and_the_state_in_its_own_column(
+    office: Store, tmp_path: Path
+) -> None:
     sheet = exports.tracker_export(office, tracker.TrackerFilter(), on=ON)
     rows = _xlsx_rows(exports.write(sheet, tmp_path / "整改跟踪.xlsx"))
-    words = sorted((row[7], row[8]) for row in rows[1:])
-    assert words == [
-        ("已逾期 11 天", "逾期 · 待整改"),
-        ("还剩 29 天", "待整改"),
-        ("还剩 4 天", "待整改"),
+    assert rows[0][6:] == ("整改期限", "剩余天数", "期限情况", "状态")
+    days = sorted((row[6], row[7], row[8], row[9]) for row in rows[1:])
+    assert days == [
+        (datetime(2026, 11, 10), -11, "已逾期", "待整改"),
+        (datetime(2026, 11, 25), 4, "未到期", "待整改"),
+        (datetime(2026, 12, 20), 29, "未到期", "待整改"),
     ]
+    assert isinstance(rows[1][3], datetime)  # 检查日期 is a date cell too
     assert len(rows) == 4
+
+
+def test_xlsx_dates_are_date_cells_and_counts_numbers(office: Store, tmp_path: Path) -> None:
+    path = exports.write(exports.inspections_sheet(office), tmp_path / "检查记录.xlsx")
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    day, count = sheet["E2"], sheet["I2"]
+    assert (day.is_date, day.number_format) == (True, "yyyy-mm-dd")
+    assert isinstance(count.value, int)
+
+
+ALL_DIGITS = "523301007181478100"  # a real-looking code with no letter at all
+
+
+def _codes_sheet() -> exports.Sheet:
+    return exports.Sheet(
+        "名录",
+        ("统一社会信用代码", "社会组织名称", "检查日期", "发现问题数"),
+        [
+            (ALL_DIGITS, "某市慈善总会", date(2026, 11, 21), 3),
+            ("51100000500002862F", "中国自动化学会", None, 0),
+        ],
+    )
+
+
+@pytest.mark.needs("soffice")
+def test_csv_codes_stay_text_when_libreoffice_opens_the_file(tmp_path: Path) -> None:
+    path = exports.write(_codes_sheet(), tmp_path / "名录.csv")
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless",
+         "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path),
+         str(path)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    sheet = load_workbook(tmp_path / "名录.xlsx", data_only=True).active
+    assert sheet is not None
+    assert sheet["A2"].value == ALL_DIGITS  # not 5.23301007181478e+17
+    assert sheet["A3"].value == "51100000500002862F"
+    assert sheet["D2"].value == 3
+    assert sheet["C2"].is_date
+
+
+def test_csv_writes_digit_codes_as_excel_text_and_dates_as_iso(tmp_path: Path) -> None:
+    path = exports.write(_codes_sheet(), tmp_path / "名录.csv")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[1] == [f'="{ALL_DIGITS}"', "某市慈善总会", "2026-11-21", "3"]
+    assert rows[2][0] == "51100000500002862F"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_exported_files_honour_the_umask(tmp_path: Path, suffix: str) -> None:
+    path = exports.write(_codes_sheet(), tmp_path / f"名录{suffix}")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
 
 
 def test_published_campaign_list_to_xlsx_csv_and_pdf(office: Store, tmp_path: Path) -> None:
