@@ -31,6 +31,7 @@ def build_store(path: Path, count: int) -> list[str]:
     store = open_store(path)
     import_builtin_checklists(store)
     people = [roster.add(store, Inspector(f"检查员{n}", f"民执字{n:04}")).id for n in range(2)]
+    roster.add(store, Inspector("bench", "民执字9999", role="supervisor"))  # approves
     notices.save_settings(
         store, notices.NoticeSettings(prefix="X民社整", authority="某市民政局"), actor="bench"
     )

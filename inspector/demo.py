@@ -56,7 +56,6 @@ MIN_CAPITAL = {
     OrgKind.SOCIAL_SERVICE: 30_000,
     OrgKind.FOUNDATION: 2_000_000,
 }
-ACTOR_SUPERVISOR = "审核人"
 
 
 @dataclass(frozen=True)
@@ -87,13 +86,15 @@ def build(
     conn = store.db.conn
     conn.execute("PRAGMA synchronous = OFF")  # a demo can be rebuilt; speed matters more here
     try:
-        people = _add_roster(store, rng)
+        people, supervisor = _add_roster(store, rng)
         register = _make_organizations(rng, orgs)
         registry.upsert_many(store, register)
         sample = rng.sample(register, k=min(len(register), max(10, orgs // 50), 400))
         count_findings = 0
         for org in sample:
-            count_findings += _add_inspection(store, rng, org, people, checklists, show_if, as_of)
+            count_findings += _add_inspection(
+                store, rng, org, people, supervisor, checklists, show_if, as_of
+            )
         tasks = _add_tasks(store, rng, register, people, checklists, as_of)
     finally:
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -111,14 +112,17 @@ def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def _add_roster(store: Store, rng: random.Random) -> list[Inspector]:
+def _add_roster(store: Store, rng: random.Random) -> tuple[list[Inspector], str]:
+    """Sixteen inspectors and two supervisors; the inspectors and the first supervisor's actor
+    (who reviews and re-checks: the core lets only a supervisor on the roster do that)."""
     people = []
     for number in range(1, 19):
         role = "supervisor" if number > 16 else "inspector"
         certificate = f"浙{33_0000 + rng.randint(100, 999)}{number:05d}"
         person_ = Inspector(person(rng), certificate, "省民政厅社会组织管理局", role, _uuid(rng))
         people.append(roster.add(store, person_))
-    return [p for p in people if p.role == "inspector"]
+    supervisor = current_user.actor_for(store, next(p for p in people if p.role == "supervisor"))
+    return [p for p in people if p.role == "inspector"], supervisor
 
 
 def _make_organizations(rng: random.Random, count: int) -> list[Organization]:
@@ -187,6 +191,7 @@ def _add_inspection(
     rng: random.Random,
     org: Organization,
     people: list[Inspector],
+    supervisor: str,
     checklists: list[Checklist],
     show_if: ShowIf,
     as_of: date,
@@ -221,7 +226,7 @@ def _add_inspection(
         if value == "not_compliant" and item.finding is not None:
             draft = draft_for_item(item, started_on, org_kind=org.kind.value)
             finding_ids.append(findings.add(store, inspection_id, draft, actor=pair[0].name))
-    _advance(store, rng, stage, inspection_id, finding_ids, pair[0].name, as_of)
+    _advance(store, rng, stage, inspection_id, finding_ids, (pair[0].name, supervisor), as_of)
     return len(finding_ids)
 
 
@@ -231,23 +236,25 @@ def _advance(
     stage: float,
     inspection_id: str,
     finding_ids: list[str],
-    actor: str,
+    actors: tuple[str, str],
     as_of: date,
 ) -> None:
-    """Move an inspection (and its findings) along the lifecycle to ``stage``."""
+    """Move an inspection (and its findings) along the lifecycle to ``stage``; ``actors`` are
+    the inspector and the supervisor."""
     if stage < 0.15:
         return  # still a draft
-    inspections.complete(store, inspection_id, actor=actor)
+    inspections.complete(store, inspection_id, actor=actors[0])
     if stage < 0.30:
         return  # waiting for review
-    inspections.approve(store, inspection_id, actor=ACTOR_SUPERVISOR)
+    inspections.approve(store, inspection_id, actor=actors[1])
     for finding_id in finding_ids:
-        _advance_finding(store, rng, finding_id, actor, as_of)
+        _advance_finding(store, rng, finding_id, actors, as_of)
 
 
 def _advance_finding(
-    store: Store, rng: random.Random, finding_id: str, actor: str, as_of: date
+    store: Store, rng: random.Random, finding_id: str, actors: tuple[str, str], as_of: date
 ) -> None:
+    actor, supervisor = actors
     roll = rng.random()
     if roll < 0.35:
         return  # open: overdue or not, by its deadline
@@ -262,14 +269,14 @@ def _advance_finding(
     if roll < 0.55:
         return  # reported, waiting for the re-check
     if roll < 0.9:
-        findings.recheck(store, finding_id, passed=True, reason="复查时整改到位", actor=actor)
+        findings.recheck(store, finding_id, passed=True, reason="复查时整改到位", actor=supervisor)
         return
     findings.recheck(
         store,
         finding_id,
         passed=False,
         reason="复查时问题依旧存在",
-        actor=actor,
+        actor=supervisor,
         new_deadline=(as_of + timedelta(days=15)).isoformat(),
     )
 

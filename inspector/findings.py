@@ -11,6 +11,7 @@ from inspector.errors import UserError
 from inspector.inspections import status_of
 from inspector.lifecycle import EDITABLE_INSPECTION, finding_step
 from inspector.model import Escalation, FindingDraft, FindingStatus
+from inspector.roles import require_supervisor
 from inspector.store import Store
 
 EDITABLE_FIELDS = frozenset(
@@ -135,7 +136,9 @@ def recheck(
     actor: str,
     new_deadline: str | None = None,
 ) -> None:
-    """Record the re-check 复查: passed closes the finding; failed marks it not rectified."""
+    """A supervisor's re-check 复查: passed closes the finding; failed marks it not rectified
+    (with a new deadline, when given). Anyone but a supervisor is refused (``roles``)."""
+    require_supervisor(store, actor)
     if not reason.strip():
         raise UserError("复查结论必须填写理由")
     target = FindingStatus.CLOSED if passed else FindingStatus.NOT_RECTIFIED
@@ -146,7 +149,8 @@ def recheck(
 def escalate(
     store: Store, finding_id: str, measure: Escalation, *, reason: str, actor: str
 ) -> None:
-    """Escalate a finding that was not rectified: interview, abnormal list or penalty."""
+    """A supervisor escalates a finding not rectified: 约谈, abnormal list or penalty referral."""
+    require_supervisor(store, actor)
     if not reason.strip():
         raise UserError("升级处理必须填写理由")
     _step(

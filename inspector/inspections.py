@@ -14,6 +14,7 @@ from inspector.clock import utc_now
 from inspector.errors import TransitionError, UserError
 from inspector.lifecycle import EDITABLE_INSPECTION, inspection_step
 from inspector.model import InspectionStatus, NewInspection, RegistrationStatus
+from inspector.roles import require_supervisor
 from inspector.store import Store
 
 MIN_INSPECTORS = 2
@@ -173,29 +174,39 @@ def complete(store: Store, inspection_id: str, *, actor: str) -> None:
 
 
 def approve(store: Store, inspection_id: str, *, actor: str) -> None:
-    """A supervisor approves a completed inspection."""
-    with store.transaction() as conn:
-        _move(
-            conn,
-            inspection_id,
-            InspectionStatus.APPROVED,
-            actor=actor,
-            extra={"approved_at": utc_now(), "approved_by": actor},
-        )
+    """A supervisor approves a completed inspection; anyone else is refused (``roles``)."""
+    require_supervisor(store, actor)
+    _decide(store, inspection_id, approved=True, reason="", actor=actor)
 
 
 def return_to_inspector(store: Store, inspection_id: str, *, reason: str, actor: str) -> None:
     """A supervisor sends a completed inspection back for changes, saying why."""
-    if not reason.strip():
-        raise UserError("退回检查记录必须填写退回理由")
+    require_supervisor(store, actor)
+    _decide(store, inspection_id, approved=False, reason=reason, actor=actor)
+
+
+def apply_office_review(
+    store: Store, inspection_id: str, *, approved: bool, reason: str, reviewer: str
+) -> None:
+    """A review decision recorded by the office's server, where the reviewer's role was checked.
+
+    The reviewer need not be on this device's roster (an inspector's device holds only its own
+    people); the lifecycle and the audit log apply exactly as for ``approve`` and
+    ``return_to_inspector``, in the reviewer's name.
+    """
+    _decide(store, inspection_id, approved=approved, reason=reason, actor=reviewer)
+
+
+def _decide(store: Store, inspection_id: str, *, approved: bool, reason: str, actor: str) -> None:
+    if approved:
+        target = InspectionStatus.APPROVED
+        extra: dict[str, Any] = {"approved_at": utc_now(), "approved_by": actor}
+    else:
+        if not reason.strip():
+            raise UserError("退回检查记录必须填写退回理由")
+        target, extra = InspectionStatus.RETURNED, {"return_reason": reason.strip()}
     with store.transaction() as conn:
-        _move(
-            conn,
-            inspection_id,
-            InspectionStatus.RETURNED,
-            actor=actor,
-            extra={"return_reason": reason.strip()},
-        )
+        _move(conn, inspection_id, target, actor=actor, extra=extra)
 
 
 def _completion_blockers(conn: sqlite3.Connection, inspection_id: str) -> list[str]:

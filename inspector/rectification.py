@@ -1,7 +1,8 @@
-"""The office side of rectification: the organization's report-back with its evidence files,
-and the supervisor's re-check 复查 and escalation, each checked against the actor's role.
+"""The office side of rectification: the organization's report-back with its evidence files.
 
-The status changes themselves go through ``inspector.findings`` (which writes the audit log).
+The status changes themselves go through ``inspector.findings`` (which writes the audit log);
+the supervisor's re-check 复查 and escalation are ``findings.recheck`` and ``findings.escalate``,
+which check the actor's role.
 """
 
 import mimetypes
@@ -12,8 +13,6 @@ from pathlib import Path
 from inspector import attachments, audit, findings
 from inspector.clock import utc_now
 from inspector.errors import UserError
-from inspector.model import Escalation
-from inspector.roles import require_supervisor
 from inspector.store import Store
 
 
@@ -36,30 +35,6 @@ def report_back(
         raise UserError("找不到整改材料文件：" + "、".join(missing))
     findings.report_back(store, finding_id, reported_on=reported_on, text=text, actor=actor)
     return [_attach(store, finding_id, Path(p), actor=actor) for p in evidence]
-
-
-def recheck(
-    store: Store,
-    finding_id: str,
-    *,
-    passed: bool,
-    reason: str,
-    actor: str,
-    new_deadline: str | None = None,
-) -> None:
-    """A supervisor's re-check: passed closes the finding, failed may set a new deadline."""
-    require_supervisor(store, actor)
-    findings.recheck(
-        store, finding_id, passed=passed, reason=reason, actor=actor, new_deadline=new_deadline
-    )
-
-
-def escalate(
-    store: Store, finding_id: str, measure: Escalation, *, reason: str, actor: str
-) -> None:
-    """A supervisor escalates a finding not rectified: 约谈, abnormal list or penalty referral."""
-    require_supervisor(store, actor)
-    findings.escalate(store, finding_id, measure, reason=reason, actor=actor)
 
 
 def evidence_of(store: Store, finding_id: str) -> list[tuple[str, str]]:

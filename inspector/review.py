@@ -1,10 +1,10 @@
-"""The supervisor's review queue: completed inspections waiting for approval, and the two
-decisions on them, approve or return with a reason, open only to supervisors."""
+"""The supervisor's review queue: completed inspections waiting for approval.
+
+The two decisions on them are ``inspections.approve`` and ``inspections.return_to_inspector``,
+which refuse anyone who is not a supervisor on the roster."""
 
 from dataclasses import dataclass
 
-from inspector import inspections
-from inspector.roles import require_supervisor
 from inspector.store import Store
 
 
@@ -35,15 +35,3 @@ def queue(store: Store) -> list[Waiting]:
         " WHERE i.status = 'completed' ORDER BY i.completed_at, i.id"
     ).fetchall()
     return [Waiting(*row) for row in rows]
-
-
-def approve(store: Store, inspection_id: str, *, actor: str) -> None:
-    """Approve a completed inspection (supervisors only)."""
-    require_supervisor(store, actor)
-    inspections.approve(store, inspection_id, actor=actor)
-
-
-def return_to_inspector(store: Store, inspection_id: str, *, reason: str, actor: str) -> None:
-    """Send a completed inspection back with the reason the inspector will read."""
-    require_supervisor(store, actor)
-    inspections.return_to_inspector(store, inspection_id, reason=reason, actor=actor)

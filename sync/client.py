@@ -116,6 +116,9 @@ class SyncClient:
             body = self.transport.call("POST", "/auth/login", json=request.model_dump())
         except Rejected as exc:
             raise SyncError(exc.message) from exc
+        except LoginRequired:  # a wrong password: the token stored before is not kept either
+            self.forget_token()
+            raise
         answer = LoginResponse(**body)
         self.transport.token = answer.token
         state.set_values(
@@ -150,6 +153,8 @@ class SyncClient:
             run.progress.records_done = index + 1
             run.emit(item.label)
         self._push_reviews(report, run)
+        if report.login_required:
+            self.forget_token()
         if not report.cancelled and not report.stopped:
             state.set_values(self.store, **{state.LAST_SYNC: utc_now()})
         return report
@@ -178,7 +183,23 @@ class SyncClient:
             run.emit(item.label)
 
     def pull(self, job: jobs.Job = jobs.UNWATCHED) -> PullReport:
-        """Fetch changes after the stored cursor; each page commits with its new cursor."""
+        """Fetch changes after the stored cursor; each page commits with its new cursor.
+
+        A 401 (``LoginRequired``) forgets the token before it propagates.
+        """
+        try:
+            return self._pull(job)
+        except LoginRequired:
+            self.forget_token()
+            raise
+
+    def forget_token(self) -> None:
+        """The server refused the token (401): drop it, so that the next run, from the command
+        line or the window alike, asks for the password instead of sending it again."""
+        state.forget(self.store, state.TOKEN)
+        self.transport.token = None
+
+    def _pull(self, job: jobs.Job) -> PullReport:
         run = self._run(job)
         report = PullReport(cursor=int(state.get(self.store, state.PULL_CURSOR) or 0))
         while True:

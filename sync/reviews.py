@@ -2,7 +2,7 @@
 queued for upload and sent to ``POST /inspections/{id}/review``.
 
 Rule: the server's decision on a revision is final. A decision reaching the owner's device is
-applied through the core workflows (``inspections.approve`` / ``return_to_inspector``), so the
+applied through the core workflow ``inspections.apply_office_review`` (lifecycle, audit log), so the
 audit log names the reviewing supervisor, and a returned inspection becomes editable with its
 reason. A decision on an older revision than the device holds is not applied and is reported;
 decisions on inspections the device does not hold are skipped quietly.
@@ -52,12 +52,13 @@ def _apply(store: Store, data: dict[str, Any]) -> str | None:
     if status is target:
         return None
     try:
-        if target is InspectionStatus.APPROVED:
-            inspections.approve(store, inspection_id, actor=reviewer)
-        else:
-            inspections.return_to_inspector(
-                store, inspection_id, reason=data.get("reason", ""), actor=reviewer
-            )
+        inspections.apply_office_review(
+            store,
+            inspection_id,
+            approved=target is InspectionStatus.APPROVED,
+            reason=data.get("reason", ""),
+            reviewer=reviewer,
+        )
     except UserError as exc:
         return f"{label}第 {revision} 版的审核意见（{reviewer}）未能采用：{exc}"
     review_queue.settle(store, inspection_id, revision, "done", "服务器上已有此审核意见")

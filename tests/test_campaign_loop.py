@@ -70,11 +70,11 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
     # 3. Review: the inspector cannot approve; the supervisor returns, then approves.
     assert [w.id for w in review.queue(store)] == [inspection_id]
     with pytest.raises(UserError, match="仅限审核人员"):
-        review.approve(store, inspection_id, actor=inspector)
-    review.return_to_inspector(store, inspection_id, reason="请补充现场照片", actor=SUPERVISOR)
+        inspections.approve(store, inspection_id, actor=inspector)
+    inspections.return_to_inspector(store, inspection_id, reason="请补充现场照片", actor=SUPERVISOR)
     assert review.queue(store) == []
     inspections.complete(store, inspection_id, actor=inspector)
-    review.approve(store, inspection_id, actor=SUPERVISOR)
+    inspections.approve(store, inspection_id, actor=SUPERVISOR)
     status = store.db.execute("SELECT status FROM inspections WHERE id = ?", (inspection_id,))
     assert status.fetchone()[0] == InspectionStatus.APPROVED.value
 
@@ -92,7 +92,7 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
         store, finding_id, reported_on="2026-12-10", text="已补报年度工作报告",
         evidence=[proof], actor=SUPERVISOR,
     )  # fmt: skip
-    rectification.recheck(store, finding_id, passed=True, reason="已核实报送回执", actor=SUPERVISOR)
+    findings.recheck(store, finding_id, passed=True, reason="已核实报送回执", actor=SUPERVISOR)
     assert tracker.query(store, on=ON) == []
     (closed,) = tracker.query(store, tracker.TrackerFilter(statuses=("closed",)), on=ON)
     assert closed.status is FindingStatus.CLOSED

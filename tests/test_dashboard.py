@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from inspector import dashboard, rectification, tracker
+from inspector import dashboard, findings, rectification, tracker
 from inspector.model import Severity
 from inspector.store import Store
 from inspector.tracker import TrackerFilter
@@ -29,7 +29,7 @@ def office(store: Store) -> dict[str, str]:
     rectification.report_back(
         store, closed, reported_on="2026-10-30", text="已整改", actor=SUPERVISOR
     )
-    rectification.recheck(store, closed, passed=True, reason="已核实", actor=SUPERVISOR)
+    findings.recheck(store, closed, passed=True, reason="已核实", actor=SUPERVISOR)
     inspect(store, "org-00004", [], approve=False, started_at="2025-06-01T02:00:00+00:00")
     return {"first": first, "second": second, "overdue": overdue, "soon": soon, "closed": closed}
 

@@ -61,10 +61,12 @@ DEFAULT_FINDINGS = (
 
 
 def setup_office(store: Store) -> list[str]:
-    """Built-in checklists, two inspectors on the roster, the notice settings; inspector ids."""
+    """Built-in checklists, two inspectors and the supervisor on the roster, the notice
+    settings; the inspectors' ids."""
     import_builtin_checklists(store)
     people = [Inspector("张明", "民执字0231"), Inspector("李华", "民执字0457")]
     ids = [roster.add(store, person).id for person in people]
+    roster.add(store, Inspector("supervisor", "民执字0001", role="supervisor"))
     settings = notices.NoticeSettings(
         prefix="X民社整",
         authority=AUTHORITY,

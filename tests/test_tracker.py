@@ -29,7 +29,7 @@ def desk(store: Store) -> dict[str, str]:
     rectification.report_back(
         store, closed, reported_on="2026-11-15", text="已补报年度报告", actor=SUPERVISOR
     )
-    rectification.recheck(store, closed, passed=True, reason="材料齐全", actor=SUPERVISOR)
+    findings.recheck(store, closed, passed=True, reason="材料齐全", actor=SUPERVISOR)
     draft = inspections.start(
         store,
         NewInspection("org-00005", "spot-check-general", 1, ["p-00", "p-01"], "2026-11-01"),
@@ -109,7 +109,7 @@ def test_report_back_keeps_evidence_and_recheck_failed_sets_a_new_deadline(
         actor=SUPERVISOR,
     )
     assert rectification.evidence_of(store, desk["later"])[0][0] == "整改报告.pdf"
-    rectification.recheck(
+    findings.recheck(
         store,
         desk["later"],
         passed=False,
@@ -120,7 +120,7 @@ def test_report_back_keeps_evidence_and_recheck_failed_sets_a_new_deadline(
     (row,) = tracker.query(store, TrackerFilter(severities=("较重",)), on=ON)
     assert row.status is FindingStatus.NOT_RECTIFIED
     assert row.deadline == "2027-01-20"
-    rectification.escalate(
+    findings.escalate(
         store, desk["later"], Escalation.INTERVIEW, reason="二次复查仍未整改", actor=SUPERVISOR
     )
     (row,) = tracker.query(store, TrackerFilter(severities=("较重",)), on=ON)
@@ -131,9 +131,9 @@ def test_report_back_keeps_evidence_and_recheck_failed_sets_a_new_deadline(
 
 def test_inspectors_cannot_recheck_or_escalate(store: Store, desk: dict[str, str]) -> None:
     with pytest.raises(UserError, match="仅限审核人员"):
-        rectification.recheck(store, desk["overdue"], passed=True, reason="好", actor="检查员01")
+        findings.recheck(store, desk["overdue"], passed=True, reason="好", actor="检查员01")
     with pytest.raises(UserError, match="仅限审核人员"):
-        rectification.escalate(
+        findings.escalate(
             store, desk["overdue"], Escalation.INTERVIEW, reason="x", actor="检查员01"
         )
 

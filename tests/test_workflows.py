@@ -22,6 +22,7 @@ from inspector.model import (
 from inspector.store import Store
 
 ACTOR = "张伟"
+SUPERVISOR = "李科长"
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def inspection_id(store: Store) -> str:
         }
     )
     people = [roster.add(store, Inspector(f"检查员{i}", f"G-00{i}")) for i in range(2)]
+    roster.add(store, Inspector(SUPERVISOR, "S-001", role="supervisor"))
     new = NewInspection("org-1", "cl", 1, [p.id for p in people], utc_now(), place="会议室")
     return inspections.start(store, new, actor=ACTOR)
 
@@ -78,11 +80,24 @@ def test_draft_to_completed_to_approved(store: Store, inspection_id: str) -> Non
     inspections.set_answer(store, inspection_id, "q1", "compliant", note="已查阅", actor=ACTOR)
     findings.add(store, inspection_id, draft(), actor=ACTOR)
     inspections.complete(store, inspection_id, actor=ACTOR)
-    inspections.approve(store, inspection_id, actor="李科长")
+    inspections.approve(store, inspection_id, actor=SUPERVISOR)
     assert status(store, inspection_id) is InspectionStatus.APPROVED
     actions = [r[0] for r in store.db.execute("SELECT action FROM audit_log ORDER BY seq")]
     assert actions == ["start", "set_answer", "add", "complete", "approve"]
     assert audit.verify(store) is None
+
+
+def test_only_a_supervisor_approves_or_returns(store: Store, inspection_id: str) -> None:
+    """One approve function, and it checks the role (an inspector's approve was let through)."""
+    inspections.complete(store, inspection_id, actor=ACTOR)
+    for actor, refusal in (("检查员0", "仅限审核人员"), ("路人", "名录中没有“路人”")):
+        with pytest.raises(UserError, match=refusal):
+            inspections.approve(store, inspection_id, actor=actor)
+        with pytest.raises(UserError, match=refusal):
+            inspections.return_to_inspector(store, inspection_id, reason="补照片", actor=actor)
+    assert status(store, inspection_id) is InspectionStatus.COMPLETED
+    inspections.return_to_inspector(store, inspection_id, reason="补照片", actor=SUPERVISOR)
+    assert status(store, inspection_id) is InspectionStatus.RETURNED
 
 
 def test_completed_is_read_only_and_amendment_needs_a_reason(
@@ -116,8 +131,8 @@ def test_completed_is_read_only_and_amendment_needs_a_reason(
 def test_return_needs_a_reason_and_reopens_for_editing(store: Store, inspection_id: str) -> None:
     inspections.complete(store, inspection_id, actor=ACTOR)
     with pytest.raises(UserError, match="退回理由"):
-        inspections.return_to_inspector(store, inspection_id, reason=" ", actor="李科长")
-    inspections.return_to_inspector(store, inspection_id, reason="缺少照片", actor="李科长")
+        inspections.return_to_inspector(store, inspection_id, reason=" ", actor=SUPERVISOR)
+    inspections.return_to_inspector(store, inspection_id, reason="缺少照片", actor=SUPERVISOR)
     assert status(store, inspection_id) is InspectionStatus.RETURNED
     inspections.set_answer(store, inspection_id, "q1", "compliant", actor=ACTOR)
     inspections.complete(store, inspection_id, actor=ACTOR)
@@ -126,7 +141,7 @@ def test_return_needs_a_reason_and_reopens_for_editing(store: Store, inspection_
 
 def test_draft_cannot_be_approved(store: Store, inspection_id: str) -> None:
     with pytest.raises(TransitionError, match="不能从“草稿”变为“已审核”"):
-        inspections.approve(store, inspection_id, actor="李科长")
+        inspections.approve(store, inspection_id, actor=SUPERVISOR)
 
 
 @pytest.mark.parametrize("missing", [None, ""])
@@ -144,15 +159,24 @@ def test_finding_lifecycle_to_closure_and_escalation(store: Store, inspection_id
     escalated = findings.add(store, inspection_id, draft(), actor=ACTOR)
     findings.update(store, closed, {"severity": Severity.MAJOR.value}, actor=ACTOR)
     inspections.complete(store, inspection_id, actor=ACTOR)
-    inspections.approve(store, inspection_id, actor="李科长")
+    inspections.approve(store, inspection_id, actor=SUPERVISOR)
     findings.report_back(store, closed, reported_on="2026-12-01", text="已补报", actor=ACTOR)
-    findings.recheck(store, closed, passed=True, reason="复查属实", actor=ACTOR)
+    with pytest.raises(UserError, match="仅限审核人员"):
+        findings.recheck(store, closed, passed=True, reason="复查属实", actor="检查员0")
+    findings.recheck(store, closed, passed=True, reason="复查属实", actor=SUPERVISOR)
     findings.recheck(
-        store, escalated, passed=False, reason="逾期未报告", actor=ACTOR, new_deadline="2027-01-10"
+        store,
+        escalated,
+        passed=False,
+        reason="逾期未报告",
+        actor=SUPERVISOR,
+        new_deadline="2027-01-10",
     )
     with pytest.raises(UserError, match="理由"):
-        findings.escalate(store, escalated, Escalation.INTERVIEW, reason="", actor=ACTOR)
-    findings.escalate(store, escalated, Escalation.INTERVIEW, reason="约谈负责人", actor=ACTOR)
+        findings.escalate(store, escalated, Escalation.INTERVIEW, reason="", actor=SUPERVISOR)
+    with pytest.raises(UserError, match="仅限审核人员"):
+        findings.escalate(store, escalated, Escalation.INTERVIEW, reason="约谈", actor="检查员1")
+    findings.escalate(store, escalated, Escalation.INTERVIEW, reason="约谈负责人", actor=SUPERVISOR)
     rows = dict(store.db.execute("SELECT id, status FROM findings").fetchall())
     assert rows == {closed: "closed", escalated: "escalated"}
     with pytest.raises(TransitionError, match="不能从“已整改”变为“已报告整改”"):

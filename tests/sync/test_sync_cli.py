@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from inspector.errors import UserError
 from inspector.store import Store
+from sync import state
 from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, photo
 
 AUTOMATION = "51100000500002862F"
@@ -204,3 +205,17 @@ def test_admin_mistakes_are_explained(
 def test_sync_without_a_server_says_how_to_start(device: Store) -> None:
     with pytest.raises(UserError, match="尚未设置同步服务器地址"):
         run("--db", str(device.path), "sync", "push")
+
+
+@pytest.mark.parametrize("command", ["push", "pull"])
+def test_an_expired_token_is_forgotten_from_the_command_line_too(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn, command: str
+) -> None:
+    """The 401 rule lives in the sync engine: the CLI, like the window, drops a dead token so
+    the next run asks for the password instead of sending the token again."""
+    complete_inspection()
+    values = {state.TOKEN: "revoked", state.SERVER_URL: live_server.url, state.USERNAME: "zhang"}
+    state.set_values(device, **values)
+    CliRunner().invoke(cli, ["--db", str(device.path), "sync", command])
+    assert state.get(device, state.TOKEN) is None
+    assert state.get(device, state.USERNAME) == "zhang"  # who logs in next is still known

@@ -190,7 +190,7 @@ def test_the_review_loop_through_the_server(
         assert file_path(desk_store, sha).read_bytes() == data
     assert desk.pull().imported == 0  # already here
 
-    desk_review.return_to_inspector(desk_store, inspection_id, reason="照片不清楚", actor="王主任")
+    inspections.return_to_inspector(desk_store, inspection_id, reason="照片不清楚", actor="王主任")
     assert outbox.preview(desk_store).records == 1
     [waiting] = outbox.summary(desk_store)["records"]
     assert (waiting["label"], waiting["state_label"]) == (
@@ -218,7 +218,7 @@ def test_the_review_loop_through_the_server(
         "SELECT value FROM answers WHERE inspection_id = ?", (inspection_id,)
     ).fetchall()
     assert answer == ('"compliant"',)
-    desk_review.approve(desk_store, inspection_id, actor="王主任")
+    inspections.approve(desk_store, inspection_id, actor="王主任")
     assert [r.outcome for r in desk.push().results] == ["uploaded"]
     assert desk.pull().notes == []  # its own decision comes back and changes nothing
 
@@ -242,7 +242,7 @@ def test_a_desk_decision_the_server_already_has_otherwise_is_a_conflict(
     assert desk.pull().imported == 1
     wang = login(live_server, "wang")
     assert review(live_server, wang, inspection_id, decision="approve", revision=1).ok
-    desk_review.return_to_inspector(desk_store, inspection_id, reason="再核实", actor="王主任")
+    inspections.return_to_inspector(desk_store, inspection_id, reason="再核实", actor="王主任")
     [result] = desk.push().results
     assert result.outcome == "conflict"
     assert "不能再作不同的决定" in result.message

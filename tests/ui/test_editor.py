@@ -8,9 +8,9 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from inspector import inspections, onsite_record
+from inspector import inspections, onsite_record, roster
 from inspector.completion import Problem
-from inspector.model import FindingDraft
+from inspector.model import FindingDraft, Inspector
 from inspector.store import Store
 from ui.editor.completion_dialog import CompletionDialog
 from ui.editor.evidence import EvidenceStrip
@@ -263,6 +263,7 @@ def test_returned_inspection_says_why_and_is_editable(
     qtbot, world: Store, inspection_id: str
 ) -> None:
     inspections.complete(world, inspection_id, actor=ACTOR)
+    roster.add(world, Inspector("科长", "京民执99999", role="supervisor"))
     inspections.return_to_inspector(world, inspection_id, reason="请补充现场照片", actor="科长")
     editor = InspectionEditor(world, inspection_id, actor=ACTOR)
     qtbot.addWidget(editor)

@@ -109,24 +109,17 @@ def run_sync(store: Store, job: Job, kind: str, server: str, login: tuple[str, s
     """The worker side: optional login, then push or pull, on the runner's connection.
 
     Returns the engine's report, or the ``UserError`` that stopped the run (shown on the
-    screen rather than in a dialog). The engine stamps ``last_sync_at``; a 401
-    forgets the token so the screen asks for the password.
+    screen rather than in a dialog). The engine stamps ``last_sync_at`` and, on a 401,
+    forgets the token, so the screen asks for the password.
     """
-    from sync import state
     from sync.client import SyncClient
-    from sync.transport import LoginRequired
 
     try:
         client = SyncClient(store, server)
         if login is not None:
             client.login(*login)
-        report = client.push(job) if kind == "push" else client.pull(job)
-        if getattr(report, "login_required", False):
-            state.forget(store, state.TOKEN)
-        return report
+        return client.push(job) if kind == "push" else client.pull(job)
     except UserError as exc:
-        if isinstance(exc, LoginRequired):
-            state.forget(store, state.TOKEN)
         return exc
 
 

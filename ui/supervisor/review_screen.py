@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import preferences, review
+from inspector import inspections, preferences, review
 from inspector.errors import UserError
 from inspector.jobs import Job
 from inspector.review import Waiting
@@ -121,7 +121,7 @@ class ReviewScreen(QWidget):
 
         def work(store: Store, _job: Job) -> str | UserError:
             try:
-                review.approve(store, row.id, actor=actor)
+                inspections.approve(store, row.id, actor=actor)
             except UserError as exc:
                 return exc  # shown as a message, and the queue is read again
             message = f"“{row.organization}”的检查记录已审核通过。"
@@ -150,7 +150,7 @@ class ReviewScreen(QWidget):
         if reason is None:
             return
         try:
-            review.return_to_inspector(self.store, row.id, reason=reason, actor=self.actor)
+            inspections.return_to_inspector(self.store, row.id, reason=reason, actor=self.actor)
         except Exception as exc:
             show_error(self, exc)
             return

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import exports, org_search, rectification
+from inspector import exports, findings, org_search, rectification
 from inspector.jobs import Job
 from inspector.model import FindingStatus, OrgKind, Severity
 from inspector.store import Store
@@ -147,7 +147,7 @@ class TrackerScreen(QWidget):
         entered = RecheckDialog.ask(self, row.description) if row else None
         if row and entered:
             self._do(
-                lambda: rectification.recheck(
+                lambda: findings.recheck(
                     self.store, row.id, passed=entered.passed, reason=entered.reason,
                     new_deadline=entered.new_deadline, actor=self.actor,
                 )
@@ -159,7 +159,7 @@ class TrackerScreen(QWidget):
         entered = EscalateDialog.ask(self, row.description) if row else None
         if row and entered:
             self._do(
-                lambda: rectification.escalate(
+                lambda: findings.escalate(
                     self.store, row.id, entered.measure, reason=entered.reason, actor=self.actor
                 )
             )
