@@ -12,8 +12,8 @@ Found, per file and line:
   ``INSERT INTO``, ``UPDATE … SET``, ``DELETE FROM``, ``CREATE``/``DROP``/``ALTER`` of a schema
   object, ``PRAGMA``, ``SAVEPOINT``, ``BEGIN``/``COMMIT``/``ROLLBACK``;
 - a call of ``.execute``, ``.executemany`` or ``.executescript``, and ``sqlite3.connect``;
-- sqlite-utils reached past the store: ``.table(…)``, ``x.db[…]``, ``.db.conn``,
-  ``.db.execute``, ``sqlite_utils.Database``.
+- sqlite-utils reached past the store: ``.table(…)``, ``x.db[…]``, any ``x.db.<attribute>``
+  (``.db.conn``, ``.db.execute``, ``.db.atomic`` …), ``sqlite_utils.Database``.
 
 Exit status 1 with one ``file:line: what`` per finding, 0 when there is none. Plain Python and
 the standard library only, so it runs before anything is installed.
@@ -61,11 +61,7 @@ def findings_in(source: str) -> Iterator[tuple[int, str]]:
                 yield node.lineno, f"{_dotted(node.func)}()"
         elif isinstance(node, ast.Subscript) and _is_db(node.value):
             yield node.lineno, "sqlite-utils db[...]"
-        elif (
-            isinstance(node, ast.Attribute)
-            and node.attr in ("conn", "execute")
-            and _is_db(node.value)
-        ):
+        elif isinstance(node, ast.Attribute) and _is_db(node.value):
             yield node.lineno, f".db.{node.attr}"
 
 

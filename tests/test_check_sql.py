@@ -34,6 +34,7 @@ def test_planted_violations_are_listed_by_file_and_line(tmp_path: Path) -> None:
         ),
         "sync/engine.py": 'def count(store):\n    return store.db["outbox"].count\n',
         "cli/tool.py": 'def table(store):\n    store.db.table("roster").upsert({})\n',
+        "checklists/keep.py": "def keep(store):\n    with store.db.atomic():\n        pass\n",
         "sync/server/storage.py": 'def get(conn):\n    conn.execute("SELECT 1 FROM entities")\n',
         "inspector/inspections.py": 'def get(store):\n    store.db.execute("SELECT 1")\n',
     }
@@ -47,6 +48,8 @@ def test_planted_violations_are_listed_by_file_and_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     listed = result.stdout.splitlines()
     assert listed == [
+        "checklists/keep.py:2: .db.atomic",
+        "cli/tool.py:2: .db.table",
         "cli/tool.py:2: sqlite-utils .table()",
         "reports/late.py:2: SQL text 'UPDATE x SET done = 1'",
         "reports/late.py:3: .executemany() on a database connection",
