@@ -7,6 +7,7 @@ an answer to anything but the latest request is dropped.
 """
 
 import threading
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,7 +23,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from inspector import org_search
+from inspector import jobs, org_search
 from inspector.model import CreditStatus, OrgKind
 from inspector.org_search import OrgHit
 from inspector.store import Store, reader
@@ -77,7 +78,12 @@ class _Answers(QObject):
 
 
 class _Search(QRunnable):
-    """Count and first page for one filter, on a read connection of its own."""
+    """Count and first page for one filter, on a read connection of its own.
+
+    Not a job of the app's task runner: it writes nothing, and typing must not wait behind
+    a long write there (an import). It keeps the job contract, though: it is the
+    ``inspector.jobs.Job`` of its own run, cancelled once a newer request was made.
+    """
 
     def __init__(self, model: "OrgTableModel", generation: int, wanted: OrgFilter) -> None:
         super().__init__()
@@ -87,11 +93,23 @@ class _Search(QRunnable):
         self.generation = generation
         self.wanted = wanted
 
+    def report(self, step: jobs.Step) -> None:
+        pass  # a search is quick: nobody shows its progress
+
+    def cancelled(self) -> bool:
+        return self.generation != self.model.generation  # typed over (an int: thread-safe)
+
+    def wait(self, seconds: float) -> bool:
+        time.sleep(seconds)
+        return self.cancelled()
+
     def run(self) -> None:
-        if self.generation != self.model.generation:
-            return  # typed over already: skip a stale search (reading an int is thread-safe)
+        if self.cancelled():
+            return  # skip a stale search
         with reader(self.path) as store:
             total = org_search.count(store, **_where(self.wanted))
+            if self.cancelled():
+                return
             hits = _page(store, self.wanted, 0)
         self.answers.put(self.generation, (self.wanted, total, hits))
 

@@ -64,8 +64,10 @@ def test_a_second_job_is_answered_busy_in_chinese(qtbot, runner: TaskRunner) -> 
     release = threading.Event()
     results: list[str] = []
     with qtbot.waitSignal(runner.finished, timeout=10_000):
-        assert runner.run("正在上传检查记录", lambda _s, _j: release.wait(5), print)
-        assert not runner.run("正在导入名录", lambda _s, _j: results.append("ran"), print)
+        assert runner.run("正在上传检查记录", lambda _s, _j: release.wait(5), lambda _result: None)
+        assert not runner.run(
+            "正在导入名录", lambda _s, _j: results.append("ran"), lambda _result: None
+        )
         assert runner.busy_message() == "正在进行「正在上传检查记录」，请等它完成后再试。"
         release.set()
     assert results == []  # refused, not queued behind the first
@@ -139,3 +141,28 @@ def test_an_uncaught_error_in_the_app_becomes_a_message(
         app._show_unexpected(KeyError, exc, exc.__traceback__)
     assert shown[0][0].startswith("操作没有完成，数据未受影响")
     assert "KeyError" in shown[0][1]
+
+
+def test_an_import_during_another_job_is_answered_busy_not_an_error(
+    qtbot, monkeypatch: pytest.MonkeyPatch, world: Store, settings: QSettings, tmp_path: Path
+) -> None:
+    """Was ``RuntimeError("a job is already running")`` in the generic error dialog."""
+    register = tmp_path / "名录.csv"
+    register.write_text("统一社会信用代码,名称\n", encoding="utf-8")
+    monkeypatch.setattr(
+        OrganizationsScreen, "ask_register_file", classmethod(lambda cls, parent: str(register))
+    )
+    dialogs: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: dialogs.append(box.text()) or 0)
+    window = MainWindow(world, settings)
+    qtbot.addWidget(window)
+    window.show_screen("organizations")
+    release = threading.Event()
+    with qtbot.waitSignal(window.runner.finished, timeout=10_000):
+        window.runner.run("正在上传检查记录", lambda _s, _j: release.wait(5), lambda _result: None)
+        window.organizations.import_button.click()
+        release.set()
+    assert window.organizations.last_import.text() == (
+        "正在进行「正在上传检查记录」，请等它完成后再试。"
+    )
+    assert dialogs == []
