@@ -1,29 +1,93 @@
-"""Entry point: ``inspector [--db PATH] COMMAND``. With no command, the GUI starts."""
+"""Entry point: ``inspector [--db PATH] COMMAND``. With no command, the GUI starts.
 
+Commands load lazily: their modules pull in pydantic, requests, openpyxl, pypinyin's phrase
+dictionary and the reports (about 1 s together), so a command's module is imported only when
+that command runs, and ``inspector --help`` lists them from ``COMMANDS`` without importing
+any (``tests/test_cli.py`` checks the listed help is each command's own).
+"""
+
+import importlib
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.audit import audit
-from cli.campaign import campaign
-from cli.checklist import checklist
-from cli.context import AppContext
-from cli.demo import demo
-from cli.export import export
-from cli.notice import document, notice, notice_settings, notices
-from cli.orgs import orgs
-from cli.server import server
-from cli.sync import sync
 from inspector.errors import UserError
 from inspector.logs import configure_logging
-from inspector.store import default_db_path
+
+if TYPE_CHECKING:
+    from cli.context import AppContext
 
 log = logging.getLogger(__name__)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@dataclass(frozen=True)
+class LazyCommand:
+    module: str
+    attribute: str
+    short_help: str  # the first sentence of the command's docstring, for ``--help``
+
+
+COMMANDS = {
+    "audit": LazyCommand("cli.audit", "audit", "执法全过程记录（审计日志）。"),
+    "campaign": LazyCommand("cli.campaign", "campaign", "双随机抽查计划：抽取、核验、公示。"),
+    "checklist": LazyCommand("cli.checklist", "checklist", "检查表：校验、导入、列出与导出。"),
+    "demo": LazyCommand("cli.demo", "demo", "生成演示数据（只能写入空数据库）。"),
+    "document": LazyCommand("cli.notice", "document", "生成一次检查的现场检查记录或检查报告。"),
+    "export": LazyCommand(
+        "cli.export", "export", "导出表格（.xlsx，或 UTF-8 带 BOM 的 .csv，Excel 可直接打开）。"
+    ),
+    "notice": LazyCommand(
+        "cli.notice",
+        "notice",
+        "为一次已审核且发现问题的检查出具责令限期整改通知书（首次出具时编号）。",
+    ),
+    "notice-settings": LazyCommand(
+        "cli.notice", "notice_settings", "查看或修改整改通知书的编号格式、发文机关和联系方式。"
+    ),
+    "notices": LazyCommand(
+        "cli.notice", "notices", "批量出具：为所有已审核且发现问题的检查生成整改通知书，显示进度。"
+    ),
+    "orgs": LazyCommand("cli.orgs", "orgs", "社会组织名录：导入与查询。"),
+    "server": LazyCommand("cli.server", "server", "中心服务器（参考实现）：运行与管理。"),
+    "sync": LazyCommand("cli.sync", "sync", "与中心服务器同步：不带子命令时先上传、再下载。"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands (``COMMANDS``) are imported when invoked, not when listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        lazy = COMMANDS.get(cmd_name)
+        if lazy is None:
+            return super().get_command(ctx, cmd_name)
+        command = getattr(importlib.import_module(lazy.module), lazy.attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            lazy = COMMANDS.get(name)
+            own = self.commands.get(name)
+            rows.append(
+                (name, lazy.short_help if lazy else own.get_short_help_str() if own else "")
+            )
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",
@@ -34,6 +98,9 @@ log = logging.getLogger(__name__)
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None) -> None:
     """社会组织现场检查工具。不带命令时启动图形界面。"""
+    from cli.context import AppContext
+    from inspector.store import default_db_path
+
     app = AppContext(db_path=db_path or default_db_path())
     ctx.obj = app
     ctx.call_on_close(app.close)
@@ -50,26 +117,12 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 )
 @click.option("--size", default="1366x768", show_default=True, help="窗口大小，宽x高")
 @click.pass_obj
-def gui(app: AppContext, screenshot: Path | None, size: str) -> None:
+def gui(app: "AppContext", screenshot: Path | None, size: str) -> None:
     """启动图形界面。"""
     from ui.app import run  # Qt is loaded only for the GUI
 
     width, height = (int(part) for part in size.lower().split("x"))
     sys.exit(run(app.db_path, screenshot=screenshot, size=(width, height)))
-
-
-cli.add_command(audit)
-cli.add_command(campaign)
-cli.add_command(export)
-cli.add_command(checklist)
-cli.add_command(server)
-cli.add_command(sync)
-cli.add_command(demo)
-cli.add_command(orgs)
-cli.add_command(notice)
-cli.add_command(notices)
-cli.add_command(document)
-cli.add_command(notice_settings)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import platformdirs
 
-from inspector.store import APP_NAME
+from inspector import APP_NAME
 
 
 def log_file() -> Path:

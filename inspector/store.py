@@ -21,13 +21,13 @@ from pathlib import Path
 import platformdirs
 import sqlite_utils
 
+from inspector import APP_NAME
 from inspector.errors import StoreError
 from inspector.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-APP_NAME = "social-org-inspector"
 # Below this much free space a store is not opened: the first write would fail half-way.
 MIN_FREE_BYTES = 1024 * 1024
 # How long opening waits for another program's lock before saying the file is in use.

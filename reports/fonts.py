@@ -22,8 +22,8 @@ import platformdirs
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from inspector import APP_NAME
 from inspector.errors import UserError
-from inspector.store import APP_NAME
 
 FONT_ENV = "INSPECTOR_FONT"
 FONT_SETTING = "report.font"

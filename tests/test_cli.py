@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from cli.main import cli
+from cli.main import COMMANDS, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,10 @@ def run(
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         found.append((f"{prefix}{name}", command))
         if isinstance(command, click.Group):
             found += all_commands(command, f"{prefix}{name} ")
@@ -39,6 +42,30 @@ def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.
 @pytest.mark.parametrize(("name", "command"), all_commands(cli))
 def test_every_command_has_help_text(name: str, command: click.Command) -> None:
     assert (command.help or "").strip(), f"`inspector {name}` has no help text"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_help_lists_each_command_with_its_own_help(name: str) -> None:
+    """``inspector --help`` shows ``COMMANDS`` without importing the commands: the same text."""
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    assert command.get_short_help_str(limit=300) == COMMANDS[name].short_help
+
+
+def test_help_imports_no_command_module() -> None:
+    """pypinyin's dictionary, openpyxl, pydantic, requests, sqlite-utils: not for ``--help``."""
+    heavy = ("pypinyin", "openpyxl", "pydantic", "requests", "sqlite_utils", "reportlab")
+    probe = (
+        "import sys\n"
+        "from cli.main import main\n"
+        "sys.argv = ['inspector', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('loaded:', sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = run(entry=("-c", probe))
+    assert result.returncode == 0, result.stderr
+    assert "sync" in result.stdout  # the commands are listed
+    assert result.stdout.splitlines()[-1] == "loaded: []"
 
 
 def test_python_m_inspector_and_main_py_are_the_same_cli() -> None:

@@ -3,9 +3,10 @@
 Window geometry, splitter positions and the last screen are kept in QSettings; the open
 inspection is kept in the store, so a crash reopens it on the item last touched.
 
-The editor, the start dialog and the register import load pydantic, the checklist schema,
-pypinyin and openpyxl (about 2 s together); they are imported when first used so that the
-window appears fast (bench: start to a usable window < 1.5 s).
+The editor, the start dialog, the register import and the supervisor's pages load pydantic,
+the checklist schema, pypinyin, openpyxl and the reports (about 2 s together); they are
+imported when first used so that the window appears fast (bench: the whole process to a
+screenshot within 3× a bare PySide6 window).
 """
 
 from pathlib import Path
@@ -22,39 +23,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import current_user, org_search, preferences, roles
+from inspector import current_user, org_search, preferences
 from inspector.jobs import Job
 from inspector.store import Store
 from ui.current_user import CurrentUserButton
+from ui.main_screens import SCREENS, Screen, build_screen
 from ui.messages import show_error
-from ui.screens.checklists import ChecklistsScreen
-from ui.screens.home import HomeScreen
-from ui.screens.inspections import InspectionsScreen
-from ui.screens.organizations import OrganizationsScreen
-from ui.screens.rectification import RectificationScreen
-from ui.screens.sync import SyncScreen
-from ui.screens.tasks import TasksScreen
 from ui.status_bar import AppStatusBar
+from ui.supervisor.pages import build_page, supervisor_pages
 from ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
     from ui.editor.screen import InspectionEditor
+    from ui.screens.checklists import ChecklistsScreen
+    from ui.screens.home import HomeScreen
+    from ui.screens.inspections import InspectionsScreen
+    from ui.screens.organizations import OrganizationsScreen
+    from ui.screens.rectification import RectificationScreen
+    from ui.screens.sync import SyncScreen
+    from ui.screens.tasks import TasksScreen
 
 OPEN_INSPECTION_KEY = "ui.open_inspection"
 ACTOR_KEY = current_user.KEY
 EDITOR = "editor"
-SCREENS = (
-    ("home", "工作台"),
-    ("tasks", "任务"),
-    ("organizations", "检查对象"),
-    ("inspections", "检查记录"),
-    ("rectification", "整改跟踪"),
-    ("checklists", "检查表"),
-    ("sync", "同步"),
+# A screen's signal of this name is connected, when the screen is built, to this slot.
+WIRING = (
+    ("open_inspection", "open_inspection"),
+    ("start_requested", "start_inspection"),
+    ("import_requested", "import_register"),
+    ("open_organization", "show_organization"),
+    ("screen_requested", "show_screen"),
+    ("synced", "_synced"),
 )
 
 
 class MainWindow(QMainWindow):
+    home: "Screen[HomeScreen]" = Screen()
+    tasks: "Screen[TasksScreen]" = Screen()
+    organizations: "Screen[OrganizationsScreen]" = Screen()
+    inspections: "Screen[InspectionsScreen]" = Screen()
+    rectification: "Screen[RectificationScreen]" = Screen()
+    checklists: "Screen[ChecklistsScreen]" = Screen()
+    sync: "Screen[SyncScreen]" = Screen()
+
     def __init__(self, store: Store, settings: QSettings) -> None:
         super().__init__()
         self.store = store
@@ -66,26 +77,10 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
         self.runner = TaskRunner(store.path)  # the app's one; screens get it passed in
-        self.home = HomeScreen(store)
-        self.tasks = TasksScreen(store)
-        self.organizations = OrganizationsScreen(store)
-        self.inspections = InspectionsScreen(store)
-        self.rectification = RectificationScreen(store)
-        self.checklists = ChecklistsScreen(store)
-        self.sync = SyncScreen(store, self.runner)
-        self.screens: dict[str, QWidget] = {
-            "home": self.home,
-            "tasks": self.tasks,
-            "organizations": self.organizations,
-            "inspections": self.inspections,
-            "rectification": self.rectification,
-            "checklists": self.checklists,
-            "sync": self.sync,
-        }
+        self.screens: dict[str, QWidget] = {}  # those built so far (``page``)
         self.keys = [key for key, _ in SCREENS]
-        for key, label in SCREENS:
+        for _, label in SCREENS:
             self.nav.addItem(label)
-            self.stack.addWidget(self.screens[key])
         self._add_supervisor_pages()
         self.editor: InspectionEditor | None = None
         central = QWidget()
@@ -103,20 +98,33 @@ class MainWindow(QMainWindow):
         self._restore()
 
     def _add_supervisor_pages(self) -> None:
-        """Review, tracking, campaigns and statistics, for a supervisor on the roster only."""
-        if not roles.is_supervisor(self.store, self.actor):
-            return
-        from ui.supervisor.pages import supervisor_pages  # ~1 s of imports: only when needed
-
-        for key, label, page in supervisor_pages(self.store, self.actor, self.runner):
+        """Review, tracking, campaigns and statistics, for a supervisor on the roster only:
+        listed now, each page built when first shown (``page``)."""
+        for key, label in supervisor_pages(self.store, self.actor):
             row = self.keys.index("checklists")
-            self.screens[key] = page
             self.keys.insert(row, key)
             self.nav.insertItem(row, label)
+
+    def page(self, key: str) -> QWidget:
+        """The screen or page ``key``, built (and its signals connected) on first use."""
+        page = self.screens.get(key)
+        if page is None:
+            own = key in dict(SCREENS)
+            page = (
+                build_screen(key, self.store, self.runner)
+                if own
+                else build_page(key, self.store, self.actor, self.runner)
+            )
+            self.screens[key] = page
             self.stack.addWidget(page)
-            opened = getattr(page, "open_inspection", None)
-            if opened is not None:
-                opened.connect(self.open_inspection)
+            for signal, slot in WIRING:
+                if hasattr(page, signal):
+                    getattr(page, signal).connect(getattr(self, slot))
+            splitter = self._splitters().get(key)
+            state = self.settings.value(f"splitter/{key}")
+            if splitter is not None and isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        return page
 
     @Slot(str)
     def set_actor(self, actor: str) -> None:
@@ -128,11 +136,12 @@ class MainWindow(QMainWindow):
         own = {key for key, _ in SCREENS} | {EDITOR}
         self.nav.blockSignals(True)
         for key in [k for k in self.keys if k not in own]:
-            page = self.screens.pop(key)
             self.nav.takeItem(self.keys.index(key))
             self.keys.remove(key)
-            self.stack.removeWidget(page)
-            page.deleteLater()
+            page = self.screens.pop(key, None)  # None: never shown, never built
+            if page is not None:
+                self.stack.removeWidget(page)
+                page.deleteLater()
         self._add_supervisor_pages()
         self.nav.blockSignals(False)
         self.user_button.refresh()
@@ -151,17 +160,11 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.itemClicked.connect(self._nav_clicked)
-        for screen in (self.tasks, self.organizations, self.inspections, self.rectification):
-            screen.open_inspection.connect(self.open_inspection)
-        self.organizations.start_requested.connect(self.start_inspection)
-        self.organizations.import_requested.connect(self.import_register)
-        self.tasks.start_requested.connect(self.start_inspection)
-        self.home.open_inspection.connect(self.open_inspection)
-        self.home.start_requested.connect(self.start_inspection)
-        self.home.open_organization.connect(self.show_organization)
-        self.home.screen_requested.connect(self.show_screen)
         self.user_button.changed.connect(self.set_actor)
-        self.sync.synced.connect(self.status.refresh)
+
+    @Slot()
+    def _synced(self) -> None:
+        self.status.refresh()
 
     # --- screens -------------------------------------------------------------------------
 
@@ -186,7 +189,7 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.flush()
         key = self.keys[row]
-        widget = self.editor if key == EDITOR and self.editor else self.screens[key]
+        widget = self.editor if key == EDITOR and self.editor else self.page(key)
         refresh = getattr(widget, "refresh", None)
         if refresh is not None:
             refresh()
@@ -277,10 +280,6 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        for name, splitter in self._splitters().items():
-            state = self.settings.value(f"splitter/{name}")
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
         last = str(self.settings.value("window/screen", "home"))
         open_id = preferences.get(self.store, OPEN_INSPECTION_KEY)
         if last == EDITOR and open_id:
@@ -288,7 +287,11 @@ class MainWindow(QMainWindow):
         self.show_screen(last if last in self.keys else "home")
 
     def _splitters(self) -> dict[str, QSplitter]:
-        found = {"organizations": self.organizations.splitter}
+        """The remembered splitters, of the screens built so far (a splitter is restored
+        when its screen is built)."""
+        found = {}
+        if "organizations" in self.screens:
+            found["organizations"] = self.organizations.splitter
         if self.editor is not None:
             found["editor"] = self.editor.splitter
         return found

@@ -17,7 +17,7 @@ from ui.supervisor import rectification_dialogs
 from ui.supervisor.campaign_screen import CampaignScreen
 from ui.supervisor.conflict_dialog import ConflictDialog
 from ui.supervisor.dashboard_screen import DashboardScreen
-from ui.supervisor.pages import deadline_text, supervisor_pages
+from ui.supervisor.pages import build_page, deadline_text, supervisor_pages
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, ReviewScreen
 from ui.supervisor.tracker_screen import TrackerScreen
 
@@ -38,18 +38,19 @@ def _status(store: Store, inspection_id: str) -> str:
 
 
 def test_pages_only_for_supervisors(qtbot, desk: Store, runner_for) -> None:
-    assert supervisor_pages(desk, "检查员00", runner_for(desk)) == []
-    assert supervisor_pages(desk, "本机用户", runner_for(desk)) == []
-    pages = supervisor_pages(desk, SUPERVISOR, runner_for(desk))
-    assert [label for _, label, _ in pages] == [
+    assert supervisor_pages(desk, "检查员00") == ()
+    assert supervisor_pages(desk, "本机用户") == ()
+    pages = supervisor_pages(desk, SUPERVISOR)
+    assert [label for _, label in pages] == [
         "审核",
         "整改通知书",
         "整改督办",
         "抽查计划",
         "统计",
     ]
-    for _, _, page in pages:
-        qtbot.addWidget(page)
+    runner = runner_for(desk)
+    for key, _ in pages:  # each page builds on its own (the window builds it when shown)
+        qtbot.addWidget(build_page(key, desk, SUPERVISOR, runner))
 
 
 def test_review_approve_issues_the_notice(qtbot, desk: Store, tmp_path: Path, runner_for) -> None:

@@ -1,18 +1,16 @@
 """The supervisor's pages for the main window's navigation (none for anyone who is not a
 supervisor on the roster: inspectors do not see them at all), and the deadline line for the
-start screen."""
+start screen.
 
-from collections.abc import Callable
+The main window lists the pages at once but builds each when it is first shown: their
+modules load the reports, reportlab and pydantic (about 0.5 s), which the first screen does
+not need.
+"""
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 from inspector import roles, tracker
 from inspector.store import Store
-from ui.supervisor.campaign_screen import CampaignScreen
-from ui.supervisor.dashboard_screen import DashboardScreen
-from ui.supervisor.notices_panel import NoticesPanel
-from ui.supervisor.review_screen import ReviewScreen
-from ui.supervisor.tracker_screen import TrackerScreen
 from ui.task_runner import TaskRunner
 
 PAGES = (
@@ -24,24 +22,38 @@ PAGES = (
 )
 
 
-def supervisor_pages(
-    store: Store, actor: str, runner: TaskRunner
-) -> list[tuple[str, str, QWidget]]:
-    """(key, navigation label, page) for each supervisor screen, or [] for a non-supervisor.
+def supervisor_pages(store: Store, actor: str) -> tuple[tuple[str, str], ...]:
+    """(key, navigation label) of each supervisor screen, or () for a non-supervisor."""
+    return PAGES if roles.is_supervisor(store, actor) else ()
+
+
+def build_page(key: str, store: Store, actor: str, runner: TaskRunner) -> QWidget:
+    """One supervisor screen, its module imported now.
 
     Pages that have ``open_inspection`` emit it with an inspection id when a row is opened;
     long work (notices, exports) goes through ``runner``, the main window's.
     """
-    if not roles.is_supervisor(store, actor):
-        return []
-    builders: dict[str, Callable[[], QWidget]] = {
-        "review": lambda: ReviewScreen(store, actor, runner),
-        "notices": lambda: NoticesPanel(store, actor, runner),
-        "supervisor_tracker": lambda: TrackerScreen(store, actor, runner),
-        "campaigns": lambda: CampaignScreen(store, actor, runner),
-        "dashboard": lambda: DashboardScreen(store, runner),
-    }
-    return [(key, label, builders[key]()) for key, label in PAGES]
+    if key == "review":
+        from ui.supervisor.review_screen import ReviewScreen
+
+        return ReviewScreen(store, actor, runner)
+    if key == "notices":
+        from ui.supervisor.notices_panel import NoticesPanel
+
+        return NoticesPanel(store, actor, runner)
+    if key == "supervisor_tracker":
+        from ui.supervisor.tracker_screen import TrackerScreen
+
+        return TrackerScreen(store, actor, runner)
+    if key == "campaigns":
+        from ui.supervisor.campaign_screen import CampaignScreen
+
+        return CampaignScreen(store, actor, runner)
+    if key == "dashboard":
+        from ui.supervisor.dashboard_screen import DashboardScreen
+
+        return DashboardScreen(store, runner)
+    raise KeyError(key)
 
 
 def deadline_text(store: Store) -> str:

@@ -1,0 +1,116 @@
+"""Start-up of whole processes, beside a bare PySide6 window measured in the same run.
+
+- ``inspector --help``: median < 0.3 s
+- ``inspector gui --screenshot`` on the demo store (3,000 organizations): median < 0.8 s and
+  within 3× the bare window
+- a bare PySide6 window (QApplication, an empty QMainWindow shown and grabbed to a PNG): the
+  yardstick, so that the ratios hold on a fast or a slow (or busy) machine alike
+
+Each process runs ``STARTS`` times, the three kinds taking turns so that a burst of load on a
+shared machine hits them alike. Memory is each process's peak RSS. Run alone with
+``.venv/bin/python -m bench.bench_startup``.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.measure import Result
+
+STARTS = 5
+ROOT = Path(__file__).resolve().parent.parent
+BARE_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1366, 768)
+window.show()
+app.processEvents()
+window.grab().save(sys.argv[1], "PNG")
+"""
+
+
+# Linux counts the peak RSS of a process's parent at fork time into the child's ru_maxrss, so
+# a child of this (large) process would report this process's memory. A small Python process
+# in between starts each one, times it and reads its own rusage of it.
+MEASURE = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen([sys.executable, *sys.argv[1:]], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+"""
+
+
+def _run(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one process, from its start to its exit."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    answer = subprocess.run(
+        [sys.executable, "-c", MEASURE, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if answer[2] != "0":
+        raise RuntimeError(f"{args} exited with status {answer[2]}")
+    return float(answer[0]), float(answer[1])
+
+
+def _demo_store(folder: Path) -> Path:
+    db = folder / "demo.db"
+    subprocess.run(
+        [sys.executable, "-m", "inspector", "--db", str(db), "demo"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+def run_startup_benchmarks() -> list[Result]:
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as name:
+        folder = Path(name)
+        db = _demo_store(folder)
+        shot = str(folder / "shot.png")
+        kinds = {
+            "bare": ["-c", BARE_WINDOW, shot],
+            "help": ["-m", "inspector", "--help"],
+            "gui": ["-m", "inspector", "--db", str(db), "gui", "--screenshot", shot],
+        }
+        runs: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+        for _ in range(STARTS):
+            for kind, args in kinds.items():
+                runs[kind].append(_run(args))
+    seconds = {kind: statistics.median(s for s, _ in found) for kind, found in runs.items()}
+    memory = {kind: max(mb for _, mb in found) for kind, found in runs.items()}
+    gui_ratio = seconds["gui"] / seconds["bare"]
+    return [
+        Result("空白 PySide6 窗口（中位数）", seconds["bare"], "s", ""),
+        Result(
+            "inspector --help（中位数）", seconds["help"], "s", "< 0.3 s", seconds["help"] < 0.3
+        ),
+        Result("inspector --help ÷ 空白窗口", seconds["help"] / seconds["bare"], "×", ""),
+        Result("inspector --help 内存", memory["help"], "MB", ""),
+        Result(
+            "gui --screenshot 演示库（中位数）",
+            seconds["gui"],
+            "s",
+            "< 0.8 s",
+            seconds["gui"] < 0.8,
+        ),
+        Result("gui --screenshot ÷ 空白窗口", gui_ratio, "×", "≤ 3×", gui_ratio <= 3),
+        Result("gui --screenshot 内存", memory["gui"], "MB", ""),
+        Result("空白窗口内存", memory["bare"], "MB", ""),
+    ]
+
+
+if __name__ == "__main__":
+    from bench.run import print_table
+
+    print_table(run_startup_benchmarks())
