@@ -39,21 +39,30 @@ def build_demo_store(path: Path, orgs: int = DEMO_ORGS) -> float:
 
 
 def search_queries(store: Store, count: int, rng: random.Random) -> list[str]:
-    """Varied queries: name fragments of 1-6 characters, code prefixes, pinyin initials."""
+    """Varied queries as people type them: name fragments of 1-6 characters, code prefixes and
+    parts from the middle, pinyin initials and full pinyin from anywhere, two words."""
     rows = store.db.execute(
-        "SELECT name, credit_code, name_initials FROM organizations ORDER BY random() LIMIT ?",
+        "SELECT name, credit_code, name_initials, name_pinyin FROM organizations"
+        " ORDER BY random() LIMIT ?",
         (count,),
     ).fetchall()
     queries = []
-    for i, (name, code, initials) in enumerate(rows):
+    for i, (name, code, initials, pinyin) in enumerate(rows):
         start = rng.randrange(0, max(1, len(name) - 2))
+        fragment = name[start : start + rng.randint(1, 6)]
+        middle = rng.randrange(2, 10)
+        at = rng.randrange(0, max(1, len(pinyin) - 8))
         queries.append(
             [
-                name[start : start + rng.randint(1, 6)],
+                fragment,
                 code[: rng.randint(4, 18)],
                 initials[: rng.randint(2, len(initials))],
                 name,
-            ][i % 4]
+                code[middle : middle + rng.randint(4, 8)],
+                initials[rng.randrange(0, max(1, len(initials) - 3)) :][:4],
+                pinyin[at : at + rng.randint(4, 10)],
+                f"{name[:2]} {name[-2:]}",
+            ][i % 8]
         )
     return queries
 

@@ -71,8 +71,11 @@ def _print_report(report: register_import.ImportReport) -> None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @pass_app
 def search(app: AppContext, text: str, as_json: bool, limit: int) -> None:
-    """按名称片段、信用代码前缀或拼音首字母（如 zgzdhxh）查找社会组织。"""
+    """按名称、信用代码、拼音首字母（如 zdhxh）或全拼（如 zidonghua）的任意部分查找社会组织；多个词用空格分开，须全部匹配。"""
     hits = org_search.search(app.store(), text, limit=limit)
+    warning = org_search.code_warning(text)
+    if warning and not as_json:
+        click.echo(f"注意：{warning}")
     if as_json:
         click.echo(json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2))
         return

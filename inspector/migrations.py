@@ -4,6 +4,9 @@ Never edit a migration that has shipped: add a new one. Each runs in its own tra
 together with the version bump, so a crash leaves the file at one version or the next.
 """
 
+import sqlite3
+from collections.abc import Callable
+
 M001_INITIAL = """
         CREATE TABLE organizations (
             id TEXT PRIMARY KEY,
@@ -366,6 +369,65 @@ M_REGISTRATION_STATUS = """
             ON organizations(registration_status, name);
 """
 
+# Search by any part of the code, the pinyin initials or the full pinyin: the full pinyin is
+# kept beside the initials (filled by ``_fill_name_pinyin`` below, in the same transaction),
+# and the old name-only trigram index is dropped; the next migration indexes all four.
+M_NAME_PINYIN = """
+        ALTER TABLE organizations ADD COLUMN name_pinyin TEXT NOT NULL DEFAULT '';
+        DROP TRIGGER organizations_fts_insert;
+        DROP TRIGGER organizations_fts_delete;
+        DROP TRIGGER organizations_fts_update;
+        DROP TABLE organizations_fts;
+"""
+
+
+def _fill_name_pinyin(conn: sqlite3.Connection) -> None:
+    from inspector.registry import name_pinyin  # registry imports the store, which imports us
+
+    rows = conn.execute("SELECT rowid, name FROM organizations").fetchall()
+    conn.executemany(
+        "UPDATE organizations SET name_pinyin = ? WHERE rowid = ?",
+        [(name_pinyin(name), rowid) for rowid, name in rows],
+    )
+
+
+# One trigram index over the name, the code, the initials and the full pinyin: a substring of
+# three or more characters of any of them is found through it. Shorter parts (and parts too
+# common for the trigram index to pay) are found by walking names shortest first in an index
+# that holds all four, so the walk never reads the table.
+M_ORG_SEARCH_KEYS = """
+        CREATE INDEX organizations_search_walk
+            ON organizations(length(name), name, credit_code, name_initials, name_pinyin);
+        CREATE VIRTUAL TABLE organizations_fts USING fts5(
+            name, credit_code, name_initials, name_pinyin,
+            content='organizations', content_rowid='rowid', tokenize='trigram'
+        );
+        INSERT INTO organizations_fts(organizations_fts) VALUES ('rebuild');
+        CREATE TRIGGER organizations_fts_insert AFTER INSERT ON organizations BEGIN
+            INSERT INTO organizations_fts(rowid, name, credit_code, name_initials, name_pinyin)
+                VALUES (new.rowid, new.name, new.credit_code, new.name_initials, new.name_pinyin);
+        END;
+        CREATE TRIGGER organizations_fts_delete AFTER DELETE ON organizations BEGIN
+            INSERT INTO organizations_fts(
+                organizations_fts, rowid, name, credit_code, name_initials, name_pinyin)
+                VALUES ('delete', old.rowid, old.name, old.credit_code, old.name_initials,
+                        old.name_pinyin);
+        END;
+        CREATE TRIGGER organizations_fts_update
+        AFTER UPDATE OF name, credit_code, name_initials, name_pinyin ON organizations
+        WHEN old.name IS NOT new.name OR old.credit_code IS NOT new.credit_code
+            OR old.name_initials IS NOT new.name_initials
+            OR old.name_pinyin IS NOT new.name_pinyin
+        BEGIN
+            INSERT INTO organizations_fts(
+                organizations_fts, rowid, name, credit_code, name_initials, name_pinyin)
+                VALUES ('delete', old.rowid, old.name, old.credit_code, old.name_initials,
+                        old.name_pinyin);
+            INSERT INTO organizations_fts(rowid, name, credit_code, name_initials, name_pinyin)
+                VALUES (new.rowid, new.name, new.credit_code, new.name_initials, new.name_pinyin);
+        END;
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -378,5 +440,11 @@ MIGRATIONS: list[str] = [
     M_SYNC_REVIEWS,
     M_APPLICATION_ID,
     M_REGISTRATION_STATUS,
+    M_NAME_PINYIN,
+    M_ORG_SEARCH_KEYS,
 ]
 LATEST_VERSION = len(MIGRATIONS)
+# Python run after a migration's script, in its transaction: what SQL alone cannot compute.
+AFTER_SCRIPT: dict[int, Callable[[sqlite3.Connection], None]] = {
+    MIGRATIONS.index(M_NAME_PINYIN) + 1: _fill_name_pinyin,
+}

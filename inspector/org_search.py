@@ -1,7 +1,10 @@
-"""Finding organizations in the register: by name fragment, credit-code prefix or pinyin initials.
+"""Finding organizations in the register as people type: any part of the name, of the credit
+code, of the pinyin initials or of the full pinyin; several words must all match.
 
 ``search`` is the ranked quick search (type-ahead, CLI). ``query_page`` and ``count`` serve a
-lazy table over the whole register: filtering and sorting happen in SQL, on indexes.
+lazy table over the whole register: filtering and sorting happen in SQL, on indexes. A part
+of three or more characters is looked up in the trigram index over all four; a shorter one
+is a scan that stops at the first matches in shortest-name order.
 """
 
 import re
@@ -10,6 +13,8 @@ from dataclasses import dataclass, fields
 from enum import IntEnum
 from typing import Any
 
+from inspector import credit_code
+from inspector.errors import CreditCodeError
 from inspector.model import CreditStatus, Organization, OrgKind, RegistrationStatus
 from inspector.store import Store
 
@@ -17,7 +22,8 @@ from inspector.store import Store
 _TOP = "\U0010ffff"
 # Matches beyond this many are cheaper to find shortest-first than to fetch and sort.
 _MANY = 10_000
-_SHORT_SUBSTRING = "instr(name, :text) > 0"
+# A trigram lookup matching at least this many is walked in its instr form instead.
+_DENSE = 1_000
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _HIT_COLUMNS = (
     "id, credit_code, name, kind, district, credit_status, legal_rep, registration_status"
@@ -44,6 +50,7 @@ class Match(IntEnum):
     PREFIX = 1  # the name or the code starts with the text
     INITIALS = 2  # the pinyin initials start with the text
     SUBSTRING = 3  # the name contains the text
+    ANYWHERE = 4  # the code, initials or full pinyin contain it; or every word matches
 
 
 @dataclass(frozen=True)
@@ -91,13 +98,28 @@ class _Query:
     text: str  # for names, as typed (names keep their full-width brackets)
     code: str | None  # upper-case, when the text could start a credit code
     initials: str | None  # lower-case, when the text could start pinyin initials
+    words: tuple[str, ...]  # the text split at spaces, NFKC-folded
 
     @classmethod
     def of(cls, raw: str) -> "_Query":
         text = raw.strip()
-        folded = unicodedata.normalize("NFKC", text).replace(" ", "").lower()
+        words = tuple(unicodedata.normalize("NFKC", text).split())
+        folded = "".join(words).lower()
         word = folded if _ASCII_WORD.fullmatch(folded) else None
-        return cls(text, word.upper() if word else None, word)
+        return cls(text, word.upper() if word else None, word, words)
+
+
+def code_warning(text: str) -> str | None:
+    """What is wrong with a typed 18-character credit code (a wrong check character, say), or
+    None when the text is not a code or is a valid one."""
+    code = credit_code.normalize(text)
+    if len(code) != credit_code.LENGTH or not code.isalnum() or not code[:2].isdigit():
+        return None
+    try:
+        credit_code.validate(code)
+    except CreditCodeError as exc:
+        return f"{exc.message}（仍按输入的内容查找）"
+    return None
 
 
 def search(store: Store, text: str, limit: int = 50) -> list[OrgHit]:
@@ -111,61 +133,109 @@ def search(store: Store, text: str, limit: int = 50) -> list[OrgHit]:
         return []
     ranked: dict[str, tuple[Match, OrgHit]] = {}
     stages, params = _stages(query)
-    for match, where in stages:
+    for stage in stages:
         if len(ranked) >= limit:
             break  # later stages rank lower and cannot displace what we have
-        for hit in _shortest(store, where, params, limit):
-            ranked.setdefault(hit.id, (match, hit))
+        for hit in _shortest(store, stage, params, limit):
+            ranked.setdefault(hit.id, (stage.match, hit))
     ordered = sorted(ranked.values(), key=lambda mh: (mh[0], len(mh[1].name), mh[1].name))
     return [hit for _, hit in ordered[:limit]]
 
 
-def _shortest(store: Store, where: str, params: dict[str, Any], limit: int) -> list[OrgHit]:
-    """The ``limit`` organizations with the shortest names among those matching ``where``.
+def _shortest(store: Store, stage: "_Stage", params: dict[str, Any], limit: int) -> list[OrgHit]:
+    """The ``limit`` organizations with the shortest names among those matching the stage.
 
-    Few matches (an indexed condition): fetch them all and sort. Many matches, or a condition
-    no index serves (a short substring): walk the (length(name), name) index in order and
-    stop at the ``limit``-th match, instead of sorting tens of thousands of rows.
+    Few matches: fetch them all and sort. Many matches, or a condition no index serves (a
+    short part: ``instr``): walk names shortest first (in an index holding all four keys)
+    and stop at the ``limit``-th match, instead of sorting tens of thousands of rows. A trigram lookup with
+    many matches is walked in its ``instr`` form: the matches are dense, the walk stops soon,
+    and listing every match from the index would cost more.
     """
     order = "length(name), name"
-    if where != _SHORT_SUBSTRING and not _has_many(store, where, params):
-        return _select(store, where, params, order, limit)
+    where = stage.where
+    if "instr(" not in where:
+        if stage.scan is not None and _has_many(store, where, params, _DENSE):
+            where = stage.scan
+        elif stage.scan is not None or not _has_many(store, where, params, _MANY):
+            return _select(store, where, params, order, limit)
     walk = (
-        "rowid IN (SELECT rowid FROM organizations INDEXED BY organizations_name_length "
+        "rowid IN (SELECT rowid FROM organizations INDEXED BY organizations_search_walk "
         f"WHERE {where} ORDER BY {order} LIMIT :limit)"
     )
     return _select(store, walk, params, order, limit)
 
 
-def _has_many(store: Store, where: str, params: dict[str, Any]) -> bool:
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM organizations WHERE {where} LIMIT {_MANY})"
-    return int(store.db.execute(sql, params).fetchone()[0]) >= _MANY
+def _has_many(store: Store, where: str, params: dict[str, Any], many: int = _MANY) -> bool:
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM organizations WHERE {where} LIMIT {many})"
+    return int(store.db.execute(sql, params).fetchone()[0]) >= many
 
 
-def _stages(query: _Query) -> tuple[list[tuple[Match, str]], dict[str, Any]]:
+@dataclass(frozen=True)
+class _Stage:
+    match: Match
+    where: str
+    scan: str | None = None  # the same condition with instr, where ``where`` is a trigram lookup
+
+
+def _stages(query: _Query) -> tuple[list[_Stage], dict[str, Any]]:
     """The SQL condition for each kind of match, best first, and the parameters they use."""
     params: dict[str, Any] = {"text": query.text, "name_from": query.text}
+    if len(query.words) > 1:
+        parts = [_any_part(word, f"w{i}", params) for i, word in enumerate(query.words)]
+        where = " AND ".join(p.where for p in parts)
+        return [
+            _Stage(Match.ANYWHERE, where, " AND ".join(p.scan or p.where for p in parts))
+        ], params
     params["name_to"] = query.text + _TOP
     exact, prefix = "name = :text", "(name >= :name_from AND name < :name_to)"
     if query.code:
         params.update(code=query.code, code_from=query.code, code_to=query.code + _TOP)
         exact += " OR credit_code = :code"
         prefix += " OR (credit_code >= :code_from AND credit_code < :code_to)"
-    stages = [(Match.EXACT, exact), (Match.PREFIX, prefix)]
+    stages = [_Stage(Match.EXACT, exact), _Stage(Match.PREFIX, prefix)]
     if query.initials:
         params.update(ini_from=query.initials, ini_to=query.initials + _TOP)
         initials = "name_initials >= :ini_from AND name_initials < :ini_to"
-        stages.append((Match.INITIALS, initials))
-    stages.append((Match.SUBSTRING, _substring_clause(query.text, params)))
+        stages.append(_Stage(Match.INITIALS, initials))
+    stages.append(_name_part(query.text, params))
+    if query.initials:
+        stages.append(_any_part(query.initials, "w0", params))
     return stages, params
 
 
-def _substring_clause(text: str, params: dict[str, Any]) -> str:
+def _name_part(text: str, params: dict[str, Any], key: str = "text") -> _Stage:
     """Names containing ``text``: the trigram index from three characters, a scan below."""
+    params[key] = text
+    scan = f"instr(name, :{key}) > 0"
     if len(text) < 3:
-        return _SHORT_SUBSTRING
-    params["phrase"] = '"' + text.replace('"', '""') + '"'
-    return "rowid IN (SELECT rowid FROM organizations_fts WHERE organizations_fts MATCH :phrase)"
+        return _Stage(Match.SUBSTRING, scan)
+    params[key + "p"] = "name : " + _phrase(text)
+    lookup = f"rowid IN (SELECT rowid FROM organizations_fts WHERE organizations_fts MATCH :{key}p)"
+    return _Stage(Match.SUBSTRING, lookup, scan)
+
+
+def _any_part(word: str, key: str, params: dict[str, Any]) -> _Stage:
+    """Organizations whose name, code, initials or full pinyin contain ``word``.
+
+    Only a name can hold a Chinese word: such a word is looked for in the name alone, which
+    the walk's index covers, so a short one is a scan of that index only.
+    """
+    if not _ASCII_WORD.search(word.lower()):
+        return _name_part(word, params, key)
+    params[key], params[key + "u"] = word.lower(), word.upper()
+    scan = (
+        f"(instr(name, :{key}) > 0 OR instr(credit_code, :{key}u) > 0"
+        f" OR instr(name_initials, :{key}) > 0 OR instr(name_pinyin, :{key}) > 0)"
+    )
+    if len(word) < 3:
+        return _Stage(Match.ANYWHERE, scan)
+    params[key + "p"] = _phrase(word)
+    lookup = f"rowid IN (SELECT rowid FROM organizations_fts WHERE organizations_fts MATCH :{key}p)"
+    return _Stage(Match.ANYWHERE, lookup, scan)
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def query_page(
@@ -264,7 +334,7 @@ def _filters(
     if query.text:
         # Every exact match is also a prefix match, so the other stages cover it.
         stages, params = _stages(query)
-        matches = [f"({where})" for match, where in stages if match is not Match.EXACT]
+        matches = [f"({stage.where})" for stage in stages if stage.match is not Match.EXACT]
         clauses.append("(" + " OR ".join(matches) + ")")
     for column, value in (("kind", kind), ("credit_status", credit_status), ("district", district)):
         if value is not None:

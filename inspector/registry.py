@@ -24,7 +24,8 @@ BATCH_SIZE = 2000
 # Columns an import may write; ``id`` is assigned here and never overwritten on update.
 ORG_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Organization) if f.name != "id")
 # Always written: identity and what is derived from it.
-_ALWAYS_WRITTEN = ("credit_code", "name", "kind", "name_initials", "updated_at")
+_ALWAYS_WRITTEN = ("credit_code", "name", "kind", "name_initials", "name_pinyin", "updated_at")
+_DERIVED = ("name_initials", "name_pinyin", "updated_at")
 
 _NOT_INITIAL = re.compile(r"[^a-z0-9]")
 
@@ -54,6 +55,17 @@ def _word_initials(word: str) -> str:
     return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER))
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_pinyin(word: str) -> str:
+    return "".join(lazy_pinyin(word))
+
+
+def name_pinyin(name: str) -> str:
+    """The full pinyin of a name, lower-case, without tones or spaces: 中国自动化学会 →
+    ``zhongguozidonghuaxuehui`` (searched anywhere, like the initials)."""
+    return _NOT_INITIAL.sub("", "".join(_word_pinyin(word) for word in seg(name)).lower())
+
+
 def name_initials(name: str) -> str:
     """Pinyin first letters of a name, lower-case: 中国自动化学会 → ``zgzdhxh``.
 
@@ -70,6 +82,7 @@ class _Stored:
     id: str
     name: str
     name_initials: str
+    name_pinyin: str
 
 
 def existing_ids(store: Store, codes: Collection[str]) -> dict[str, str]:
@@ -84,7 +97,7 @@ def _stored(store: Store, codes: Collection[str]) -> dict[str, _Stored]:
         chunk = code_list[start : start + BATCH_SIZE]
         marks = ",".join("?" * len(chunk))
         rows = store.db.execute(
-            "SELECT credit_code, id, name, name_initials FROM organizations "
+            "SELECT credit_code, id, name, name_initials, name_pinyin FROM organizations "
             f"WHERE credit_code IN ({marks})",
             chunk,
         )
@@ -171,6 +184,7 @@ def apply_office_record(store: Store, values: Mapping[str, Any]) -> None:
     row = {c: values[c] for c in ("id", *ORG_COLUMNS, "name_initials") if c in values}
     if not row.get("name_initials"):
         row["name_initials"] = name_initials(row["name"])
+    row["name_pinyin"] = name_pinyin(row["name"])
     row["updated_at"] = utc_now()
     columns = list(row)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
@@ -186,9 +200,9 @@ def _upsert_sql(columns: Collection[str]) -> str:
     unknown = set(columns) - set(ORG_COLUMNS)
     if unknown:
         raise ValueError(f"not organization columns: {sorted(unknown)}")
-    insert_columns = ("id", *ORG_COLUMNS, "name_initials", "updated_at")
+    insert_columns = ("id", *ORG_COLUMNS, *_DERIVED)
     compared = _compared(columns)
-    updated = [*compared, "name_initials", "updated_at"]
+    updated = [*compared, *_DERIVED]
     # One statement per batch, rows passed as a JSON array: row by row (executemany), the
     # FTS triggers flush the full-text index at every row and the import runs 3x slower.
     selected = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(insert_columns)))
@@ -208,9 +222,9 @@ def _rows(batch: Iterable[Organization], known: dict[str, _Stored]) -> Iterable[
         stored = known.get(org.credit_code)
         org_id = stored.id if stored else org.id or str(uuid.uuid4())
         # Pinyin is the slow part of an import; a re-import mostly repeats the stored names.
-        if stored is not None and stored.name == org.name:
-            initials = stored.name_initials
+        if stored is not None and stored.name == org.name and stored.name_pinyin:
+            initials, pinyin = stored.name_initials, stored.name_pinyin
         else:
-            initials = name_initials(org.name)
+            initials, pinyin = name_initials(org.name), name_pinyin(org.name)
         values = tuple(str(getattr(org, column)) for column in ORG_COLUMNS)
-        yield (org_id, *values, initials, now)
+        yield (org_id, *values, initials, pinyin, now)

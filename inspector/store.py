@@ -23,7 +23,7 @@ import sqlite_utils
 
 from inspector import APP_NAME
 from inspector.errors import StoreError
-from inspector.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from inspector.migrations import AFTER_SCRIPT, APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
@@ -305,12 +305,14 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 
 
 def _migrate(conn: sqlite3.Connection, current: int) -> None:
-    # executescript commits any open transaction first, so BEGIN/COMMIT live inside the script.
+    # executescript commits any open transaction first, so BEGIN lives inside the script.
     for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
+            conn.executescript(f"BEGIN IMMEDIATE;\n{script}")
+            if number in AFTER_SCRIPT:
+                AFTER_SCRIPT[number](conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
         except sqlite3.Error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

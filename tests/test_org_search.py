@@ -9,11 +9,12 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from inspector import org_search, registry
-from inspector.migrations import M_ORG_SEARCH, MIGRATIONS
+from inspector.migrations import M_NAME_PINYIN, M_ORG_SEARCH, MIGRATIONS
 from inspector.model import CreditStatus, Organization, OrgKind
 from inspector.store import Store, open_store
 from tests.org_files import (
     AUTOMATION,
+    BAD_CHECK,
     BIT_FUND,
     COMPOSITES,
     HEALTHCARE,
@@ -222,3 +223,57 @@ def test_shortest_names_first_when_tens_of_thousands_match(store: Store) -> None
     assert names(org_search.search(store, "51440100MJ", limit=3)) == ["广州市会", *shortest[:2]]
     assert names(org_search.search(store, "gzs", limit=3)) == ["广州市会", *shortest[:2]]
     assert names(org_search.search(store, "号协", limit=2)) == shortest[:2]
+
+
+def test_any_part_of_a_code_finds_it(register: Store) -> None:
+    assert names(org_search.search(register, "5000028")) == ["中国自动化学会"]
+    assert names(org_search.search(register, "mju6035")) == ["渭南市阳光养老服务中心"]
+    assert org_search.count(register, "0500MJ") == 1
+
+
+def test_pinyin_initials_and_full_pinyin_anywhere_in_the_name(register: Store) -> None:
+    assert "中国自动化学会" in names(org_search.search(register, "zdhxh"))
+    assert names(org_search.search(register, "yanglao")) == ["渭南市阳光养老服务中心"]
+    assert names(org_search.search(register, "fulijijin")) == ["中国社会福利基金会"]
+    assert names(org_search.query_page(register, "zidonghua")) == [
+        "广东省自动化学会",  # the table sorts by pinyin initials: gds…, zdh…, zg…
+        "自动化学会",
+        "自动化学会联合会",
+        "中国自动化学会",
+    ]
+
+
+def test_several_words_must_all_match(register: Store) -> None:
+    assert names(org_search.search(register, "中国 学会")) == ["中国自动化学会"]
+    assert names(org_search.search(register, "自动化 联合")) == ["自动化学会联合会"]
+    assert names(org_search.search(register, "jijin 北京")) == ["北京理工大学教育基金会"]
+    assert org_search.count(register, "基金会 渭南") == 0
+
+
+def test_a_typed_code_with_a_bad_check_character_is_flagged(
+    store_path: Path, register: Store
+) -> None:
+    warning = org_search.code_warning(BAD_CHECK.lower())
+    assert warning is not None and "校验位错误" in warning and "应为“T”" in warning
+    assert org_search.code_warning(AUTOMATION[0]) is None
+    assert org_search.code_warning("中国自动化学会") is None
+    result = CliRunner().invoke(cli, ["--db", str(store_path), "orgs", "search", BAD_CHECK])
+    assert "统一社会信用代码校验位错误" in result.output
+
+
+def test_a_store_from_before_full_pinyin_is_migrated_and_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    before = MIGRATIONS.index(M_NAME_PINYIN)
+    with sqlite3.connect(path) as conn:
+        for number, script in enumerate(MIGRATIONS[:before], start=1):
+            conn.executescript(script + f"\nPRAGMA user_version = {number};")
+        conn.execute(
+            "INSERT INTO organizations (id, credit_code, name, kind, name_initials, updated_at)"
+            " VALUES ('o1', ?, ?, 'social_group', 'zgzdhxh', '2026-01-01T00:00:00+00:00')",
+            AUTOMATION,
+        )
+    conn.close()
+    store = open_store(path)
+    assert names(org_search.search(store, "zidonghua")) == ["中国自动化学会"]
+    assert names(org_search.search(store, "自动化")) == ["中国自动化学会"]
+    store.close()
