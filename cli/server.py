@@ -1,9 +1,11 @@
 """``inspector server ...``: run the reference central server and administer its data folder."""
 
 import csv
+import functools
 import json
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +16,36 @@ from checklists.loader import load_file
 from inspector.clock import utc_now
 from inspector.credit_code import validate
 from inspector.errors import UserError
-from sync.server import accounts, bundles, catalog
+from sync.server import accounts, bundles, catalog, uploads
 from sync.server.errors import ApiError
-from sync.server.storage import ServerStore
+from sync.server.storage import DATABASE_ENV, ServerStore
 
 ORG_NAMESPACE = uuid.UUID("6f1c4b1e-4a59-4d8e-9d0e-2f3d6f2b9a11")
-data_option = click.option(
+_data = click.option(
     "--data",
     "data_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="服务器数据目录",
+    help="服务器数据目录（照片文件；默认数据库 server.db 也在这里）",
 )
+_database = click.option(
+    "--database",
+    default=None,
+    envvar=DATABASE_ENV,
+    help="PostgreSQL 连接串 postgresql://…（默认用数据目录中的 SQLite）",
+)
+
+
+def data_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--data`` and ``--database`` on every command, passed on as one ``store`` argument."""
+
+    @_data
+    @_database
+    @functools.wraps(command)
+    def wrapper(data_dir: Path, database: str | None, **kwargs: Any) -> Any:
+        return command(store=ServerStore(data_dir, database), **kwargs)
+
+    return wrapper
 
 
 @click.group()
@@ -34,15 +54,19 @@ def server() -> None:
 
 
 @server.command()
-@data_option
+@_data
+@_database
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8730, show_default=True, type=int, help="监听端口")
-def run(data_dir: Path, host: str, port: int) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="工作进程数"
+)
+def run(data_dir: Path, database: str | None, host: str, port: int, workers: int) -> None:
     """运行同步服务器（HTTP，接口前缀 /api/v1）。"""
     from sync.server.run import serve
 
     click.echo(f"同步服务器运行于 http://{host}:{port}/api/v1 （接口文档 /api/v1/docs）")
-    serve(data_dir, host, port)
+    serve(data_dir, host, port, database=database, workers=workers)
 
 
 @server.group()
@@ -57,42 +81,59 @@ def user() -> None:
     "--role", required=True, type=click.Choice(["inspector", "supervisor", "admin"]), help="角色"
 )
 @click.option("--roster-id", default=None, help="对应的执法人员名录 id")
-def user_add(data_dir: Path, name: str, role: str, roster_id: str | None) -> None:
+@click.option("--quota-gb", default=None, type=click.FloatRange(0), help="上传文件配额（GB）")
+def user_add(
+    store: ServerStore, name: str, role: str, roster_id: str | None, quota_gb: float | None
+) -> None:
     """添加用户或重设密码；密码从标准输入读取一行。"""
     password = sys.stdin.readline().rstrip("\r\n")
+    quota = None if quota_gb is None else int(quota_gb * 2**30)
     try:
-        accounts.add_user(_open(data_dir), name, role, password, roster_id)
+        accounts.add_user(store, name, role, password, roster_id, quota)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     click.echo(f"已保存用户 {name}（{role}）")
 
 
+@user.command("link")
+@data_option
+@click.argument("name")
+@click.argument("roster_id")
+def user_link(store: ServerStore, name: str, roster_id: str) -> None:
+    """把用户与执法人员名录中的一人对应（列出此人的检查记录归该用户）。"""
+    try:
+        accounts.link_roster(store, name, roster_id)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"已将用户 {name} 对应到执法人员 {roster_id}")
+
+
 @server.command("revoke-device")
 @data_option
 @click.argument("device_id")
-def revoke_device(data_dir: Path, device_id: str) -> None:
+def revoke_device(store: ServerStore, device_id: str) -> None:
     """吊销一台设备的全部登录令牌（设备丢失时使用）。"""
-    count = accounts.revoke_device(_open(data_dir), device_id)
+    count = accounts.revoke_device(store, device_id)
     click.echo(f"已吊销 {count} 个令牌")
 
 
 @server.command("load-register")
 @data_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_register(data_dir: Path, source: Path) -> None:
+def load_register(store: ServerStore, source: Path) -> None:
     """发布社会组织名录（JSON 列表或带表头的 CSV，列名同本机数据库）。"""
     records = [_organization(row) for row in _read_rows(source)]
-    count = catalog.publish_many(_open(data_dir), "organization", records)
+    count = catalog.publish_many(store, "organization", records)
     click.echo(f"已发布 {count} 个社会组织")
 
 
 @server.command("load-roster")
 @data_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_roster(data_dir: Path, source: Path) -> None:
+def load_roster(store: ServerStore, source: Path) -> None:
     """发布执法人员名录（JSON 列表或 CSV：id,name,certificate_no,unit,role）。"""
     records = [{"active": 1, "unit": "", "role": "inspector", **row} for row in _read_rows(source)]
-    count = catalog.publish_many(_open(data_dir), "roster", records)
+    count = catalog.publish_many(store, "roster", records)
     click.echo(f"已发布 {count} 名执法人员")
 
 
@@ -100,7 +141,7 @@ def load_roster(data_dir: Path, source: Path) -> None:
 @data_option
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--builtin", is_flag=True, help="发布内置的检查表")
-def load_checklists(data_dir: Path, sources: tuple[Path, ...], builtin: bool) -> None:
+def load_checklists(store: ServerStore, sources: tuple[Path, ...], builtin: bool) -> None:
     """发布检查表（YAML 文件）。"""
     paths = [*sources, *(builtin_paths() if builtin else [])]
     records = []
@@ -116,7 +157,7 @@ def load_checklists(data_dir: Path, sources: tuple[Path, ...], builtin: bool) ->
             }
         )
     count = catalog.publish_many(
-        _open(data_dir), "checklist", records, key=lambda r: f"{r['id']}@{r['version']}"
+        store, "checklist", records, key=lambda r: f"{r['id']}@{r['version']}"
     )
     click.echo(f"已发布 {count} 个检查表版本")
 
@@ -128,7 +169,7 @@ def load_checklists(data_dir: Path, sources: tuple[Path, ...], builtin: bool) ->
 @click.option("--inspector", "inspectors", multiple=True, required=True, help="检查人员用户名")
 @click.option("--due", default="", help="完成期限 YYYY-MM-DD")
 def add_task(
-    data_dir: Path, credit_code: str, checklist_id: str, inspectors: tuple[str, ...], due: str
+    store: ServerStore, credit_code: str, checklist_id: str, inspectors: tuple[str, ...], due: str
 ) -> None:
     """创建检查任务并分配给检查人员（至少两人）。"""
     if len(set(inspectors)) < 2:
@@ -145,7 +186,7 @@ def add_task(
         "created_at": utc_now(),
     }
     try:
-        catalog.add_task(_open(data_dir), task, list(inspectors))
+        catalog.add_task(store, task, list(inspectors))
     except ApiError as exc:
         raise UserError(exc.detail) from exc
     click.echo(task["id"])
@@ -154,9 +195,9 @@ def add_task(
 @server.command()
 @data_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-def stats(data_dir: Path, as_json: bool) -> None:
+def stats(store: ServerStore, as_json: bool) -> None:
     """统计：检查记录、问题、附件数与字节数。"""
-    counts = bundles.stats(_open(data_dir))
+    counts = bundles.stats(store)
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False))
         return
@@ -164,8 +205,32 @@ def stats(data_dir: Path, as_json: bool) -> None:
         click.echo(f"{key}\t{value}")
 
 
-def _open(data_dir: Path) -> ServerStore:
-    return ServerStore(data_dir)
+@server.command("audit")
+@data_option
+@click.option("--user", "username", default=None, help="只列出该用户的操作")
+@click.option(
+    "--limit", default=200, show_default=True, type=click.IntRange(1), help="最多列出条数"
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（每行一条）")
+def audit_list(store: ServerStore, username: str | None, limit: int, as_json: bool) -> None:
+    """列出服务器接受的写操作：谁（用户、设备）、何时、从哪里、做了什么（最新的在前）。"""
+    for entry in bundles.audit_entries(store, username, limit):
+        if as_json:
+            click.echo(json.dumps(entry, ensure_ascii=False))
+        else:
+            click.echo("\t".join(str(entry[k]) for k in AUDIT_COLUMNS))
+
+
+@server.command("clean-partial")
+@data_option
+@click.option("--days", default=14.0, show_default=True, type=click.FloatRange(0), help="保留天数")
+def clean_partial(store: ServerStore, days: float) -> None:
+    """删除长期未续传的半截上传文件（以及已完整保存的文件留下的半截副本）。"""
+    removed = uploads.clean_partials(store, days * 86400)
+    click.echo(f"已清理 {removed} 个未完成的上传")
+
+
+AUDIT_COLUMNS = ("at", "username", "device_id", "address", "action", "target", "detail")
 
 
 def _read_rows(source: Path) -> list[dict[str, Any]]:

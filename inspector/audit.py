@@ -109,3 +109,21 @@ def verify(store: Store) -> ChainBreak | None:
 def entry_count(store: Store) -> int:
     """How many entries the log holds."""
     return int(store.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
+
+
+def head(store: Store) -> tuple[int, str] | None:
+    """The newest entry's (seq, hash): the chain's head, which the device sends to the office."""
+    row = store.db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def verify_heads(store: Store, heads: list[tuple[int, str]]) -> ChainBreak | None:
+    """Check that every head the office received is still in the chain, unchanged: a chain
+    rewritten after upload (even a consistently re-hashed one) no longer matches."""
+    for seq, digest in heads:
+        row = store.db.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            return ChainBreak(seq, f"第{seq}条记录已上报科室，但本机已没有这一条（上传后被删除）")
+        if row[0] != digest:
+            return ChainBreak(seq, f"第{seq}条记录与上报科室时不符（上传后被改写）")
+    return None

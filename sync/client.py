@@ -8,13 +8,15 @@ a wait for an unreachable server. ``push`` returns a ``PushReport`` with one
 """
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import requests
 from pydantic import ValidationError
 
-from inspector import jobs
+from inspector import audit, jobs
 from inspector.attachments import file_path
 from inspector.clock import utc_now
 from inspector.store import Store
@@ -29,7 +31,10 @@ from sync.transport import (
     SyncError,
     Transport,
     decode,
+    server_fault_message,
 )
+
+AUDIT_HEAD_HEADER = "X-Inspector-Audit-Head"
 
 PAGE_SIZE = 500
 _READ_CHUNK = 1 << 20
@@ -182,6 +187,14 @@ class SyncClient:
             report.results.append(RecordResult(item.key, item.label, outcome, message))
             run.emit(item.label)
 
+    def audit_heads(self) -> list[tuple[int, str]]:
+        """The audit-chain heads the server received from this device, oldest first."""
+        try:
+            answer = self.transport.call("GET", "/audit-heads")
+        except Rejected as exc:
+            raise SyncError(exc.message) from exc
+        return [(int(h["seq"]), str(h["hash"])) for h in answer]
+
     def pull(self, job: jobs.Job = jobs.UNWATCHED) -> PullReport:
         """Fetch changes after the stored cursor; each page commits with its new cursor.
 
@@ -276,11 +289,13 @@ class _Pusher:
         assert item.bundle is not None
         path = f"/inspections/{item.inspection_id}/revisions/{item.revision}"
         payload = item.bundle.model_dump(mode="json")
+        head = self._audit_head()
         try:
-            result = PushResult(**self.transport.call("PUT", path, json=payload))
+            result = PushResult(**self.transport.call("PUT", path, json=payload, headers=head))
             notes = self._send_missing(item, result)
             if result.missing:
-                result = PushResult(**self.transport.call("PUT", path, json=payload))
+                answer = self.transport.call("PUT", path, json=payload, headers=head)
+                result = PushResult(**answer)
         except Rejected as exc:
             outcome = "conflict" if exc.status == 409 else "rejected"
             outbox.mark(self.store, item, outcome, exc.message)
@@ -291,6 +306,11 @@ class _Pusher:
         message = f"已上传，服务器已确认（{photos} 个附件齐全）"
         outbox.mark(self.store, item, "done", message)
         return RecordResult(item.key, item.label, "uploaded", message, notes)
+
+    def _audit_head(self) -> dict[str, str]:
+        """The device's audit-chain head, sent with each bundle (the server keeps every one)."""
+        head = audit.head(self.store)
+        return {AUDIT_HEAD_HEADER: f"{head[0]}:{head[1]}"} if head else {}
 
     def _send_missing(self, item: outbox.OutboxItem, result: PushResult) -> list[str]:
         assert item.bundle is not None
@@ -305,12 +325,31 @@ class _Pusher:
             local = file_path(self.store, blob.sha256)
             if not local.is_file() or local.stat().st_size != blob.size:
                 raise Rejected(0, "missing_local", f"照片 {name} 在本机找不到或大小不符，无法上传")
-            interrupted, resumed_at = self._upload(blob.sha256, blob.size, blob.offset, name)
+            if _sha256_of(local) != blob.sha256:
+                raise Rejected(
+                    0,
+                    "damaged_local",
+                    f"照片 {name} 在本机已损坏（内容与登记的校验值不符），无法上传",
+                )
+            interrupted, resumed_at = self._file(blob.sha256, blob.size, blob.offset, name)
             if interrupted:
                 notes.append(f"照片 {name} 上传中断，已自动续传")
             elif resumed_at:
                 notes.append(f"照片 {name} 上次已传 {resumed_at} 字节，本次从断点续传")
         return notes
+
+    def _file(self, sha256: str, size: int, offset: int, name: str) -> tuple[bool, int]:
+        """``_upload``, with every refusal or stop naming the photo."""
+        try:
+            return self._upload(sha256, size, offset, name)
+        except Rejected as exc:
+            raise Rejected(exc.status, exc.code, f"照片 {name}：{exc.message}") from exc
+        except LoginRequired:
+            raise
+        except SyncError as exc:
+            if name in exc.message:
+                raise
+            raise type(exc)(f"照片 {name}：{exc.message}") from exc
 
     def _upload(self, sha256: str, size: int, offset: int, name: str) -> tuple[bool, int]:
         """Send one file from the server's offset, resuming after drops.
@@ -318,7 +357,7 @@ class _Pusher:
         Returns whether this run was interrupted, and the offset it first resumed from (0 when
         the file was sent from its start).
         """
-        interrupted, resumed_at = False, offset
+        interrupted, resumed_at, fault = False, offset, 0
         base = self.run.progress.bytes_done
         for attempt in range(self.transport.retry.attempts * 2):
             self.run.check()
@@ -331,6 +370,7 @@ class _Pusher:
                 offset = self._after_failure(sha256, attempt)
                 continue
             if response.status_code >= 500 or _code(response) == "upload_busy":
+                fault = response.status_code if response.status_code >= 500 else 0
                 offset = self._after_failure(sha256, attempt)
                 resumed_at = resumed_at or offset
                 continue
@@ -343,6 +383,9 @@ class _Pusher:
                 self.run.progress.bytes_done = base + size
                 return interrupted, resumed_at
             interrupted, offset = True, int(body["offset"])
+        if fault:
+            message = server_fault_message(fault, self.transport.retry.attempts * 2)
+            raise SyncError(f"照片 {name} 上传失败：{message}")
         raise SyncError(f"照片 {name} 多次上传失败，下次同步时从断点继续")
 
     def _after_failure(self, sha256: str, attempt: int) -> int:
@@ -382,6 +425,14 @@ class _FileBody:
         self._run.add_bytes(len(chunk))
         self._run.emit(self._label)
         return chunk
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _code(response: requests.Response) -> str:

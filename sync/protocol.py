@@ -9,7 +9,7 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 API_PREFIX = "/api/v1"
 PROTOCOL_VERSION = 1
@@ -51,10 +51,32 @@ class Problem(Model):
     code: str
 
 
+MAX_VALUE_DEPTH = 16  # an answer's value is a scalar or a small list/table, never deeper
+
+
 class Answer(Model):
     item_id: str = Field(min_length=1, max_length=200)
     value: Any = None
     note: str = Field(default="", max_length=20_000)
+
+    @field_validator("value")
+    @classmethod
+    def _shallow(cls, value: Any) -> Any:
+        if _depth(value) > MAX_VALUE_DEPTH:
+            raise ValueError(f"答案嵌套超过 {MAX_VALUE_DEPTH} 层")
+        return value
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a JSON value, without recursion (a hostile value may be very deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 class Finding(Model):
@@ -166,6 +188,21 @@ class InspectionSummary(Model):
     deleted: bool
     received_at: str
     reviewed: bool = Field(default=False, description="a decision exists on this revision")
+    withdraw_reason: str = Field(default="", description="why the office withdrew it, if it did")
+
+
+class WithdrawRequest(Model):
+    """A supervisor withdraws an inspection from the office's records (never a deletion)."""
+
+    reason: str = Field(min_length=1, max_length=2_000)
+
+
+class AuditHead(Model):
+    """The head of a device's audit-log chain as the server received it with a bundle."""
+
+    seq: int
+    hash: str
+    received_at: str
 
 
 class ReviewRequest(Model):

@@ -24,6 +24,10 @@ class SyncError(UserError):
     """The whole run cannot go on (server unreachable, program too old)."""
 
 
+class ServerFault(SyncError):
+    """The server kept answering 5xx: its own fault (logged there), not the network's."""
+
+
 class LoginRequired(SyncError):
     """401: the token is missing, expired or revoked."""
 
@@ -80,7 +84,11 @@ class Transport:
         )
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        """JSON request with retries; returns the decoded body of a 2xx answer."""
+        """JSON request with retries; returns the decoded body of a 2xx answer.
+
+        After the last retry the error says which it was: the server answering 5xx (its fault,
+        logged there) or no answer at all (the network)."""
+        last_status = 0
         for attempt in range(self.retry.attempts):
             try:
                 response = self.send_once(method, path, **kwargs)
@@ -89,15 +97,26 @@ class Transport:
                     f"服务器证书校验失败，请检查服务器地址或配置单位 CA 证书：{exc}"
                 ) from exc
             except NETWORK_ERRORS:
+                last_status = 0
                 self.retry.sleep(self.retry.delay(attempt))
                 continue
             if response.status_code >= 500:
+                last_status = response.status_code
                 self.retry.sleep(self.retry.delay(attempt))
                 continue
             return decode(response)
+        if last_status:
+            raise ServerFault(server_fault_message(last_status, self.retry.attempts))
         raise SyncError(
             f"无法连接服务器 {self.server_url}（已重试 {self.retry.attempts} 次），请检查网络后重试"
         )
+
+
+def server_fault_message(status: int, attempts: int) -> str:
+    return (
+        f"服务器出错，已记录（HTTP {status}，已重试 {attempts} 次）；"
+        "本机数据未受影响，请稍后重试，若持续出现请联系管理员"
+    )
 
 
 def decode(response: requests.Response) -> Any:

@@ -1,8 +1,8 @@
 """Render the 同步 screen before, during and after an upload to a real local sync server.
 
 ``python -m ui.sync_screenshots --db demo.db --out docs/screenshots`` works on a copy of the
-store and a throw-away server on 127.0.0.1. One record is first stored on the server by
-another inspector, so the picture after the upload shows a refusal with its reason and 重试.
+store and a throw-away server on 127.0.0.1. A co-inspector first stores another version of one
+record on the server, so the picture after the upload shows a conflict with its reason.
 """
 
 import argparse
@@ -55,12 +55,18 @@ def local_server(data_dir: Path) -> Iterator[str]:
     thread.join(timeout=5)
 
 
-def _claim_one_as_li(store: Store, url: str) -> None:
-    """Another inspector stores the newest waiting record first: the upload will be refused."""
+def _one_conflict(store: Store, data_dir: Path, url: str) -> None:
+    """``ye`` and ``li`` become the two inspectors named on the newest waiting record; ``li``
+    stores other content under its revision first, so ``ye``'s upload of it is a conflict."""
     item = outbox.waiting(store)[-1]
+    bundle = outbox.build_bundle(store, item.inspection_id)
+    storage = ServerStore(data_dir)
+    for name, roster_id in zip(("ye", "li"), bundle.inspection.inspector_ids, strict=False):
+        accounts.link_roster(storage, name, roster_id)
+    storage.close()
     client = SyncClient(store, url)
     client.login("li", PASSWORD)
-    bundle = outbox.build_bundle(store, item.inspection_id)
+    bundle.inspection.place += "（另一台设备）"
     path = f"/inspections/{item.inspection_id}/revisions/{item.revision}"
     client.transport.call("PUT", path, json=bundle.model_dump(mode="json"))
 
@@ -72,7 +78,7 @@ def render(db: Path, out_dir: Path) -> list[Path]:
         copy = Path(folder) / "device.db"
         shutil.copy(db, copy)
         store = open_store(copy)
-        _claim_one_as_li(store, url)
+        _one_conflict(store, Path(folder) / "server", url)
         SyncClient(store, url).login("ye", PASSWORD)
         application()
         window = MainWindow(

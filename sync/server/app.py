@@ -1,10 +1,14 @@
 """The HTTP API (``/api/v1``), served by uvicorn. OpenAPI at ``/api/v1/openapi.json``.
 
 Every failure is a JSON ``Problem`` with a Chinese ``detail``: validation errors are 422, an old
-client gets 426 ("please update"), and no malformed request reaches a 500.
+client gets 426 ("please update"), and no malformed request reaches a 500. JSON bodies are
+bounded in size and nesting depth while they are read, before authentication, whatever the
+headers claim (``BodyGuard``).
 """
 
 import logging
+import re
+from itertools import accumulate
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +26,7 @@ from sync.protocol import (
     MIN_CLIENT_VERSION,
     SHA256_PATTERN,
     UUID_PATTERN,
+    AuditHead,
     BlobOffset,
     Bundle,
     ChangesPage,
@@ -35,19 +40,32 @@ from sync.protocol import (
     PushResult,
     ReviewRequest,
     ReviewResult,
+    WithdrawRequest,
 )
 from sync.server import accounts, bundles, catalog, notice_numbers, reviews, uploads
 from sync.server.errors import ApiError
+from sync.server.logs import log_request
 from sync.server.storage import ServerStore, User
 
 log = logging.getLogger(__name__)
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+AUDIT_HEAD_HEADER = "X-Inspector-Audit-Head"
 PLEASE_UPDATE = "客户端版本过旧，服务器已不再支持，请更新“社会组织现场检查工具”到最新版本后再同步"
+SERVER_FAULT = "服务器出错，已记录；请稍后重试，若持续出现请联系管理员"
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem} for status in (401, 403, 404, 409, 413, 422, 426)
+    status: {"model": Problem} for status in (400, 401, 403, 404, 409, 413, 422, 426, 429, 500)
 }
-_HTTP_MESSAGES = {404: "没有这个接口", 405: "接口不支持这种请求方式", 413: "请求体过大"}
+_HTTP_MESSAGES = {
+    400: "请求格式不正确",
+    404: "没有这个接口",
+    405: "接口不支持这种请求方式",
+    413: "请求体过大",
+    415: "请求体类型不受支持",
+}
+_VERSION = re.compile(r"[0-9]{1,6}")
+_HEAD = re.compile(r"^([0-9]{1,12}):([0-9a-f]{64})$")
 
 bearer = HTTPBearer(auto_error=False)
 InspectionId = Annotated[str, PathParam(pattern=UUID_PATTERN)]
@@ -56,9 +74,10 @@ Sha256 = Annotated[str, PathParam(pattern=SHA256_PATTERN)]
 Revision = Annotated[int, PathParam(ge=1, le=1_000_000)]
 
 
-def create_app(data_dir: Path | str) -> FastAPI:
-    """An app over the storage in ``data_dir``."""
-    store = ServerStore(data_dir)
+def create_app(data_dir: Path | str, database: str | None = None) -> FastAPI:
+    """An app over the storage in ``data_dir`` (and ``database``, see ``ServerStore``)."""
+    store = ServerStore(data_dir, database)
+    uploads.clean_partials(store)
     app = FastAPI(
         title="社会组织现场检查 同步服务",
         version="1",
@@ -68,6 +87,7 @@ def create_app(data_dir: Path | str) -> FastAPI:
     )
     app.state.store = store
     app.include_router(_router(store), prefix=API_PREFIX)
+    app.include_router(_health_router(store), prefix=API_PREFIX)
     _install_guards(app)
 
     @app.api_route(
@@ -87,22 +107,24 @@ def _router(store: ServerStore) -> APIRouter:
     def client_version(
         version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
     ) -> None:
-        if version is None or not version.isdigit() or int(version) < MIN_CLIENT_VERSION:
+        if version is None or not _VERSION.fullmatch(version) or int(version) < MIN_CLIENT_VERSION:
             raise ApiError(426, "upgrade_required", PLEASE_UPDATE)
 
     def current_user(
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> User:
         if credentials is None:
             raise ApiError(401, "login_required", "请先登录")
-        return accounts.user_for_token(store, credentials.credentials)
+        return accounts.user_for_token(store, credentials.credentials, _address(request))
 
     Me = Annotated[User, Depends(current_user)]
     router = APIRouter(dependencies=[Depends(client_version)], responses=ERRORS)
 
     @router.post("/auth/login")
-    def login(request: LoginRequest) -> LoginResponse:
-        return accounts.login(store, request)
+    def login(request: Request, body: LoginRequest) -> LoginResponse:
+        """A token for this device; throttled per user name and per address (429)."""
+        return accounts.login(store, body, _address(request))
 
     @router.post("/auth/logout", status_code=204)
     def logout(
@@ -110,7 +132,7 @@ def _router(store: ServerStore) -> APIRouter:
     ) -> None:
         """Revoke the token this request carries (the device logs out)."""
         assert credentials is not None  # ``me`` resolved, so a token was sent
-        accounts.revoke_token(store, credentials.credentials)
+        accounts.revoke_token(store, me, credentials.credentials)
 
     @router.get("/changes")
     def changes(
@@ -126,8 +148,12 @@ def _router(store: ServerStore) -> APIRouter:
         bundle: Bundle,
         inspection_id: InspectionId,
         revision: Revision,
+        audit_head: Annotated[str, Header(alias=AUDIT_HEAD_HEADER, pattern=_HEAD.pattern)] = "",
     ) -> PushResult:
-        return bundles.push(store, me, inspection_id.lower(), revision, bundle)
+        """Store one revision (owners only); ``X-Inspector-Audit-Head: seq:sha256`` is the
+        device's audit-chain head, kept by the server."""
+        head = _audit_head(audit_head)
+        return bundles.push(store, me, inspection_id.lower(), revision, bundle, head)
 
     @router.get("/inspections/{inspection_id}/revisions/{revision}")
     def bundle(
@@ -137,9 +163,18 @@ def _router(store: ServerStore) -> APIRouter:
     ) -> Bundle:
         return bundles.bundle_body(store, me, inspection_id.lower(), revision)
 
-    @router.delete("/inspections/{inspection_id}", status_code=204)
-    def delete(me: Me, inspection_id: InspectionId) -> None:
-        bundles.delete(store, me, inspection_id.lower())
+    @router.post("/inspections/{inspection_id}/withdraw", status_code=204)
+    def withdraw(me: Me, inspection_id: InspectionId, request: WithdrawRequest) -> None:
+        """Withdraw a record with a reason (supervisor, admin); audited, never deleted."""
+        bundles.withdraw(store, me, inspection_id.lower(), request)
+
+    @router.get("/audit-heads")
+    def audit_heads(me: Me) -> list[AuditHead]:
+        """Every audit-chain head this device has sent with its bundles, oldest first."""
+        return [
+            AuditHead(seq=seq, hash=digest, received_at=at)
+            for seq, digest, at in bundles.audit_heads(store, me.device_id)
+        ]
 
     @router.get("/inspections")
     def inspections(me: Me) -> list[InspectionSummary]:
@@ -197,6 +232,34 @@ _RAW_BODY = {
 }
 
 
+def _health_router(store: ServerStore) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/health")
+    def health() -> dict[str, str]:
+        """For load balancers and monitoring: the database answers (no login needed)."""
+        try:
+            with store.reading() as conn:
+                conn.execute("SELECT 1").fetchone()
+        except Exception as exc:
+            log.exception("health check failed")
+            raise ApiError(503, "unhealthy", "数据库无法访问") from exc
+        return {"status": "ok", "engine": "postgresql" if store.is_postgres else "sqlite"}
+
+    return router
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _audit_head(value: str) -> tuple[int, str] | None:
+    """The header's (seq, hash); an empty header (none sent) is None. The format is validated
+    by the route's declared pattern."""
+    match = _HEAD.fullmatch(value)
+    return (int(match[1]), match[2]) if match else None
+
+
 def _offset_response(state: BlobOffset) -> JSONResponse:
     return JSONResponse(
         state.model_dump(),
@@ -205,7 +268,7 @@ def _offset_response(state: BlobOffset) -> JSONResponse:
 
 
 def _install_guards(app: FastAPI) -> None:
-    app.add_middleware(JsonSizeLimit)
+    app.add_middleware(BodyGuard)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -214,33 +277,95 @@ def _install_guards(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":
+            return _problem(422, "invalid", "请求体不是有效的 JSON")
         where = ".".join(str(part) for part in first.get("loc", ()))
         return _problem(422, "invalid", f"请求格式不正确：{where}：{first.get('msg', '')}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        fallback = f"请求有误（HTTP {exc.status_code}）"
+        message = _HTTP_MESSAGES.get(exc.status_code, fallback)
         return _problem(exc.status_code, "http", message, dict(exc.headers or {}))
 
+    @app.exception_handler(Exception)
+    async def fault(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _problem(500, "server_error", SERVER_FAULT)
 
-class JsonSizeLimit:
-    """Refuse a declared-too-large body before reading it (files have their own limit).
 
-    Plain ASGI, not ``BaseHTTPMiddleware``, so streamed uploads pass through untouched.
+class BodyGuard:
+    """Read a JSON body at most ``MAX_JSON_BYTES`` far and refuse it if it nests deeper than
+    ``MAX_JSON_DEPTH``, before any route (or authentication) sees it. File uploads
+    (``/blobs/``) stream past untouched: their limit is the manifest size, checked per chunk.
+
+    Plain ASGI, not ``BaseHTTPMiddleware``, so streamed uploads pass through untouched. Each
+    request is also logged here as one structured line.
     """
 
     def __init__(self, app: Any):
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(f"{API_PREFIX}/blobs/"):
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            if length.isdigit() and int(length) > MAX_JSON_BYTES:
-                limit = MAX_JSON_BYTES // 1024 // 1024
-                response = _problem(413, "too_large", f"请求体过大（上限 {limit} MB）")
-                await response(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with log_request(scope, send) as logged_send:
+            if scope["path"].startswith(f"{API_PREFIX}/blobs/"):
+                await self.app(scope, receive, logged_send)
                 return
-        await self.app(scope, receive, send)
+            body, refusal = await _bounded_body(receive)
+            if refusal is not None:
+                await refusal(scope, receive, logged_send)
+                return
+            await self.app(scope, _replay(body, receive), logged_send)
+
+
+async def _bounded_body(receive: Any) -> tuple[bytes, JSONResponse | None]:
+    """The whole body if within bounds, else the problem to answer (reading stops at once)."""
+    parts, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_JSON_BYTES:
+            limit = MAX_JSON_BYTES // 1024 // 1024
+            return b"", _problem(413, "too_large", f"请求体过大（上限 {limit} MB）")
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            break
+    body = b"".join(parts)
+    if json_depth(body) > MAX_JSON_DEPTH:
+        return b"", _problem(422, "too_deep", f"请求体嵌套过深（上限 {MAX_JSON_DEPTH} 层）")
+    return body, None
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    """The body already read, then the real channel (which reports a disconnect)."""
+    sent = False
+
+    async def replayed() -> Any:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def json_depth(body: bytes) -> int:
+    """How deep brackets nest in ``body``, strings skipped (C-speed scans, no parsing)."""
+    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKET).translate(_STEP)
+    steps = (1 if b == 1 else -1 for b in brackets)
+    return max(accumulate(steps, initial=0))
 
 
 def _problem(

@@ -1,35 +1,66 @@
-"""Inspection bundles: idempotent push, completeness, tombstones, and who may see what.
+"""Inspection bundles: idempotent push, ownership, completeness, withdrawal, who may see what.
 
 A bundle is keyed by (inspection UUID, revision). The same content again is answered like the
-first time; other content under the same revision is a 409 and nothing is overwritten. A bundle
-counts (and supervisors see it) only once every file in its manifest is stored and verified.
+first time; other content under the same revision is a 409 and nothing is overwritten.
+
+Ownership: an inspection belongs to the users named on it (their roster ids) and to its task's
+team; only they push revisions, and a later revision cannot add the pusher to a record they did
+not own. Supervisors write review decisions and finding status, never bundle content; nobody
+deletes; a supervisor withdraws a record with a reason, audited.
+
+Files: a file counts for a bundle only once it is stored with the listed size **and** one of the
+bundle's owners has uploaded its bytes (``blob_holders``), so knowing a file's SHA-256 and size
+is not enough to complete a bundle with someone else's photo or to download it.
 """
 
-import sqlite3
 from pathlib import Path
 
 from inspector.clock import utc_now
-from sync.protocol import Bundle, FindingStatusChange, InspectionSummary, MissingBlob, PushResult
+from sync.protocol import (
+    Bundle,
+    FindingStatusChange,
+    InspectionSummary,
+    MissingBlob,
+    PushResult,
+    WithdrawRequest,
+)
 from sync.server import catalog
 from sync.server.errors import ApiError
-from sync.server.storage import ServerStore, User
+from sync.server.storage import Conn, ServerStore, User, audit
+
+_TEAM_HOLDS = (
+    "EXISTS (SELECT 1 FROM blob_holders h JOIN inspection_owners o ON o.username = h.username"
+    " WHERE h.sha256 = f.sha256 AND o.inspection_id = f.inspection_id)"
+)
+_MISSING = (
+    "FROM bundle_files f LEFT JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
+    f" WHERE f.inspection_id = ? AND f.revision = ? AND (b.sha256 IS NULL OR NOT {_TEAM_HOLDS})"
+)
+NOT_YOURS = "这条检查记录没有列出你为检查人员（也不属于你的任务组），无权查看或上传"
 
 
 def push(
-    store: ServerStore, user: User, inspection_id: str, revision: int, bundle: Bundle
+    store: ServerStore,
+    user: User,
+    inspection_id: str,
+    revision: int,
+    bundle: Bundle,
+    audit_head: tuple[int, str] | None = None,
 ) -> PushResult:
     """Store one revision (or recognise it as already stored) and say which files are missing."""
     digest = bundle.content_hash()
+    body = _checked_body(bundle)
     with store.transaction() as conn:
-        _check_owner(conn, user, inspection_id, create=True)
+        _claim(conn, user, inspection_id, bundle)
         _check_task(conn, user, bundle)
-        _check_manifest(conn, bundle)
+        _check_manifest(bundle)
         stored = conn.execute(
             "SELECT content_hash FROM bundles WHERE inspection_id = ? AND revision = ?",
             (inspection_id, revision),
         ).fetchone()
         if stored is None:
-            _insert(conn, inspection_id, revision, bundle, digest)
+            _insert(conn, inspection_id, revision, bundle, digest, body)
+            audit(conn, user, "push", f"{inspection_id}#{revision}", digest)
         elif stored[0] != digest:
             raise ApiError(
                 409,
@@ -37,20 +68,31 @@ def push(
                 f"服务器上已有该检查记录第 {revision} 版，但内容不同；未覆盖任何数据。"
                 "请在本机更正后作为新版本上传，或联系科室核对。",
             )
+        if audit_head is not None:
+            _keep_head(conn, user, inspection_id, revision, audit_head)
         _refresh_complete(conn, inspection_id, revision)
         return _result(store, conn, inspection_id, revision)
 
 
+def _checked_body(bundle: Bundle) -> str:
+    """The JSON to store, proved re-readable first: what is stored can always be read back."""
+    body = bundle.model_dump_json()
+    try:
+        Bundle.model_validate_json(body)
+    except ValueError as exc:
+        raise ApiError(422, "invalid", "检查记录内容嵌套过深或格式不符，服务器未保存") from exc
+    return body
+
+
 def expected_size(store: ServerStore, user: User, sha256: str) -> int:
-    """The size a file must have; it must be in the manifest of a bundle this user may write."""
-    owner_clause = "AND i.owner = ?" if user.is_inspector else ""
-    params = [sha256, user.username] if user.is_inspector else [sha256]
+    """The size a file must have; it must be listed in a live bundle this user owns."""
     with store.reading() as conn:
         row = conn.execute(
-            "SELECT f.size FROM bundle_files f JOIN inspections i"
+            "SELECT f.size FROM bundle_files f JOIN inspection_owners o"
+            " ON o.inspection_id = f.inspection_id JOIN inspections i"
             " ON i.inspection_id = f.inspection_id"
-            f" WHERE f.sha256 = ? AND i.deleted_at IS NULL {owner_clause} LIMIT 1",
-            params,
+            " WHERE f.sha256 = ? AND o.username = ? AND i.deleted_at IS NULL LIMIT 1",
+            (sha256, user.username),
         ).fetchone()
     if row is None:
         raise ApiError(
@@ -59,16 +101,37 @@ def expected_size(store: ServerStore, user: User, sha256: str) -> int:
     return int(row[0])
 
 
+def team_holds(store: ServerStore, user: User, sha256: str) -> bool:
+    """Whether the file is stored and this user, or a co-inspector on one of this user's
+    inspections that lists it, has uploaded its bytes."""
+    with store.reading() as conn:
+        row = conn.execute(
+            "SELECT 1 FROM bundle_files f JOIN inspection_owners mine"
+            " ON mine.inspection_id = f.inspection_id AND mine.username = ?"
+            f" JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
+            f" WHERE f.sha256 = ? AND {_TEAM_HOLDS} LIMIT 1",
+            (user.username, sha256),
+        ).fetchone()
+    return row is not None
+
+
 def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
-    """A stored file this user may download: an inspector's own, or any in a complete bundle."""
-    owner_clause = "i.owner = ?" if user.is_inspector else "b.complete = 1"
+    """A stored file this user may download: listed in a bundle the user may read, and uploaded
+    by one of that bundle's owners. The answer is the same 404 whether or not the file exists."""
+    readable = (
+        "EXISTS (SELECT 1 FROM inspection_owners me WHERE me.inspection_id = f.inspection_id"
+        " AND me.username = ?)"
+        if user.is_inspector
+        else "bu.complete = 1"
+    )
     params = [sha256, user.username] if user.is_inspector else [sha256]
     with store.reading() as conn:
         row = conn.execute(
-            "SELECT 1 FROM bundle_files f JOIN bundles b ON b.inspection_id = f.inspection_id"
-            " AND b.revision = f.revision JOIN inspections i ON i.inspection_id = f.inspection_id"
-            " JOIN blobs s ON s.sha256 = f.sha256"
-            f" WHERE f.sha256 = ? AND i.deleted_at IS NULL AND {owner_clause} LIMIT 1",
+            "SELECT 1 FROM bundle_files f JOIN bundles bu ON bu.inspection_id = f.inspection_id"
+            " AND bu.revision = f.revision JOIN inspections i ON i.inspection_id = f.inspection_id"
+            " JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
+            f" WHERE f.sha256 = ? AND i.deleted_at IS NULL AND {readable} AND {_TEAM_HOLDS}"
+            " LIMIT 1",
             params,
         ).fetchone()
     if row is None:
@@ -76,19 +139,18 @@ def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
     return store.blob_path(sha256)
 
 
-def blob_stored(store: ServerStore, sha256: str) -> bool:
-    with store.reading() as conn:
-        row = conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-    return row is not None
-
-
-def record_blob(store: ServerStore, sha256: str, size: int) -> None:
-    """A verified file is in place: bundles waiting only for it become complete."""
+def record_blob(store: ServerStore, user: User, sha256: str, size: int) -> None:
+    """A verified file is in place and ``user`` proved to hold it: waiting bundles complete."""
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (sha256, size, utc_now()),
         )
+        conn.execute(
+            "INSERT INTO blob_holders (sha256, username) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (sha256, user.username),
+        )
+        audit(conn, user, "file", sha256, str(size))
         waiting = conn.execute(
             "SELECT DISTINCT b.inspection_id, b.revision FROM bundles b JOIN bundle_files f"
             " ON f.inspection_id = b.inspection_id AND f.revision = b.revision"
@@ -99,29 +161,55 @@ def record_blob(store: ServerStore, sha256: str, size: int) -> None:
             _refresh_complete(conn, inspection_id, revision)
 
 
+def usage_and_quota(store: ServerStore, user: User) -> tuple[int, int]:
+    """Bytes of the files this user uploaded, and the user's quota."""
+    from sync.server.accounts import DEFAULT_QUOTA_BYTES
+
+    with store.reading() as conn:
+        used = conn.execute(
+            "SELECT COALESCE(SUM(b.size), 0) FROM blobs b JOIN blob_holders h"
+            " ON h.sha256 = b.sha256 WHERE h.username = ?",
+            (user.username,),
+        ).fetchone()[0]
+        quota = conn.execute(
+            "SELECT quota_bytes FROM users WHERE username = ?", (user.username,)
+        ).fetchone()
+    return int(used), int(quota[0]) if quota and quota[0] is not None else DEFAULT_QUOTA_BYTES
+
+
 def summaries(store: ServerStore, user: User) -> list[InspectionSummary]:
-    """Inspectors see their own records; supervisors and admins see complete ones."""
-    where = "i.owner = ?" if user.is_inspector else "(b.complete = 1 OR i.deleted_at IS NOT NULL)"
+    """Inspectors see the records they own; supervisors and admins see complete ones."""
+    where = (
+        "EXISTS (SELECT 1 FROM inspection_owners o WHERE o.inspection_id = i.inspection_id"
+        " AND o.username = ?)"
+        if user.is_inspector
+        else "(b.complete = 1 OR i.deleted_at IS NOT NULL)"
+    )
     params = [user.username] if user.is_inspector else []
     with store.reading() as conn:
         rows = conn.execute(
             "SELECT i.inspection_id, MAX(b.revision), i.owner, MIN(b.complete),"
-            " i.deleted_at IS NOT NULL, MIN(b.received_at) FROM inspections i"
+            " i.deleted_at, MIN(b.received_at), i.withdraw_reason FROM inspections i"
             " JOIN bundles b ON b.inspection_id = i.inspection_id"
-            f" WHERE {where} GROUP BY i.inspection_id, i.owner, i.deleted_at"
+            f" WHERE {where}"
+            " GROUP BY i.inspection_id, i.owner, i.deleted_at, i.withdraw_reason"
             " ORDER BY i.inspection_id",
             params,
         ).fetchall()
-        reviewed = set(conn.execute("SELECT inspection_id, revision FROM reviews").fetchall())
+        reviewed = {
+            (r[0], r[1])
+            for r in conn.execute("SELECT inspection_id, revision FROM reviews").fetchall()
+        }
     return [
         InspectionSummary(
             inspection_id=r[0],
             revision=r[1],
             owner=r[2],
             complete=bool(r[3]),
-            deleted=bool(r[4]),
+            deleted=r[4] is not None,
             received_at=r[5],
             reviewed=(r[0], r[1]) in reviewed,
+            withdraw_reason=r[6] or "",
         )
         for r in rows
     ]
@@ -129,7 +217,7 @@ def summaries(store: ServerStore, user: User) -> list[InspectionSummary]:
 
 def bundle_body(store: ServerStore, user: User, inspection_id: str, revision: int) -> Bundle:
     with store.reading() as conn:
-        _check_owner(conn, user, inspection_id, create=False)
+        _check_reader(conn, user, inspection_id)
         row = conn.execute(
             "SELECT body, complete FROM bundles WHERE inspection_id = ? AND revision = ?",
             (inspection_id, revision),
@@ -139,27 +227,42 @@ def bundle_body(store: ServerStore, user: User, inspection_id: str, revision: in
     return Bundle.model_validate_json(row[0])
 
 
-def delete(store: ServerStore, user: User, inspection_id: str) -> None:
-    """Tombstone: the record stays deleted whatever retries come later."""
+def withdraw(store: ServerStore, user: User, inspection_id: str, request: WithdrawRequest) -> None:
+    """A supervisor withdraws a record (with a reason): it stays, marked, and cannot be pushed
+    again. Inspectors cannot; nobody deletes."""
+    if user.is_inspector:
+        raise ApiError(403, "forbidden", "只有科室负责人或管理员可以撤回检查记录")
+    reason = request.reason.strip()
+    if not reason:
+        raise ApiError(422, "reason_required", "撤回检查记录必须填写理由")
     with store.transaction() as conn:
-        _check_owner(conn, user, inspection_id, create=False)
+        row = conn.execute(
+            "SELECT deleted_at, withdraw_reason FROM inspections WHERE inspection_id = ?",
+            (inspection_id,),
+        ).fetchone()
+        if row is None:
+            raise ApiError(404, "not_found", "服务器上没有这条检查记录")
+        if row[0] is not None:
+            if row[1] == reason:
+                return
+            raise ApiError(409, "already_withdrawn", f"这条检查记录已撤回（理由：{row[1]}）")
         conn.execute(
-            "UPDATE inspections SET deleted_at = COALESCE(deleted_at, ?) WHERE inspection_id = ?",
-            (utc_now(), inspection_id),
+            "UPDATE inspections SET deleted_at = ?, withdrawn_by = ?, withdraw_reason = ?"
+            " WHERE inspection_id = ?",
+            (utc_now(), user.username, reason, inspection_id),
         )
+        audit(conn, user, "withdraw", inspection_id, reason)
 
 
 def set_finding_status(
     store: ServerStore, user: User, finding_id: str, change: FindingStatusChange
 ) -> int:
-    """An office decision on a finding, published to the owning inspector's device."""
+    """An office decision on a finding, published to the owning inspectors' devices."""
     if user.is_inspector:
         raise ApiError(403, "forbidden", "只有科室负责人或管理员可以在服务器上更改问题状态")
     with store.transaction() as conn:
         row = conn.execute(
-            "SELECT f.inspection_id, i.owner FROM findings f"
-            " JOIN inspections i ON i.inspection_id = f.inspection_id WHERE f.finding_id = ?",
-            (finding_id,),
+            "SELECT inspection_id FROM findings WHERE finding_id = ?", (finding_id,)
         ).fetchone()
         if row is None:
             raise ApiError(404, "not_found", "服务器上没有这个问题")
@@ -173,7 +276,39 @@ def set_finding_status(
             "reason": change.reason,
             "by": user.username,
         }
-        return catalog.put(conn, "finding_status", finding_id, data, audience=[row[1]])
+        audit(conn, user, "finding_status", finding_id, f"{change.status}：{change.reason}")
+        return catalog.put(conn, "finding_status", finding_id, data, audience=owners(conn, row[0]))
+
+
+def owners(conn: Conn, inspection_id: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT username FROM inspection_owners WHERE inspection_id = ? ORDER BY username",
+        (inspection_id,),
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def audit_heads(store: ServerStore, device_id: str) -> list[tuple[int, str, str]]:
+    """Every audit-chain head this device sent: (seq, hash, received_at), oldest first."""
+    with store.reading() as conn:
+        rows = conn.execute(
+            "SELECT seq, hash, received_at FROM audit_heads WHERE device_id = ? ORDER BY id",
+            (device_id,),
+        ).fetchall()
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def audit_entries(store: ServerStore, username: str | None, limit: int) -> list[dict[str, str]]:
+    """The newest accepted writes, optionally of one user (for ``inspector server audit``)."""
+    where, params = ("WHERE username = ?", [username]) if username else ("", [])
+    with store.reading() as conn:
+        rows = conn.execute(
+            "SELECT at, username, device_id, address, action, target, detail FROM server_audit"
+            f" {where} ORDER BY id DESC LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+    names = ("at", "username", "device_id", "address", "action", "target", "detail")
+    return [dict(zip(names, (str(v) for v in row), strict=True)) for row in rows]
 
 
 def stats(store: ServerStore) -> dict[str, int]:
@@ -182,6 +317,7 @@ def stats(store: ServerStore) -> dict[str, int]:
         "inspections": "SELECT COUNT(DISTINCT b.inspection_id) FROM bundles b JOIN inspections i"
         " ON i.inspection_id = b.inspection_id WHERE b.complete = 1 AND i.deleted_at IS NULL",
         "incomplete_bundles": "SELECT COUNT(*) FROM bundles WHERE complete = 0",
+        "withdrawn": "SELECT COUNT(*) FROM inspections WHERE deleted_at IS NOT NULL",
         "findings": "SELECT COUNT(*) FROM findings",
         "attachments": "SELECT COUNT(*) FROM blobs",
         "bytes": "SELECT SUM(size) FROM blobs",
@@ -193,53 +329,77 @@ def stats(store: ServerStore) -> dict[str, int]:
         return {name: int(conn.execute(sql).fetchone()[0] or 0) for name, sql in queries.items()}
 
 
-def _check_owner(conn: sqlite3.Connection, user: User, inspection_id: str, *, create: bool) -> None:
+def _named(conn: Conn, bundle: Bundle) -> set[str]:
+    """The users an inspection names (by roster id) plus its task's team."""
+    names: set[str] = set()
+    ids = bundle.inspection.inspector_ids
+    if ids:
+        marks = ", ".join("?" * len(ids))
+        rows = conn.execute(f"SELECT username FROM users WHERE roster_id IN ({marks})", ids)
+        names |= {str(r[0]) for r in rows.fetchall()}
+    if bundle.inspection.task_id:
+        names |= set(catalog.task_team(conn, bundle.inspection.task_id))
+    return names
+
+
+def _claim(conn: Conn, user: User, inspection_id: str, bundle: Bundle) -> None:
+    """Create the inspection with its owners, or check the pusher owns it; add newly named."""
     row = conn.execute(
-        "SELECT owner, deleted_at FROM inspections WHERE inspection_id = ?", (inspection_id,)
+        "SELECT deleted_at FROM inspections WHERE inspection_id = ?", (inspection_id,)
     ).fetchone()
     if row is None:
-        if not create:
-            raise ApiError(404, "not_found", "服务器上没有这条检查记录")
+        if user.username not in _named(conn, bundle):
+            raise ApiError(403, "forbidden", NOT_YOURS)
         conn.execute(
             "INSERT INTO inspections (inspection_id, owner) VALUES (?, ?)",
             (inspection_id, user.username),
         )
-        return
-    if user.is_inspector and row[0] != user.username:
-        raise ApiError(403, "forbidden", "这条检查记录属于其他检查人员，无权查看或上传")
-    if row[1] is not None and create:
-        raise ApiError(
-            409, "deleted", "这条检查记录已在服务器上删除，不能再上传（删除不可被重传撤销）"
+    elif user.username not in owners(conn, inspection_id):
+        raise ApiError(403, "forbidden", NOT_YOURS)
+    elif row[0] is not None:
+        raise ApiError(409, "deleted", "这条检查记录已被科室撤回，不能再上传（撤回不可被重传撤销）")
+    for name in _named(conn, bundle) | {user.username}:
+        conn.execute(
+            "INSERT INTO inspection_owners (inspection_id, username) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (inspection_id, name),
         )
 
 
-def _check_task(conn: sqlite3.Connection, user: User, bundle: Bundle) -> None:
+def _check_reader(conn: Conn, user: User, inspection_id: str) -> None:
+    row = conn.execute(
+        "SELECT 1 FROM inspections WHERE inspection_id = ?", (inspection_id,)
+    ).fetchone()
+    if row is None:
+        raise ApiError(404, "not_found", "服务器上没有这条检查记录")
+    if user.is_inspector and user.username not in owners(conn, inspection_id):
+        raise ApiError(403, "forbidden", NOT_YOURS)
+
+
+def _check_task(conn: Conn, user: User, bundle: Bundle) -> None:
     task_id = bundle.inspection.task_id
-    if task_id and user.is_inspector and not catalog.task_assigned(conn, task_id, user.username):
+    if task_id and user.is_inspector and user.username not in catalog.task_team(conn, task_id):
         raise ApiError(403, "forbidden", "这条检查记录所属的任务没有分配给你")
 
 
-def _check_manifest(conn: sqlite3.Connection, bundle: Bundle) -> None:
+def _check_manifest(bundle: Bundle) -> None:
+    """The manifest must agree with itself; it is never compared with what the server holds,
+    so a bundle cannot be used to learn whether the server has some file."""
     sizes: dict[str, int] = {}
     for ref in bundle.attachments:
         if sizes.setdefault(ref.sha256, ref.size) != ref.size:
             raise ApiError(
                 422, "bad_manifest", f"附件 {ref.file_name} 的大小与同一内容的其他附件不一致"
             )
-        row = conn.execute("SELECT size FROM blobs WHERE sha256 = ?", (ref.sha256,)).fetchone()
-        if row is not None and row[0] != ref.size:
-            raise ApiError(
-                422, "bad_manifest", f"附件 {ref.file_name} 的大小与服务器上同一内容不符"
-            )
 
 
 def _insert(
-    conn: sqlite3.Connection, inspection_id: str, revision: int, bundle: Bundle, digest: str
+    conn: Conn, inspection_id: str, revision: int, bundle: Bundle, digest: str, body: str
 ) -> None:
     conn.execute(
         "INSERT INTO bundles (inspection_id, revision, content_hash, body, received_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (inspection_id, revision, digest, bundle.model_dump_json(), utc_now()),
+        (inspection_id, revision, digest, body, utc_now()),
     )
     for ref in bundle.attachments:
         conn.execute(
@@ -254,12 +414,24 @@ def _insert(
         )
 
 
-def _refresh_complete(conn: sqlite3.Connection, inspection_id: str, revision: int) -> None:
-    missing = conn.execute(
-        "SELECT COUNT(*) FROM bundle_files f LEFT JOIN blobs b ON b.sha256 = f.sha256"
-        " WHERE f.inspection_id = ? AND f.revision = ? AND b.sha256 IS NULL",
-        (inspection_id, revision),
-    ).fetchone()[0]
+def _keep_head(
+    conn: Conn, user: User, inspection_id: str, revision: int, head: tuple[int, str]
+) -> None:
+    """Keep each distinct audit-chain head a device sends (the office's copy of its chain)."""
+    seen = conn.execute(
+        "SELECT 1 FROM audit_heads WHERE device_id = ? AND seq = ? AND hash = ?",
+        (user.device_id, head[0], head[1]),
+    ).fetchone()
+    if seen is None:
+        conn.execute(
+            "INSERT INTO audit_heads (username, device_id, seq, hash, inspection_id, revision,"
+            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (user.username, user.device_id, head[0], head[1], inspection_id, revision, utc_now()),
+        )
+
+
+def _refresh_complete(conn: Conn, inspection_id: str, revision: int) -> None:
+    missing = conn.execute(f"SELECT COUNT(*) {_MISSING}", (inspection_id, revision)).fetchone()[0]
     if missing == 0:
         conn.execute(
             "UPDATE bundles SET complete = 1, completed_at = COALESCE(completed_at, ?)"
@@ -268,18 +440,14 @@ def _refresh_complete(conn: sqlite3.Connection, inspection_id: str, revision: in
         )
 
 
-def _result(
-    store: ServerStore, conn: sqlite3.Connection, inspection_id: str, revision: int
-) -> PushResult:
+def _result(store: ServerStore, conn: Conn, inspection_id: str, revision: int) -> PushResult:
     row = conn.execute(
         "SELECT content_hash, complete, received_at FROM bundles"
         " WHERE inspection_id = ? AND revision = ?",
         (inspection_id, revision),
     ).fetchone()
     missing = conn.execute(
-        "SELECT f.sha256, f.size FROM bundle_files f LEFT JOIN blobs b ON b.sha256 = f.sha256"
-        " WHERE f.inspection_id = ? AND f.revision = ? AND b.sha256 IS NULL ORDER BY f.sha256",
-        (inspection_id, revision),
+        f"SELECT f.sha256, f.size {_MISSING} ORDER BY f.sha256", (inspection_id, revision)
     ).fetchall()
     return PushResult(
         inspection_id=inspection_id,

@@ -4,21 +4,21 @@ a pull asks for everything after a cursor (Kinto's model), so device clocks neve
 """
 
 import json
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 from inspector.registry import name_initials
 from sync.protocol import Change, ChangesPage, EntityKind
 from sync.server.errors import ApiError
-from sync.server.storage import ServerStore, User, next_seq
+from sync.server.storage import Conn, ServerStore, User, admin_actor, audit, next_seq
 
 MAX_PAGE = 1000
+PUBLISH_BATCH = 500  # records per transaction: a big import never holds the writer lock long
 PUBLIC_ENTITIES = ("organization", "checklist", "roster")
 
 
 def put(
-    conn: sqlite3.Connection,
+    conn: Conn,
     entity: EntityKind,
     entity_id: str,
     data: dict[str, Any] | None,
@@ -55,15 +55,20 @@ def publish_many(
 ) -> int:
     """Publish many public records in one transaction.
 
+    Records go in batches of ``PUBLISH_BATCH``, one transaction each, so sync requests are not
+    held up behind a 180,000-record register; loading it again is harmless (same keys).
     ``key`` gives each record's identity; organizations are identified by credit code, so a
     register loaded again updates rather than duplicates.
     """
     key = key or _DEFAULT_KEYS.get(entity, lambda record: str(record["id"]))
     if entity == "organization":  # computed once here rather than on every device
         records = [{"name_initials": name_initials(r["name"]), **r} for r in records]
-    with store.transaction() as conn:
-        for record in records:
-            put(conn, entity, key(record), record)
+    for start in range(0, len(records), PUBLISH_BATCH):
+        batch = records[start : start + PUBLISH_BATCH]
+        with store.transaction() as conn:
+            for record in batch:
+                put(conn, entity, key(record), record)
+            audit(conn, admin_actor(), "publish", entity, str(len(batch)))
     return len(records)
 
 
@@ -120,11 +125,12 @@ def add_task(store: ServerStore, task: dict[str, Any], assignees: list[str]) -> 
         if known is None:
             raise ApiError(422, "unknown_organization", "任务引用的社会组织不在服务器登记库中")
         put(conn, "task", task["id"], {**task, "inspector_ids": roster_ids}, audience=assignees)
+        audit(conn, admin_actor(), "task", task["id"], ",".join(assignees))
 
 
-def task_assigned(conn: sqlite3.Connection, task_id: str, username: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM entity_access WHERE entity = 'task' AND entity_id = ? AND username = ?",
-        (task_id, username),
-    ).fetchone()
-    return row is not None
+def task_team(conn: Conn, task_id: str) -> list[str]:
+    """The user names a task is assigned to."""
+    rows = conn.execute(
+        "SELECT username FROM entity_access WHERE entity = 'task' AND entity_id = ?", (task_id,)
+    ).fetchall()
+    return [str(r[0]) for r in rows]

@@ -8,13 +8,12 @@ the owner's device applies it on the next pull.
 """
 
 import json
-import sqlite3
 
 from inspector.clock import utc_now
 from sync.protocol import ReviewRequest, ReviewResult
-from sync.server import catalog
+from sync.server import bundles, catalog
 from sync.server.errors import ApiError
-from sync.server.storage import ServerStore, User
+from sync.server.storage import Conn, ServerStore, User, audit
 
 _DECISION_LABELS = {"approve": "审核通过", "return": "退回"}
 
@@ -29,7 +28,7 @@ def review(
     if request.decision == "return" and not reason:
         raise ApiError(422, "reason_required", "退回检查记录必须填写退回理由")
     with store.transaction() as conn:
-        owner = _reviewable(conn, inspection_id, request.revision)
+        _reviewable(conn, inspection_id, request.revision)
         stored = _stored(conn, inspection_id, request.revision)
         if stored is not None:
             if (stored.decision, stored.reason) != (request.decision, reason):
@@ -41,11 +40,11 @@ def review(
                     f"作出“{label}”的决定，不能再作不同的决定",
                 )
             return stored
-        return _record(conn, user, inspection_id, request, reason, owner)
+        return _record(conn, user, inspection_id, request, reason)
 
 
-def _reviewable(conn: sqlite3.Connection, inspection_id: str, revision: int) -> str:
-    """The owner of the inspection, once sure ``revision`` is its newest complete revision."""
+def _reviewable(conn: Conn, inspection_id: str, revision: int) -> None:
+    """Refuse unless ``revision`` is the newest complete revision of a live inspection."""
     row = conn.execute(
         "SELECT owner, deleted_at FROM inspections WHERE inspection_id = ?", (inspection_id,)
     ).fetchone()
@@ -64,10 +63,9 @@ def _reviewable(conn: sqlite3.Connection, inspection_id: str, revision: int) -> 
     ).fetchone()[0]
     if newest > revision:
         raise ApiError(409, "stale_revision", f"该检查记录已有第 {newest} 版，请审核最新版本")
-    return str(row[0])
 
 
-def _stored(conn: sqlite3.Connection, inspection_id: str, revision: int) -> ReviewResult | None:
+def _stored(conn: Conn, inspection_id: str, revision: int) -> ReviewResult | None:
     row = conn.execute(
         "SELECT decision, reason, reviewer, reviewer_name, decided_at, seq FROM reviews"
         " WHERE inspection_id = ? AND revision = ?",
@@ -88,12 +86,11 @@ def _stored(conn: sqlite3.Connection, inspection_id: str, revision: int) -> Revi
 
 
 def _record(
-    conn: sqlite3.Connection,
+    conn: Conn,
     user: User,
     inspection_id: str,
     request: ReviewRequest,
     reason: str,
-    owner: str,
 ) -> ReviewResult:
     result = ReviewResult(
         inspection_id=inspection_id,
@@ -106,7 +103,9 @@ def _record(
         seq=0,
     )
     data = result.model_dump(exclude={"seq"})
-    result.seq = catalog.put(conn, "review", inspection_id, data, audience=[owner])
+    owners = bundles.owners(conn, inspection_id)
+    result.seq = catalog.put(conn, "review", inspection_id, data, audience=owners)
+    audit(conn, user, "review", f"{inspection_id}#{request.revision}", request.decision)
     conn.execute(
         "INSERT INTO reviews (inspection_id, revision, decision, reason, reviewer,"
         " reviewer_name, decided_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -115,7 +114,7 @@ def _record(
     return result
 
 
-def _display_name(conn: sqlite3.Connection, user: User) -> str:
+def _display_name(conn: Conn, user: User) -> str:
     """The reviewer's name on the published roster, else the user name."""
     row = conn.execute(
         "SELECT data FROM entities WHERE entity = 'roster' AND entity_id = ?", (user.roster_id,)

@@ -1,130 +1,85 @@
-"""Server storage: one SQL database and a folder of content-addressed files.
+"""Server storage: one SQL database (SQLite or PostgreSQL) and a folder of content-addressed files.
 
-SQLite (stdlib) by default. The SQL stays within what PostgreSQL also accepts (``ON CONFLICT``,
-no SQLite-only functions in queries) so a later issue can swap the engine behind ``ServerStore``.
-Writes are serialised by one lock; SQLite would serialise them anyway, and the pull cursor
-relies on sequence numbers being committed in order.
+SQLite (stdlib, ``DATA/server.db``) is the embedded default for a one-machine office; a
+``postgresql://`` URL selects PostgreSQL through a psycopg 3 connection pool. The modules above
+write one SQL dialect (``?`` placeholders, ``ON CONFLICT``, ``RETURNING``), which both accept.
+
+**Writes are serialised**, on both engines, and that is what keeps the pull cursor gap-free:
+SQLite's ``BEGIN IMMEDIATE`` takes the database's one write lock; on PostgreSQL every write
+transaction first takes one transaction-scoped advisory lock (``pg_advisory_xact_lock``), held to
+its commit. A change number is drawn inside such a transaction, so numbers commit in the order they
+were drawn: a reader that sees number N also sees every number below it, in any worker process.
+Reads are snapshots (SQLite WAL reader, PostgreSQL ``REPEATABLE READ``) and never wait for writers.
 """
 
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    username TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    roster_id TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS devices (
-    token_hash TEXT PRIMARY KEY,
-    device_id TEXT NOT NULL,
-    device_name TEXT NOT NULL DEFAULT '',
-    username TEXT NOT NULL REFERENCES users(username),
-    created_at TEXT NOT NULL,
-    last_seen_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS entities (
-    entity TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    seq INTEGER NOT NULL UNIQUE,
-    deleted INTEGER NOT NULL DEFAULT 0,
-    data TEXT,
-    PRIMARY KEY (entity, entity_id)
-);
-CREATE TABLE IF NOT EXISTS entity_access (
-    entity TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    username TEXT NOT NULL,
-    PRIMARY KEY (entity, entity_id, username)
-);
-CREATE TABLE IF NOT EXISTS inspections (
-    inspection_id TEXT PRIMARY KEY,
-    owner TEXT NOT NULL,
-    deleted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS bundles (
-    inspection_id TEXT NOT NULL REFERENCES inspections(inspection_id),
-    revision INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    body TEXT NOT NULL,
-    complete INTEGER NOT NULL DEFAULT 0,
-    received_at TEXT NOT NULL,
-    completed_at TEXT,
-    PRIMARY KEY (inspection_id, revision)
-);
-CREATE TABLE IF NOT EXISTS bundle_files (
-    inspection_id TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    PRIMARY KEY (inspection_id, revision, sha256)
-);
-CREATE INDEX IF NOT EXISTS bundle_files_sha ON bundle_files(sha256);
-CREATE TABLE IF NOT EXISTS findings (
-    finding_id TEXT PRIMARY KEY,
-    inspection_id TEXT NOT NULL REFERENCES inspections(inspection_id),
-    status TEXT NOT NULL DEFAULT 'open'
-);
-CREATE TABLE IF NOT EXISTS reviews (
-    inspection_id TEXT NOT NULL REFERENCES inspections(inspection_id),
-    revision INTEGER NOT NULL,
-    decision TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    reviewer TEXT NOT NULL,
-    reviewer_name TEXT NOT NULL,
-    decided_at TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    PRIMARY KEY (inspection_id, revision)
-);
-CREATE TABLE IF NOT EXISTS notice_numbers (
-    authority_code TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    last_number INTEGER NOT NULL,
-    PRIMARY KEY (authority_code, year)
-);
-CREATE TABLE IF NOT EXISTS blobs (
-    sha256 TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    stored_at TEXT NOT NULL
-);
-"""
+from sync.server.migrations import MIGRATIONS, render
+
+DATABASE_ENV = "INSPECTOR_SERVER_DATABASE"
+_WRITER_LOCK_KEY = 7_314_159  # the advisory lock every PostgreSQL write transaction holds
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Conn(Protocol):
+    """What the modules above use: one ``execute`` with ``?`` placeholders."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Cursor: ...
 
 
 @dataclass(frozen=True)
 class User:
+    """The caller of a request: the account, and the device and address it came from."""
+
     username: str
     role: str
     roster_id: str | None
+    device_id: str = ""
+    address: str = ""
 
     @property
     def is_inspector(self) -> bool:
         return self.role == "inspector"
 
 
-class ServerStore:
-    """The server's data folder: ``server.db``, ``blobs/`` (complete files), ``partial/``."""
+def admin_actor(action_source: str = "inspector server") -> User:
+    """Who an administrative command run on the server machine is recorded as."""
+    return User(username="admin-cli", role="admin", roster_id=None, address=action_source)
 
-    def __init__(self, data_dir: Path | str):
+
+class ServerStore:
+    """The server's data folder (``blobs/`` complete files, ``partial/`` uploads under way) and
+    its database: ``database`` (a ``postgresql://`` URL), else ``$INSPECTOR_SERVER_DATABASE``,
+    else ``DATA/server.db``."""
+
+    def __init__(self, data_dir: Path | str, database: str | None = None):
         self.data_dir = Path(data_dir)
         self.blobs_dir.mkdir(parents=True, exist_ok=True)
         self.partial_dir.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            self.data_dir / "server.db", isolation_level=None, check_same_thread=False
-        )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=10000")
-        self._conn.executescript(SCHEMA)
-        self._lock = threading.RLock()
+        self.engine = self._engine_for(self.data_dir, database)
+        self.engine.migrate()
+
+    @staticmethod
+    def _engine_for(data_dir: Path, database: str | None) -> "_Engine":
+        url = database or os.environ.get(DATABASE_ENV) or ""
+        if url.startswith(("postgresql://", "postgres://")):
+            return _Postgres(url)
+        return _Sqlite(data_dir / "server.db")
 
     @property
     def blobs_dir(self) -> Path:
@@ -134,6 +89,10 @@ class ServerStore:
     def partial_dir(self) -> Path:
         return self.data_dir / "partial"
 
+    @property
+    def is_postgres(self) -> bool:
+        return isinstance(self.engine, _Postgres)
+
     def blob_path(self, sha256: str) -> Path:
         return self.blobs_dir / sha256[:2] / sha256
 
@@ -141,8 +100,68 @@ class ServerStore:
         return self.partial_dir / sha256
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Conn]:
         """One atomic change under the writer lock; rolls back on any exception."""
+        with self.engine.transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Conn]:
+        """A consistent read (one snapshot)."""
+        with self.engine.reading() as conn:
+            yield conn
+
+    def schema_version(self) -> int:
+        return self.engine.version()
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def next_seq(conn: Conn) -> int:
+    """The next change number; only ever called inside a (serialised) write transaction."""
+    row = conn.execute(
+        "INSERT INTO counters (name, value) VALUES ('change_seq', 1)"
+        " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value"
+    ).fetchone()
+    return int(row[0])
+
+
+def audit(conn: Conn, user: User, action: str, target: str, detail: str = "") -> None:
+    """Record an accepted write: who (user, device), when, from where, what. Same transaction."""
+    from inspector.clock import utc_now
+
+    conn.execute(
+        "INSERT INTO server_audit (at, username, device_id, address, action, target, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (utc_now(), user.username, user.device_id, user.address, action, target, detail),
+    )
+
+
+class _Engine(Protocol):
+    def transaction(self) -> Any: ...
+
+    def reading(self) -> Any: ...
+
+    def migrate(self, target: int | None = None) -> None: ...
+
+    def version(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class _Sqlite:
+    """One connection per process behind a lock; other processes wait on SQLite's own lock."""
+
+    def __init__(self, path: Path):
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Conn]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -153,8 +172,7 @@ class ServerStore:
             self._conn.execute("COMMIT")
 
     @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """A consistent read (one snapshot) under the same lock."""
+    def reading(self) -> Iterator[Conn]:
         with self._lock:
             self._conn.execute("BEGIN")
             try:
@@ -162,14 +180,86 @@ class ServerStore:
             finally:
                 self._conn.execute("ROLLBACK")
 
+    def version(self) -> int:
+        with self.reading() as conn:
+            return _stored_version(conn, "SELECT name FROM sqlite_master WHERE name = ?")
+
+    def migrate(self, target: int | None = None) -> None:
+        with self.transaction() as conn:
+            found = _stored_version(conn, "SELECT name FROM sqlite_master WHERE name = ?")
+            for number, sql in MIGRATIONS[found : target or len(MIGRATIONS)]:
+                for statement in _statements(render(sql, "sqlite")):
+                    conn.execute(statement)
+                _set_version(conn, number)
+
     def close(self) -> None:
         self._conn.close()
 
 
-def next_seq(conn: sqlite3.Connection) -> int:
-    """The next change number; only ever called inside a write transaction."""
-    conn.execute(
-        "INSERT INTO counters (name, value) VALUES ('change_seq', 1)"
-        " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
-    )
-    return int(conn.execute("SELECT value FROM counters WHERE name = 'change_seq'").fetchone()[0])
+class _Postgres:
+    """A psycopg 3 connection pool; write transactions take the one writer advisory lock."""
+
+    def __init__(self, url: str):
+        from psycopg_pool import ConnectionPool
+
+        self._pool = ConnectionPool(url, min_size=1, max_size=8, open=True, timeout=30)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Conn]:
+        with self._pool.connection() as raw, raw.transaction():
+            raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK_KEY,))
+            yield _PgConn(raw)
+
+    @contextmanager
+    def reading(self) -> Iterator[Conn]:
+        with self._pool.connection() as raw, raw.transaction():
+            raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield _PgConn(raw)
+
+    def version(self) -> int:
+        with self.reading() as conn:
+            return _stored_version(conn, "SELECT to_regclass(?)")
+
+    def migrate(self, target: int | None = None) -> None:
+        with self.transaction() as conn:
+            found = _stored_version(conn, "SELECT to_regclass(?)")
+            for number, sql in MIGRATIONS[found : target or len(MIGRATIONS)]:
+                for statement in _statements(render(sql, "postgresql")):
+                    conn.execute(statement)
+                _set_version(conn, number)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class _PgConn:
+    """A psycopg connection speaking the ``?`` placeholder the modules above write."""
+
+    def __init__(self, raw: Any):
+        self._raw = raw
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
+        cursor: Cursor = self._raw.execute(sql.replace("?", "%s"), tuple(params))
+        return cursor
+
+
+def _stored_version(conn: Conn, table_exists_sql: str) -> int:
+    """The schema version; a database made before numbered migrations counts as version 1."""
+    if _exists(conn, table_exists_sql, "schema_version"):
+        return int(conn.execute("SELECT version FROM schema_version").fetchone()[0])
+    return 1 if _exists(conn, table_exists_sql, "users") else 0
+
+
+def _exists(conn: Conn, sql: str, table: str) -> bool:
+    row = conn.execute(sql, (table,)).fetchone()
+    return row is not None and row[0] is not None
+
+
+def _set_version(conn: Conn, number: int) -> None:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    conn.execute("DELETE FROM schema_version")
+    conn.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+
+
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]

@@ -1,15 +1,31 @@
 """Resumable file upload by SHA-256, after tus: the server reports the offset it holds, a PATCH
 must start exactly there (else 409, nothing changed), the body is streamed to disk, and a file is
 kept only when its size and hash match the manifest.
+
+Safe across worker processes on one data folder:
+
+* one writer per partial file: an exclusive ``flock`` on ``partial/<sha>.lock``, taken without
+  waiting (a second writer, in this process or another, gets 409 "busy" and retries later);
+* the hash is computed over the file **as stored** (read back from disk after fsync), never over
+  the bytes one request happened to receive;
+* publication is atomic: ``os.replace`` into ``blobs/`` (then the folder is fsynced), and only
+  then is the file recorded in the database;
+* hashing, fsync and database calls run in worker threads, off the event loop.
+
+Uploading a file the server already holds is how a user proves possession of it (and so may use
+it in their bundles): the bytes are received and hashed like any other upload, then dropped.
 """
 
+import errno
+import fcntl
 import hashlib
 import os
-import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from sync.protocol import BlobOffset
@@ -18,14 +34,13 @@ from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User
 
 _CHUNK = 1 << 20
-_busy: set[str] = set()
-_busy_lock = threading.Lock()
+PARTIAL_MAX_AGE = 14 * 24 * 3600  # seconds an untouched partial upload is kept
 
 
 def offset(store: ServerStore, user: User, sha256: str) -> BlobOffset:
-    """How much of the file the server holds (all of it once stored)."""
+    """How much of the file the server holds for this user (all of it once their team has it)."""
     size = bundles.expected_size(store, user, sha256)
-    if bundles.blob_stored(store, sha256):
+    if bundles.team_holds(store, user, sha256):
         return BlobOffset(sha256=sha256, offset=size, complete=True)
     return BlobOffset(sha256=sha256, offset=_held(store.partial_path(sha256)), complete=False)
 
@@ -34,10 +49,11 @@ async def append(
     store: ServerStore, user: User, sha256: str, start: int, body: AsyncIterator[bytes]
 ) -> BlobOffset:
     """Write the body at ``start`` (which must equal the held offset); finish when complete."""
-    size = bundles.expected_size(store, user, sha256)
-    if bundles.blob_stored(store, sha256):
+    size = await run_in_threadpool(bundles.expected_size, store, user, sha256)
+    if await run_in_threadpool(bundles.team_holds, store, user, sha256):
         return BlobOffset(sha256=sha256, offset=size, complete=True)
-    with _exclusive(sha256):
+    await run_in_threadpool(_check_quota, store, user, size)
+    with _exclusive(store, sha256):
         part = store.partial_path(sha256)
         held = _held(part)
         if start != held:
@@ -47,22 +63,48 @@ async def append(
                 f"续传位置不符：服务器已有 {held} 字节，请求从 {start} 字节开始",
                 {"Upload-Offset": str(held)},
             )
-        digest = hashlib.sha256() if held == 0 else None
-        written = await _write(part, held, size, body, digest)
+        written = await _write(part, held, size, body)
         if written < size:
             return BlobOffset(sha256=sha256, offset=written, complete=False)
-        _finish(store, part, sha256, size, digest)
+        await run_in_threadpool(_finish, store, user, part, sha256, size)
     return BlobOffset(sha256=sha256, offset=size, complete=True)
 
 
-async def _write(
-    part: Path,
-    held: int,
-    size: int,
-    body: AsyncIterator[bytes],
-    digest: "hashlib._Hash | None",
-) -> int:
-    """Append the body; ``digest`` (when the file starts here) is fed as the bytes go by."""
+def clean_partials(store: ServerStore, max_age: float = PARTIAL_MAX_AGE) -> int:
+    """Remove partial uploads untouched for ``max_age`` seconds and those of files already
+    stored; a partial being written (locked) is left alone. Returns how many were removed."""
+    removed, now = 0, time.time()
+    for part in store.partial_dir.iterdir():
+        if part.suffix == ".lock":
+            continue
+        try:
+            stale = now - part.stat().st_mtime > max_age
+        except FileNotFoundError:
+            continue
+        if not (stale or store.blob_path(part.name).exists()):
+            continue
+        try:
+            with _exclusive(store, part.name):
+                part.unlink(missing_ok=True)
+                removed += 1
+        except ApiError:
+            continue  # someone is writing it right now
+    return removed
+
+
+def _check_quota(store: ServerStore, user: User, size: int) -> None:
+    used, quota = bundles.usage_and_quota(store, user)
+    if used + size > quota:
+        raise ApiError(
+            413,
+            "quota_exceeded",
+            f"存储配额已用完：已用 {used // 2**20} MB，上限 {quota // 2**20} MB，"
+            "本文件未接收；请联系管理员",
+        )
+
+
+async def _write(part: Path, held: int, size: int, body: AsyncIterator[bytes]) -> int:
+    """Append the body, never beyond ``size``; keep what arrived if the client drops."""
     position = held
     with part.open("ab") as fh:
         try:
@@ -71,32 +113,36 @@ async def _write(
                     fh.truncate(held)
                     raise ApiError(413, "too_large", f"文件超过清单中登记的大小（{size} 字节）")
                 fh.write(chunk)
-                if digest is not None:
-                    digest.update(chunk)
                 position += len(chunk)
         except ClientDisconnect:
             pass  # keep what arrived: the client resumes from here
         fh.flush()
-        os.fsync(fh.fileno())
+        await run_in_threadpool(os.fsync, fh.fileno())
     return position
 
 
-def _finish(
-    store: ServerStore, part: Path, sha256: str, size: int, digest: "hashlib._Hash | None"
-) -> None:
-    """Keep the file only if its hash matches; a resumed file is hashed from disk."""
-    if digest is None:
-        digest = hashlib.sha256()
-        with part.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-    if digest.hexdigest() != sha256:
+def _finish(store: ServerStore, user: User, part: Path, sha256: str, size: int) -> None:
+    """Hash the file as stored; publish it atomically only if it matches."""
+    digest = hashlib.sha256()
+    with part.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    if digest.hexdigest() != sha256 or part.stat().st_size != size:
         part.unlink()
         raise ApiError(422, "checksum_mismatch", "文件内容与其 SHA-256 不符，已丢弃，请重新上传")
     target = store.blob_path(sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(part, target)
-    bundles.record_blob(store, sha256, size)
+    _fsync_dir(target.parent)
+    bundles.record_blob(store, user, sha256, size)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _held(path: Path) -> int:
@@ -104,14 +150,17 @@ def _held(path: Path) -> int:
 
 
 @contextmanager
-def _exclusive(sha256: str) -> Iterator[None]:
-    """One writer per file; a second concurrent upload of the same file is told to retry."""
-    with _busy_lock:
-        if sha256 in _busy:
-            raise ApiError(409, "upload_busy", "该文件正在由另一个连接上传，请稍后重试")
-        _busy.add(sha256)
+def _exclusive(store: ServerStore, sha256: str) -> Iterator[None]:
+    """One writer per file across threads and processes (a lock the filesystem holds)."""
+    lock_path = store.partial_dir / f"{sha256}.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            raise ApiError(409, "upload_busy", "该文件正在由另一个连接上传，请稍后重试") from exc
         yield
     finally:
-        with _busy_lock:
-            _busy.discard(sha256)
+        os.close(fd)

@@ -78,8 +78,8 @@ def device(tmp_path: Path) -> Iterator[Store]:
             "imported_at": utc_now(),
         }
     )
-    for i in range(2):
-        roster.add(store, Inspector(f"检查员{i}", f"G-00{i}", id=f"roster-{i}"))
+    for i, name in enumerate(("zhang", "zhao")):  # the server's users link to these roster ids
+        roster.add(store, Inspector(f"检查员{i}", f"G-00{i}", id=f"roster-{name}"))
     yield store
     store.close()
 
@@ -89,7 +89,9 @@ def complete_inspection(device: Store, tmp_path: Path) -> CompleteFn:
     """Make a completed inspection with one answer, one finding and the given photos."""
 
     def make(photos: dict[str, bytes] | None = None, place: str = "会议室") -> str:
-        new = NewInspection("org-1", "cl", 1, ["roster-0", "roster-1"], utc_now(), place=place)
+        new = NewInspection(
+            "org-1", "cl", 1, ["roster-zhang", "roster-zhao"], utc_now(), place=place
+        )
         inspection_id = inspections.start(device, new, actor="张伟")
         inspections.set_answer(device, inspection_id, "ar-01", "not_compliant", actor="张伟")
         findings.add(
@@ -116,3 +118,9 @@ def flaky_server(server_dir: Path) -> Iterator[LiveServer]:
     """The server, but every third request is answered 500 after it was handled."""
     with serving(server_dir, wrap=every_third_fails) as server:
         yield server
+
+
+@pytest.fixture
+def server_database() -> str | None:
+    """The database URL the server under test uses (None: SQLite in its data folder)."""
+    return None

@@ -66,9 +66,11 @@ class LiveServer:
 
 
 def seed(data_dir: Path) -> None:
-    """Users (two inspectors, a supervisor) and the register entry the tests use."""
+    """Users and the register entry the tests use: zhang and zhao inspect together (the device
+    fixtures name both), li is an inspector on none of those records, wang a supervisor."""
     store = ServerStore(data_dir)
-    for name, role in (("zhang", "inspector"), ("li", "inspector"), ("wang", "supervisor")):
+    users = (("zhang", "inspector"), ("zhao", "inspector"), ("li", "inspector"))
+    for name, role in (*users, ("wang", "supervisor")):
         accounts.add_user(store, name, role, PASSWORD, roster_id=f"roster-{name}")
     catalog.publish_many(store, "organization", [{**ORG, "kind": "social_group"}])
     store.close()

@@ -61,8 +61,8 @@ class DeviceAndServer(RuleBasedStateMachine):
                 "imported_at": utc_now(),
             }
         )
-        for i in range(2):
-            roster.add(self.store, Inspector(f"检查员{i}", f"G-00{i}", id=f"roster-{i}"))
+        for i, name in enumerate(("zhang", "zhao")):
+            roster.add(self.store, Inspector(f"检查员{i}", f"G-00{i}", id=f"roster-{name}"))
         SyncClient(self.store, self.server.url, retry=RETRY).login("zhang", PASSWORD)
         self.direct = SyncClient(self.store, self.server.url, retry=RETRY)
         self.faulty = SyncClient(self.store, self.proxy.url, retry=RETRY)
@@ -70,7 +70,7 @@ class DeviceAndServer(RuleBasedStateMachine):
 
     @rule(photos=st.lists(st.integers(0, len(PHOTOS) - 1), max_size=2, unique=True))
     def complete_inspection(self, photos: list[int]) -> None:
-        new = NewInspection("org-1", "cl", 1, ["roster-0", "roster-1"], utc_now())
+        new = NewInspection("org-1", "cl", 1, ["roster-zhang", "roster-zhao"], utc_now())
         inspection_id = inspections.start(self.store, new, actor="张伟")
         inspections.set_answer(self.store, inspection_id, "q1", "compliant", actor="张伟")
         for index in photos:

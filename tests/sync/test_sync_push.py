@@ -8,6 +8,7 @@ from inspector import inspections
 from inspector.store import Store
 from sync import outbox, state
 from sync.protocol import Bundle
+from sync.server import bundles
 from tests.sync.sync_support import (
     PASSWORD,
     CompleteFn,
@@ -196,24 +197,30 @@ def test_a_wrong_file_is_refused_and_nothing_is_kept(
     assert offset.json() == {"sha256": sha, "offset": 0, "complete": False}
 
 
-def test_tombstone_stays_whatever_retries_come(
+def test_a_withdrawn_record_stays_withdrawn_whatever_retries_come(
     live_server: LiveServer, device: Store, complete_inspection: CompleteFn
 ) -> None:
     inspection_id = complete_inspection()
     client_for(device, live_server.url).push()
     [item] = outbox.all_items(device)
     assert item.bundle is not None
-    token = login(live_server, "zhang")
-    deleted = requests.delete(
-        live_server.api(f"/inspections/{inspection_id}"), headers=headers(token), timeout=5
+    token, supervisor = login(live_server, "zhang"), login(live_server, "wang")
+    withdraw = live_server.api(f"/inspections/{inspection_id}/withdraw")
+    by_owner = requests.post(withdraw, json={"reason": "重复"}, headers=headers(token), timeout=5)
+    assert (by_owner.status_code, by_owner.json()["detail"]) == (
+        403,
+        "只有科室负责人或管理员可以撤回检查记录",
     )
-    assert deleted.status_code == 204
+    done = requests.post(
+        withdraw, json={"reason": "重复录入"}, headers=headers(supervisor), timeout=5
+    )
+    assert done.status_code == 204
     url = live_server.api(f"/inspections/{inspection_id}/revisions/1")
     again = requests.put(
         url, json=item.bundle.model_dump(mode="json"), headers=headers(token), timeout=5
     )
     assert again.status_code == 409
-    assert "已在服务器上删除" in again.json()["detail"]
+    assert "已被科室撤回" in again.json()["detail"]
     newer = live_server.api(f"/inspections/{inspection_id}/revisions/2")
     assert (
         requests.put(
@@ -221,6 +228,38 @@ def test_tombstone_stays_whatever_retries_come(
         ).status_code
         == 409
     )
+    [listed] = requests.get(
+        live_server.api("/inspections"), headers=headers(supervisor), timeout=5
+    ).json()
+    assert (listed["deleted"], listed["withdraw_reason"]) == (True, "重复录入")
+    with live_server.storage().reading() as conn:  # still there: withdrawn, not deleted
+        assert conn.execute("SELECT COUNT(*) FROM bundles").fetchone()[0] == 1
+    [entry] = [
+        e
+        for e in bundles.audit_entries(live_server.storage(), "wang", 10)
+        if e["action"] == "withdraw"
+    ]
+    assert (entry["target"], entry["detail"], entry["address"]) == (
+        inspection_id,
+        "重复录入",
+        "127.0.0.1",
+    )
+
+
+def test_nobody_can_delete_a_record(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    inspection_id = complete_inspection()
+    client_for(device, live_server.url).push()
+    for user in ("zhang", "wang"):
+        answer = requests.delete(
+            live_server.api(f"/inspections/{inspection_id}"),
+            headers=headers(login(live_server, user)),
+            timeout=5,
+        )
+        assert answer.status_code == 404
+        assert answer.json()["detail"] == "没有这个接口"
+    assert bundles.stats(live_server.storage())["inspections"] == 1
 
 
 def test_an_inspector_cannot_see_or_write_another_inspectors_record(
@@ -237,7 +276,7 @@ def test_an_inspector_cannot_see_or_write_another_inspectors_record(
         url, json=item.bundle.model_dump(mode="json"), headers=headers(other), timeout=5
     )
     assert answer.status_code == 403
-    assert "其他检查人员" in answer.json()["detail"]
+    assert "没有列出你为检查人员" in answer.json()["detail"]
     assert (
         requests.get(live_server.api("/inspections"), headers=headers(other), timeout=5).json()
         == []

@@ -161,7 +161,8 @@ def publish_reference_data(server: LiveServer) -> None:
     }
     catalog.publish_many(storage, "checklist", [checklist])
     roster = [
-        {"id": f"roster-{i}", "name": f"检查员{i}", "certificate_no": f"G-00{i}"} for i in range(2)
+        {"id": f"roster-{name}", "name": f"检查员{i}", "certificate_no": f"G-00{i}"}
+        for i, name in enumerate(("zhang", "zhao"))
     ]
     catalog.publish_many(storage, "roster", roster)
     storage.close()

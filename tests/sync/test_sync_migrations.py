@@ -1,0 +1,67 @@
+"""Server schema migrations: a database at every earlier version is brought to the newest one
+with its data kept and usable (inspections keep their owner, stored files their holder)."""
+
+from pathlib import Path
+
+import pytest
+
+from sync.protocol import LoginRequest
+from sync.server import accounts, auth, bundles
+from sync.server.migrations import MIGRATIONS
+from sync.server.storage import ServerStore, User
+
+EARLIER = [number for number, _ in MIGRATIONS[:-1]]
+DEVICE = "11111111-2222-4333-8444-555555555555"
+INSPECTION = "aaaaaaaa-2222-4333-8444-555555555555"
+SHA = "b" * 64
+
+
+def build_at(data_dir: Path, version: int, database: str | None) -> None:
+    """A database that stopped at ``version``, holding what that version could hold."""
+    store = ServerStore.__new__(ServerStore)
+    store.data_dir = data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store.engine = ServerStore._engine_for(data_dir, database)
+    store.engine.migrate(target=version)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO users (username, role, password_hash, roster_id, created_at)"
+            " VALUES ('zhang', 'inspector', ?, 'roster-zhang', '2026-01-01')",
+            (auth.hash_password("correct-horse-1"),),
+        )
+        conn.execute(
+            "INSERT INTO inspections (inspection_id, owner) VALUES (?, 'zhang')", (INSPECTION,)
+        )
+        conn.execute(
+            "INSERT INTO bundles (inspection_id, revision, content_hash, body, complete,"
+            " received_at) VALUES (?, 1, 'h', '{}', 1, '2026-01-01')",
+            (INSPECTION,),
+        )
+        conn.execute(
+            "INSERT INTO bundle_files (inspection_id, revision, sha256, size) VALUES (?, 1, ?, 5)",
+            (INSPECTION, SHA),
+        )
+        conn.execute(
+            "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, 5, '2026-01-01')", (SHA,)
+        )
+    store.close()
+
+
+@pytest.mark.parametrize("version", EARLIER)
+def test_every_earlier_version_migrates_to_the_newest(
+    tmp_path: Path, version: int, server_database: str | None
+) -> None:
+    data_dir = tmp_path / "server"
+    build_at(data_dir, version, server_database)
+    store = ServerStore(data_dir, server_database)
+    assert store.schema_version() == MIGRATIONS[-1][0]
+    request = LoginRequest(username="zhang", password="correct-horse-1", device_id=DEVICE)
+    assert accounts.login(store, request, "127.0.0.1").username == "zhang"
+    zhang = User("zhang", "inspector", "roster-zhang")
+    [summary] = bundles.summaries(store, zhang)
+    assert (summary.inspection_id, summary.owner, summary.complete) == (INSPECTION, "zhang", True)
+    assert bundles.team_holds(store, zhang, SHA)
+    store.close()
+    again = ServerStore(data_dir, server_database)  # opening again changes nothing
+    assert again.schema_version() == MIGRATIONS[-1][0]
+    again.close()
