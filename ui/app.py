@@ -7,7 +7,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from inspector.errors import UserError
 from inspector.store import open_store
@@ -15,9 +15,11 @@ from ui.current_user import ask_once
 from ui.events import process_events
 from ui.fonts import ui_font
 from ui.gc_guard import GuiThreadGarbageCollector
+from ui.instance_lock import claim
 from ui.main_window import MainWindow
 from ui.messages import show_error
 from ui.style import STYLE_SHEET
+from ui.translations import install_chinese
 
 APP_NAME = "社会组织现场检查"
 
@@ -30,6 +32,7 @@ def application() -> QApplication:
     app.setOrganizationName("social-org-inspector")
     app.setFont(ui_font())
     app.setStyleSheet(STYLE_SHEET)
+    install_chinese(app)
     if app.findChild(GuiThreadGarbageCollector) is None:
         GuiThreadGarbageCollector(app)
     return app
@@ -43,12 +46,13 @@ def run(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
     app = application()
     try:
+        lock = claim(db_path) if screenshot is None else None
         store = open_store(db_path)
     except UserError as exc:
         if screenshot is not None:
             print(f"错误：{exc.message}", file=sys.stderr)
         else:
-            QMessageBox.critical(None, "无法打开数据库", exc.message)
+            show_error(None, exc, title="无法打开数据库")
         return 1
     if screenshot is not None:
         # A screenshot must not depend on (or change) this user's remembered layout.
@@ -62,7 +66,11 @@ def run(
     if not window.settings.contains("window/geometry"):
         window.resize(*size)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if lock is not None:
+            lock.unlock()
 
 
 def _save_screenshot(window: MainWindow, size: tuple[int, int], target: Path) -> int:
