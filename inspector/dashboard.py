@@ -11,9 +11,9 @@ from datetime import date
 
 from inspector.campaigns import months_before
 from inspector.clock import today
+from inspector.counts import overdue_ids
 from inspector.model import FindingStatus, InspectionStatus
 from inspector.store import Store
-from inspector.tracker import AWAITING
 from inspector.worklists import InspectionRow
 
 CHECK_TYPE_LABELS = {  # short: they sit under narrow bars
@@ -76,9 +76,8 @@ def load(store: Store, *, on: date | None = None, months: int = 12) -> Dashboard
     """
     day = on or today()
     rows = store.db.execute(_FINDING_FACTS).fetchall()
-    overdue_statuses = set(AWAITING)
-    today_iso = day.isoformat()
-    overdue = [r for r in rows if r[2] in overdue_statuses and r[3] and r[3] < today_iso]
+    late = overdue_ids(store, on=day)  # the one meaning of 逾期, as every screen counts it
+    overdue = [r for r in rows if r[0] in late]
     return Dashboard(
         by_check_type=_chart(
             "按检查类型统计问题", rows, 4, list(CHECK_TYPE_LABELS), CHECK_TYPE_LABELS
@@ -91,7 +90,7 @@ def load(store: Store, *, on: date | None = None, months: int = 12) -> Dashboard
             [s.value for s in FindingStatus],
             {s.value: s.label for s in FindingStatus},
         ),
-        overdue_by_district=_chart("各区县逾期未整改问题", overdue, 5),
+        overdue_by_district=_chart("各区县已逾期的整改问题", overdue, 5),
         inspections_per_month=_per_month(store, day, months),
     )
 

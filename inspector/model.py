@@ -109,7 +109,7 @@ _FINDING_LABELS = {
     FindingStatus.OPEN: "待整改",
     FindingStatus.REPORTED: "已报告整改",
     FindingStatus.CLOSED: "已整改",
-    FindingStatus.NOT_RECTIFIED: "逾期未整改",
+    FindingStatus.NOT_RECTIFIED: "复查未通过",  # a status; 逾期 is only a passed deadline
     FindingStatus.ESCALATED: "已升级处理",
 }
 

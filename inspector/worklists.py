@@ -115,15 +115,6 @@ _FINDING_SELECT = (
 )
 
 
-def findings_by_deadline(store: Store) -> list[FindingRow]:
-    """Findings still awaiting rectification, earliest deadline first (none last)."""
-    rows = store.db.execute(
-        _FINDING_SELECT + " WHERE f.status IN ('open', 'reported', 'not_rectified')"
-        " ORDER BY f.deadline IS NULL, f.deadline, o.name"
-    ).fetchall()
-    return [_finding(row) for row in rows]
-
-
 def findings_of_organization(store: Store, organization_id: str) -> list[FindingRow]:
     """Every finding ever recorded on an organization, newest deadline first."""
     rows = store.db.execute(

@@ -38,7 +38,7 @@ class Screen(Generic[T]):
         return cast(T, window.page(self.key))
 
 
-def build_screen(key: str, store: Store, runner: TaskRunner) -> QWidget:
+def build_screen(key: str, store: Store, actor: str, runner: TaskRunner) -> QWidget:
     """One of ``SCREENS``, its module imported now."""
     if key == "home":
         from ui.screens.home import HomeScreen
@@ -57,9 +57,9 @@ def build_screen(key: str, store: Store, runner: TaskRunner) -> QWidget:
 
         return InspectionsScreen(store)
     if key == "rectification":
-        from ui.screens.rectification import RectificationScreen
+        from ui.supervisor.tracker_screen import TrackerScreen
 
-        return RectificationScreen(store)
+        return TrackerScreen(store, actor, runner)  # the one 整改跟踪, for everyone
     if key == "checklists":
         from ui.screens.checklists import ChecklistsScreen
 

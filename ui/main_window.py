@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from ui.screens.home import HomeScreen
     from ui.screens.inspections import InspectionsScreen
     from ui.screens.organizations import OrganizationsScreen
-    from ui.screens.rectification import RectificationScreen
     from ui.screens.sync import SyncScreen
     from ui.screens.tasks import TasksScreen
+    from ui.supervisor.tracker_screen import TrackerScreen
 
 OPEN_INSPECTION_KEY = "ui.open_inspection"
 ACTOR_KEY = current_user.KEY
@@ -53,6 +53,7 @@ WIRING = (
     ("import_requested", "import_register"),
     ("open_organization", "show_organization"),
     ("screen_requested", "show_screen"),
+    ("findings_requested", "show_findings"),
     ("synced", "_synced"),
 )
 
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
     tasks: "Screen[TasksScreen]" = Screen()
     organizations: "Screen[OrganizationsScreen]" = Screen()
     inspections: "Screen[InspectionsScreen]" = Screen()
-    rectification: "Screen[RectificationScreen]" = Screen()
+    rectification: "Screen[TrackerScreen]" = Screen()
     checklists: "Screen[ChecklistsScreen]" = Screen()
     sync: "Screen[SyncScreen]" = Screen()
 
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         if page is None:
             own = key in dict(SCREENS)
             page = (
-                build_screen(key, self.store, self.runner)
+                build_screen(key, self.store, self.actor, self.runner)
                 if own
                 else build_page(key, self.store, self.actor, self.runner)
             )
@@ -131,6 +132,8 @@ class MainWindow(QMainWindow):
         """Work goes on as another person: their pages, their name on new audit entries."""
         shown = self.current_key
         self.actor = actor
+        if "rectification" in self.screens:
+            self.rectification.set_actor(actor)
         if self.editor is not None:
             self.editor.session.actor = actor
         own = {key for key, _ in SCREENS} | {EDITOR}
@@ -146,6 +149,12 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self.user_button.refresh()
         self.show_screen(shown if shown in self.keys else "home")
+
+    @Slot(str)
+    def show_findings(self, which: str) -> None:
+        """整改跟踪 with the findings a 工作台 tile counted."""
+        self.show_screen("rectification")
+        self.rectification.show_deadlines(which)
 
     @Slot(str)
     def show_organization(self, organization_id: str) -> None:

@@ -117,9 +117,9 @@ def test_rows_click_through(qtbot, home: HomeScreen, office: Store) -> None:
     with qtbot.waitSignal(home.open_organization) as organization:
         _click(qtbot, home.overdue_list.table, 1)
     assert organization.args == ["org-00001"]
-    with qtbot.waitSignal(home.screen_requested) as screen:
+    with qtbot.waitSignal(home.findings_requested) as screen:
         home.tiles["overdue"][0].click()
-    assert screen.args == ["rectification"]
+    assert screen.args == ["overdue"]
 
 
 def test_empty_store_says_so(qtbot, store: Store) -> None:
@@ -129,7 +129,7 @@ def test_empty_store_says_so(qtbot, store: Store) -> None:
     screen.refresh()
     assert set(screen.counts().values()) == {"0"}
     assert screen.task_list.empty.isVisible() and not screen.task_list.table.isVisible()
-    assert screen.overdue_list.empty.text() == "没有逾期未整改的问题。"
+    assert screen.overdue_list.empty.text() == "没有已逾期的整改问题。"
     assert screen.soon_list.title.text() == "7 天内到期的整改问题（0）"
 
 

@@ -44,7 +44,6 @@ def test_pages_only_for_supervisors(qtbot, desk: Store, runner_for) -> None:
     assert [label for _, label in pages] == [
         "审核",
         "整改通知书",
-        "整改督办",
         "抽查计划",
         "统计",
     ]
@@ -105,7 +104,7 @@ def test_tracker_filters_recheck_and_export(
     monkeypatch.setattr(rectification_dialogs.RecheckDialog, "ask", classmethod(lambda *a: recheck))
     screen.recheck()
     row = next(r for r in screen.model.rows if r.id == first.id)
-    assert row.status.label == "逾期未整改"
+    assert row.status.label == "复查未通过"
     monkeypatch.setattr(
         TrackerScreen, "ask_save_path", staticmethod(lambda *a: tmp_path / "t.xlsx")
     )

@@ -92,6 +92,6 @@ def test_main_window_shows_the_desk_to_a_supervisor_only(
     preferences.put(store, ACTOR_KEY, SUPERVISOR)
     window = MainWindow(store, settings)
     qtbot.addWidget(window)
-    for key in ("review", "supervisor_tracker", "campaigns", "dashboard"):
+    for key in ("review", "rectification", "campaigns", "dashboard"):
         window.show_screen(key)
         assert window.stack.currentWidget() is window.screens[key]

@@ -27,18 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import worklists
+from inspector import counts, worklists
 from inspector.clock import today
 from inspector.deadlines import days_left
 from inspector.store import Store
-from inspector.tracker import TrackerFilter, TrackerRow
+from inspector.tracker import TrackerRow
 from inspector.worklists import InspectionRow, TaskRow
 from ui import style
 from ui.supervisor.tracker_model import TrackerModel
 from ui.table_model import Column, RowsModel
 from ui.text import deadline_text, document_date, local_time
 
-SOON_DAYS = 7
+SOON_DAYS = counts.SOON_DAYS
 WEEKDAYS = "一二三四五六日"
 ROW_HEIGHT = 40  # a pen's touch target
 ACTION_WIDTH = 84
@@ -170,6 +170,7 @@ class HomeScreen(QWidget):
     start_requested = Signal(str, str, str)  # organization id, task id, checklist id
     open_organization = Signal(str)
     screen_requested = Signal(str)  # a navigation key
+    findings_requested = Signal(str)  # 整改跟踪 showing only "overdue" or "due_soon"
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -186,7 +187,7 @@ class HomeScreen(QWidget):
             self.in_progress, "没有进行中的检查。", stretch=(0,), action_column=3
         )
         self.soon_list = Section(self.due_soon, f"近 {SOON_DAYS} 天内没有到期的整改问题。")
-        self.overdue_list = Section(self.overdue, "没有逾期未整改的问题。")
+        self.overdue_list = Section(self.overdue, "没有已逾期的整改问题。")
         for section in (self.soon_list, self.overdue_list):
             for column in range(self.due_soon.columnCount()):
                 section.table.setColumnHidden(column, column not in FINDING_COLUMNS)
@@ -202,13 +203,16 @@ class HomeScreen(QWidget):
         captions = {
             "tasks": ("待办检查任务", "tasks"),
             "in_progress": ("进行中的检查", "tasks"),
-            "due_soon": (f"{SOON_DAYS} 天内到期的整改", "rectification"),
-            "overdue": ("已逾期的整改", "rectification"),
+            "due_soon": (f"{SOON_DAYS} 天内到期的整改", ""),
+            "overdue": ("已逾期的整改", ""),
             "sync": ("待上传的记录", "sync"),
         }
         for key, (caption, screen) in captions.items():
             tile = _tile(caption)
-            tile[0].clicked.connect(lambda _=False, s=screen: self.screen_requested.emit(s))
+            if screen:
+                tile[0].clicked.connect(lambda _=False, s=screen: self.screen_requested.emit(s))
+            else:  # the same findings the tile counts, not the whole list
+                tile[0].clicked.connect(lambda _=False, k=key: self.findings_requested.emit(k))
             self.tiles[key] = tile
             tiles.addWidget(tile[0], 1)
         grid = QGridLayout()
@@ -238,8 +242,8 @@ class HomeScreen(QWidget):
         tasks = worklists.open_tasks(self.store)
         self.tasks.set_rows(tasks)
         self.in_progress.set_rows(worklists.in_progress(self.store))
-        self.due_soon.load(TrackerFilter(due_within_days=SOON_DAYS))
-        self.overdue.load(TrackerFilter(overdue=True))
+        self.due_soon.load(counts.DUE_SOON)
+        self.overdue.load(counts.OVERDUE)
         self.task_list.show_count("今天和近期的任务", len(tasks))
         self.progress_list.show_count("进行中的检查（草稿、已退回）", self.in_progress.rowCount())
         self.soon_list.show_count(f"{SOON_DAYS} 天内到期的整改问题", self.due_soon.total)

@@ -54,7 +54,8 @@ def rate_tile_html(board: Dashboard) -> str:
     return (
         f"整改率<br><span style='font-size: 36pt; color: {style.ACCENT}'>{rate:.1%}</span><br>"
         f"已整改 {bars['已整改']} 个 · 整改中 {bars['待整改'] + bars['已报告整改']} 个<br>"
-        f"逾期未整改 {bars['逾期未整改']} 个 · 已升级处理 {bars['已升级处理']} 个"
+        f"复查未通过 {bars['复查未通过']} 个 · 已升级处理 {bars['已升级处理']} 个<br>"
+        f"已逾期 {board.overdue_by_district.total} 个（整改期限已过）"
     )
 
 

@@ -16,7 +16,6 @@ from ui.task_runner import TaskRunner
 PAGES = (
     ("review", "审核"),
     ("notices", "整改通知书"),
-    ("supervisor_tracker", "整改督办"),
     ("campaigns", "抽查计划"),
     ("dashboard", "统计"),
 )
@@ -41,10 +40,6 @@ def build_page(key: str, store: Store, actor: str, runner: TaskRunner) -> QWidge
         from ui.supervisor.notices_panel import NoticesPanel
 
         return NoticesPanel(store, actor, runner)
-    if key == "supervisor_tracker":
-        from ui.supervisor.tracker_screen import TrackerScreen
-
-        return TrackerScreen(store, actor, runner)
     if key == "campaigns":
         from ui.supervisor.campaign_screen import CampaignScreen
 

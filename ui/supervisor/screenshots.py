@@ -20,7 +20,7 @@ from ui.events import process_events
 from ui.main_window import ACTOR_KEY, MainWindow
 
 SIZES = ((1366, 768), (1920, 1080))
-SCREENS = ("review", "notices", "supervisor_tracker", "campaigns", "dashboard")
+SCREENS = ("review", "notices", "campaigns", "dashboard")
 
 
 def _prepare(store: Store) -> None:

@@ -1,10 +1,14 @@
-"""整改跟踪 for the supervisor: every finding not closed, filtered and sorted, with the
-organization's report-back, the re-check 复查 and escalation, and export of what is shown."""
+"""整改跟踪: every finding not closed, filtered and sorted, and export of what is shown; for a
+supervisor also the organization's report-back, the re-check 复查 and escalation.
+
+The one list of findings for everyone (inspectors see it without the supervisor's steps), so
+its count is the count 工作台 and the dashboard show (``inspector.counts``).
+"""
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -15,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import exports, findings, org_search, rectification
+from inspector import exports, findings, org_search, rectification, roles
 from inspector.jobs import Job
 from inspector.model import FindingStatus, OrgKind, Severity
 from inspector.store import Store
@@ -29,8 +33,11 @@ from ui.task_runner import TaskRunner
 
 DEADLINES = (("全部期限", None, False), ("已逾期", None, True), ("7 天内到期", 7, False),
              ("30 天内到期", 30, False))  # fmt: skip
-# 检查对象, 问题 (stretches), 严重程度, 整改期限, 状态, 所在区县, 检查表, 检查日期
-COLUMN_WIDTHS = (220, 300, 80, 210, 140, 80, 150, 100)
+# 检查对象, 问题 (stretches), 严重程度, 整改期限, 状态, 所在区县, 检查表, 检查日期: what a
+# 1024 px window shows without scrolling comes first (status next to the deadline).
+COLUMN_WIDTHS = (170, 220, 76, 150, 130, 76, 150, 96)
+VISUAL_ORDER = (0, 1, 4, 3, 2, 5, 6, 7)
+SUPERVISOR_STEPS = ("report", "recheck", "escalate")
 SORTS = (
     ("按整改期限", SortKey.DEADLINE),
     ("按严重程度", SortKey.SEVERITY),
@@ -70,14 +77,27 @@ class TrackerScreen(QWidget):
         self.deadline = combo([(label, n) for n, (label, *_) in enumerate(DEADLINES)])
         self.sort = combo(list(SORTS))
         self.count = QLabel(objectName="muted")
+        self.hint = QLabel(objectName="muted")
         self.buttons = {
             "report": QPushButton("登记整改报告…"),
             "recheck": QPushButton("复查…", objectName="primary"),
             "escalate": QPushButton("升级处理…"),
             "export": QPushButton("导出…"),
         }
+        for visual, logical in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(logical), visual)
         self._layout()
         self._connect()
+        self.set_actor(actor)
+
+    def set_actor(self, actor: str) -> None:
+        """The supervisor's steps for a supervisor on the roster only (the core checks too)."""
+        self.actor = actor
+        supervisor = roles.is_supervisor(self.store, actor)
+        for key in SUPERVISOR_STEPS:
+            self.buttons[key].setVisible(supervisor)
+        self.hint.setVisible(supervisor)
+        self._selection_changed()
 
     def _layout(self) -> None:
         head = QHBoxLayout()
@@ -96,7 +116,11 @@ class TrackerScreen(QWidget):
         layout.addLayout(head)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
+        foot = QHBoxLayout()
+        foot.addWidget(self.count)
+        foot.addStretch()
+        foot.addWidget(self.hint)
+        layout.addLayout(foot)
 
     def _connect(self) -> None:
         for box in (self.kind, self.district, self.severity, self.status, self.deadline, self.sort):
@@ -106,6 +130,8 @@ class TrackerScreen(QWidget):
         self.buttons["escalate"].clicked.connect(self.escalate)
         self.buttons["export"].clicked.connect(self.export)
         self.table.doubleClicked.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._selection_changed)
 
     def refresh(self) -> None:
         if self.district.count() == 1:
@@ -113,6 +139,14 @@ class TrackerScreen(QWidget):
                 self.district.addItem(name, name)
         self.model.load(self.current_filter(), self.sort.currentData())
         self._show_count()
+
+    def show_deadlines(self, which: str) -> None:
+        """Only the findings 工作台 counted: ``overdue`` or ``due_soon``, other filters reset."""
+        for box in (self.kind, self.district, self.severity, self.status):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.deadline.setCurrentIndex(1 if which == "overdue" else 2)  # re-reads the list
 
     def current_filter(self) -> TrackerFilter:
         _, within, overdue = DEADLINES[self.deadline.currentData()]
@@ -126,8 +160,8 @@ class TrackerScreen(QWidget):
         )
 
     def selected(self) -> TrackerRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index) if index.isValid() else None
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0]) if rows else None
 
     @Slot()
     def report_back(self) -> None:
@@ -196,6 +230,17 @@ class TrackerScreen(QWidget):
     def _show_count(self) -> None:
         total = self.model.total
         self.count.setText(f"共 {total} 条" if total else "没有符合条件的问题。")
+
+    @Slot()
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, *_args: object) -> None:
+        """No step button without a finding to apply it to (never a button that does nothing)."""
+        chosen = self.table.selectionModel().hasSelection()
+        for key in SUPERVISOR_STEPS:
+            self.buttons[key].setEnabled(chosen)
+        self.hint.setText(
+            "" if chosen else "先在列表中选中一个问题，再登记整改报告、复查或升级处理。"
+        )
 
     @Slot(int)
     def _filter_changed(self, _index: int) -> None:
