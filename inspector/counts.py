@@ -47,3 +47,32 @@ def counts(store: Store, *, on: date | None = None) -> Counts:
 def overdue_ids(store: Store, *, on: date | None = None) -> frozenset[str]:
     """The findings counted as 逾期, for charts that group them (the dashboard's districts)."""
     return frozenset(row.id for row in tracker.query(store, OVERDUE, on=on or today()))
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    organizations: int
+    inspectors: int
+    checklists: int
+    tasks: int
+    inspections: int
+    findings: int
+    open_findings: int
+
+
+def store_counts(store: Store) -> StoreCounts:
+    """What the store holds, in one read (``open_findings``: 未销号 as the tracker counts)."""
+    row = store.db.execute(
+        """SELECT
+            (SELECT COUNT(*) FROM organizations),
+            (SELECT COUNT(*) FROM roster),
+            (SELECT COUNT(*) FROM checklists),
+            (SELECT COUNT(*) FROM tasks),
+            (SELECT COUNT(*) FROM inspections),
+            (SELECT COUNT(*) FROM findings)"""
+    ).fetchone()
+    organizations, inspectors, checklists, tasks, inspections, findings = row
+    return StoreCounts(
+        organizations, inspectors, checklists, tasks, inspections, findings,
+        open_findings=tracker.count(store, NOT_CLOSED),
+    )  # fmt: skip
