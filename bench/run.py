@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from bench.bench_core import run_core_benchmarks
+from bench.bench_frozen import run_frozen_benchmarks
 from bench.bench_notices import run_notice_benchmarks
 from bench.bench_startup import run_startup_benchmarks
 from bench.bench_supervisor import run_supervisor_benchmarks
@@ -41,6 +42,7 @@ def main() -> None:
     results += more
     results += run_supervisor_benchmarks(store_path)
     results += run_ui_benchmarks(store_path)
+    results += run_frozen_benchmarks(store_path)
     results += run_notice_benchmarks(store_path.parent / "notices")
     sync_dir = store_path.parent / "sync"
     sync_dir.mkdir(exist_ok=True)

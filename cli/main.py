@@ -8,6 +8,7 @@ any (``tests/test_cli.py`` checks the listed help is each command's own).
 
 import importlib
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,22 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
         ctx.invoke(gui)
 
 
+NO_DISPLAY = (
+    "没有可用的图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开窗口。"
+    "请在桌面会话中启动；在无显示器的机器上可用 gui --screenshot 文件.png 渲染主窗口。"
+)
+
+
+NO_GUI = "此安装不含图形界面（服务器版只有命令行）。请在检查人员的电脑上安装桌面版。"
+
+
+def has_display() -> bool:
+    """Whether Qt can open a window here. Without this check Qt aborts with an English message."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 @cli.command()
 @click.option(
     "--screenshot",
@@ -119,7 +136,14 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 @click.pass_obj
 def gui(app: "AppContext", screenshot: Path | None, size: str) -> None:
     """启动图形界面。"""
-    from ui.app import run  # Qt is loaded only for the GUI
+    try:
+        from ui.app import run  # Qt is loaded only for the GUI
+    except ModuleNotFoundError as missing:
+        if (missing.name or "").split(".")[0] not in ("ui", "PySide6"):
+            raise
+        raise UserError(NO_GUI) from missing
+    if screenshot is None and not has_display():
+        raise UserError(NO_DISPLAY)
 
     width, height = (int(part) for part in size.lower().split("x"))
     sys.exit(run(app.db_path, screenshot=screenshot, size=(width, height)))

@@ -79,6 +79,7 @@ run_tests() {
   say "ruff format --check"; .venv/bin/ruff format --check .
   say "mypy --strict"; .venv/bin/mypy
   say "import-linter"; .venv/bin/lint-imports
+  say "no SQL against the device store outside inspector/"; .venv/bin/python scripts/check_sql.py
   say "UI tests (Qt offscreen)"; .venv/bin/pytest -q -p no:cacheprovider tests/ui
   say "all other tests, PySide6 absent"
   .venv/bin/pytest -q -p no:cacheprovider -p tests.qt_absent -p no:pytest-qt --ignore=tests/ui tests

@@ -96,3 +96,15 @@ def test_gui_screenshot_renders_the_main_window(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 5_000
+
+
+def test_gui_without_a_display_says_so_in_chinese(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "inspector", "--db", str(tmp_path / "s.db"), "gui"],
+        capture_output=True, text=True, check=False, cwd=ROOT, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("错误：没有可用的图形显示")
+    assert "Traceback" not in result.stderr and "qt.qpa" not in result.stderr

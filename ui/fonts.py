@@ -1,6 +1,10 @@
 """The UI font: a Chinese face that is actually installed, at a size people can read."""
 
+from pathlib import Path
+
 from PySide6.QtGui import QFont, QFontDatabase
+
+import reports
 
 # First match wins: Windows faces, then the Linux faces the setup script installs.
 PREFERRED_FAMILIES = (
@@ -15,10 +19,30 @@ PREFERRED_FAMILIES = (
 BASE_POINT_SIZE = 10.5  # UX.md: at least 10.5 pt on laptops
 
 
+# The fonts the desktop build ships for PDFs (see packaging/inspector.spec); the screen uses
+# them too on a machine with no Chinese font of its own (a fresh Debian, a minimal Kylin).
+SHIPPED_FONTS = Path(reports.__file__).with_name("fonts")
+
+
 def ui_font() -> QFont:
     """The first installed family from ``PREFERRED_FAMILIES`` at the base size."""
-    installed = set(QFontDatabase.families())
-    family = next((name for name in PREFERRED_FAMILIES if name in installed), "")
+    family = _preferred(set(QFontDatabase.families()))
+    if not family:
+        family = _preferred(_add_shipped_fonts())
     font = QFont(family) if family else QFont()
     font.setPointSizeF(BASE_POINT_SIZE)
     return font
+
+
+def _preferred(families: set[str]) -> str:
+    return next((name for name in PREFERRED_FAMILIES if name in families), "")
+
+
+def _add_shipped_fonts() -> set[str]:
+    """Register the shipped font files with Qt; the families they hold."""
+    added: set[str] = set()
+    for path in sorted(SHIPPED_FONTS.glob("*.tt[cf]")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            added.update(QFontDatabase.applicationFontFamilies(font_id))
+    return added
