@@ -21,7 +21,6 @@ from inspector.checklist_model import (
     Computed,
     FindingTemplate,
     Item,
-    LegalBasis,
     Section,
 )
 
@@ -29,7 +28,7 @@ DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "checklist-format.m
 BEGIN = "<!-- BEGIN GENERATED: python -m checklists.docs -->"
 END = "<!-- END GENERATED -->"
 MODELS: tuple[type[BaseModel], ...] = (
-    Checklist, Section, Item, Choice, Column, LegalBasis, FindingTemplate, Computed,
+    Checklist, Section, Item, Choice, Column, FindingTemplate, Computed,
 )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from checklists import show_if
 from checklists.computed import expression_problems
 from checklists.problems import ChecklistError, Problem, id_along, where_of
+from inspector import legal_bases
 from inspector.checklist_model import (
     CHOICE_TYPES,
     COLUMN_TYPES,
@@ -128,6 +129,20 @@ def _item_problems(item: Item) -> Iterator[str]:
         yield "只有表格条目（table）可以有列（columns）"
     if item.finding is not None and not item.legal_basis:
         yield "有问题模板（finding）但没有法律依据（legal_basis）"
+    yield from _basis_problems(item)
+
+
+def _basis_problems(item: Item) -> Iterator[str]:
+    """Every basis is a register entry an item may cite: an obligation or a penalty clause,
+    never the authority's own power (处理依据 belongs to the document, not to an item)."""
+    for key in item.legal_basis:
+        if key not in legal_bases.register():
+            yield f"法律依据“{key}”不在依据目录中（inspector/legal_bases.yaml）"
+        elif legal_bases.get(key).role is legal_bases.Role.HANDLING:
+            yield f"法律依据“{key}”是机关的处理依据，不能作为检查事项的依据"
+    if item.finding is not None and "慈善组织" in item.finding.text:
+        # 慈善组织 is a status some organizations of every kind have; the template cannot know.
+        yield "问题模板不能称“该慈善组织”：被检查单位不一定是慈善组织，请称“该单位”"
 
 
 def _table_problems(item: Item) -> Iterator[str]:

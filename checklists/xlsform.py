@@ -19,7 +19,6 @@ from checklists.problems import ChecklistError, Located, Problem
 from checklists.validate import build_checklist
 from inspector.checklist_model import YES_NO_VALUES
 
-BASIS_SEPARATOR = " | "
 YES_NO_LIST = "yes_no"
 FINDING_COLUMNS = ("finding", "severity", "requirement", "rectification_days", "follow_up")
 METADATA_TYPES = frozenset(
@@ -55,23 +54,6 @@ def normalize_type(raw: str) -> str:
         head = f"{head}_{words[1].lower()}"
         words = words[1:]
     return " ".join([head, *words[1:]])
-
-
-def format_basis(instrument: str, article: str, note: str) -> str:
-    parts = [instrument, article, note]
-    while parts and not parts[-1]:
-        parts.pop()
-    return BASIS_SEPARATOR.join(parts)
-
-
-def parse_basis(cell: str) -> list[dict[str, str]]:
-    """One basis a line: ``《条例》 | 第三十条 | 未核实`` (article and note optional)."""
-    bases = []
-    for line in cell.splitlines():
-        if line.strip():
-            parts = [part.strip() for part in line.split("|")] + ["", ""]
-            bases.append({"instrument": parts[0], "article": parts[1], "note": parts[2]})
-    return bases
 
 
 def parse_list(cell: str) -> list[str]:
@@ -328,7 +310,7 @@ class _Survey:
         data["show_if"] = self.get["relevant"](row) or None
         data["choices"] = choices
         data["columns"] = []
-        data["legal_basis"] = [Located(b, where) for b in parse_basis(self.get["legal_basis"](row))]
+        data["legal_basis"] = parse_list(self.get["legal_basis"](row))
         data["evidence"] = parse_list(self.get["evidence"](row))
         data["finding"] = self.finding(where, row)
         if not name:

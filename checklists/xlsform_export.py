@@ -12,7 +12,7 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checklists.xlsform import YES_NO_LIST, format_basis
+from checklists.xlsform import YES_NO_LIST
 from inspector.checklist_model import AnswerType, Checklist, Choice, Column, Item
 
 SURVEY_HEADERS = (
@@ -85,7 +85,7 @@ def _item_rows(survey: Worksheet, choices: Worksheet, item: Item) -> None:
         item.guidance,
         "yes" if item.required else "no",
         item.show_if or "",
-        "\n".join(format_basis(b.instrument, b.article, b.note) for b in item.legal_basis),
+        "\n".join(item.legal_basis),
         "\n".join(item.evidence),
         finding.text if finding else "",
         finding.severity.value if finding else "",

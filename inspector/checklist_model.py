@@ -12,9 +12,9 @@ parses it back with ``Checklist.model_validate_json`` once, where it is loaded.
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from inspector.model import OrgKind, Severity
 
@@ -90,15 +90,21 @@ class Column(_Strict):
     )
 
 
-class LegalBasis(_Strict):
-    instrument: NonEmpty = Field(description="The instrument, e.g. `《社会团体登记管理条例》`.")
-    article: str = Field(
-        default="", description="Article, paragraph, item, e.g. `第三十条第一款第（三）项`."
-    )
-    note: str = Field(
-        default="",
-        description="Status of the citation, e.g. `未核实` (unverified) or `省级规定` (provincial rule).",
-    )
+def _legacy_basis(value: Any) -> Any:
+    """Checklists stored before the register of legal bases held ``{instrument, article,
+    note}`` objects; they still open, read as their citation text (the note, a research
+    remark, is dropped: it must never reach a screen or a document)."""
+    if isinstance(value, list):
+        return [
+            f"{entry.get('instrument', '')}{entry.get('article', '')}"
+            if isinstance(entry, dict)
+            else entry
+            for entry in value
+        ]
+    return value
+
+
+BasisKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class FindingTemplate(_Strict):
@@ -129,8 +135,10 @@ class Item(_Strict):
         default_factory=list, description="Options of a `single_choice` or `multi_choice` item."
     )
     columns: list[Column] = Field(default_factory=list, description="Columns of a `table` item.")
-    legal_basis: list[LegalBasis] = Field(
-        default_factory=list, description="Instruments and articles."
+    legal_basis: Annotated[list[BasisKey], BeforeValidator(_legacy_basis)] = Field(
+        default_factory=list,
+        description="Keys of the register of legal bases (`inspector/legal_bases.yaml`), "
+        "e.g. `st-26-3`; a finding cites those that govern the organization's kind.",
     )
     evidence: list[NonEmpty] = Field(default_factory=list, description="Evidence to collect.")
     finding: FindingTemplate | None = Field(

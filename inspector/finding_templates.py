@@ -3,38 +3,26 @@
 from collections.abc import Sequence
 from datetime import date
 
-from inspector.checklist_model import Item, LegalBasis
+from inspector import legal_bases
+from inspector.checklist_model import Item
 from inspector.deadlines import deadline
 from inspector.errors import UserError
-from inspector.model import FindingDraft, OrgKind, Severity
+from inspector.model import FindingDraft, Severity
 from inspector.store import Store
 
 DEFAULT_RECTIFICATION_DAYS = 30
 
-# A checklist item cites each kind's own regulation side by side (社团 / 民非 / 基金会); a finding,
-# and so the notice, names only the one that governs the organization inspected.
-SECTOR_REGULATIONS = {
-    "社会团体登记管理条例": OrgKind.SOCIAL_GROUP,
-    "民办非企业单位登记管理暂行条例": OrgKind.SOCIAL_SERVICE,
-    "基金会管理条例": OrgKind.FOUNDATION,
-}
 
+def legal_basis_text(keys: Sequence[str], org_kind: str | None = None) -> str:
+    """What a finding on an item with these register keys cites for ``org_kind``.
 
-def legal_basis_text(basis: Sequence[LegalBasis], org_kind: str | None = None) -> str:
-    """``《条例》第二十八条；《办法》第五条`` from the item's legal basis entries.
-
-    With ``org_kind``, another kind's sector regulation is left out (if that leaves nothing,
-    everything is kept: better too much basis than none).
+    Only entries that govern the kind: a social group's finding never names the 民非 or
+    基金会 regulation (see ``legal_bases.finding_text``). Bases stored by older checklist
+    versions as citation text are kept as they are.
     """
-    relevant = [entry for entry in basis if _governs(entry, org_kind)] or list(basis)
-    return "；".join(f"{entry.instrument}{entry.article}".strip() for entry in relevant)
-
-
-def _governs(entry: LegalBasis, org_kind: str | None) -> bool:
-    for name, kind in SECTOR_REGULATIONS.items():
-        if name in entry.instrument:
-            return org_kind is None or kind.value == org_kind
-    return True
+    known = [key for key in keys if key in legal_bases.register()]
+    legacy = [key for key in keys if key not in legal_bases.register()]
+    return "、".join(part for part in (legal_bases.finding_text(known, org_kind), *legacy) if part)
 
 
 def draft_for_item(
@@ -47,8 +35,8 @@ def draft_for_item(
     """The finding an inspector sees on 不符合; every field stays editable.
 
     ``item`` None is a free finding, tied to no item. Without a template the text is left for
-    the inspector and the period is the default. The legal basis keeps only the sector
-    regulation of ``org_kind`` (see ``legal_basis_text``).
+    the inspector and the period is the default. The legal basis cites only what governs
+    ``org_kind`` (see ``legal_basis_text``).
     """
     template = item.finding if item is not None else None
     days = template.rectification_days if template else DEFAULT_RECTIFICATION_DAYS

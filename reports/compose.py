@@ -1,6 +1,7 @@
 """What each document says, block by block: the notice with its service receipt, the on-site
 record and the inspection report. Wording follows REGULATIONS.md §3.5."""
 
+from inspector import legal_bases
 from reports import layout
 from reports.content import (
     CORRECTION_BASIS,
@@ -180,8 +181,11 @@ def _finding_blocks(n: int, finding: FindingFacts) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(sentence(finding.description), lead=f"（{chinese_number(n)}）")
     ]
-    if finding.legal_basis:
-        blocks.append(Paragraph(f"上述行为违反了{finding.legal_basis.strip()}的规定。"))
+    basis = finding.legal_basis.strip()
+    if basis.startswith(legal_bases.SITUATION_PREFIX):  # a penalty clause's listed situation
+        blocks.append(Paragraph(f"上述行为{basis}。"))
+    elif basis:
+        blocks.append(Paragraph(f"上述行为违反了{basis}的规定。"))
     if finding.requirement:
         blocks.append(Paragraph(sentence(finding.requirement), lead="整改要求："))
     blocks.append(Paragraph(_deadline(finding) + "。", lead="整改期限："))
@@ -232,7 +236,7 @@ def _consequences(content: NoticeContent) -> str:
     basis = f"依据{penalty.instrument}{penalty.article}的规定" if penalty.article else "依法"
     text = (
         f"逾期不改正或者整改不到位的，本机关将{basis}{penalty.measures}；"
-        "并可依照《社会组织信用信息管理办法》将你单位列入活动异常名录，在年度检查、等级评估中作相应处理。"
+        "并可依法将你单位列入活动异常名录，在年度检查、等级评估中作相应处理。"
     )
     if content.fee_tables:
         text += "违规收取的费用逾期不退还的，将依法公开曝光并实施信用惩戒。"

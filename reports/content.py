@@ -17,6 +17,7 @@ from inspector import (
     checklist_store,
     findings,
     inspections,
+    legal_bases,
     onsite_record,
     org_search,
     worklists,
@@ -41,25 +42,25 @@ class PenaltyBasis:
     measures: str
 
 
+def _penalty(key: str, measures: str) -> PenaltyBasis:
+    basis = legal_bases.get(key)
+    return PenaltyBasis(basis.instrument, basis.article, measures)
+
+
+# The penalty clause of each kind's regulation (register entries st-30, mf-25, jjh-42), with
+# the measures it provides, as worded in the article.
 PENALTY_BASES = {
-    OrgKind.SOCIAL_GROUP: PenaltyBasis(
-        "《社会团体登记管理条例》",
-        "第三十条",
+    OrgKind.SOCIAL_GROUP: _penalty(
+        "st-30",
         "给予警告、责令改正，可以限期停止活动，并可以责令撤换直接负责的主管人员；情节严重的，予以撤销登记",
     ),
-    OrgKind.SOCIAL_SERVICE: PenaltyBasis(
-        "《民办非企业单位登记管理暂行条例》",
-        "第二十五条",
-        "予以警告、责令改正，可以限期停止活动；情节严重的，予以撤销登记",
+    OrgKind.SOCIAL_SERVICE: _penalty(
+        "mf-25", "予以警告、责令改正，可以限期停止活动；情节严重的，予以撤销登记"
     ),
-    OrgKind.FOUNDATION: PenaltyBasis(
-        "《基金会管理条例》",
-        "第四十二条",
-        "给予警告、责令停止活动；情节严重的，可以撤销登记",
-    ),
+    OrgKind.FOUNDATION: _penalty("jjh-42", "给予警告、责令停止活动；情节严重的，可以撤销登记"),
     OrgKind.OTHER: PenaltyBasis("有关法律法规", "", "予以处理"),
 }
-CORRECTION_BASIS = "《中华人民共和国行政处罚法》第二十八条"
+CORRECTION_BASIS = legal_bases.get("xzcff-28-1").citation
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ def notice_content(store: Store, inspection_id: str, settings: NoticeSettings) -
             "未设置发文机关名称，且检查对象未登记登记管理机关；请先设置发文机关"
             "（命令：inspector notice-settings --authority 机关名称）"
         )
+    _require_citable(facts)
     fee_tables: tuple[TableFacts, ...] = ()
     if facts.checklist_kind == "fee_audit":
         fee_tables = tuple(a.table for a in record_answers(store, facts) if a.table is not None)
@@ -236,6 +238,23 @@ def notice_content(store: Store, inspection_id: str, settings: NoticeSettings) -
         fee_tables=fee_tables,
         penalty=PENALTY_BASES[facts.org.kind],
     )
+
+
+def _require_citable(facts: InspectionFacts) -> None:
+    """Refuse, before anything is numbered, a finding whose basis a notice may not cite: a
+    regulation of another kind of organization, or a penalty clause or the authority's own
+    power as the rule violated."""
+    wrong = [
+        f"问题“{finding.description[:24]}”的依据：{'；'.join(problems)}"
+        for finding in facts.findings
+        if (problems := legal_bases.document_problems(finding.legal_basis, facts.org.kind))
+    ]
+    if wrong:
+        raise UserError(
+            "整改通知书未出具，未编号："
+            + "。".join(wrong)
+            + "。请在审核页修改该问题的“违反的规定”后再出具。"
+        )
 
 
 def record_content(store: Store, inspection_id: str) -> RecordContent:

@@ -2,6 +2,7 @@
 
 from inspector import findings, inspections, registry, roster
 from inspector.clock import utc_now
+from inspector.finding_templates import legal_basis_text
 from inspector.model import (
     CreditStatus,
     FindingDraft,
@@ -68,6 +69,9 @@ def add_checklist(store: Store) -> None:
     )
 
 
+ANNUAL_REPORT_BASES = ["st-28-1", "mf-23-1", "jjh-42-1-5"]
+
+
 def inspect(
     store: Store,
     organization_id: str,
@@ -77,9 +81,12 @@ def inspect(
     started_at: str = "2026-10-10T02:00:00+00:00",
 ) -> tuple[str, list[str]]:
     """An inspection through the real workflows with findings (severity, deadline)."""
+    kind = store.db["organizations"].get(organization_id)["kind"]
+    basis = legal_basis_text(ANNUAL_REPORT_BASES, kind)  # the kind's own regulation
+    version = max(r["version"] for r in store.db["checklists"].rows_where("id = ?", [CHECKLIST_ID]))
     inspection_id = inspections.start(
         store,
-        NewInspection(organization_id, CHECKLIST_ID, 1, ["p-00", "p-01"], started_at),
+        NewInspection(organization_id, CHECKLIST_ID, version, ["p-00", "p-01"], started_at),
         actor="检查员00",
     )
     inspections.set_answer(store, inspection_id, "ar-01", "not_compliant", actor="检查员00")
@@ -89,7 +96,7 @@ def inspect(
             inspection_id,
             FindingDraft(
                 f"问题{n}：未按期报送年度工作报告",
-                "《社会团体登记管理条例》第二十八条",
+                basis,
                 severity,
                 "限期报送",
                 30,

@@ -21,10 +21,11 @@ from inspector import (
 )
 from inspector.campaigns import Criteria, SampleRule
 from inspector.errors import UserError
+from inspector.finding_templates import legal_basis_text
 from inspector.model import FindingDraft, FindingStatus, InspectionStatus, NewInspection, Severity
 from inspector.store import Store
 from reports.generate import Format, write_notice
-from tests.supervisor_data import SUPERVISOR, add_register, add_roster
+from tests.supervisor_data import ANNUAL_REPORT_BASES, SUPERVISOR, add_register, add_roster
 
 ON = date(2026, 11, 21)
 
@@ -44,13 +45,14 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
     assert len(drawn.targets) == 2  # 5% of 40
 
     # 2. The drawn pair inspects the organization and finds a problem.
+    kind = store.db["organizations"].get(first.organization_id)["kind"]
     inspector = store.db.execute(
         "SELECT name FROM roster WHERE id = ?", (first.inspector_ids[0],)
     ).fetchone()[0]
     inspection_id = inspections.start(
         store,
         NewInspection(
-            first.organization_id, "spot-check-general", 1, list(first.inspector_ids),
+            first.organization_id, "spot-check-general", 2, list(first.inspector_ids),
             "2026-11-21T01:30:00+00:00", task_id=first.task_id,
         ),
         actor=inspector,
@@ -60,7 +62,7 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
         store,
         inspection_id,
         FindingDraft(
-            "未按规定报送2025年度工作报告", "《社会团体登记管理条例》第二十八条",
+            "未按规定报送2025年度工作报告", legal_basis_text(ANNUAL_REPORT_BASES, kind),
             Severity.MAJOR, "限期报送年度工作报告", 30, "2026-12-21", item_id="ar-01",
         ),
         actor=inspector,

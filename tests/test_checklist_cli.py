@@ -23,7 +23,7 @@ def test_validate_import_list_export(tmp_path: Path) -> None:
     validated = run(db, "validate", *BUILTINS)
     assert validated.exit_code == 0, validated.output
     assert (
-        "spot-check-general.yaml：有效（spot-check-general 第 1 版，共 44 个条目）"
+        "spot-check-general.yaml：有效（spot-check-general 第 2 版，共 44 个条目）"
         in validated.output
     )
     first = run(db, "import", *BUILTINS)
@@ -32,9 +32,9 @@ def test_validate_import_list_export(tmp_path: Path) -> None:
     assert again.output.count("未变化：") == 3
     listed = json.loads(run(db, "list", "--json").output)
     assert [(c["id"], c["version"], c["item_count"]) for c in listed] == [
-        ("fee-audit", 1, 19),
-        ("nonprofit-review", 1, 18),
-        ("spot-check-general", 1, 44),
+        ("fee-audit", 2, 19),
+        ("nonprofit-review", 2, 18),
+        ("spot-check-general", 2, 44),
     ]
     assert set(listed[0]) == {
         "id",
@@ -46,9 +46,9 @@ def test_validate_import_list_export(tmp_path: Path) -> None:
         "item_count",
     }
     target = tmp_path / "fee.xlsx"
-    exported = run(db, "export", "fee-audit@1", "--xlsx", str(target))
+    exported = run(db, "export", "fee-audit@2", "--xlsx", str(target))
     assert exported.exit_code == 0 and target.exists()
-    assert run(db, "import", str(target)).output == "未变化：fee-audit 第 1 版已存在且内容相同\n"
+    assert run(db, "import", str(target)).output == "未变化：fee-audit 第 2 版已存在且内容相同\n"
 
 
 def test_import_with_one_bad_file_imports_nothing(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ sections:
     items:
 """
 
-BASIS = "        legal_basis: [{instrument: 《社会团体登记管理条例》, article: 第二十八条}]\n"
+BASIS = "        legal_basis: [st-28-1]\n"
 
 
 def item(item_id: str, answer_type: str = "compliance", extra: str = "") -> str:

@@ -200,7 +200,7 @@ def test_validation_errors_name_the_sheet_row(tmp_path: Path) -> None:
             "问题",
             "整改",
             30,
-            "《社会团体登记管理条例》 | 第三十条",
+            "st-30",
         ],
         ["compliance", "b", "问题二", "${zz} = 'x'"],
         ["compliance", "c", "问题三", "", "一般", "问题", "整改", 30],

@@ -49,8 +49,11 @@ def test_consequences_cite_the_article_for_the_kind_of_organization(
 ) -> None:
     office = setup_office(store)
     org = add_org(store, code=code, kind=kind)
-    text = notice_text(store, inspection(store, office, org, checklist="spot-check-general"))
-    assert f"根据《中华人民共和国行政处罚法》第二十八条和{article}的规定" in text
+    found = (Finding("问题甲", legal_basis=""),)
+    text = notice_text(
+        store, inspection(store, office, org, checklist="spot-check-general", found=found)
+    )
+    assert f"根据《中华人民共和国行政处罚法》第二十八条第一款和{article}的规定" in text
     assert f"本机关将依据{article}的规定" in text and measure in text
     assert "收费情况" not in text
 
@@ -58,8 +61,11 @@ def test_consequences_cite_the_article_for_the_kind_of_organization(
 def test_other_kinds_get_the_general_wording(store: Store) -> None:
     office = setup_office(store)
     org = add_org(store, code="59110000MJ0000001X", kind="other")
-    text = notice_text(store, inspection(store, office, org, checklist="spot-check-general"))
-    assert "根据《中华人民共和国行政处罚法》第二十八条的规定，现责令你单位" in text
+    found = (Finding("问题甲", legal_basis=""),)
+    text = notice_text(
+        store, inspection(store, office, org, checklist="spot-check-general", found=found)
+    )
+    assert "根据《中华人民共和国行政处罚法》第二十八条第一款的规定，现责令你单位" in text
     assert "本机关将依法予以处理；" in text
 
 

@@ -41,7 +41,7 @@ FEE_ROWS = [
 @dataclass(frozen=True)
 class Finding:
     description: str
-    legal_basis: str = "《社会团体登记管理条例》第三十条第一款第（八）项"
+    legal_basis: str = "属于《社会团体登记管理条例》第三十条第一款第（八）项规定的情形"
     requirement: str = "停止违规收费，退还已收取的费用"
     days: int = 30
     deadline: str = "2026-12-21"
@@ -52,7 +52,8 @@ DEFAULT_FINDINGS = (
     Finding("该协会通过评比达标表彰活动违规收费", refund_due="12800.00"),
     Finding(
         "会费标准未经会员大会无记名投票表决",
-        legal_basis="《关于进一步规范行业协会商会收费管理的意见》（发改经体〔2017〕1999号）",
+        legal_basis="《国务院办公厅关于进一步规范行业协会商会收费的通知》（国办发〔2020〕21号）"
+        "关于“会费标准须经会员（代表）大会以无记名投票方式表决通过”",
         requirement="召开会员大会以无记名投票方式表决会费标准，并在“信用中国”网站公开",
         days=15,
         deadline="2026-12-06",
@@ -106,7 +107,7 @@ def inspection(
     new = NewInspection(
         org_id,
         checklist,
-        1,
+        2,
         inspector_ids,
         STARTED_AT,
         place="协会办公室（创新路88号3楼）",

@@ -31,7 +31,7 @@ def office(store: Store) -> Store:
     inspect(store, "org-00001", [(Severity.MINOR, _in(-1)), (Severity.MINOR, _in(20))])
     inspections.start(
         store,
-        NewInspection("org-00002", "spot-check-general", 1, ["p-00", "p-01"], "2026-11-20"),
+        NewInspection("org-00002", "spot-check-general", 2, ["p-00", "p-01"], "2026-11-20"),
         actor="检查员00",
     )
     with store.transaction() as conn:

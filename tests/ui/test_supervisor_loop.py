@@ -41,7 +41,7 @@ def test_campaign_to_closed_finding_through_the_screens(
     inspection_id = inspections.start(
         store,
         NewInspection(
-            target.organization_id, "spot-check-general", 1, list(target.inspector_ids),
+            target.organization_id, "spot-check-general", 2, list(target.inspector_ids),
             "2026-11-21T01:30:00+00:00", task_id=target.task_id,
         ),
         actor="检查员00",

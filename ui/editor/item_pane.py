@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector import legal_bases
 from inspector.checklist_model import AnswerType, Item
 from ui.editor.answer_widgets import TYPING_PAUSE_MS, AnswerWidget, make_answer_widget
 from ui.editor.evidence import EvidenceStrip
@@ -148,10 +149,7 @@ def _details_html(item: Item) -> str:
     if item.guidance:
         parts.append(f"<p><b>检查方法：</b>{escape(item.guidance)}</p>")
     if item.legal_basis:
-        basis = "；".join(
-            escape(f"{b.instrument}{b.article}") + (f"（{escape(b.note)}）" if b.note else "")
-            for b in item.legal_basis
-        )
+        basis = "；".join(escape(text) for text in legal_bases.citations(item.legal_basis))
         parts.append(f"<p><b>依据：</b>{basis}</p>")
     if item.evidence:
         parts.append(f"<p><b>应收集的证据：</b>{escape('、'.join(item.evidence))}</p>")
