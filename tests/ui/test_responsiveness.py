@@ -18,10 +18,11 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from pytestqt.qtbot import QtBot
 
 from checklists.library import import_builtin_checklists
-from inspector import credit_code, preferences
+from inspector import credit_code, preferences, roster
 from inspector.model import Severity
 from inspector.store import Store
 from sync import outbox
+from sync.server import accounts
 from tests.supervisor_data import SUPERVISOR, add_register, add_roster, inspect
 from tests.sync.sync_support import PASSWORD, LiveServer, photo, seed, serving
 from tests.ui.test_sync_screen import complete
@@ -147,6 +148,8 @@ def test_an_upload_keeps_the_window_responsive(
     runner_for: Callable[[Store], TaskRunner],
 ) -> None:
     monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda *a: PASSWORD))
+    zhang = roster.all_active(world)[0].id  # the uploads name zhang: he owns them on the server
+    accounts.link_roster(server.storage(), "zhang", zhang)
     for n in range(3):
         complete(world, tmp_path, {f"IMG_{n}.jpg": photo(f"responsive-{n}", 2_000_000)})
     screen = SyncScreen(world, runner_for(world))
