@@ -9,7 +9,7 @@ wait for a lock held by the worker).
 """
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -24,8 +24,8 @@ from inspector.store import Store
 from sync import outbox
 from sync.server import accounts
 from tests.supervisor_data import SUPERVISOR, add_register, add_roster, inspect
-from tests.sync.sync_support import PASSWORD, LiveServer, photo, seed, serving
-from tests.ui.test_sync_screen import complete
+from tests.sync.sync_support import PASSWORD, photo
+from tests.ui.test_sync_screen import complete, screen, server  # noqa: F401 (fixtures)
 from ui.main_window import MainWindow
 from ui.screens.organizations import OrganizationsScreen
 from ui.screens.sync import SyncScreen
@@ -86,14 +86,6 @@ def watched(qtbot: QtBot, runner: TaskRunner, start: Callable[[], None]) -> GuiP
     return probe
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("responsive") / "server"
-    seed(data_dir)
-    with serving(data_dir) as live:
-        yield live
-
-
 def test_approve_with_a_notice_keeps_the_window_responsive(
     qtbot: QtBot, store: Store, tmp_path: Path, runner_for: Callable[[Store], TaskRunner]
 ) -> None:
@@ -103,14 +95,14 @@ def test_approve_with_a_notice_keeps_the_window_responsive(
     preferences.put(store, NOTICE_DIR_KEY, str(tmp_path / "notices"))
     found = [(Severity.MAJOR, "2026-12-21"), (Severity.MINOR, "2026-12-31")]
     inspect(store, "org-00000", found, approve=False)
-    screen = ReviewScreen(store, SUPERVISOR, runner_for(store))
-    qtbot.addWidget(screen)
-    screen.show()
-    screen.refresh()
-    probe = watched(qtbot, screen.runner, screen.approve_button.click)
+    review = ReviewScreen(store, SUPERVISOR, runner_for(store))
+    qtbot.addWidget(review)
+    review.show()
+    review.refresh()
+    probe = watched(qtbot, review.runner, review.approve_button.click)
     assert list((tmp_path / "notices").glob("*.pdf"))
     assert probe.blocks == []
-    assert "已生成" in screen.result.text()
+    assert "已生成" in review.result.text()
 
 
 def test_register_import_keeps_the_window_responsive(
@@ -143,21 +135,17 @@ def test_an_upload_keeps_the_window_responsive(
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     world: Store,
-    server: LiveServer,
+    screen: SyncScreen,  # noqa: F811 (the fixture imported above)
     tmp_path: Path,
-    runner_for: Callable[[Store], TaskRunner],
 ) -> None:
+    """The sync screen of tests/ui/test_sync_screen.py, on the real server."""
     monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda *a: PASSWORD))
     zhang = roster.all_active(world)[0].id  # the uploads name zhang: he owns them on the server
     accounts.link_roster(server.storage(), "zhang", zhang)
     for n in range(3):
         complete(world, tmp_path, {f"IMG_{n}.jpg": photo(f"responsive-{n}", 2_000_000)})
-    screen = SyncScreen(world, runner_for(world))
-    qtbot.addWidget(screen)
     screen.show()
-    screen.server.setText(server.url)
-    screen.user.setText("zhang")
     screen.refresh()
     probe = watched(qtbot, screen.runner, screen.upload_button.click)
-    assert outbox.counts(world) == {"done": 3}
+    assert outbox.counts(world) == {"done": 3}, screen.result.text()
     assert probe.blocks == []
