@@ -18,11 +18,10 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from pytestqt.qtbot import QtBot
 
 from checklists.library import import_builtin_checklists
-from inspector import credit_code, preferences, roster
+from inspector import credit_code, preferences
 from inspector.model import Severity
 from inspector.store import Store
 from sync import outbox
-from sync.server import accounts
 from tests.supervisor_data import SUPERVISOR, add_register, add_roster, inspect
 from tests.sync.sync_support import PASSWORD, photo
 from tests.ui.test_sync_screen import complete, screen, server  # noqa: F401 (fixtures)
@@ -140,8 +139,6 @@ def test_an_upload_keeps_the_window_responsive(
 ) -> None:
     """The sync screen of tests/ui/test_sync_screen.py, on the real server."""
     monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda *a: PASSWORD))
-    zhang = roster.all_active(world)[0].id  # the uploads name zhang: he owns them on the server
-    accounts.link_roster(server.storage(), "zhang", zhang)
     for n in range(3):
         complete(world, tmp_path, {f"IMG_{n}.jpg": photo(f"responsive-{n}", 2_000_000)})
     screen.show()
