@@ -38,8 +38,9 @@ class Problem:
 class ChecklistError(UserError):
     """A checklist file with one or more problems; nothing from it is imported."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], warnings: Sequence[str] = ()) -> None:
         self.problems = list(problems)
+        self.warnings = list(warnings)  # shown with the refusal: they may explain it
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 

@@ -4,9 +4,17 @@ Two passes: the pydantic models check every record on its own (their errors are 
 Chinese and placed at the line or row they came from); then the cross-item rules run on the
 model: unique ids, ``show_if`` references (unknown, later, cyclic), choices and columns where
 the answer type needs them, a finding template only with a legal basis, computed expressions.
+Every problem of a file comes in one report: when records fail the first pass, the cross-item
+rules still run on a copy where each failing field is set aside.
+
+Enumerated settings accept their Chinese names (社会团体, 民办非企业单位, 双随机抽查, ...). A
+format whose field names differ from ours (XLSForm columns) passes ``columns`` so messages name
+what the author wrote or must add.
 """
 
-from collections.abc import Iterator
+import copy
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,37 +30,158 @@ from inspector.checklist_model import (
     YES_NO_VALUES,
     AnswerType,
     Checklist,
+    ChecklistKind,
     Item,
 )
 from inspector.model import OrgKind
 
 ANSWER_TYPES = "、".join(t.value for t in AnswerType)
+Columns = Callable[[tuple[Any, ...]], str]
+"""Where a field sits in the author's format: ``loc`` → e.g. “finding 列（问题描述）”."""
+
+_ORG_KIND_NAMES = {
+    **{kind.label: kind.value for kind in OrgKind},
+    **{kind.value: kind.value for kind in OrgKind},
+    "社团": "social_group",
+    "民办非企业单位": "social_service",
+    "民非": "social_service",
+    "社会服务机构（民办非企业单位）": "social_service",
+}
+_CHECKLIST_KIND_NAMES = {
+    **{kind.label: kind.value for kind in ChecklistKind},
+    "双随机": "spot_check",
+    "随机抽查": "spot_check",
+    "收费检查": "fee_audit",
+    "非营利性": "nonprofit_review",
+}
+_SEVERITY_NAMES = {"minor": "一般", "major": "较重", "severe": "严重", "serious": "严重"}
+ORG_KIND_CHOICES = "社会团体、社会服务机构（民办非企业单位）、基金会、其他"
+CHECKLIST_KIND_CHOICES = "双随机抽查、涉企收费检查、非营利性审查、其他"
 
 
-def build_checklist(raw: Any, file: str) -> Checklist:
+def build_checklist(raw: Any, file: str, columns: Columns | None = None) -> Checklist:
     """Validate raw data read from ``file``; raises ``ChecklistError`` listing every problem."""
+    raw = _with_chinese_names(raw)
     try:
         checklist = Checklist.model_validate(raw)
     except ValidationError as exc:
-        raise ChecklistError([_translate(error, raw, file) for error in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [_translate(error, raw, file, columns) for error in errors]
+        rest = _set_aside(raw, [tuple(error["loc"]) for error in errors])
+        if rest is not None:
+            problems += cross_item_problems(rest[0], rest[1], file)
+        raise ChecklistError(problems) from None
     problems = list(cross_item_problems(checklist, raw, file))
     if problems:
         raise ChecklistError(problems)
     return checklist
 
 
-def _translate(error: Any, raw: Any, file: str) -> Problem:
+def _with_chinese_names(raw: Any) -> Any:
+    """Chinese names of the enumerated settings turned into the stored values."""
+    if not isinstance(raw, dict):
+        return raw
+    if isinstance(raw.get("kind"), str):
+        raw["kind"] = _CHECKLIST_KIND_NAMES.get(_folded(raw["kind"]), raw["kind"])
+    if isinstance(raw.get("applies_to"), list):
+        raw["applies_to"] = [
+            _ORG_KIND_NAMES.get(_folded(k), k) if isinstance(k, str) else k
+            for k in raw["applies_to"]
+        ]
+    for item in _items(raw):
+        finding = item.get("finding")
+        if isinstance(finding, dict) and isinstance(finding.get("severity"), str):
+            severity = finding["severity"].strip()
+            finding["severity"] = _SEVERITY_NAMES.get(severity.lower(), severity)
+    return raw
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）")
+
+
+def _items(raw: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    sections = raw.get("sections")
+    for section in sections if isinstance(sections, list) else ():
+        items = section.get("items") if isinstance(section, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict):
+                yield item
+
+
+# What a failing field is replaced by so that the cross-item rules can still run.
+_STAND_INS: dict[str, Any] = {
+    "id": None,  # a unique placeholder, made from the position
+    "title": "？",
+    "question": "？",
+    "label": "？",
+    "guidance": "",
+    "answer_type": "text",
+    "required": True,
+    "show_if": None,
+    "finding": None,
+    "kind": "other",
+    "applies_to": ["social_group"],
+    "effective_date": "2000-01-01",
+    "version": 1,
+}
+
+
+_DROPPABLE = frozenset({"choices", "columns", "legal_basis", "evidence", "computed"})
+_DROPPED = object()
+
+
+def _set_aside(raw: Any, locs: list[tuple[Any, ...]]) -> tuple[Checklist, Any] | None:
+    """A copy of ``raw`` with every failing field replaced or dropped, and its model."""
+    rest = copy.deepcopy(raw)
+    for number, loc in enumerate(locs):
+        if not _replace(rest, loc, number):
+            return None
+    _drop_marked(rest)
+    try:
+        return Checklist.model_validate(rest), rest
+    except ValidationError:
+        return None
+
+
+def _replace(node: Any, loc: tuple[Any, ...], number: int) -> bool:
+    for depth, key in enumerate(loc):
+        parent = loc[depth - 1] if depth else None
+        if isinstance(key, int) and isinstance(node, list) and parent in _DROPPABLE:
+            if 0 <= key < len(node):
+                node[key] = _DROPPED
+            return True
+        if isinstance(key, str) and key in _STAND_INS and isinstance(node, dict):
+            node[key] = f"_aside_{number}" if key == "id" else copy.deepcopy(_STAND_INS[key])
+            return True
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return False
+
+
+def _drop_marked(node: Any) -> None:
+    if isinstance(node, list):
+        node[:] = [entry for entry in node if entry is not _DROPPED]
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        _drop_marked(child)
+
+
+def _translate(error: Any, raw: Any, file: str, columns: Columns | None) -> Problem:
     loc = tuple(error["loc"])
     item_id = id_along(raw, loc, "items") or id_along(raw, loc, "sections")
-    return Problem(file, where_of(raw, loc), item_id, _message(error, loc))
+    return Problem(file, where_of(raw, loc), item_id, _message(error, loc, columns))
 
 
-def _message(error: Any, loc: tuple[Any, ...]) -> str:
+def _message(error: Any, loc: tuple[Any, ...], columns: Columns | None = None) -> str:
     kind = error["type"]
     field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    named = columns(loc) if columns else f"字段“{field}”"
     value = error.get("input")
     if kind == "missing":
-        return f"缺少必填字段“{field}”"
+        return f"缺少 {named}" if columns else f"缺少必填字段“{field}”"
     if kind == "extra_forbidden":
         return f"未知字段“{field}”"
     if field == "answer_type" and kind == "enum":
@@ -60,24 +189,24 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
     if field == "severity":
         return f"严重程度“{value}”无效，应为“一般”“较重”或“严重”"
     if field == "applies_to" and kind == "enum":
-        return f"未知的组织类型“{value}”（可用：{'、'.join(k.value for k in OrgKind)}）"
+        return f"未知的组织类型“{value}”（可用：{ORG_KIND_CHOICES}）"
     if field == "kind" and kind == "enum":
-        return f"未知的检查表类别“{value}”（可用：spot_check、fee_audit、nonprofit_review、other）"
+        return f"未知的检查表类别“{value}”（可用：{CHECKLIST_KIND_CHOICES}）"
     if kind == "string_pattern_mismatch":
-        return f"字段“{field}”的值“{value}”不是合法标识（须以字母开头，只含字母、数字、_、-、.）"
+        return f"{named}的值“{value}”不是合法标识（须以字母开头，只含字母、数字、_、-、.）"
     if kind == "string_type":
-        return f"字段“{field}”应为文字，而不是“{value}”"
+        return f"{named}应为文字，而不是“{value}”"
     if kind == "bool_type" or kind == "bool_parsing":
-        return f"字段“{field}”应为 true 或 false，而不是“{value}”"
+        return f"{named}应为 true 或 false，而不是“{value}”"
     if kind in ("string_too_short", "too_short"):
-        return f"字段“{field}”不能为空"
+        return f"{named}不能为空"
     if kind.startswith("int_"):
-        return f"字段“{field}”应为整数，而不是“{value}”"
+        return f"{named}应为整数，而不是“{value}”"
     if kind.startswith("date_"):
-        return f"字段“{field}”应为日期（YYYY-MM-DD），而不是“{value}”"
+        return f"{named}应为日期（YYYY-MM-DD），而不是“{value}”"
     if kind in ("greater_than_equal", "less_than_equal"):
-        return f"字段“{field}”的值“{value}”超出允许范围"
-    return f"字段“{field}”的值“{value}”无效（{error['msg']}）"
+        return f"{named}的值“{value}”超出允许范围"
+    return f"{named}的值“{value}”无效（{error['msg']}）"
 
 
 def cross_item_problems(checklist: Checklist, raw: Any, file: str) -> Iterator[Problem]:

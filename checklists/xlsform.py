@@ -1,14 +1,20 @@
 """Spreadsheet authoring: read a checklist from an XLSForm-style .xlsx.
 
 Sheets ``survey``, ``choices``, ``settings`` (and our optional ``computed``), names in any
-case. Translated columns (``label::English``, ``label::中文``) are common: the Chinese one is
+case. Translated columns (``label::English``, ``label:中文``) are common: the Chinese one is
 taken, else the plain column, else the first. Every row becomes a located record, so the
-validator names the sheet row of each problem. Types outside the supported set are reported
-by row, never dropped; form metadata (``start``, ``end``, ``today``...) is skipped with a
-warning. The cell formats shared with the exporter are defined here.
+validator names the sheet row of each problem, and messages name the column the author wrote
+or must add. Nothing with meaning is dropped: a ``relevant`` on a group applies to each of
+its items (and tables); what we cannot carry out — a ``required`` that is an expression, a
+``constraint``, ``calculation``, ``choice_filter`` or ``repeat_count``, a ``${…}`` reference in
+a label, hint, note or choice — refuses the file with the row named. Types outside the
+supported set are reported by row; form metadata (``start``, ``end``, ``today``...) is skipped
+with a warning. Every problem of a file comes in one report, with the warnings. The cell
+formats shared with the exporter are defined here.
 """
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,14 +31,13 @@ METADATA_TYPES = frozenset(
     {"start", "end", "today", "deviceid", "username", "simserial", "subscriberid",
      "phonenumber", "audit", "email", "start-geopoint"}
 )  # fmt: skip
-IGNORED_COLUMNS = (
-    "constraint",
-    "calculation",
-    "default",
-    "choice_filter",
-    "repeat_count",
-    "read_only",
-)
+# Logic we cannot carry out: a file using it is refused, the row and column named.
+REFUSED_COLUMNS = ("constraint", "calculation", "choice_filter", "repeat_count")
+# Presentation only: ignored with a warning.
+IGNORED_COLUMNS = ("default", "read_only")
+_FALSE = ("", "no", "false", "false()", "0", "n", "否")
+_TRUE = ("yes", "true", "true()", "1", "y", "是")
+_REFERENCE = re.compile(r"\$\{[^}]*\}")
 SIMPLE_TYPES = {
     "compliance": "compliance",
     "money": "money",
@@ -44,8 +49,20 @@ SIMPLE_TYPES = {
 _CHINESE = ("chinese", "中文", "zh")
 
 
+_OLD_SELECT = re.compile(
+    r"^(select[ _]one|select[ _]multiple|select all that apply)(?: from)? (\S+)$", re.IGNORECASE
+)
+
+
 def normalize_type(raw: str) -> str:
-    """``begin group`` → ``begin_group``, ``select one x`` → ``select_one x``, lower case."""
+    """``begin group`` → ``begin_group``, ``select one x`` → ``select_one x``, lower case.
+
+    pyxform's older spellings too: ``select one from x``, ``select all that apply from x``.
+    """
+    old = _OLD_SELECT.match(raw.strip())
+    if old is not None:
+        single = old.group(1).lower().replace("_", " ") == "select one"
+        return f"{'select_one' if single else 'select_multiple'} {old.group(2)}"
     words = raw.strip().split()
     if not words:
         return ""
@@ -78,16 +95,21 @@ class _Sheet:
     headers: list[str]
     rows: list[tuple[int, dict[str, str]]]
 
-    def column(self, base: str) -> str | None:
-        """The header to read for ``base``, preferring a Chinese translation."""
+    def columns(self, base: str) -> list[str]:
+        """The headers to read for ``base``, best first: Chinese, plain, other translations."""
         plain = [h for h in self.headers if h.lower() == base]
-        translated = [h for h in self.headers if h.lower().startswith(base + "::")]
-        chinese = [h for h in translated if any(m in h.lower()[len(base) + 2 :] for m in _CHINESE)]
-        candidates = chinese or plain or translated
-        return candidates[0] if candidates else None
+        translated = [h for h in self.headers if re.match(rf"{re.escape(base)}::?[^:]", h.lower())]
+        chinese = [h for h in translated if any(m in h.lower()[len(base) :] for m in _CHINESE)]
+        others = [h for h in translated if h not in chinese]
+        return [*chinese, *plain, *others]
+
+    def column(self, base: str) -> str | None:
+        found = self.columns(base)
+        return found[0] if found else None
 
     def getter(self, base: str) -> "_Getter":
-        return _Getter(self.column(base) or base)
+        """Reads the best column, or the next where a row left that one empty."""
+        return _Getter(tuple(self.columns(base)) or (base,))
 
     def where(self, row: int) -> str:
         return f"{self.name} 表第 {row} 行"
@@ -95,10 +117,10 @@ class _Sheet:
 
 @dataclass(frozen=True)
 class _Getter:
-    header: str
+    headers: tuple[str, ...]
 
     def __call__(self, row: dict[str, str]) -> str:
-        return row.get(self.header, "")
+        return next((row[h] for h in self.headers if row.get(h)), "")
 
 
 def _read_sheet(worksheet: Any) -> _Sheet:
@@ -133,27 +155,84 @@ def read_xlsform(path: Path) -> Loaded:
     import openpyxl  # only spreadsheet users pay for it
 
     file = str(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise ChecklistError([Problem(file, "", None, f"无法读取 Excel 文件（{exc}）")]) from None
-    try:
-        sheets = {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
-    finally:
-        workbook.close()
+    with warnings.catch_warnings():  # openpyxl's notes on Excel extensions it drops
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a bad file
+            message = f"无法读取 Excel 文件（{exc}）"
+            raise ChecklistError([Problem(file, "", None, message)]) from None
+        try:
+            sheets = {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
+        finally:
+            workbook.close()
     if "survey" not in sheets:
         raise ChecklistError([Problem(file, "", None, "缺少 survey 工作表")])
     reader = _Reader(file, sheets)
-    raw = _settings(reader, path)
+    raw = _settings(reader, path, _saved_on(workbook))
     _Survey(reader, _choice_lists(reader)).walk()
     raw["sections"] = reader.sections
     raw["computed"] = _computed(reader)
+    try:
+        checklist = build_checklist(raw, file, column_of)
+    except ChecklistError as exc:
+        raise ChecklistError([*reader.problems, *exc.problems], reader.warnings) from None
     if reader.problems:
-        raise ChecklistError(reader.problems)
-    return Loaded(build_checklist(raw, file), reader.warnings)
+        raise ChecklistError(reader.problems, reader.warnings)
+    return Loaded(checklist, reader.warnings)
 
 
-def _settings(reader: _Reader, path: Path) -> Located:
+def _saved_on(workbook: Any) -> date | None:
+    """The day the workbook was last saved (its document properties), if it says."""
+    saved = workbook.properties.modified or workbook.properties.created
+    return saved.date() if isinstance(saved, datetime) else None
+
+
+_SETTINGS_COLUMNS = {"id": "form_id", "title": "form_title"}
+_ITEM_COLUMNS = {
+    "id": "name 列",
+    "question": "label 列（题目）",
+    "guidance": "hint 列",
+    "show_if": "relevant 列",
+    "required": "required 列",
+    "answer_type": "type 列",
+    "legal_basis": "legal_basis 列（法律依据）",
+    "evidence": "evidence 列",
+    "choices": "choices 表中的选项",
+    "columns": "表格（begin_repeat）中的列",
+}
+_FINDING_COLUMNS = {
+    "text": "finding 列（问题描述）",
+    "severity": "severity 列（严重程度：一般、较重或严重）",
+    "requirement": "requirement 列（整改要求）",
+    "rectification_days": "rectification_days 列（整改天数）",
+    "follow_up": "follow_up 列（后续处置措施）",
+}
+
+
+def column_of(loc: tuple[Any, ...]) -> str:
+    """The sheet column that holds the field at ``loc`` of the raw checklist."""
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    if "finding" in loc:
+        return _FINDING_COLUMNS.get(field, f"{field} 列")
+    if "legal_basis" in loc:
+        return "legal_basis 列（法律依据：《文件名》 | 条款 | 备注）"
+    if "choices" in loc:
+        return {"value": "choices 表的 name 列", "label": "choices 表的 label 列"}.get(
+            field, "choices 表"
+        )
+    if "computed" in loc:
+        return f"computed 表的 {'name' if field == 'id' else field} 列"
+    if "items" in loc and loc.index("items") < len(loc) - 2:
+        return _ITEM_COLUMNS.get(field, f"{field} 列")
+    if "sections" in loc:
+        return {"id": "begin_group 的 name 列", "title": "begin_group 的 label 列"}.get(
+            field, "分组中的题目"
+        )
+    return f"settings 表的 {_SETTINGS_COLUMNS.get(field, field)} 列"
+
+
+def _settings(reader: _Reader, path: Path, saved_on: date | None) -> Located:
     sheet = reader.sheets.get("settings")
     row = sheet.rows[0][1] if sheet and sheet.rows else {}
     where = sheet.where(sheet.rows[0][0]) if sheet and sheet.rows else "settings 表"
@@ -164,19 +243,23 @@ def _settings(reader: _Reader, path: Path) -> Located:
         "form_title": value["form_id"] or path.stem,
         "kind": "other",
         "applies_to": "social_group social_service foundation",
-        "effective_date": date.today().isoformat(),
+        # Not today: the same file must read the same (and hash the same) on any day.
+        "effective_date": (saved_on or date.fromtimestamp(path.stat().st_mtime)).isoformat(),
     }
     for key, default in defaults.items():
         if not value[key]:
             value[key] = default
-            reader.warn(f"settings 表未填写 {key}，已使用默认值“{default}”")
+            if key == "effective_date":
+                reader.warn(f"settings 表未填写 effective_date，已使用文件的保存日期“{default}”")
+            else:
+                reader.warn(f"settings 表未填写 {key}，已使用默认值“{default}”")
     return Located(
         {
             "id": value["form_id"],
             "version": value["version"],
             "title": value["form_title"],
             "kind": value["kind"],
-            "applies_to": value["applies_to"].replace(",", " ").split(),
+            "applies_to": [k for k in re.split(r"[\s,，、;；]+", value["applies_to"]) if k],
             "effective_date": value["effective_date"],
         },
         where,
@@ -198,7 +281,23 @@ def _choice_lists(reader: _Reader) -> dict[str, list[Located]]:
     for number, row in sheet.rows:
         choice = Located({"value": name(row), "label": label(row)}, sheet.where(number))
         lists.setdefault(list_name(row), []).append(choice)
+        _refuse_references(reader, sheet.where(number), None, {"label": label(row)})
     return lists
+
+
+def _refuse_references(
+    reader: _Reader, where: str, name: str | None, cells: dict[str, str]
+) -> None:
+    """A ``${…}`` in text the inspector reads would show as literal text: refused."""
+    for column, text in cells.items():
+        found = _REFERENCE.findall(text)
+        if found:
+            reader.problem(
+                where,
+                name,
+                f"{column} 列引用了答案 {'、'.join(found)}：本程序显示检查表时不会替换为答案，"
+                "请改写为不含引用的文字",
+            )
 
 
 def _computed(reader: _Reader) -> list[Located]:
@@ -226,6 +325,7 @@ class _Survey:
         }  # fmt: skip
         self.section: Located | None = None
         self.table: Located | None = None
+        self.group_relevant: str | None = None  # applies to every item of the open group
         self.untitled = 0
 
     def walk(self) -> None:
@@ -244,9 +344,20 @@ class _Survey:
         where = self.sheet.where(number)
         kind = normalize_type(self.get["type"](row))
         name = self.get["name"](row)
+        for column in REFUSED_COLUMNS:
+            value = self.sheet.getter(column)(row)
+            if value:
+                self.reader.problem(
+                    where,
+                    name or None,
+                    f"{column} 列（“{value}”）暂不支持：本程序不会执行它，导入后这部分逻辑会丢失；"
+                    "请删除该列内容后再导入（显示条件请写在 relevant 列）",
+                )
         for column in IGNORED_COLUMNS:
             if self.sheet.getter(column)(row):
                 self.reader.warn(f"{where}：不支持 {column} 列，已忽略该列的内容")
+        texts = {"label": self.get["label"](row), "hint": self.get["hint"](row)}
+        _refuse_references(self.reader, where, name or None, texts)
         head = kind.split(" ")[0]
         if head in ("begin_group", "end_group", "begin_repeat", "end_repeat"):
             getattr(self, head)(where, name, row)
@@ -257,6 +368,12 @@ class _Survey:
         elif self.table is not None:
             self.column(where, kind, name, row)
         elif kind == "note":
+            if self.get["relevant"](row):
+                self.reader.problem(
+                    where,
+                    name or None,
+                    "note 行不支持 relevant（说明文字总会显示），请删除该列内容",
+                )
             section = self.current_section(where)
             text = self.get["label"](row)
             section["guidance"] = f"{section['guidance']}\n{text}" if section["guidance"] else text
@@ -283,12 +400,14 @@ class _Survey:
         self.section = Located(
             {"id": name, "title": title, "guidance": "", "items": [], "explicit": True}, where
         )
+        self.group_relevant = self.get["relevant"](row) or None
         self.reader.sections.append(self.section)
 
     def end_group(self, where: str, name: str, row: dict[str, str]) -> None:
         if self.section is None or not self.section.get("explicit"):
             self.reader.problem(where, name or None, "end_group 没有对应的 begin_group")
         self.section = None
+        self.group_relevant = None
 
     def begin_repeat(self, where: str, name: str, row: dict[str, str]) -> None:
         if self.table is not None:
@@ -306,20 +425,36 @@ class _Survey:
         data: dict[str, Any] = {"id": name, "question": label, "guidance": self.get["hint"](row)}
         answer_type, choices = self.answer_type(where, kind, name)
         data["answer_type"] = answer_type
-        data["required"] = _truthy(self.get["required"](row))
-        data["show_if"] = self.get["relevant"](row) or None
+        data["required"] = self.required(where, name, self.get["required"](row))
+        data["show_if"] = _both(self.group_relevant, self.get["relevant"](row) or None)
         data["choices"] = choices
         data["columns"] = []
         data["legal_basis"] = parse_list(self.get["legal_basis"](row))
         data["evidence"] = parse_list(self.get["evidence"](row))
         data["finding"] = self.finding(where, row)
+        # A missing name or label is reported here; the stand-in keeps the validator from
+        # reporting it again, and lets it check the rest of the row.
         if not name:
-            self.reader.problem(where, None, "缺少名称（name）")
+            self.reader.problem(where, None, "缺少 name 列（题目编号）")
+            data["id"] = f"_unnamed_{len(self.reader.problems)}"
         if not label:
-            self.reader.problem(where, name or None, "缺少标签（label）")
+            self.reader.problem(where, name or None, "缺少 label 列（题目）")
+            data["question"] = "？"
         item = Located(data, where)
         self.current_section(where)["items"].append(item)
         return item
+
+    def required(self, where: str, name: str, cell: str) -> bool:
+        text = cell.strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        self.reader.problem(
+            where,
+            name or None,
+            f"required 列“{cell}”是条件表达式，暂不支持：只能填 yes（必答）或 no（非必答）；"
+            "需要按条件出现的题目请用 relevant 列",
+        )
+        return True
 
     def answer_type(self, where: str, kind: str, name: str) -> tuple[str, list[Located]]:
         head, _, list_name = kind.partition(" ")
@@ -329,7 +464,7 @@ class _Survey:
             choices = self.lists.get(list_name)
             if choices is None:
                 self.reader.problem(where, name or None, f"choices 表中没有选项列表“{list_name}”")
-                return "single_choice", []
+                return "text", []  # reported: the validator need not say the choices are missing
             values = sorted(choice["value"] for choice in choices)
             if head == "select_one" and values == sorted(YES_NO_VALUES):
                 return "yes_no", []
@@ -361,5 +496,8 @@ class _Survey:
         self.table["columns"].append(Located(column, where))
 
 
-def _truthy(cell: str) -> bool:
-    return cell.strip().lower() in ("yes", "true", "true()", "1", "y", "是")
+def _both(group: str | None, own: str | None) -> str | None:
+    """A group's ``relevant`` and an item's own, both to hold."""
+    if group and own:
+        return f"({group}) and ({own})"
+    return group or own

@@ -36,6 +36,8 @@ def _load_all(files: tuple[Path, ...]) -> tuple[list[tuple[Path, Loaded]], list[
         try:
             result = load_file(path)
         except ChecklistError as exc:
+            for warning in exc.warnings:
+                click.echo(f"警告：{warning}", err=True)
             problems.extend(exc.problems)
             continue
         for warning in result.warnings:

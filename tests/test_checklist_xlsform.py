@@ -208,16 +208,10 @@ def test_validation_errors_name_the_sheet_row(tmp_path: Path) -> None:
         ["end_group", "g"],
     ]
     path = workbook(tmp_path / "x.xlsx", {"survey": survey})
-    messages = problems(path)
-    assert messages == [f"{path}，survey 表第 6 行，条目 d：choices 表中没有选项列表“nolist”"]
-    del survey[5]
-    messages = problems(workbook(path, {"survey": survey}))
-    assert messages == [
-        f"{path}，survey 表第 3 行，条目 a：严重程度“很重”无效，应为“一般”“较重”或“严重”"
-    ]
-    survey[2][4] = "较重"
-    messages = problems(workbook(path, {"survey": survey}))
-    assert messages == [
+    # Every problem in one pass: a row that cannot be typed is still checked for the rest.
+    assert problems(path) == [
+        f"{path}，survey 表第 6 行，条目 d：choices 表中没有选项列表“nolist”",
+        f"{path}，survey 表第 3 行，条目 a：严重程度“很重”无效，应为“一般”“较重”或“严重”",
         f"{path}，survey 表第 5 行，条目 c：有问题模板（finding）但没有法律依据（legal_basis）",
         f"{path}，survey 表第 4 行，条目 b：show_if 引用了不存在的条目“zz”",
     ]
@@ -238,6 +232,7 @@ def test_group_structure_errors(tmp_path: Path) -> None:
         f"{path}，survey 表第 3 行，条目 h：不支持嵌套分组（begin_group 内再次 begin_group）",
         f"{path}，survey 表第 6 行，条目 h：end_group 没有对应的 begin_group",
         f"{path}，survey 表第 7 行，条目 t：begin_repeat 缺少对应的 end_repeat",
+        f"{path}，survey 表第 7 行，条目 t：表格条目必须列出列（columns）",
     ]
 
 
@@ -253,10 +248,16 @@ def test_missing_survey_sheet(tmp_path: Path) -> None:
     assert problems(path) == [f"{path}：缺少 survey 工作表"]
 
 
-def test_unsupported_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
-    survey: Rows = [["type", "name", "label", "constraint"], ["integer", "n", "人数", ". > 0"]]
-    loaded = load_file(workbook(tmp_path / "x.xlsx", {"survey": survey}))
-    assert (
-        f"{tmp_path / 'x.xlsx'}：survey 表第 2 行：不支持 constraint 列，已忽略该列的内容"
-        in loaded.warnings
-    )
+def test_logic_columns_refuse_the_file_and_presentation_columns_warn(tmp_path: Path) -> None:
+    survey: Rows = [
+        ["type", "name", "label", "constraint", "default"],
+        ["integer", "n", "人数", ". > 0", "3"],
+    ]
+    path = workbook(tmp_path / "x.xlsx", {"survey": survey})
+    with pytest.raises(ChecklistError) as caught:
+        load_file(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}，survey 表第 2 行，条目 n：constraint 列（“. > 0”）暂不支持："
+        "本程序不会执行它，导入后这部分逻辑会丢失；请删除该列内容后再导入（显示条件请写在 relevant 列）"
+    ]
+    assert f"{path}：survey 表第 2 行：不支持 default 列，已忽略该列的内容" in caught.value.warnings

@@ -1,0 +1,165 @@
+"""XLSForm fidelity and authoring in Chinese: nothing in a sheet is dropped or kept as literal
+text silently; every problem of a file in one report, warnings with it; Chinese names of the
+enumerated settings; messages name the sheet column; public pyxform examples."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from checklists.library import content_hash
+from checklists.loader import load_file
+from checklists.problems import ChecklistError
+from cli.main import cli
+from inspector.checklist_model import ChecklistKind
+from inspector.model import OrgKind
+
+PYXFORM = Path(__file__).parent / "data" / "pyxform"
+Rows = list[list[object]]
+BASIS = "《社会团体登记管理条例》 | 第二十八条"
+
+
+def workbook(path: Path, sheets: dict[str, Rows]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def refusal(path: Path) -> ChecklistError:
+    with pytest.raises(ChecklistError) as caught:
+        load_file(path)
+    return caught.value
+
+
+def rows_named(error: ChecklistError) -> set[int]:
+    return {int(m) for p in error.problems for m in re.findall(r"survey 表第 (\d+) 行", p.where)}
+
+
+SURVEY_HEADER = ["type", "name", "label", "hint", "relevant", "required", "legal_basis",
+                 "finding", "severity", "requirement", "rectification_days"]  # fmt: skip
+
+
+def test_group_relevant_applies_to_its_items_and_tables(tmp_path: Path) -> None:
+    survey: Rows = [
+        SURVEY_HEADER,
+        ["select_one yes_no", "has_branches", "是否设立分支机构", "", "", "yes"],
+        ["begin_group", "branches", "分支机构", "", "${has_branches} = 'yes'"],
+        ["integer", "branch_count", "分支机构数量", "", "", "yes"],
+        ["text", "branch_note", "说明", "", "${branch_count} != ''", "no"],
+        ["begin_repeat", "branch_list", "分支机构名单"],
+        ["text", "branch_name", "名称"],
+        ["end_repeat", "branch_list"],
+        ["end_group", "branches"],
+    ]
+    choices: Rows = [
+        ["list_name", "name", "label"],
+        ["yes_no", "yes", "是"],
+        ["yes_no", "no", "否"],
+    ]
+    checklist = load_file(workbook(tmp_path / "x.xlsx", {"survey": survey, "choices": choices}))
+    items = {item.id: item for item in checklist.checklist.items()}
+    assert items["branch_count"].show_if == "${has_branches} = 'yes'"
+    assert items["branch_note"].show_if == "(${has_branches} = 'yes') and (${branch_count} != '')"
+    assert items["branch_list"].show_if == "${has_branches} = 'yes'"
+    assert (items["branch_count"].required, items["branch_note"].required) == (True, False)
+
+
+def test_chinese_settings_and_every_problem_in_one_pass_with_the_warnings(tmp_path: Path) -> None:
+    settings: Rows = [
+        ["form_id", "version", "form_title", "kind", "applies_to"],
+        ["branch-check", 1, "分支机构检查", "双随机抽查", "社会团体、民办非企业单位"],
+    ]
+    survey: Rows = [
+        SURVEY_HEADER,
+        ["compliance", "annual", "按时报送年度工作报告", "", "", "yes", BASIS,
+         "未按时报送年度工作报告", "较重", "补报", 30],
+        ["integer", "branch_count", "分支机构数量", "", "", "${annual} = 'not_compliant'"],
+        ["note", "hello", "请核对 ${branch_count} 家分支机构"],
+        ["compliance", "seal", "印章管理规范", "查看${annual}", "", "yes", BASIS, "", "严重",
+         "规范印章管理", 15],
+        ["integer", "staff", "人数", "", "${nowhere} = 'x'"],
+    ]  # fmt: skip
+    path = workbook(tmp_path / "x.xlsx", {"settings": settings, "survey": survey})
+    error = refusal(path)
+    assert [f"{p.where}：{p.message}" for p in error.problems] == [
+        "survey 表第 3 行：required 列“${annual} = 'not_compliant'”是条件表达式，暂不支持："
+        "只能填 yes（必答）或 no（非必答）；需要按条件出现的题目请用 relevant 列",
+        "survey 表第 4 行：label 列引用了答案 ${branch_count}：本程序显示检查表时不会替换为答案，"
+        "请改写为不含引用的文字",
+        "survey 表第 5 行：hint 列引用了答案 ${annual}：本程序显示检查表时不会替换为答案，"
+        "请改写为不含引用的文字",
+        "survey 表第 5 行：缺少 finding 列（问题描述）",
+        "survey 表第 6 行：show_if 引用了不存在的条目“nowhere”",
+    ]
+    saved_day = date.fromtimestamp(path.stat().st_mtime).isoformat()
+    assert error.warnings == [
+        f"{path}：settings 表未填写 effective_date，已使用文件的保存日期“{saved_day}”"
+    ]
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "i.db"), "checklist", "import", str(path)]
+    )
+    assert result.exit_code == 1
+    assert "警告：" in result.stderr and "已使用文件的保存日期" in result.stderr
+    assert "缺少 finding 列（问题描述）" in result.stderr
+
+    del survey[2:]
+    loaded = load_file(workbook(path, {"settings": settings, "survey": survey}))
+    assert loaded.checklist.kind is ChecklistKind.SPOT_CHECK
+    assert loaded.checklist.applies_to == [OrgKind.SOCIAL_GROUP, OrgKind.SOCIAL_SERVICE]
+
+
+def test_an_absent_effective_date_reads_the_same_on_any_day() -> None:
+    path = PYXFORM / "text_and_integer.xlsx"  # saved 2013-03-23, no settings sheet
+    first = load_file(path).checklist
+    assert first.effective_date == date(2013, 3, 23)  # the day it was saved, not today
+    assert content_hash(load_file(path).checklist) == content_hash(first)
+
+
+def test_unknown_chinese_kind_lists_the_chinese_names(tmp_path: Path) -> None:
+    settings: Rows = [["form_id", "applies_to", "kind"], ["x", "社会团体 慈善组织", "年检"]]
+    survey: Rows = [["type", "name", "label"], ["text", "a", "问题一"]]
+    error = refusal(workbook(tmp_path / "x.xlsx", {"settings": settings, "survey": survey}))
+    messages = [p.message for p in error.problems]
+    assert (
+        "未知的组织类型“慈善组织”（可用：社会团体、社会服务机构（民办非企业单位）、基金会、其他）"
+        in messages
+    )
+    assert (
+        "未知的检查表类别“年检”（可用：双随机抽查、涉企收费检查、非营利性审查、其他）" in messages
+    )
+
+
+@pytest.mark.parametrize(("name", "items"), [("text_and_integer", 2), ("yes_or_no_question", 1)])
+def test_pyxform_examples_that_import_do_so_with_named_warnings(name: str, items: int) -> None:
+    loaded = load_file(PYXFORM / f"{name}.xlsx")
+    assert len(loaded.checklist.items()) == items
+    assert all("settings 表未填写" in w for w in loaded.warnings)
+    assert any("effective_date" in w for w in loaded.warnings)
+    if name == "yes_or_no_question":  # ``select one from yes_or_no``, pyxform's old spelling
+        assert loaded.checklist.items()[0].answer_type == "yes_no"
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        ("group", {4}),  # phone number
+        ("or_other", {2, 3}),  # or_other, choice_filter
+        ("bad_calc", {2}),  # calculate with a calculation
+        # ${} in labels, constraint, repeat_count, nested group, unsupported types, calculate
+        ("xlsform_spec_test", {5, 14, 15, 16, 18, 30, 32, 33, 34, 35, 36, 37, 38, 40, 41}),
+    ],
+)
+def test_pyxform_examples_that_are_refused_name_every_unsupported_row(
+    name: str, rows: set[int]
+) -> None:
+    error = refusal(PYXFORM / f"{name}.xlsx")
+    assert rows <= rows_named(error)
+    assert all(problem.where for problem in error.problems)
