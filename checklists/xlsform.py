@@ -196,7 +196,7 @@ _ITEM_COLUMNS = {
     "show_if": "relevant 列",
     "required": "required 列",
     "answer_type": "type 列",
-    "legal_basis": "legal_basis 列（法律依据）",
+    "legal_basis": "legal_basis 列（依据目录中的编号）",
     "evidence": "evidence 列",
     "choices": "choices 表中的选项",
     "columns": "表格（begin_repeat）中的列",
@@ -216,7 +216,7 @@ def column_of(loc: tuple[Any, ...]) -> str:
     if "finding" in loc:
         return _FINDING_COLUMNS.get(field, f"{field} 列")
     if "legal_basis" in loc:
-        return "legal_basis 列（法律依据：《文件名》 | 条款 | 备注）"
+        return "legal_basis 列（依据目录 inspector/legal_bases.yaml 中的编号）"
     if "choices" in loc:
         return {"value": "choices 表的 name 列", "label": "choices 表的 label 列"}.get(
             field, "choices 表"

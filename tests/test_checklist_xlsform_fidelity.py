@@ -19,7 +19,7 @@ from inspector.model import OrgKind
 
 PYXFORM = Path(__file__).parent / "data" / "pyxform"
 Rows = list[list[object]]
-BASIS = "《社会团体登记管理条例》 | 第二十八条"
+BASIS = "st-4-2"  # a key of inspector/legal_bases.yaml
 
 
 def workbook(path: Path, sheets: dict[str, Rows]) -> Path:
