@@ -38,6 +38,11 @@ IGNORED_COLUMNS = ("default", "read_only")
 _FALSE = ("", "no", "false", "false()", "0", "n", "否")
 _TRUE = ("yes", "true", "true()", "1", "y", "是")
 _REFERENCE = re.compile(r"\$\{[^}]*\}")
+# A calculation in the subset we compute: sum(${column}) and ${item} joined with + or -.
+_SUM_OR_ITEM = re.compile(r"(?P<sum>sum\(\s*)?\$\{\s*(?P<name>[A-Za-z_][\w.\-]*)\s*\}(?(sum)\s*\))")
+_EXPRESSION = re.compile(
+    r"[+-]?\s*(sum\([\w.\-]+\)|[A-Za-z_][\w.\-]*)(\s*[+-]\s*(sum\([\w.\-]+\)|[A-Za-z_][\w.\-]*))*"
+)
 SIMPLE_TYPES = {
     "compliance": "compliance",
     "money": "money",
@@ -170,9 +175,10 @@ def read_xlsform(path: Path) -> Loaded:
         raise ChecklistError([Problem(file, "", None, "缺少 survey 工作表")])
     reader = _Reader(file, sheets)
     raw = _settings(reader, path, _saved_on(workbook))
-    _Survey(reader, _choice_lists(reader)).walk()
+    survey = _Survey(reader, _choice_lists(reader))
+    survey.walk()
     raw["sections"] = reader.sections
-    raw["computed"] = _computed(reader)
+    raw["computed"] = [*_computed(reader), *survey.computed]
     try:
         checklist = build_checklist(raw, file, column_of)
     except ChecklistError as exc:
@@ -327,6 +333,9 @@ class _Survey:
         self.table: Located | None = None
         self.group_relevant: str | None = None  # applies to every item of the open group
         self.untitled = 0
+        self.table_of: dict[str, str] = {}  # column id → its table item's id
+        self.calculations: list[tuple[str, str, str, str]] = []  # where, name, label, formula
+        self.computed: list[Located] = []
 
     def walk(self) -> None:
         for number, row in self.sheet.rows:
@@ -339,6 +348,8 @@ class _Survey:
             self.reader.problem(self.section.where, None, "begin_group 缺少对应的 end_group")
         for section in self.reader.sections:
             section.pop("explicit", None)
+        for where, name, label, formula in self.calculations:
+            self.calculation(where, name, label, formula)
 
     def row(self, number: int, row: dict[str, str]) -> None:
         where = self.sheet.where(number)
@@ -346,7 +357,7 @@ class _Survey:
         name = self.get["name"](row)
         for column in REFUSED_COLUMNS:
             value = self.sheet.getter(column)(row)
-            if value:
+            if value and not (column == "calculation" and kind == "calculate"):
                 self.reader.problem(
                     where,
                     name or None,
@@ -363,6 +374,9 @@ class _Survey:
             getattr(self, head)(where, name, row)
         elif not kind:
             self.reader.problem(where, name or None, "缺少题型（type）")
+        elif kind == "calculate" and self.table is None:
+            formula = self.sheet.getter("calculation")(row)
+            self.calculations.append((where, name, self.get["label"](row) or name, formula))
         elif kind in METADATA_TYPES:
             self.reader.warn(f"{where}：表单元数据题型“{kind}”不属于检查内容，已跳过")
         elif self.table is not None:
@@ -379,6 +393,30 @@ class _Survey:
             section["guidance"] = f"{section['guidance']}\n{text}" if section["guidance"] else text
         else:
             self.item(where, kind, name, row)
+
+    def calculation(self, where: str, name: str, label: str, formula: str) -> None:
+        """A ``calculate`` row in our sum subset becomes a computed value; else it is refused."""
+        if not formula:
+            self.reader.problem(where, name or None, "calculate 行缺少 calculation 列（计算式）")
+            return
+        expression = _SUM_OR_ITEM.sub(self.term, formula).strip()
+        if "$" in expression or not _EXPRESSION.fullmatch(expression):
+            self.reader.problem(
+                where,
+                name or None,
+                f"calculation 列“{formula}”超出支持的范围：只支持 sum(${{表格的列}}) 与数值或金额"
+                "题目 ${题目} 用 + 或 - 相加减",
+            )
+            return
+        data = {"id": name, "label": label, "expression": expression}
+        self.computed.append(Located(data, where))
+
+    def term(self, match: re.Match[str]) -> str:
+        name = match.group("name")
+        if match.group("sum") is None:
+            return name
+        table = self.table_of.get(name)
+        return f"sum({table}.{name})" if table else match.group(0)
 
     def current_section(self, where: str) -> Located:
         if self.section is None:  # items outside any group get a section of their own
@@ -494,6 +532,7 @@ class _Survey:
         if choices:
             column["choices"] = choices
         self.table["columns"].append(Located(column, where))
+        self.table_of[name] = self.table["id"]
 
 
 def _both(group: str | None, own: str | None) -> str | None:

@@ -173,7 +173,7 @@ def test_unsupported_type_is_reported_by_row(tmp_path: Path) -> None:
     path = workbook(tmp_path / "x.xlsx", {"survey": survey})
     assert problems(path) == [
         f"{path}，survey 表第 3 行，条目 where：不支持的题型“geopoint”",
-        f"{path}，survey 表第 4 行，条目 calc：不支持的题型“calculate”",
+        f"{path}，survey 表第 4 行，条目 calc：calculate 行缺少 calculation 列（计算式）",
     ]
 
 

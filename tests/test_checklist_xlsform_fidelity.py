@@ -163,3 +163,29 @@ def test_pyxform_examples_that_are_refused_name_every_unsupported_row(
     error = refusal(PYXFORM / f"{name}.xlsx")
     assert rows <= rows_named(error)
     assert all(problem.where for problem in error.problems)
+
+
+def test_calculate_in_our_sum_subset_becomes_a_computed_value(tmp_path: Path) -> None:
+    survey: Rows = [
+        ["type", "name", "label", "calculation"],
+        ["begin_repeat", "fees", "收费项目"],
+        ["text", "item", "项目"],
+        ["money", "amount", "金额"],
+        ["end_repeat", "fees"],
+        ["money", "refund", "已退还金额"],
+        ["calculate", "total", "收费合计", "sum(${amount})"],
+        ["calculate", "net", "", "sum( ${amount} ) - ${refund}"],
+    ]
+    path = workbook(tmp_path / "x.xlsx", {"survey": survey})
+    computed = {c.id: (c.label, c.expression) for c in load_file(path).checklist.computed}
+    assert computed == {
+        "total": ("收费合计", "sum(fees.amount)"),
+        "net": ("net", "sum(fees.amount) - refund"),
+    }
+    survey.append(["calculate", "rows", "行数", "count(${fees})"])
+    survey.append(["calculate", "double", "两倍", "${refund} * 2"])
+    error = refusal(workbook(path, {"survey": survey}))
+    assert rows_named(error) == {9, 10}
+    assert all(
+        "calculation 列" in p.message and "超出支持的范围" in p.message for p in error.problems
+    )
