@@ -43,7 +43,11 @@ def data_option(command: Callable[..., Any]) -> Callable[..., Any]:
     @_database
     @functools.wraps(command)
     def wrapper(data_dir: Path, database: str | None, **kwargs: Any) -> Any:
-        return command(store=ServerStore(data_dir, database), **kwargs)
+        store = ServerStore(data_dir, database)
+        try:
+            return command(store=store, **kwargs)
+        finally:
+            store.close()
 
     return wrapper
 

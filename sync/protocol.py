@@ -7,7 +7,7 @@ re-serialises still matches. Attachments are addressed by SHA-256 and sent separ
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,6 +21,7 @@ MAX_ATTACHMENT_BYTES = (
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
+NO_NUL = r"^[^\x00]*$"  # text that reaches a database column or query: PostgreSQL refuses NUL
 Role = Literal["inspector", "supervisor", "admin"]
 EntityKind = Literal["organization", "checklist", "roster", "task", "finding_status", "review"]
 
@@ -30,10 +31,10 @@ class Model(BaseModel):
 
 
 class LoginRequest(Model):
-    username: str = Field(min_length=1, max_length=100)
+    username: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
     password: str = Field(min_length=1, max_length=200)
     device_id: str = Field(pattern=UUID_PATTERN)
-    device_name: str = Field(default="", max_length=200)
+    device_name: str = Field(default="", max_length=200, pattern=NO_NUL)
 
 
 class LoginResponse(Model):
@@ -109,7 +110,7 @@ class InspectionRecord(Model):
 
     organization_id: str = Field(max_length=40)
     organization_credit_code: str = Field(default="", max_length=18)
-    task_id: str | None = Field(default=None, max_length=40)
+    task_id: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
     checklist_id: str = Field(max_length=200)
     checklist_version: int = Field(ge=1, le=1_000_000)
     method: str = Field(default="on_site", max_length=40)
@@ -117,7 +118,9 @@ class InspectionRecord(Model):
     completed_at: str | None = Field(default=None, max_length=40)
     place: str = Field(default="", max_length=2_000)
     representative: str = Field(default="", max_length=200)
-    inspector_ids: list[str] = Field(default_factory=list, max_length=20)
+    inspector_ids: list[Annotated[str, Field(max_length=200, pattern=NO_NUL)]] = Field(
+        default_factory=list, max_length=20
+    )
 
 
 class Bundle(Model):
@@ -177,7 +180,7 @@ class ChangesPage(Model):
 
 class FindingStatusChange(Model):
     status: Literal["open", "reported", "closed", "not_rectified", "escalated"]
-    reason: str = Field(min_length=1, max_length=2_000)
+    reason: str = Field(min_length=1, max_length=2_000, pattern=NO_NUL)
 
 
 class InspectionSummary(Model):
@@ -194,7 +197,7 @@ class InspectionSummary(Model):
 class WithdrawRequest(Model):
     """A supervisor withdraws an inspection from the office's records (never a deletion)."""
 
-    reason: str = Field(min_length=1, max_length=2_000)
+    reason: str = Field(min_length=1, max_length=2_000, pattern=NO_NUL)
 
 
 class AuditHead(Model):
@@ -209,7 +212,7 @@ class ReviewRequest(Model):
     """A supervisor's decision on one revision of a complete inspection."""
 
     decision: Literal["approve", "return"]
-    reason: str = Field(default="", max_length=2_000)
+    reason: str = Field(default="", max_length=2_000, pattern=NO_NUL)
     revision: int = Field(ge=1, le=1_000_000)
 
 
@@ -229,7 +232,7 @@ class ReviewResult(Model):
 class NoticeNumberRequest(Model):
     """Ask the office for the next ``count`` notice numbers of one authority and year."""
 
-    authority_code: str = Field(min_length=1, max_length=64)
+    authority_code: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     year: int = Field(ge=2000, le=2200)
     count: int = Field(ge=1, le=10_000)
 

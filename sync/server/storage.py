@@ -202,7 +202,9 @@ class _Postgres:
     def __init__(self, url: str):
         from psycopg_pool import ConnectionPool
 
-        self._pool = ConnectionPool(url, min_size=1, max_size=8, open=True, timeout=30)
+        self._pool = ConnectionPool(
+            url, min_size=1, max_size=8, open=True, timeout=30, kwargs={"autocommit": True}
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Conn]:

@@ -2,6 +2,7 @@
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from inspector import attachments, findings, inspections, roster
 from inspector.clock import utc_now
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import Store, open_store
+from sync.server.storage import DATABASE_ENV
+from tests.sync.postgres import PostgresCluster
 from tests.sync.sync_support import (
     ORG,
     CompleteFn,
@@ -21,34 +24,85 @@ from tests.sync.sync_support import (
 )
 
 
-@pytest.fixture
-def server_dir(tmp_path: Path, seeded_template: Path) -> Path:
-    data_dir = tmp_path / "server"
-    shutil.copytree(seeded_template, data_dir)
-    return data_dir
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every server test runs on both engines."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Seeded once: hashing passwords under scrypt is deliberately slow."""
+def postgres(engine: str) -> Iterator[PostgresCluster | None]:
+    """One PostgreSQL cluster for the session's PostgreSQL half (None on SQLite)."""
+    if engine != "postgresql":
+        yield None
+        return
+    cluster = PostgresCluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@dataclass(frozen=True)
+class Template:
+    data_dir: Path
+    database: str | None  # the template database's name on PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def seeded_template(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster | None
+) -> Template:
+    """Seeded once per engine: hashing passwords under scrypt is deliberately slow."""
     data_dir = tmp_path_factory.mktemp("template") / "server"
-    seed(data_dir)
+    if postgres is None:
+        seed(data_dir)
+        return Template(data_dir, None)
+    url = postgres.create()
+    seed(data_dir, url)
+    return Template(data_dir, url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def server_database(
+    seeded_template: Template, postgres: PostgresCluster | None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str | None]:
+    """This test's database (a copy of the seeded one; None: SQLite in the data folder), also
+    in ``$INSPECTOR_SERVER_DATABASE`` so admin commands and server processes use it."""
+    if postgres is None:
+        monkeypatch.delenv(DATABASE_ENV, raising=False)
+        yield None
+        return
+    url = postgres.create(template=seeded_template.database)
+    monkeypatch.setenv(DATABASE_ENV, url)
+    yield url
+    postgres.drop(url)
+
+
+@pytest.fixture
+def server_dir(tmp_path: Path, seeded_template: Template, server_database: str | None) -> Path:
+    data_dir = tmp_path / "server"
+    shutil.copytree(seeded_template.data_dir, data_dir)
     return data_dir
 
 
 @pytest.fixture
-def live_server(server_dir: Path) -> Iterator[LiveServer]:
-    with serving(server_dir) as server:
+def live_server(server_dir: Path, server_database: str | None) -> Iterator[LiveServer]:
+    with serving(server_dir, database=server_database) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def shared_server(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster | None
+) -> Iterator[LiveServer]:
     """One server for tests that only read or send malformed requests."""
     data_dir = tmp_path_factory.mktemp("shared") / "server"
-    seed(data_dir)
-    with serving(data_dir) as server:
+    database = postgres.create() if postgres else None
+    seed(data_dir, database)
+    with serving(data_dir, database=database) as server:
         yield server
+    if postgres and database:
+        postgres.drop(database)
 
 
 @pytest.fixture
@@ -114,13 +168,7 @@ def complete_inspection(device: Store, tmp_path: Path) -> CompleteFn:
 
 
 @pytest.fixture
-def flaky_server(server_dir: Path) -> Iterator[LiveServer]:
+def flaky_server(server_dir: Path, server_database: str | None) -> Iterator[LiveServer]:
     """The server, but every third request is answered 500 after it was handled."""
-    with serving(server_dir, wrap=every_third_fails) as server:
+    with serving(server_dir, wrap=every_third_fails, database=server_database) as server:
         yield server
-
-
-@pytest.fixture
-def server_database() -> str | None:
-    """The database URL the server under test uses (None: SQLite in its data folder)."""
-    return None

@@ -3,14 +3,15 @@
 import hashlib
 import itertools
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,18 +58,28 @@ def free_port() -> int:
 class LiveServer:
     url: str
     data_dir: Path
+    database: str | None = None
+    opened: list[ServerStore] = field(default_factory=list)
 
     def storage(self) -> ServerStore:
-        return ServerStore(self.data_dir)
+        """The server's storage, opened for the caller; closed with the server at the latest
+        (on PostgreSQL each opening is a connection pool)."""
+        store = ServerStore(self.data_dir, self.database)
+        self.opened.append(store)
+        return store
+
+    def close(self) -> None:
+        for store in self.opened:
+            store.close()
 
     def api(self, path: str) -> str:
         return self.url + API_PREFIX + path
 
 
-def seed(data_dir: Path) -> None:
+def seed(data_dir: Path, database: str | None = None) -> None:
     """Users and the register entry the tests use: zhang and zhao inspect together (the device
     fixtures name both), li is an inspector on none of those records, wang a supervisor."""
-    store = ServerStore(data_dir)
+    store = ServerStore(data_dir, database)
     users = (("zhang", "inspector"), ("zhao", "inspector"), ("li", "inspector"))
     for name, role in (*users, ("wang", "supervisor")):
         accounts.add_user(store, name, role, PASSWORD, roster_id=f"roster-{name}")
@@ -77,9 +88,11 @@ def seed(data_dir: Path) -> None:
 
 
 @contextmanager
-def serving(data_dir: Path, wrap: Callable[[Any], Any] | None = None) -> Iterator[LiveServer]:
+def serving(
+    data_dir: Path, wrap: Callable[[Any], Any] | None = None, database: str | None = None
+) -> Iterator[LiveServer]:
     port = free_port()
-    app = create_app(data_dir)
+    app = create_app(data_dir, database)
     config = uvicorn.Config(
         wrap(app) if wrap else app, host="127.0.0.1", port=port, ws="none", log_level="warning"
     )
@@ -88,34 +101,57 @@ def serving(data_dir: Path, wrap: Callable[[Any], Any] | None = None) -> Iterato
     thread.start()
     while not server.started:
         time.sleep(0.01)
-    yield LiveServer(f"http://127.0.0.1:{port}", data_dir)
+    live = LiveServer(f"http://127.0.0.1:{port}", data_dir, database)
+    yield live
     server.should_exit = True
     thread.join(timeout=5)
+    live.close()
+    app.state.store.close()
 
 
 class ServerProcess:
-    """The server as a separate process, so a test can kill it hard and start it again."""
+    """The server as separate processes (``workers`` of them under uvicorn's supervisor), so a
+    test can kill it, or one worker, hard and start it again. The database is the one in
+    ``$INSPECTOR_SERVER_DATABASE`` (SQLite in the data folder when unset)."""
 
-    def __init__(self, data_dir: Path):
-        self.data_dir, self.port = data_dir, free_port()
+    def __init__(self, data_dir: Path, workers: int = 1):
+        self.data_dir, self.port, self.workers = data_dir, free_port(), workers
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         args = [sys.executable, "-m", "sync.server", "--data", str(self.data_dir)]
-        self.process = subprocess.Popen([*args, "--port", str(self.port)], env=os.environ.copy())
-        for _ in range(500):
+        args += ["--port", str(self.port), "--workers", str(self.workers)]
+        self.process = subprocess.Popen(args, env=os.environ.copy(), start_new_session=True)
+        for _ in range(1500):
             try:
-                requests.get(self.url + API_PREFIX + "/openapi.json", timeout=1)
+                requests.get(self.url + API_PREFIX + "/health", timeout=1)
                 return
             except requests.ConnectionError:
                 time.sleep(0.02)
         raise RuntimeError("server did not start")
 
-    def kill(self) -> None:
+    def worker_pids(self) -> list[int]:
+        """The worker processes (children of the supervisor) when ``workers`` > 1."""
         assert self.process is not None
-        self.process.kill()
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children if _is_worker(int(child))]
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: the supervisor and every worker."""
+        assert self.process is not None
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return False
+    return b"multiprocessing" in command and b"resource_tracker" not in command
 
 
 CompleteFn = Callable[..., str]

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def test_token_expiring_mid_run_asks_to_log_in_and_the_rest_waits(
     device_id = device.db.execute(
         "SELECT value FROM sync_state WHERE key = 'device_id'"
     ).fetchone()[0]
-    storage = ServerStore(live_server.data_dir)
+    storage = live_server.storage()
 
     def expire_after_first(progress: Progress) -> None:
         if progress.records_done == 1:
@@ -129,9 +130,22 @@ def test_cancel_mid_photo_then_resume(
     pictures = {"big.jpg": photo("cancel", 2_000_000)}
     complete_inspection(pictures)
     client = client_for(device, live_server.url)
+    part = live_server.storage().partial_path(hashlib.sha256(pictures["big.jpg"]).hexdigest())
+
     sent: list[int] = [0]
+
+    def cancel_once_the_server_holds_part() -> bool:
+        """Past 600 kB, hold the upload until part of it is on the server's disk, then cancel."""
+        if sent[-1] <= 600_000:
+            return False
+        for _ in range(1000):
+            if part.exists() and part.stat().st_size > 0:
+                return True
+            time.sleep(0.01)
+        raise AssertionError("the server never wrote any of the photo")
+
     report = client.push(
-        Watched(lambda p: sent.append(p.bytes_done), is_cancelled=lambda: sent[-1] > 600_000)
+        Watched(lambda p: sent.append(p.bytes_done), is_cancelled=cancel_once_the_server_holds_part)
     )
     assert report.cancelled and report.results[0].outcome == "waiting"
     assert "已取消" in report.results[0].message

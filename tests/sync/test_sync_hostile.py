@@ -133,7 +133,11 @@ def test_a_bad_header_byte_is_a_4xx_not_a_500(shared_server: LiveServer, path: s
 
 @pytest.mark.parametrize(
     ("body", "content_type"),
-    [(b"\xff\xfe{", "application/json"), (b"[", "application/json"), (b"a=b", "text/plain")],
+    [
+        (b"\xff\xfe{", "application/json"),
+        (b"[", "application/json"),
+        (b"a=b", "text/plain"),
+    ],
 )
 def test_unparseable_bodies_get_a_chinese_problem(
     shared_server: LiveServer, body: bytes, content_type: str
@@ -146,6 +150,19 @@ def test_unparseable_bodies_get_a_chinese_problem(
     )
     assert 400 <= answer.status_code < 500
     assert answer.headers["Content-Type"] == "application/json"
+    assert is_chinese_problem(answer)
+
+
+def test_a_nul_character_in_stored_text_is_a_4xx_on_both_engines(shared_server: LiveServer) -> None:
+    """PostgreSQL text cannot hold NUL: it was a 500 there."""
+    supervisor = login(shared_server, "wang", "22222222-2222-4333-8444-555555555555")
+    answer = requests.post(
+        shared_server.api(f"/inspections/{INSPECTION}/review"),
+        json={"decision": "return", "reason": "缺\u0000照片", "revision": 1},
+        headers=headers(supervisor),
+        timeout=5,
+    )
+    assert answer.status_code == 422
     assert is_chinese_problem(answer)
 
 

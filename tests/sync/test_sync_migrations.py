@@ -1,6 +1,7 @@
 """Server schema migrations: a database at every earlier version is brought to the newest one
 with its data kept and usable (inspections keep their owner, stored files their holder)."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from sync.protocol import LoginRequest
 from sync.server import accounts, auth, bundles
 from sync.server.migrations import MIGRATIONS
 from sync.server.storage import ServerStore, User
+from tests.sync.postgres import PostgresCluster
 
 EARLIER = [number for number, _ in MIGRATIONS[:-1]]
 DEVICE = "11111111-2222-4333-8444-555555555555"
@@ -45,6 +47,15 @@ def build_at(data_dir: Path, version: int, database: str | None) -> None:
             "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, 5, '2026-01-01')", (SHA,)
         )
     store.close()
+
+
+@pytest.fixture
+def server_database(postgres: PostgresCluster | None) -> Iterator[str | None]:
+    """An empty database (SQLite: none yet in the data folder)."""
+    url = postgres.create() if postgres else None
+    yield url
+    if postgres and url:
+        postgres.drop(url)
 
 
 @pytest.mark.parametrize("version", EARLIER)
