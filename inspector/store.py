@@ -34,6 +34,7 @@ def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
     points) costs about 30 ms of the app's start-up."""
     return sqlite_utils.Database(conn, execute_plugins=False)
 
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Below this much free space a store is not opened: the first write would fail half-way.
 MIN_FREE_BYTES = 1024 * 1024
