@@ -52,6 +52,14 @@ COMMANDS = {
     "notices": LazyCommand(
         "cli.notice", "notices", "批量出具：为所有已审核且发现问题的检查生成整改通知书，显示进度。"
     ),
+    "notice-served": LazyCommand(
+        "cli.notice",
+        "notice_served",
+        "登记整改通知书的送达（时间、方式、签收人、送达人），并据此计算整改期限。",
+    ),
+    "notices-unserved": LazyCommand(
+        "cli.notice", "notices_unserved", "列出出具后超过规定天数仍未登记送达的整改通知书。"
+    ),
     "orgs": LazyCommand("cli.orgs", "orgs", "社会组织名录：导入与查询。"),
     "server": LazyCommand("cli.server", "server", "中心服务器（参考实现）：运行与管理。"),
     "sync": LazyCommand("cli.sync", "sync", "与中心服务器同步：不带子命令时先上传、再下载。"),

@@ -3,6 +3,7 @@
 import dataclasses
 import getpass
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import click
 
 from cli.context import AppContext, pass_app
 from cli.progress import terminal_job
-from inspector import inspections
+from inspector import findings, inspections, service
 from inspector import notices as numbering
 from inspector.errors import UserError
 from inspector.store import Store
@@ -137,6 +138,87 @@ def notice_settings(app: AppContext, /, actor: str, **changes: str | bool | None
         numbering.save_settings(store, current, actor=actor)
     for field in dataclasses.fields(current):
         click.echo(f"{field.name} = {getattr(current, field.name)}")
+
+
+@click.command("notice-served")
+@click.argument("inspection_id")
+@click.option(
+    "--at", "served_at", required=True, help="送达时间（北京时间），例如 2026-12-02 10:30"
+)
+@click.option(
+    "--method",
+    type=click.Choice([m.value for m in service.Method]),
+    required=True,
+    help="direct 直接送达、left 留置送达、post 邮寄送达、electronic 电子送达、"
+    "entrusted 委托送达、public 公告送达",
+)
+@click.option("--recipient", default="", help="签收人（法定代表人、负责人、负责收件的人或代收人）")
+@click.option("--proxy-reason", default="", help="由代收人签收的，代收理由")
+@click.option("--witness", default="", help="留置送达的见证人")
+@click.option("--consent", default="", help="电子送达：受送达人同意电子送达的确认书及送达地址")
+@click.option("--published-on", default=None, help="公告送达：公告发布日期，例如 2026-12-02")
+@click.option(
+    "--server", "servers", multiple=True, help="送达人，须两人：--server 张明 --server 李华"
+)
+@ACTOR
+@pass_app
+def notice_served(
+    app: AppContext,
+    inspection_id: str,
+    served_at: str,
+    method: str,
+    recipient: str,
+    proxy_reason: str,
+    witness: str,
+    consent: str,
+    published_on: str | None,
+    servers: tuple[str, ...],
+    actor: str,
+) -> None:
+    """登记整改通知书的送达（时间、方式、签收人、送达人），并据此计算整改期限。"""
+    store = app.store()
+    full = _full_id(store, inspection_id)
+    given = service.ServiceInput(
+        served_at=_moment(served_at, "--at"),
+        method=service.Method(method),
+        servers=servers,
+        recipient=recipient,
+        proxy_reason=proxy_reason,
+        witness=witness,
+        consent=consent,
+        published_on=_moment(published_on, "--published-on").date() if published_on else None,
+    )
+    done = service.record(store, full, given, actor=actor)
+    click.echo(
+        f"已登记送达：{service.METHOD_LABELS[service.Method(done.method)]}，{done.served_on}"
+    )
+    for finding in findings.of_inspection(store, full):
+        if finding.deadline:
+            click.echo(f"  整改期限：{finding.deadline}  {finding.description}")
+    _say([note for note in [service.holiday_warning(store, full)] if note])
+
+
+@click.command("notices-unserved")
+@click.option("--days", type=int, default=None, help="出具后超过多少天未送达（默认取设置，7天）")
+@pass_app
+def notices_unserved(app: AppContext, days: int | None) -> None:
+    """列出出具后超过规定天数仍未登记送达的整改通知书。"""
+    store = app.store()
+    limit = days if days is not None else numbering.load_settings(store).serve_within_days
+    late = service.unserved(store, older_than_days=limit)
+    if not late:
+        click.echo(f"没有出具超过{limit}天仍未送达的整改通知书。")
+        return
+    click.echo(f"出具超过{limit}天仍未登记送达的整改通知书 {len(late)} 份：")
+    for number in late:
+        click.echo(f"  {number}")
+
+
+def _moment(text: str, option: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        raise UserError(f"{option} 的时间“{text}”无法识别，请写成 2026-12-02 10:30") from None
 
 
 def _say(notes: list[str]) -> None:

@@ -3,10 +3,12 @@
 import sqlite3
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 from typing import Any
 
 from inspector import audit
-from inspector.clock import utc_now
+from inspector.clock import today, utc_now
+from inspector.deadlines import require_not_past
 from inspector.errors import UserError
 from inspector.inspections import status_of
 from inspector.lifecycle import EDITABLE_INSPECTION, finding_step
@@ -142,6 +144,8 @@ def recheck(
     if not reason.strip():
         raise UserError("复查结论必须填写理由")
     target = FindingStatus.CLOSED if passed else FindingStatus.NOT_RECTIFIED
+    if new_deadline and not passed:
+        require_not_past(date.fromisoformat(new_deadline), "复查后的新整改期限", today())
     changes = {"deadline": new_deadline} if new_deadline and not passed else {}
     _step(store, finding_id, target, actor=actor, detail={"reason": reason}, changes=changes)
 

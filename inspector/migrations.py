@@ -428,6 +428,25 @@ M_ORG_SEARCH_KEYS = """
         END;
 """
 
+# 送达 of a rectification notice: one record per inspection, the version served, how and when.
+M_NOTICE_SERVICE = """
+    CREATE TABLE notice_services (
+        id TEXT PRIMARY KEY,
+        inspection_id TEXT NOT NULL UNIQUE REFERENCES inspections(id),
+        notice_id TEXT NOT NULL REFERENCES notices(id),
+        served_at TEXT NOT NULL,
+        method TEXT NOT NULL,
+        recipient TEXT NOT NULL DEFAULT '',
+        proxy_reason TEXT NOT NULL DEFAULT '',
+        witness TEXT NOT NULL DEFAULT '',
+        consent TEXT NOT NULL DEFAULT '',
+        published_on TEXT NOT NULL DEFAULT '',
+        servers TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -442,6 +461,7 @@ MIGRATIONS: list[str] = [
     M_REGISTRATION_STATUS,
     M_NAME_PINYIN,
     M_ORG_SEARCH_KEYS,
+    M_NOTICE_SERVICE,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Python run after a migration's script, in its transaction: what SQL alone cannot compute.

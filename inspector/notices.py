@@ -39,6 +39,8 @@ class NoticeSettings:
     # 行政诉讼法 第四十六条: six months), unless the office turns this off.
     remedies: bool = True
     review_body: str = ""  # 行政复议机关, usually the 本级人民政府 (行政复议法 第二十四条)
+    working_days: bool = False  # periods in working days (工作日) rather than calendar days
+    serve_within_days: int = 7  # a notice not served this many days after issue is flagged
 
     def missing(self) -> list[str]:
         """What a notice printed with these settings lacks, for a warning (in Chinese)."""
@@ -80,7 +82,12 @@ def load_settings(store: Store) -> NoticeSettings:
     for f in fields(NoticeSettings):
         default = getattr(defaults, f.name)
         stored = preferences.get(store, f"notice.{f.name}", default)
-        values[f.name] = bool(stored) if isinstance(default, bool) else str(stored)
+        if isinstance(default, bool):
+            values[f.name] = bool(stored)
+        elif isinstance(default, int):
+            values[f.name] = int(stored)
+        else:
+            values[f.name] = str(stored)
     return replace(defaults, **values)
 
 
@@ -170,6 +177,8 @@ def issue(
         audit.record(
             conn, actor=actor, entity="notice", entity_id=notice.id, action=action, old=old, new=row
         )
+        if action == "issue":
+            _await_service(conn, inspection_id, actor)
     return notice
 
 
@@ -232,6 +241,27 @@ def _latest(conn: sqlite3.Connection, inspection_id: str) -> IssuedNotice | None
         (inspection_id,),
     ).fetchone()
     return IssuedNotice(*row) if row else None
+
+
+def _await_service(conn: sqlite3.Connection, inspection_id: str, actor: str) -> None:
+    """A period runs from service: until 送达 is recorded (inspector.service) the findings
+    it governs have no deadline, and show 待送达, instead of one counted from the inspection."""
+    rows = conn.execute(
+        "SELECT id, deadline FROM findings WHERE inspection_id = ? AND rectification_days > 0"
+        " AND deadline IS NOT NULL",
+        (inspection_id,),
+    ).fetchall()
+    for finding_id, deadline in rows:
+        conn.execute("UPDATE findings SET deadline = NULL WHERE id = ?", (finding_id,))
+        audit.record(
+            conn,
+            actor=actor,
+            entity="finding",
+            entity_id=finding_id,
+            action="deadline_awaits_service",
+            old={"deadline": deadline},
+            new={"deadline": None},
+        )
 
 
 def _next_serial(conn: sqlite3.Connection, year: int) -> int:

@@ -29,7 +29,7 @@ from reports.formatting import chinese_date, chinese_number, file_size, money, s
 from reports.linebreak import longest_word_em
 
 NOTICE_TITLE = "责令限期整改通知书"
-SERVICE_METHODS = "□直接送达　□留置送达　□邮寄送达　□委托送达"
+SERVICE_METHODS = "□直接送达　□留置送达　□邮寄送达　□电子送达　□委托送达　□公告送达"
 BLANK_TIME = "______年____月____日____时____分"
 
 
@@ -46,7 +46,7 @@ def notice(content: NoticeContent) -> Document:
         Heading("一、存在的问题及整改要求"),
     ]
     for n, finding in enumerate(facts.findings, start=1):
-        blocks += _finding_blocks(n, finding)
+        blocks += _finding_blocks(n, finding, content.working_days)
     sections: list[tuple[str, list[Block]]] = []
     if content.fee_tables:
         sections.append(("收费情况及应退还金额", _fee_blocks(content)))
@@ -86,13 +86,18 @@ def receipt(content: NoticeContent) -> list[Block]:
         ("送达方式", SERVICE_METHODS),
         ("送达时间", BLANK_TIME),
         ("受送达人签名或盖章", ""),
-        ("送达人签名", ""),
-        ("备注", ""),
+        ("代收人及代收理由", ""),
+        ("见证人（留置送达）", ""),
+        ("送达人签名", "1.　　　　　　　　　　2."),
+        (
+            "备注",
+            "电子送达的，附受送达人同意电子送达的确认书；公告送达的，注明公告发布日期和载体。",
+        ),
     )
     return [
         NewPage(numbered=False),
         Title("送达回证"),
-        Table(rows, widths=(1, 3), tall_rows=frozenset({5, 6, 7}), font_size=14),
+        Table(rows, widths=(1, 3), tall_rows=frozenset({5, 6, 7, 8}), font_size=14),
         Signature(content.authority, "", seal_note=""),
     ]
 
@@ -177,7 +182,7 @@ def _opening(facts: InspectionFacts) -> str:
     )
 
 
-def _finding_blocks(n: int, finding: FindingFacts) -> list[Block]:
+def _finding_blocks(n: int, finding: FindingFacts, working_days: bool) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(sentence(finding.description), lead=f"（{chinese_number(n)}）")
     ]
@@ -188,18 +193,24 @@ def _finding_blocks(n: int, finding: FindingFacts) -> list[Block]:
         blocks.append(Paragraph(f"上述行为违反了{basis}的规定。"))
     if finding.requirement:
         blocks.append(Paragraph(sentence(finding.requirement), lead="整改要求："))
-    blocks.append(Paragraph(_deadline(finding) + "。", lead="整改期限："))
+    blocks.append(
+        Paragraph(_deadline(finding, working_days=working_days) + "。", lead="整改期限：")
+    )
     if finding.refund_due:
         blocks.append(Paragraph(f"{money(finding.refund_due)}。", lead="应退还金额："))
     return blocks
 
 
-def _deadline(finding: FindingFacts) -> str:
-    on = f"即{chinese_date(finding.deadline)}前" if finding.deadline else ""
+def _deadline(finding: FindingFacts, *, working_days: bool = False, of: str = "本通知书") -> str:
+    """The period from service ("自收到本通知书之日起N日内"), or a fixed date ("于…前"), never
+    both: the date a period ends exists only once the notice is served (inspector.service),
+    so printing one here would contradict the period."""
     if finding.rectification_days:
-        days = f"自收到本通知书之日起{finding.rectification_days}日内"
-        return f"{days}（{on}）完成整改" if on else f"{days}完成整改"
-    return f"于{on[1:]}完成整改" if on else "立即整改"
+        unit = "个工作日" if working_days else "日"
+        return f"自收到{of}之日起{finding.rectification_days}{unit}内完成整改"
+    if finding.deadline:
+        return f"于{chinese_date(finding.deadline)}前完成整改"
+    return "立即整改"
 
 
 def _fee_blocks(content: NoticeContent) -> list[Block]:
@@ -342,7 +353,7 @@ def _findings_summary(findings: tuple[FindingFacts, ...]) -> list[Block]:
             f"问题性质：{f.severity}",
             f"依据：{f.legal_basis.strip()}" if f.legal_basis.strip() else "",
             f"整改要求：{f.requirement.strip().rstrip('。')}" if f.requirement.strip() else "",
-            f"整改期限：{_deadline(f)}",
+            f"整改期限：{_deadline(f, of='整改通知书')}",
         )
         blocks.append(Paragraph("；".join(d for d in details if d) + "。"))
     return blocks

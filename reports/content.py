@@ -15,6 +15,8 @@ from typing import Any
 from inspector import (
     attachments,
     checklist_store,
+    clock,
+    deadlines,
     findings,
     inspections,
     legal_bases,
@@ -147,6 +149,7 @@ class NoticeContent:
     penalty: PenaltyBasis
     remedies: bool = True
     review_body: str = ""
+    working_days: bool = False  # periods counted in working days
     number: str = ""
     version: int = 1
     issued_at: datetime | None = None  # local time
@@ -224,6 +227,7 @@ def notice_content(store: Store, inspection_id: str, settings: NoticeSettings) -
             "（命令：inspector notice-settings --authority 机关名称）"
         )
     _require_citable(facts)
+    _require_future_dates(facts)
     fee_tables: tuple[TableFacts, ...] = ()
     if facts.checklist_kind == "fee_audit":
         fee_tables = tuple(a.table for a in record_answers(store, facts) if a.table is not None)
@@ -234,6 +238,7 @@ def notice_content(store: Store, inspection_id: str, settings: NoticeSettings) -
         phone=settings.phone,
         address=settings.address,
         remedies=settings.remedies,
+        working_days=settings.working_days,
         review_body=settings.review_body.strip(),
         fee_tables=fee_tables,
         penalty=PENALTY_BASES[facts.org.kind],
@@ -255,6 +260,16 @@ def _require_citable(facts: InspectionFacts) -> None:
             + "。".join(wrong)
             + "。请在审核页修改该问题的“违反的规定”后再出具。"
         )
+
+
+def _require_future_dates(facts: InspectionFacts) -> None:
+    """A fixed deadline (no period) before today, the issue date, is refused before numbering."""
+    today = clock.today()
+    for finding in facts.findings:
+        if not finding.rectification_days and finding.deadline is not None:
+            deadlines.require_not_past(
+                finding.deadline, f"问题“{finding.description[:24]}”的整改期限", today
+            )
 
 
 def record_content(store: Store, inspection_id: str) -> RecordContent:
@@ -358,13 +373,16 @@ def _checklist(store: Store, checklist_id: str, version: int) -> Checklist:
 
 
 def _finding(finding: findings.Finding) -> FindingFacts:
+    # A period's end date is not the notice's fact (it exists only once the notice is served),
+    # so it is left out: printing, fingerprinting and the deadline check see the period alone.
+    fixed = finding.deadline if not finding.rectification_days else None
     return FindingFacts(
         description=finding.description,
         legal_basis=finding.legal_basis,
         severity=finding.severity,
         requirement=finding.requirement,
         rectification_days=finding.rectification_days,
-        deadline=date.fromisoformat(finding.deadline) if finding.deadline else None,
+        deadline=date.fromisoformat(fixed) if fixed else None,
         refund_due=parse_money(finding.refund_due),
         follow_up=finding.follow_up,
     )

@@ -20,7 +20,7 @@ Page numbers "— N —" are PAGE fields in odd and even footers.
 
 import copy
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -122,7 +122,8 @@ def _set_properties(docx: DocxDocument, document: Document) -> None:
     props.revision = 1
     props.comments = ""
     props.keywords = ""
-    when = document.created or datetime.now().astimezone()
+    # python-docx writes the datetime as UTC ("…Z") without converting it
+    when = (document.created or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     props.created = when
     props.modified = when
     props.last_printed = when
@@ -341,7 +342,7 @@ def _table(docx: DocxDocument, block: Table) -> None:
         _repeat_header(table)
     for index in block.tall_rows:
         row = table.rows[index + header_rows]
-        row.height = Pt(layout.LINE_PITCH_PT * 3)
+        row.height = Pt(layout.TALL_ROW_PT)
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
     docx.add_paragraph(style=GAP)
 

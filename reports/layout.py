@@ -56,6 +56,7 @@ TABLE_GAP_PT = twips(LINE_PITCH_PT * 0.3)  # below every table
 CELL_PADDING_V_PT = 3.0
 CELL_PADDING_H_PT = 4.0
 SIGNATURE_RIGHT_CHARS = 4  # 成文日期右空四字
+TALL_ROW_PT = LINE_PITCH_PT * 2  # a table row left blank to sign in (about 20 mm)
 
 
 def cell_leading(size: float) -> float:

@@ -225,7 +225,7 @@ class _Styles:
         offset = 1 if block.headers else 0
         heights: list[float | None] = [None] * len(rows)
         for index in block.tall_rows:
-            heights[index + offset] = layout.LINE_PITCH_PT * 3
+            heights[index + offset] = layout.TALL_ROW_PT
         table = RLTable(
             rows,
             colWidths=[w * MM for w in layout.column_widths_mm(block.widths)],

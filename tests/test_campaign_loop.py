@@ -2,7 +2,7 @@
 notice, take the report-back, re-check and close."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,13 +13,16 @@ from inspector import (
     campaign_records,
     campaigns,
     dashboard,
+    deadlines,
     findings,
     inspections,
     rectification,
     review,
+    service,
     tracker,
 )
 from inspector.campaigns import Criteria, SampleRule
+from inspector.clock import OFFICE_TZ
 from inspector.errors import UserError
 from inspector.finding_templates import legal_basis_text
 from inspector.model import FindingDraft, FindingStatus, InspectionStatus, NewInspection, Severity
@@ -87,7 +90,15 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
 
     # 5. The tracker shows the finding; the organization reports back; the re-check closes it.
     (row,) = tracker.query(store, on=ON)
-    assert (row.id, row.days_left(ON)) == (finding_id, 30)
+    assert (row.id, row.deadline) == (finding_id, None)  # 待送达: the period runs from service
+    served = datetime.now(OFFICE_TZ)
+    service.record(
+        store, inspection_id,
+        service.ServiceInput(served, service.Method.DIRECT, ("张明", "李华"), recipient="秘书长"),
+        actor=SUPERVISOR,
+    )  # fmt: skip
+    (row,) = tracker.query(store, on=ON)
+    assert row.deadline == deadlines.from_service(served.date(), 30).isoformat()
     proof = tmp_path / "年度报告回执.jpg"
     proof.write_bytes(b"\xff\xd8\xff proof")
     rectification.report_back(
@@ -117,6 +128,9 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
         ("inspection", "complete"),
         ("inspection", "approve"),
         ("notice", "issue"),
+        ("finding", "deadline_awaits_service"),
+        ("notice", "serve"),
+        ("finding", "deadline_from_service"),
         ("finding", "report_back"),
         ("finding", "recheck_passed"),
     ]

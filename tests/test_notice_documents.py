@@ -47,7 +47,10 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     office = setup_office(store)
     fee = inspection(store, office, add_org(store))
     many = tuple(
-        Finding(f"第{n}项：该协会在{n}月举办的培训中强制会员企业参加并收取培训费，未开具合规票据")
+        Finding(
+            f"第{n}项：该协会在{n}月举办的培训中强制会员企业参加并收取培训费，"
+            "未开具合规票据，且未将收费项目和标准向会员公开"
+        )
         for n in range(1, 15)
     )
     long = inspection(store, office, add_org(store, code="51100000500009247D"), found=many)
@@ -98,9 +101,9 @@ KEY_FACTS = [
     "（一）该协会通过评比达标表彰活动违规收费。",
     "上述行为属于《社会团体登记管理条例》第三十条第一款第（八）项规定的情形。",
     "整改要求：停止违规收费，退还已收取的费用。",
-    "整改期限：自收到本通知书之日起30日内（即2026年12月21日前）完成整改。",
+    "整改期限：自收到本通知书之日起30日内完成整改。",
     "（二）会费标准未经会员大会无记名投票表决。",
-    "自收到本通知书之日起15日内（即2026年12月6日前）",
+    "自收到本通知书之日起15日内完成整改",
     "应退还金额：¥12,800.00",
     "年度评比表彰费",
     "¥56,000.50",
@@ -119,6 +122,11 @@ KEY_FACTS = [
     "受送达人签名或盖章",
     "送达人签名",
     "□直接送达",
+    "□留置送达",
+    "□电子送达",
+    "□公告送达",
+    "代收人及代收理由",
+    "见证人（留置送达）",
 ]
 
 
@@ -246,7 +254,7 @@ def test_files_carry_real_metadata_and_honour_the_umask(made: Made) -> None:
     props = docx.Document(str(docx_path)).core_properties
     assert props.author == AUTHORITY and props.last_modified_by == AUTHORITY
     assert props.created is not None and props.created.year == int(issued[:4])
-    assert props.created.isoformat()[:16] == issued[:16]
+    assert props.created.isoformat()[:16] == issued[:16]  # both UTC
     mask = os.umask(0)
     os.umask(mask)
     for path in made.fee.paths:

@@ -13,9 +13,12 @@ def local_time(utc_iso: str | None) -> str:
 
 
 def deadline_text(deadline: str | None, on: date | None = None) -> str:
-    """``2026-11-21（还剩 5 天）`` / ``（已逾期 3 天）`` / ``未设定``."""
+    """``2026-11-21（还剩 5 天）`` / ``（已逾期 3 天）`` / ``待送达``.
+
+    A finding has no deadline while its notice awaits 送达: the period runs from service.
+    """
     if not deadline:
-        return "未设定"
+        return "待送达"
     left = days_left(date.fromisoformat(deadline), on or today())
     if left < 0:
         return f"{deadline}（已逾期 {-left} 天）"
