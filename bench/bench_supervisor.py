@@ -6,15 +6,15 @@ not the workflows: the point is the read side), so the other benchmarks see the 
 """
 
 import random
-import sqlite3
+import shutil
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 from bench.measure import Result, p50_p95_ms, timed
-from inspector import campaigns, dashboard, tracker
+from inspector import campaigns, dashboard, keys, tracker, unlock
 from inspector.campaigns import Criteria, SampleRule
-from inspector.store import Store, open_store
+from inspector.store import Store, connect, open_store
 from inspector.tracker import TrackerFilter
 
 FINDINGS = 20_000
@@ -106,8 +106,13 @@ def run_supervisor_benchmarks(db_path: Path) -> list[Result]:
     """Every supervisor benchmark, on a copy of the store at ``db_path``."""
     copy_path = db_path.with_name("bench-supervisor.db")
     copy_path.unlink(missing_ok=True)
-    with sqlite3.connect(db_path) as source, sqlite3.connect(copy_path) as target:
-        source.backup(target)
+    data_key = unlock.key_for(db_path)
+    source, target = connect(db_path, data_key), connect(copy_path, data_key)
+    source.backup(target)
+    source.close()
+    target.close()
+    if keys.exists(db_path):
+        shutil.copy(keys.key_path(db_path), keys.key_path(copy_path))
     store = open_store(copy_path)
     try:
         add_findings(store, FINDINGS, random.Random(11))

@@ -1,5 +1,6 @@
 """``inspector demo``: fill an empty store with the demo data set."""
 
+import os
 import time
 from datetime import date
 
@@ -8,8 +9,12 @@ import click
 from checklists.library import get_checklist, import_builtin_checklists, list_checklists
 from checklists.show_if import evaluate
 from cli.context import AppContext, pass_app
+from inspector import accounts
 from inspector import demo as demo_data
 from inspector.counts import store_counts
+from inspector.unlock import PASSWORD_ENV
+
+DEMO_PASSWORD = "demo-password"
 
 
 @click.command()
@@ -24,7 +29,15 @@ from inspector.counts import store_counts
 @click.option("--if-empty", is_flag=True, help="数据库已有数据时不报错，直接跳过")
 @pass_app
 def demo(app: AppContext, orgs: int, seed: int, as_of: object, if_empty: bool) -> None:
-    """生成演示数据（只能写入空数据库）。"""
+    """生成演示数据（只能写入空数据库）。
+
+    未用 INSPECTOR_PASSWORD 或 --password-stdin 指定密码时，演示数据库使用公开的演示密码
+    demo-password（每位演示人员和管理员都用它登录）。"""
+    if not os.environ.get(PASSWORD_ENV):
+        os.environ[PASSWORD_ENV] = DEMO_PASSWORD
+        click.echo(
+            f"未指定密码：演示数据库使用演示密码 {DEMO_PASSWORD}（仅供演示，请勿用于真实数据）。"
+        )
     store = app.store()
     if if_empty and store_counts(store).organizations:
         click.echo("数据库已有数据，跳过生成演示数据。")
@@ -37,6 +50,7 @@ def demo(app: AppContext, orgs: int, seed: int, as_of: object, if_empty: bool) -
     summary = demo_data.build(
         store, orgs=orgs, seed=seed, as_of=day, checklists=latest, show_if=evaluate
     )
+    accounts.add_demo_accounts(store, os.environ[PASSWORD_ENV])
     click.echo(
         f"已生成演示数据：社会组织 {summary.organizations} 个，执法人员 {summary.inspectors} 名，"
         f"检查记录 {summary.inspections} 条，发现问题 {summary.findings} 个，"

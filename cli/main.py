@@ -62,6 +62,7 @@ COMMANDS = {
     ),
     "orgs": LazyCommand("cli.orgs", "orgs", "社会组织名录：导入与查询。"),
     "server": LazyCommand("cli.server", "server", "中心服务器（参考实现）：运行与管理。"),
+    "store": LazyCommand("cli.store", "store", "数据库加密与单位恢复密钥。"),
     "sync": LazyCommand("cli.sync", "sync", "与中心服务器同步：不带子命令时先上传、再下载。"),
 }
 
@@ -104,12 +105,22 @@ class LazyGroup(click.Group):
     default=None,
     help="数据库文件（默认：$INSPECTOR_DB 或用户数据目录下的 inspector.db）",
 )
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="从标准输入的第一行读取数据库密码（代替环境变量 INSPECTOR_PASSWORD）",
+)
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
-    """社会组织现场检查工具。不带命令时启动图形界面。"""
+def cli(ctx: click.Context, db_path: Path | None, password_stdin: bool) -> None:
+    """社会组织现场检查工具。不带命令时启动图形界面。
+
+    加密数据库的密码取自环境变量 INSPECTOR_PASSWORD，或用 --password-stdin 从标准输入读取；
+    不接受命令行参数形式的密码。"""
     from cli.context import AppContext
     from inspector.store import default_db_path
 
+    if password_stdin:
+        read_password_stdin()
     app = AppContext(db_path=db_path or default_db_path())
     ctx.obj = app
     ctx.call_on_close(app.close)
@@ -155,6 +166,16 @@ def gui(app: "AppContext", screenshot: Path | None, size: str) -> None:
 
     width, height = (int(part) for part in size.lower().split("x"))
     sys.exit(run(app.db_path, screenshot=screenshot, size=(width, height)))
+
+
+def read_password_stdin() -> None:
+    """The first line of standard input becomes this process's store password."""
+    from inspector.unlock import PASSWORD_ENV
+
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise UserError("--password-stdin：标准输入的第一行应为密码，但它是空的。")
+    os.environ[PASSWORD_ENV] = line
 
 
 def main() -> None:

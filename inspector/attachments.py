@@ -1,30 +1,27 @@
 """Evidence files: copied into the store by SHA-256, the original left untouched.
 
-A file lives at ``files_dir/ab/abcdef...`` (its hash); the same photo added twice is stored
-once. Each attachment row ties a file to an inspection (and an item or finding); removing one
-only marks the row deleted, with a reason, so it can be restored and the audit log shows why.
+A file lives at ``files_dir/ab/abcdef...`` (the SHA-256 of its content, so sync and dedup work
+the same on an encrypted store); the same photo added twice is stored once. In an encrypted store
+the file holds the content encrypted with the store's data key (``inspector.crypto``); read it
+with ``read_bytes``, never from the path. Each attachment row ties a file to an inspection (and
+an item or finding); removing one only marks the row deleted, with a reason, so it can be restored and the audit log shows why.
 """
 
 import hashlib
 import mimetypes
 import os
-import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
-from inspector import audit
+from inspector import audit, crypto
 from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.inspections import status_of
 from inspector.lifecycle import EDITABLE_INSPECTION
 from inspector.store import Store
-
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -49,12 +46,51 @@ def file_path(store: Store, sha256: str) -> Path:
 
 
 def store_bytes(store: Store, data: bytes) -> str:
-    """Keep ``data`` as a content file; returns its SHA-256."""
+    """Keep ``data`` as a content file (encrypted in an encrypted store); returns its SHA-256."""
     digest = hashlib.sha256(data).hexdigest()
     target = file_path(store, digest)
     if not target.exists():
-        _write_atomically(target, lambda fh: fh.write(data))
+        _write_atomically(target, _encoded(store, data, digest))
     return digest
+
+
+def has_content(store: Store, sha256: str) -> bool:
+    return file_path(store, sha256).is_file()
+
+
+def read_bytes(store: Store, sha256: str) -> bytes:
+    """The content with this hash, decrypted. A file not yet encrypted (a plain store, or one
+    whose migration to encryption is still under way) is read as it is."""
+    raw = file_path(store, sha256).read_bytes()
+    if not crypto.is_encrypted_file(raw):
+        return raw
+    if store.data_key is None:
+        raise UserError(f"证据文件 {sha256[:12]} 已加密，但数据库未加密：密钥文件不匹配。")
+    try:
+        return crypto.decrypt_file_bytes(store.data_key, raw, sha256)
+    except crypto.DecryptionFailed as exc:
+        raise UserError(f"证据文件 {sha256[:12]} 无法用本库密钥解密：文件已损坏或被替换。") from exc
+
+
+def encrypt_in_place(store: Store, sha256: str) -> None:
+    """Replace a plain content file by its encrypted form, after checking that the encrypted
+    form decrypts to content with this hash. A crash leaves the plain or the encrypted file."""
+    target = file_path(store, sha256)
+    raw = target.read_bytes()
+    if crypto.is_encrypted_file(raw) or store.data_key is None:
+        return
+    if hashlib.sha256(raw).hexdigest() != sha256:
+        raise UserError(f"证据文件 {sha256[:12]} 的内容与其名称（SHA-256）不符，未加密，请检查。")
+    sealed = crypto.encrypt_file_bytes(store.data_key, raw, sha256)
+    if crypto.decrypt_file_bytes(store.data_key, sealed, sha256) != raw:
+        raise UserError(f"证据文件 {sha256[:12]} 加密校验失败，原文件保留未动。")
+    _write_atomically(target, sealed)
+
+
+def _encoded(store: Store, data: bytes, digest: str) -> bytes:
+    if store.data_key is None:
+        return data
+    return crypto.encrypt_file_bytes(store.data_key, data, digest)
 
 
 def add_file(
@@ -64,10 +100,8 @@ def add_file(
     source = Path(path)
     if not source.is_file():
         raise UserError(f"找不到文件：{source}")
-    digest = _hash_file(source)
-    target = file_path(store, digest)
-    if not target.exists():
-        _write_atomically(target, lambda fh: _copy_into(source, fh))
+    data = source.read_bytes()  # whole: an encrypted file is one AES-GCM message
+    digest = store_bytes(store, data)
     mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
     attachment = Attachment(
         id=str(uuid.uuid4()),
@@ -76,7 +110,7 @@ def add_file(
         sha256=digest,
         file_name=source.name,
         mime_type=mime,
-        size=source.stat().st_size,
+        size=len(data),
         created_at=utc_now(),
     )
     with store.transaction() as conn:
@@ -133,26 +167,13 @@ def _require_editable(conn: sqlite3.Connection, inspection_id: str) -> None:
         raise UserError(f"检查记录{status.label}，不能再增删证据材料")
 
 
-def _hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _copy_into(source: Path, fh: BinaryIO) -> None:
-    with source.open("rb") as src:
-        shutil.copyfileobj(src, fh, _CHUNK)
-
-
-def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
+def _write_atomically(target: Path, data: bytes) -> None:
     """Write to a temporary file beside ``target``, then rename: never a half file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     try:
         with os.fdopen(fd, "wb") as fh:
-            write(fh)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -1,32 +1,68 @@
-"""Who is working on this device: a person on the roster, kept in the ``user.actor`` setting.
+"""Who is signed in on this device: the session ``inspector.accounts.sign_in`` began.
 
-The stored value is what audit entries carry as the actor: the person's name, or their
-certificate number when two active people share the name (a shared name resolves to no role,
-see ``inspector.roles.role_of``).
+It lives in this process only (never in the store, where anyone could set it): a session is
+begun by a password that opened the store, and ends with sign-out. Its actor is what audit
+entries carry: the person's name, or their certificate number when two active people share
+the name (a shared name resolves to no role, see ``inspector.roles.role_of``).
 """
 
-from inspector import preferences, roster
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspector import roster
+from inspector.errors import UserError
 from inspector.model import Inspector
 from inspector.store import Store
 
-KEY = "user.actor"
-NOBODY = "本机用户"  # before anyone is chosen; on no roster, so it has no supervisor rights
+NOBODY = "本机用户"  # nobody signed in: on no roster, so it has no supervisor rights
 ROLE_LABELS = {"inspector": "检查人员", "supervisor": "审核人员", "admin": "管理员"}
+_sessions: dict[str, "Session"] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Session:
+    holder: str  # the account: a roster id, or the store administrator's
+    actor: str
+    role: str | None
+    label: str
+
+
+def begin(store: Store, session: Session) -> None:
+    with _lock:
+        _sessions[_ident(store.path)] = session
+
+
+def end(store: Store) -> None:
+    with _lock:
+        _sessions.pop(_ident(store.path), None)
+
+
+def session(store: Store) -> Session | None:
+    with _lock:
+        return _sessions.get(_ident(store.path))
+
+
+def require(store: Store) -> Session:
+    found = session(store)
+    if found is None:
+        raise UserError("请先登录。")
+    return found
 
 
 def actor(store: Store) -> str:
     """The actor new work is recorded under."""
-    return str(preferences.get(store, KEY, NOBODY))
+    found = session(store)
+    return found.actor if found is not None else NOBODY
 
 
 def person(store: Store) -> Inspector | None:
-    """The active roster entry the stored actor names (id, certificate number or name)."""
-    stored = actor(store)
-    people = roster.all_active(store)
-    exact = [p for p in people if stored in (p.id, p.certificate_no)]
-    named = [p for p in people if p.name == stored]
-    found = exact or named
-    return found[0] if len(found) == 1 else None
+    """The roster entry of the signed-in person (None for the administrator account)."""
+    found = session(store)
+    if found is None:
+        return None
+    return next((p for p in roster.all_active(store) if p.id == found.holder), None)
 
 
 def actor_for(store: Store, chosen: Inspector) -> str:
@@ -35,22 +71,9 @@ def actor_for(store: Store, chosen: Inspector) -> str:
     return chosen.name if len(namesakes) <= 1 else chosen.certificate_no
 
 
-def choose(store: Store, chosen: Inspector) -> str:
-    """Make ``chosen`` the current user; returns the actor stored."""
-    value = actor_for(store, chosen)
-    preferences.put(store, KEY, value)
-    return value
+def role_label(role: str | None) -> str:
+    return ROLE_LABELS.get(role or "", role or "无角色")
 
 
-def stay_unnamed(store: Store) -> None:
-    """The user declined to choose: work goes on as ``NOBODY`` and nobody asks again."""
-    preferences.put(store, KEY, NOBODY)
-
-
-def needs_choice(store: Store) -> bool:
-    """True when there is a roster to choose from and nobody has been chosen yet."""
-    return preferences.get(store, KEY) is None and bool(roster.all_active(store))
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
+def _ident(path: Path) -> str:
+    return str(Path(path).resolve())

@@ -98,14 +98,7 @@ def build(
         tasks = _add_tasks(store, rng, register, people, checklists, as_of)
     finally:
         conn.execute("PRAGMA synchronous = NORMAL")
-    _choose_first_supervisor(store)
     return DemoSummary(len(register), len(people), len(sample), count_findings, tasks)
-
-
-def _choose_first_supervisor(store: Store) -> None:
-    """The demo is worked as a supervisor, so that every screen has something to show."""
-    first = next(p for p in roster.all_active(store) if p.role == "supervisor")
-    current_user.choose(store, first)
 
 
 def _uuid(rng: random.Random) -> str:

@@ -7,7 +7,7 @@ their name and a drawn signature; the signature is kept as a PNG by SHA-256 like
 from dataclasses import dataclass
 
 from inspector import audit
-from inspector.attachments import file_path, store_bytes
+from inspector.attachments import read_bytes, store_bytes
 from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.inspections import status_of
@@ -72,4 +72,4 @@ def confirmation_of(store: Store, inspection_id: str) -> Confirmation | None:
 
 def signature_bytes(store: Store, confirmation: Confirmation) -> bytes:
     """The signature image (PNG) as stored."""
-    return file_path(store, confirmation.signature_sha256).read_bytes()
+    return read_bytes(store, confirmation.signature_sha256)

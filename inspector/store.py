@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
+import sqlcipher3
 import sqlite_utils
 
-from inspector import APP_NAME
+from inspector import APP_NAME, unlock
 from inspector.errors import StoreError
 from inspector.migrations import AFTER_SCRIPT, APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
@@ -44,6 +45,10 @@ BUSY_TIMEOUT_MS = 5000
 # Tables every version of our schema has: a file with these and application_id 0 is one of
 # ours written before the id was set (migration M_APPLICATION_ID).
 _OUR_TABLES = frozenset({"organizations", "roster", "checklists", "audit_log", "settings"})
+# A plain store's connection raises sqlite3's errors, an encrypted one sqlcipher3's: catch both.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, sqlcipher3.IntegrityError)
+DATABASE_ERRORS = (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
+ERRORS = (sqlite3.Error, sqlcipher3.Error)
 
 
 class DiskFullError(StoreError):
@@ -68,6 +73,7 @@ class Store:
     read_only: bool = False
     # Side files a read-only connection of a WAL file creates and cannot remove itself.
     created_side_files: tuple[Path, ...] = ()
+    data_key: bytes | None = None  # None: a plain store (not yet migrated to encryption)
 
     @property
     def files_dir(self) -> Path:
@@ -93,7 +99,7 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except ERRORS as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             error = write_error(exc, self.path)
@@ -120,14 +126,14 @@ class Store:
             busy, _, _ = self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
                 log.info("WAL of %s not fully checkpointed: another connection reads", self.path)
-        except sqlite3.Error:
+        except ERRORS:
             log.warning(
                 "cannot checkpoint %s; its -wal file keeps the rest", self.path, exc_info=True
             )
         self.db.close()
 
 
-def write_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
+def write_error(exc: Exception, path: Path) -> StoreError | None:
     """The user's message for a write that failed because of the disk or a lock, else None."""
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     if code == sqlite3.SQLITE_FULL:
@@ -152,35 +158,57 @@ def reader(path: Path) -> Iterator[Store]:
     No checks and no migration: opening the store (``open_store``) did those; WAL lets this
     connection read while the store's own connection writes. Closed without a checkpoint.
     """
-    conn = sqlite3.connect(path, check_same_thread=False)
+    data_key = unlock.key_for(path)
+    conn = connect(path, data_key)
     try:
-        yield Store(path=path, db=_database(conn))
+        yield Store(path=path, db=_database(conn), data_key=data_key)
     finally:
         conn.close()
 
 
-def open_store(path: Path | str) -> Store:
-    """Open (or create) the store at ``path`` and apply pending migrations."""
+def connect(path: Path, data_key: bytes | None, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection to the store file: SQLCipher keyed with ``data_key``, or plain SQLite."""
+    target, uri = (f"{path.resolve().as_uri()}?mode=ro", True) if read_only else (str(path), False)
+    if data_key is None:
+        return sqlite3.connect(
+            target,
+            uri=uri,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=LOCK_WAIT_SECONDS,
+        )
+    conn = sqlcipher3.connect(
+        target, uri=uri, isolation_level=None, check_same_thread=False, timeout=LOCK_WAIT_SECONDS
+    )
+    conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not stderr's
+    conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    return conn  # type: ignore[no-any-return]
+
+
+def open_store(path: Path | str, data_key: bytes | None = None) -> Store:
+    """Open (or create) the store at ``path`` and apply pending migrations. Without
+    ``data_key`` the key comes from ``inspector.unlock.key_for`` (None for a plain store)."""
     path = Path(path)
     _check_folder(path)
-    version = _inspect(path) if path.exists() else 0
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    data_key = data_key if data_key is not None else unlock.key_for(path)
+    version = _inspect(path, data_key) if path.exists() else 0
+    conn = connect(path, data_key)
     try:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         if version < LATEST_VERSION:
             if version > 0:
-                _backup(conn, path, version)
+                _backup(conn, path, version, data_key)
             _migrate(conn, version)
-    except sqlite3.Error as exc:
+    except ERRORS as exc:
         conn.close()
         log.exception("cannot open %s for writing", path)
         error = write_error(exc, path)
         if error is None:
             raise
         raise error from exc
-    return Store(path=path, db=_database(conn))
+    return Store(path=path, db=_database(conn), data_key=data_key)
 
 
 def open_read_only(path: Path | str) -> Store | None:
@@ -191,11 +219,17 @@ def open_read_only(path: Path | str) -> Store | None:
     path = Path(path)
     if not path.exists():
         return None
-    _inspect(path)
+    data_key = unlock.key_for(path)
+    _inspect(path, data_key)
     created = tuple(side for side in _side_files(path) if not side.exists())
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
-    return Store(path, _database(conn), read_only=True, created_side_files=created)
+    conn = connect(path, data_key, read_only=True)
+    return Store(
+        path,
+        _database(conn),
+        read_only=True,
+        created_side_files=created,
+        data_key=data_key,
+    )
 
 
 def _check_folder(path: Path) -> None:
@@ -223,7 +257,7 @@ def _check_folder(path: Path) -> None:
         raise StoreError(f"{path} 是一个文件夹，不是数据库文件。")
 
 
-def _inspect(path: Path) -> int:
+def _inspect(path: Path, data_key: bytes | None) -> int:
     """Check an existing file without writing to it; returns its schema version."""
     if path.stat().st_size == 0:
         raise StoreError(
@@ -232,11 +266,11 @@ def _inspect(path: Path) -> int:
         )
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
+    if header != SQLITE_MAGIC and data_key is None:
         raise StoreError(f"文件 {path} 不是本程序的数据库文件，已拒绝打开；文件未作任何改动。")
     created = [side for side in _side_files(path) if not side.exists()]
     try:
-        return _inspect_read_only(path)
+        return _inspect_read_only(path, data_key)
     finally:
         for side in created:  # left behind by the read-only connection of a WAL file
             side.unlink(missing_ok=True)
@@ -246,19 +280,23 @@ def _side_files(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
 
 
-def _inspect_read_only(path: Path) -> int:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+def _inspect_read_only(path: Path, data_key: bytes | None) -> int:
+    conn = connect(path, data_key, read_only=True)
     try:
         _check_integrity(conn, path)
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.Error as exc:
+    except ERRORS as exc:
         code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
         if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             raise StoreError(_locked_message(path)) from exc
         log.exception("cannot read %s", path)
+        if data_key is not None:
+            raise StoreError(
+                f"无法用本机的密钥打开数据库 {path}：它可能是用别的密钥加密的（例如来自另一台设备"
+                "或另一个密钥文件），也可能已损坏。文件未作任何改动。"
+            ) from exc
         raise StoreError(
             f"数据库文件已损坏，无法打开：{path}（{exc}）。文件未作任何改动。"
         ) from exc
@@ -302,11 +340,11 @@ def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(f"数据库文件已损坏：{path}。请从备份恢复；文件未作任何改动。")
 
 
-def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+def _backup(conn: sqlite3.Connection, path: Path, version: int, data_key: bytes | None) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    with sqlite3.connect(target) as copy:
-        conn.backup(copy)
+    copy = connect(target, data_key)  # an encrypted store's backup is encrypted with its key
+    conn.backup(copy)
     copy.close()
     log.info("backed up %s to %s before migrating", path, target)
     return target
@@ -321,7 +359,7 @@ def _migrate(conn: sqlite3.Connection, current: int) -> None:
                 AFTER_SCRIPT[number](conn)
             conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
-        except sqlite3.Error:
+        except ERRORS:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise

@@ -9,7 +9,6 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from inspector import (
@@ -119,7 +118,7 @@ class EvidenceFacts:
     sha256: str
     size: int
     item: str
-    image: Path | None  # the stored file, when it is a photo that exists
+    image: bytes | None  # the photo's content, when it is a photo that exists
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,7 @@ class RecordContent:
     answers: tuple[AnswerFacts, ...]
     evidence: tuple[EvidenceFacts, ...]
     confirmed_by: str
-    signature: Path | None
+    signature: bytes | None  # the PNG
 
 
 def inspection_facts(store: Store, inspection_id: str) -> InspectionFacts:
@@ -276,15 +275,20 @@ def record_content(store: Store, inspection_id: str) -> RecordContent:
     """Facts of the on-site record and the inspection report."""
     facts = inspection_facts(store, inspection_id)
     confirmation = onsite_record.confirmation_of(store, inspection_id)
+    signed = confirmation is not None and attachments.has_content(
+        store, confirmation.signature_sha256
+    )
     signature = (
-        attachments.file_path(store, confirmation.signature_sha256) if confirmation else None
+        attachments.read_bytes(store, confirmation.signature_sha256)
+        if confirmation is not None and signed
+        else None
     )
     return RecordContent(
         inspection=facts,
         answers=record_answers(store, facts),
         evidence=_evidence(store, inspection_id),
         confirmed_by=confirmation.representative if confirmation else "",
-        signature=signature if signature and signature.is_file() else None,
+        signature=signature,
     )
 
 
@@ -344,8 +348,8 @@ def _evidence(store: Store, inspection_id: str) -> tuple[EvidenceFacts, ...]:
     questions = _item_questions(store, inspection_id)
     result = []
     for attachment in attachments.for_inspection(store, inspection_id):
-        path = attachments.file_path(store, attachment.sha256)
-        image = path if attachment.is_image and path.is_file() else None
+        shown = attachment.is_image and attachments.has_content(store, attachment.sha256)
+        image = attachments.read_bytes(store, attachment.sha256) if shown else None
         item = questions.get(attachment.item_id or "", "")
         result.append(
             EvidenceFacts(attachment.file_name, attachment.sha256, attachment.size, item, image)

@@ -7,7 +7,6 @@ title, a paragraph or a table looks on the page, following GB/T 9704.
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 
 
 class Align(StrEnum):
@@ -58,7 +57,7 @@ class Table:
 class Images:
     """Photo thumbnails in a row-wrapping grid, each with a caption."""
 
-    items: tuple[tuple[Path, str], ...]
+    items: tuple[tuple[bytes, str], ...]  # image content (PNG, JPEG...), caption
 
 
 @dataclass(frozen=True)

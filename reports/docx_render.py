@@ -22,7 +22,6 @@ import copy
 import io
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
@@ -400,15 +399,15 @@ def _repeat_header(table: DocxTable) -> None:
     tr_pr.append(header)
 
 
-def _images(docx: DocxDocument, items: tuple[tuple[Path, str], ...]) -> None:
+def _images(docx: DocxDocument, items: tuple[tuple[bytes, str], ...]) -> None:
     per_row = 3
     table = docx.add_table(rows=(len(items) + per_row - 1) // per_row, cols=per_row)
-    for n, (path, caption) in enumerate(items):
+    for n, (image, caption) in enumerate(items):
         cell = table.cell(n // per_row, n % per_row)
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        shrunk = thumbnail_jpeg(path)
+        shrunk = thumbnail_jpeg(image)
         if shrunk is not None:
             data, width, height = shrunk
             side = Mm(layout.THUMBNAIL_MM)

@@ -9,7 +9,6 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -245,12 +244,12 @@ class _Styles:
         )
         return table
 
-    def _images(self, items: tuple[tuple[Path, str], ...]) -> RLTable:
+    def _images(self, items: tuple[tuple[bytes, str], ...]) -> RLTable:
         per_row = 3
         side = layout.THUMBNAIL_MM * MM
         cells: list[Any] = [
-            [_thumbnail(path, side), self._cell(text, layout.CAPTION_PT, bold=False)]
-            for path, text in items
+            [_thumbnail(image, side), self._cell(text, layout.CAPTION_PT, bold=False)]
+            for image, text in items
         ]
         cells += [""] * (-len(cells) % per_row)
         grid = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
@@ -269,9 +268,9 @@ def _keeps_with_next(block: Title | Paragraph | Heading) -> bool:
     return isinstance(block, Heading) or (isinstance(block, Paragraph) and block.keep_with_next)
 
 
-def _thumbnail(path: Path, side: float) -> Flowable:
+def _thumbnail(content: bytes, side: float) -> Flowable:
     """A small JPEG of the photo, so a report with many photos stays small and quick."""
-    shrunk = thumbnail_jpeg(path)
+    shrunk = thumbnail_jpeg(content)
     if shrunk is None:
         return Spacer(side, side)
     data, width, height = shrunk

@@ -3,7 +3,6 @@
 import io
 import logging
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
@@ -13,17 +12,17 @@ THUMBNAIL_PX = 320
 
 
 @lru_cache(maxsize=256)
-def thumbnail_jpeg(path: Path) -> tuple[bytes, int, int] | None:
+def thumbnail_jpeg(content: bytes) -> tuple[bytes, int, int] | None:
     """(JPEG bytes, width, height) of the photo shrunk to fit 320 px; None if it cannot be read.
 
     A damaged photo must not stop the report: it is listed with its fingerprint, just not shown.
     """
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(content)) as image:
             image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
             rgb = image.convert("RGB")
     except (OSError, UnidentifiedImageError, ValueError):
-        log.warning("cannot make a thumbnail of %s", path, exc_info=True)
+        log.warning("cannot make a thumbnail of a %d-byte image", len(content), exc_info=True)
         return None
     data = io.BytesIO()
     rgb.save(data, "JPEG", quality=80)

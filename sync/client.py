@@ -9,16 +9,17 @@ a wait for an unreachable server. ``push`` returns a ``PushReport`` with one
 
 import dataclasses
 import hashlib
+import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, BinaryIO
 
 import requests
 from pydantic import ValidationError
 
 from inspector import audit, jobs
-from inspector.attachments import file_path
+from inspector.attachments import has_content, read_bytes
 from inspector.clock import utc_now
+from inspector.errors import UserError
 from inspector.store import Store
 from sync import desk, outbox, pull, reviews, state
 from sync.protocol import ChangesPage, LoginRequest, LoginResponse, PushResult
@@ -322,10 +323,12 @@ class _Pusher:
         notes = []
         for blob in result.missing:
             name = names.get(blob.sha256, blob.sha256[:12])
-            local = file_path(self.store, blob.sha256)
-            if not local.is_file() or local.stat().st_size != blob.size:
+            content = _content_of(self.store, blob.sha256)
+            if (content is not None and len(content) != blob.size) or not has_content(
+                self.store, blob.sha256
+            ):
                 raise Rejected(0, "missing_local", f"照片 {name} 在本机找不到或大小不符，无法上传")
-            if _sha256_of(local) != blob.sha256:
+            if content is None or hashlib.sha256(content).hexdigest() != blob.sha256:
                 raise Rejected(
                     0,
                     "damaged_local",
@@ -394,7 +397,7 @@ class _Pusher:
         return int(self.transport.call("GET", f"/blobs/{sha256}")["offset"])
 
     def _patch(self, sha256: str, size: int, offset: int, label: str) -> requests.Response:
-        with file_path(self.store, sha256).open("rb") as fh:
+        with io.BytesIO(read_bytes(self.store, sha256)) as fh:  # decrypted: the server gets content
             fh.seek(offset)
             body = _FileBody(fh, size - offset, self.run, label)
             return self.transport.send_once(
@@ -427,12 +430,14 @@ class _FileBody:
         return chunk
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_READ_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _content_of(store: Store, sha256: str) -> bytes | None:
+    """The file's content, decrypted; None when it is missing or cannot be decrypted."""
+    if not has_content(store, sha256):
+        return None
+    try:
+        return read_bytes(store, sha256)
+    except UserError:
+        return None
 
 
 def _code(response: requests.Response) -> str:

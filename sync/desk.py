@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from inspector import inspection_copy
-from inspector.attachments import file_path
+from inspector.attachments import file_path, has_content, store_bytes
 from inspector.errors import UserError
 from inspector.inspection_copy import CopyAnswer, CopyAttachment, CopyFinding, InspectionCopy
 from inspector.store import Store
@@ -73,9 +73,9 @@ def copy_of(bundle: Bundle) -> InspectionCopy:
 
 def download(store: Store, transport: Transport, sha256: str, size: int) -> None:
     """Fetch one file into the local file store unless it is already there; verified by hash."""
-    target = file_path(store, sha256)
-    if target.is_file() and target.stat().st_size == size:
+    if has_content(store, sha256):
         return
+    target = file_path(store, sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_suffix(".part")
     for attempt in range(transport.retry.attempts):
@@ -87,7 +87,8 @@ def download(store: Store, transport: Transport, sha256: str, size: int) -> None
         if digest != sha256 or part.stat().st_size != size:
             part.unlink(missing_ok=True)
             raise SyncError(f"从服务器下载的文件 {sha256[:12]} 校验不符，已丢弃，请稍后重试")
-        part.replace(target)
+        store_bytes(store, part.read_bytes())  # encrypted in an encrypted store
+        part.unlink()
         return
     raise SyncError(f"文件 {sha256[:12]} 多次下载失败，请检查网络后重试")
 

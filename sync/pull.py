@@ -7,7 +7,6 @@ in the pull report, so nothing is overwritten silently.
 """
 
 import json
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ from inspector import checklist_store, findings, registry, roster, tasks
 from inspector.checklist_store import StoredChecklist
 from inspector.clock import utc_now
 from inspector.model import FindingStatus
-from inspector.store import Store
+from inspector.store import INTEGRITY_ERRORS, Store
 from sync.protocol import Change
 
 _CHECKLIST_COLUMNS = [
@@ -39,7 +38,7 @@ def apply_page(store: Store, changes: list[Change]) -> list[str]:
     try:
         with store.savepoint():
             return [note for change in changes if (note := _apply(store, change))]
-    except sqlite3.IntegrityError:
+    except INTEGRITY_ERRORS:
         return [note for change in changes if (note := _apply_alone(store, change))]
 
 
@@ -51,7 +50,7 @@ def _apply_alone(store: Store, change: Change) -> str | None:
     try:
         with store.savepoint():
             return _apply(store, change)
-    except sqlite3.IntegrityError as exc:
+    except INTEGRITY_ERRORS as exc:
         return f"服务器下发的{_NAMES[change.entity]} {change.entity_id} 与本机数据不相容，已跳过（{exc}）"
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every store a test makes is encrypted (SQLCipher, attachments AES-GCM) with this password:
+# the whole suite runs on encrypted stores, as the app does.
+os.environ.setdefault("INSPECTOR_PASSWORD", "test-password")
 
 from inspector.store import Store, open_store
 

@@ -52,7 +52,8 @@ def test_add_file_copies_by_hash_and_leaves_original(
     assert first.sha256 == second.sha256
     stored = attachments.file_path(store, first.sha256)
     assert stored.parent.name == first.sha256[:2]
-    assert stored.read_bytes() == b"\xff\xd8 photo"
+    assert attachments.read_bytes(store, first.sha256) == b"\xff\xd8 photo"
+    assert b"\xff\xd8 photo" not in stored.read_bytes()  # encrypted on disk
     assert photo.stat().st_mtime_ns == before
     assert first.is_image
     assert [a.item_id for a in attachments.for_inspection(store, inspection_id)] == ["a", None]

@@ -3,7 +3,6 @@ can be run again to completion."""
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from inspector.registry import BATCH_SIZE
+from inspector.store import DATABASE_ERRORS
 from tests.org_files import make_code, write_csv
+from tests.raw_store import raw_connection
 
 ROWS = 30_000  # 15 batches: enough to land a kill mid-way, quick enough for CI
 DISTRICTS = ["越秀区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区"]
@@ -43,10 +44,12 @@ def import_command(db: Path, register: Path) -> list[str]:
 def count_rows(db: Path) -> int:
     if not db.exists():
         return 0
-    conn = sqlite3.connect(db, timeout=5)
+    if db.stat().st_size == 0:
+        return 0
+    conn = raw_connection(db)
     try:
         return int(conn.execute("SELECT COUNT(*) FROM organizations").fetchone()[0])
-    except sqlite3.OperationalError:  # the schema is not there yet
+    except DATABASE_ERRORS:  # the schema is not there yet
         return 0
     finally:
         conn.close()
@@ -80,7 +83,7 @@ def test_import_killed_midway_leaves_whole_batches_and_reruns_to_completion(
 
     assert 0 < survived < ROWS
     assert survived % BATCH_SIZE == 0
-    with sqlite3.connect(db) as conn:
+    with raw_connection(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
 
@@ -88,7 +91,7 @@ def test_import_killed_midway_leaves_whole_batches_and_reruns_to_completion(
 
     assert rerun.returncode == 0, rerun.stderr
     assert f"导入 {ROWS - survived} 条，更新 0 条，未变 {survived} 条，拒绝 0 条" in rerun.stdout
-    with sqlite3.connect(db) as conn:
+    with raw_connection(db) as conn:
         counts = conn.execute(
             "SELECT COUNT(*), COUNT(DISTINCT credit_code), COUNT(DISTINCT id) FROM organizations"
         ).fetchone()

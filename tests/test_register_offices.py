@@ -1,7 +1,6 @@
 """Registers as offices export them: merged cells, two-row headers, title and footer rows,
 several sheets, Excel-mangled codes, long type names, other delimiters, 登记状态."""
 
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from inspector.errors import UserError
 from inspector.model import Inspector, NewInspection
 from inspector.store import Store, open_store
 from tests.org_files import AUTOMATION, BIT_FUND, COMPOSITES, WEINAN_SERVICE, make_code, write_csv
+from tests.raw_store import raw_connection
 
 ACTOR = "测试员"
 
@@ -164,14 +164,14 @@ def test_dry_run_never_creates_or_writes_anything(tmp_path: Path) -> None:
     assert "试运行，未写入数据库：导入 1 条" in first.output
     assert list(db.parent.iterdir()) == []
     open_store(db).close()
-    with sqlite3.connect(db) as conn:  # an older store: a real open would migrate it
+    with raw_connection(db) as conn:  # an older store: a real open would migrate it
         conn.execute("PRAGMA user_version = 5")
     conn.close()
     before = db.read_bytes()
     second = runner.invoke(cli, ["--db", str(db), "orgs", "import", str(path), "--dry-run"])
     assert second.exit_code == 0, second.output
     assert db.read_bytes() == before
-    assert [p.name for p in db.parent.iterdir()] == ["inspector.db"]
+    assert sorted(p.name for p in db.parent.iterdir()) == ["inspector.db", "inspector.db.keys.json"]
 
 
 def test_a_long_import_reports_its_progress_batch_by_batch(tmp_path: Path) -> None:

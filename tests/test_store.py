@@ -38,9 +38,9 @@ def test_reopening_is_harmless(store_path: Path) -> None:
 
 
 def test_file_from_a_newer_program_is_refused_untouched(store_path: Path) -> None:
-    open_store(store_path).close()
-    with sqlite3.connect(store_path) as conn:
-        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    store = open_store(store_path)
+    store.db.conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    store.close()
     before = store_path.read_bytes()
     with pytest.raises(StoreError, match="较新版本"):
         open_store(store_path)

@@ -1,6 +1,7 @@
 """The store tells the truth about the disk: each way a file or folder can be unusable has
 its own message, found before anything is written, and the file is left as it was."""
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -8,17 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from inspector import register_import
+from inspector import keys, register_import
 from inspector.errors import StoreError
 from inspector.migrations import APPLICATION_ID
 from inspector.store import DiskFullError, open_store
 from tests.disks import fill, remount, small_disk
 from tests.org_files import make_code, write_csv
+from tests.raw_store import raw_connection
 
 
 def test_new_store_carries_our_application_id(store_path: Path) -> None:
     open_store(store_path).close()
-    with sqlite3.connect(store_path) as conn:
+    with raw_connection(store_path) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
@@ -67,8 +69,10 @@ def test_a_file_with_another_application_id_is_refused(store_path: Path) -> None
 
 
 HOLD_LOCK = """
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+import sys
+from pathlib import Path
+from tests.raw_store import raw_connection
+conn = raw_connection(Path(sys.argv[1]))
 conn.execute("PRAGMA locking_mode=EXCLUSIVE")
 conn.execute("BEGIN EXCLUSIVE")
 conn.execute("INSERT INTO settings (key, value) VALUES ('held', 'by another program')")
@@ -147,7 +151,8 @@ def test_closing_checkpoints_so_the_database_file_alone_holds_everything(
     copy = tmp_path / "copy" / "inspector.db"
     copy.parent.mkdir()
     copy.write_bytes(store_path.read_bytes())  # the main file only, no -wal
-    with sqlite3.connect(copy) as conn:
+    shutil.copy(keys.key_path(store_path), keys.key_path(copy))  # (and its key file)
+    with raw_connection(copy) as conn:
         assert conn.execute("SELECT value FROM settings").fetchall() == [("渭南市民政局",)]
     conn.close()
     reader.close()

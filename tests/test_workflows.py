@@ -1,7 +1,6 @@
 """Inspection and finding lifecycles through the real workflows, with the audit log."""
 
 import json
-import sqlite3
 from datetime import date
 
 import pytest
@@ -19,7 +18,7 @@ from inspector.model import (
     NewInspection,
     Severity,
 )
-from inspector.store import Store
+from inspector.store import INTEGRITY_ERRORS, Store
 
 ACTOR = "张伟"
 SUPERVISOR = "李科长"
@@ -197,6 +196,6 @@ def test_change_and_audit_entry_commit_together(store: Store, inspection_id: str
     store.db.execute(
         "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk full'); END"
     )
-    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+    with pytest.raises(INTEGRITY_ERRORS, match="disk full"):
         inspections.set_answer(store, inspection_id, "q1", "compliant", actor=ACTOR)
     assert store.db["answers"].count == 0

@@ -6,18 +6,20 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QApplication
 
+from inspector import accounts, current_user, keys, roster
 from inspector.errors import UserError
-from inspector.store import open_store
-from ui.current_user import ask_once
+from inspector.store import Store, open_store
 from ui.events import process_events
 from ui.fonts import ui_font
 from ui.gc_guard import GuiThreadGarbageCollector
 from ui.instance_lock import claim
+from ui.lock import IdleLock
 from ui.main_window import MainWindow
 from ui.messages import show_error
+from ui.sign_in import SignInDialog
 from ui.style import STYLE_SHEET
 from ui.translations import install_chinese
 
@@ -45,32 +47,78 @@ def run(
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
     app = application()
-    try:
-        lock = claim(db_path) if screenshot is None else None
-        store = open_store(db_path)
-    except UserError as exc:
-        if screenshot is not None:
-            print(f"错误：{exc.message}", file=sys.stderr)
-        else:
-            show_error(None, exc, title="无法打开数据库")
-        return 1
     if screenshot is not None:
-        # A screenshot must not depend on (or change) this user's remembered layout.
-        with tempfile.TemporaryDirectory() as folder:
-            settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
-            window = MainWindow(store, settings)
-            return _save_screenshot(window, size, screenshot)
+        return _screenshot(db_path, size, screenshot)
     sys.excepthook = _show_unexpected
-    ask_once(store)
-    window = MainWindow(store, QSettings())
-    if not window.settings.contains("window/geometry"):
-        window.resize(*size)
-    window.show()
     try:
-        return app.exec()
+        lock = claim(db_path)
+    except UserError as exc:
+        show_error(None, exc, title="无法打开数据库")
+        return 1
+    try:
+        return _work(app, db_path, size)
     finally:
         if lock is not None:
             lock.unlock()
+
+
+def _work(app: QApplication, db_path: Path, size: tuple[int, int]) -> int:
+    """Sign in, work, and after 退出登录 sign in again; returns the exit status."""
+    while True:
+        store = SignInDialog.ask(db_path)
+        if store is None:
+            return 0
+        window = MainWindow(store, QSettings())
+        if not window.settings.contains("window/geometry"):
+            window.resize(*size)
+        idle = IdleLock(store, window)
+        leaving = _SignOut(window)
+        window.user_button.sign_out_requested.connect(leaving.request)
+        idle.sign_out_requested.connect(leaving.request)
+        window.show()
+        status = app.exec()
+        idle.stop()
+        accounts.sign_out(store)
+        if not leaving.requested:
+            return status
+
+
+class _SignOut(QObject):
+    """退出登录: close the window and come back to the sign-in screen."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.requested = False
+
+    @Slot()
+    def request(self) -> None:
+        self.requested = True
+        self.window.close()
+
+
+def _screenshot(db_path: Path, size: tuple[int, int], target: Path) -> int:
+    """The main window of the store (unlocked by ``INSPECTOR_PASSWORD``), signed in as its
+    first supervisor, rendered to ``target``."""
+    try:
+        store = open_store(db_path)
+    except UserError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    _sign_in_first_supervisor(store)
+    # A screenshot must not depend on (or change) this user's remembered layout.
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, settings)
+        return _save_screenshot(window, size, target)
+
+
+def _sign_in_first_supervisor(store: Store) -> None:
+    first = next((p for p in roster.all_active(store) if p.role == "supervisor"), None)
+    if first is not None:
+        accounts.act_as(store, first.id)
+    else:
+        current_user.begin(store, accounts.session_for(store, keys.ADMIN, keys.ADMIN_LABEL))
 
 
 def _save_screenshot(window: MainWindow, size: tuple[int, int], target: Path) -> int:

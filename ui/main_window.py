@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from ui.supervisor.tracker_screen import TrackerScreen
 
 OPEN_INSPECTION_KEY = "ui.open_inspection"
-ACTOR_KEY = current_user.KEY
 EDITOR = "editor"
 # A screen's signal of this name is connected, when the screen is built, to this slot.
 WIRING = (
@@ -128,29 +127,6 @@ class MainWindow(QMainWindow):
         return page
 
     @Slot(str)
-    def set_actor(self, actor: str) -> None:
-        """Work goes on as another person: their pages, their name on new audit entries."""
-        shown = self.current_key
-        self.actor = actor
-        if "rectification" in self.screens:
-            self.rectification.set_actor(actor)
-        if self.editor is not None:
-            self.editor.session.actor = actor
-        own = {key for key, _ in SCREENS} | {EDITOR}
-        self.nav.blockSignals(True)
-        for key in [k for k in self.keys if k not in own]:
-            self.nav.takeItem(self.keys.index(key))
-            self.keys.remove(key)
-            page = self.screens.pop(key, None)  # None: never shown, never built
-            if page is not None:
-                self.stack.removeWidget(page)
-                page.deleteLater()
-        self._add_supervisor_pages()
-        self.nav.blockSignals(False)
-        self.user_button.refresh()
-        self.show_screen(shown if shown in self.keys else "home")
-
-    @Slot(str)
     def show_findings(self, which: str) -> None:
         """整改跟踪 with the findings a 工作台 tile counted."""
         self.show_screen("rectification")
@@ -169,7 +145,6 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.itemClicked.connect(self._nav_clicked)
-        self.user_button.changed.connect(self.set_actor)
 
     @Slot()
     def _synced(self) -> None:

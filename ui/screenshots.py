@@ -18,12 +18,12 @@ from inspector.finding_templates import draft_for_item
 from inspector.model import FindingDraft, InspectionStatus
 from inspector.store import Store, open_store
 from ui.app import application
-from ui.current_user import CurrentUserDialog
 from ui.editor.finding_dialog import FindingDialog
 from ui.editor.onsite_dialog import OnsiteRecordDialog
 from ui.editor.screen import InspectionEditor
 from ui.events import process_events
 from ui.main_window import MainWindow
+from ui.sign_in import SignInDialog
 from ui.start_dialog import StartInspectionDialog
 
 SIZES = ((1366, 768), (1920, 1080))
@@ -122,7 +122,7 @@ def _dialogs(window: MainWindow, out_dir: Path) -> list[Path]:
             _first_draft(editor), editor.session.inspection_date, window
         ),
         "onsite-record": lambda: OnsiteRecordDialog(editor.session, window),
-        "current-user-dialog": lambda: CurrentUserDialog(window.store, window),
+        "sign-in-dialog": lambda: SignInDialog(window.store.path, window),
     }
     if org is not None:
         makers["start-dialog"] = lambda: StartInspectionDialog(

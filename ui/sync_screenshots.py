@@ -7,7 +7,6 @@ record on the server, so the picture after the upload shows a conflict with its 
 
 import argparse
 import os
-import shutil
 import socket
 import tempfile
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 import uvicorn
 from PySide6.QtCore import QEventLoop, QSettings
 
+from inspector import keys
 from inspector.store import Store, open_store
 from sync import outbox
 from sync.client import SyncClient
@@ -76,7 +76,7 @@ def render(db: Path, out_dir: Path) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as folder, local_server(Path(folder) / "server") as url:
         copy = Path(folder) / "device.db"
-        shutil.copy(db, copy)
+        keys.copy_store_file(db, copy)
         store = open_store(copy)
         _one_conflict(store, Path(folder) / "server", url)
         SyncClient(store, url).login("ye", PASSWORD)

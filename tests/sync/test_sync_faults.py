@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from inspector import keys
 from inspector.store import Store, open_store
 from sync import outbox
 from sync.client import Progress, SyncClient
@@ -186,7 +187,7 @@ def test_same_outbox_pushed_concurrently_from_two_processes(
     twin = tmp_path / "twin" / "inspector.db"
     twin.parent.mkdir()
     device.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(device.path, twin)
+    keys.copy_store_file(device.path, twin)
     shutil.copytree(device.files_dir, twin.with_name(twin.name + ".files"))
     runs = [
         subprocess.Popen(

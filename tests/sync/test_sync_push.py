@@ -291,7 +291,7 @@ def test_a_record_rejected_for_a_missing_photo_can_be_retried(
     data = photo("gone", 4000)
     complete_inspection({"IMG_0999.jpg": data})
     sha = hashlib.sha256(data).hexdigest()
-    kept = file_path(device, sha).read_bytes()
+    kept = file_path(device, sha).read_bytes()  # as stored (encrypted): put back as it was
     file_path(device, sha).unlink()
     client = client_for(device, live_server.url)
     [result] = client.push().results

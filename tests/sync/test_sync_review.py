@@ -9,7 +9,7 @@ import requests
 
 from inspector import audit, inspections
 from inspector import review as desk_review
-from inspector.attachments import file_path
+from inspector.attachments import read_bytes
 from inspector.store import Store, open_store
 from sync import outbox, state
 from sync.server import catalog
@@ -188,7 +188,7 @@ def test_the_review_loop_through_the_server(
     assert [w.id for w in desk_review.queue(desk_store)] == [inspection_id]
     for data in pictures.values():
         sha = hashlib.sha256(data).hexdigest()
-        assert file_path(desk_store, sha).read_bytes() == data
+        assert read_bytes(desk_store, sha) == data
     assert desk.pull().imported == 0  # already here
 
     inspections.return_to_inspector(desk_store, inspection_id, reason="照片不清楚", actor="王主任")

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
-from inspector import credit_code, inspections, org_search, preferences, registry, roster
+from inspector import accounts, credit_code, inspections, org_search, registry, roster
 from inspector.model import Inspector, Organization, OrgKind
 from inspector.store import Store
-from ui.main_window import ACTOR_KEY, MainWindow
+from ui.main_window import MainWindow
 from ui.org_model import PAGE, OrgTableModel
 from ui.start_dialog import StartInspectionDialog
 
@@ -235,7 +235,7 @@ def test_a_supervisor_also_gets_the_supervisor_pages(
     qtbot, world: Store, settings: QSettings
 ) -> None:
     roster.add(world, Inspector("周科长", "京民执19999", role="supervisor"))
-    preferences.put(world, ACTOR_KEY, "京民执19999")
+    accounts.act_as(world, "京民执19999")
     main = MainWindow(world, settings)
     qtbot.addWidget(main)
     labels = [main.nav.item(r).text() for r in range(main.nav.count())]
@@ -270,7 +270,6 @@ def test_the_window_loads_only_what_its_first_screen_needs(world: Store, tmp_pat
     """A supervisor's window, shown and grabbed in a fresh process: the editor, the other
     screens and the supervisor's pages (pydantic, pypinyin, openpyxl, the reports) wait."""
     roster.add(world, Inspector("周科长", "京民执19999", role="supervisor"))
-    preferences.put(world, ACTOR_KEY, "京民执19999")
     heavy = ("pydantic", "pypinyin", "openpyxl", "reportlab", "docx", "requests", "checklists")
     probe = (
         "import sys\n"

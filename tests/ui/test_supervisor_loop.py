@@ -7,11 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from checklists.library import import_builtin_checklists
-from inspector import campaign_records, findings, inspections, preferences
+from inspector import accounts, campaign_records, findings, inspections, preferences
 from inspector.model import FindingDraft, NewInspection, Severity
 from inspector.store import Store
 from tests.supervisor_data import SUPERVISOR, add_register, add_roster
-from ui.main_window import ACTOR_KEY, MainWindow
+from ui.main_window import MainWindow
 from ui.supervisor import rectification_dialogs
 from ui.supervisor.campaign_screen import CampaignScreen
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, ReviewScreen
@@ -85,11 +85,11 @@ def test_main_window_shows_the_desk_to_a_supervisor_only(
     add_register(store, 3)
     add_roster(store)
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    preferences.put(store, ACTOR_KEY, "检查员00")
+    accounts.act_as(store, "检查员00")
     inspector_window = MainWindow(store, settings)
     qtbot.addWidget(inspector_window)
     assert "review" not in inspector_window.keys
-    preferences.put(store, ACTOR_KEY, SUPERVISOR)
+    accounts.act_as(store, SUPERVISOR)
     window = MainWindow(store, settings)
     qtbot.addWidget(window)
     for key in ("review", "rectification", "campaigns", "dashboard"):

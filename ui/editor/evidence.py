@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.attachments import Attachment, file_path
+from inspector.attachments import Attachment, has_content, read_bytes
 from inspector.store import Store
 
 THUMB = QSize(96, 72)
@@ -79,8 +79,9 @@ class EvidenceStrip(QWidget):
         self.setAcceptDrops(not read_only)
 
     def _icon(self, attachment: Attachment) -> QIcon:
-        if attachment.is_image:
-            pixmap = QPixmap(str(file_path(self.store, attachment.sha256)))
+        if attachment.is_image and has_content(self.store, attachment.sha256):
+            pixmap = QPixmap()
+            pixmap.loadFromData(read_bytes(self.store, attachment.sha256))
             if not pixmap.isNull():
                 return QIcon(pixmap.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio))
         return self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)

@@ -6,18 +6,17 @@
 
 import argparse
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from inspector import campaigns, org_search, preferences, roster
+from inspector import accounts, campaigns, keys, org_search, roster
 from inspector.campaigns import Criteria, SampleRule
 from inspector.store import Store, open_store
 from ui.app import application
 from ui.events import process_events
-from ui.main_window import ACTOR_KEY, MainWindow
+from ui.main_window import MainWindow
 
 SIZES = ((1366, 768), (1920, 1080))
 SCREENS = ("review", "notices", "campaigns", "dashboard")
@@ -26,7 +25,7 @@ SCREENS = ("review", "notices", "campaigns", "dashboard")
 def _prepare(store: Store) -> None:
     """A supervisor at the desk, a completed inspection to review, a campaign drawn."""
     name = next(p.name for p in roster.all_active(store) if p.role == "supervisor")
-    preferences.put(store, ACTOR_KEY, name)
+    accounts.act_as(store, name)
     district = org_search.largest_district(store) or ""
     drawn = campaigns.draw(
         store, Criteria(districts=(district,)), SampleRule(level="city"), seed="20261122"
@@ -46,7 +45,7 @@ def render(db: Path, out_dir: Path) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "desk.db"
-        shutil.copy(db, copy)
+        keys.copy_store_file(db, copy)
         store = open_store(copy)
         _prepare(store)
         application()

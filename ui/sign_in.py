@@ -1,0 +1,186 @@
+"""登录: the first screen. A person picks their account and types their own password; the
+role comes with the account. A new device sets up its administrator here; a store from before
+encryption is encrypted here (with a verified backup, see ``inspector.encrypt``)."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector import accounts, current_user, encrypt, keys, unlock
+from inspector.current_user import Session
+from inspector.errors import UserError
+from inspector.store import Store, open_store
+
+
+def password_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMinimumHeight(40)  # a pen's touch target
+    return field
+
+
+class SignInDialog(QDialog):
+    """Sign in to the store at ``db_path``; on success ``store`` and ``session`` are set."""
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.store: Store | None = None
+        self.session: Session | None = None
+        self.setWindowTitle("登录 — 社会组织现场检查")
+        self.setMinimumWidth(460)
+        self.intro = QLabel(wordWrap=True)
+        self.account = QComboBox(objectName="account")
+        self.account.setMinimumHeight(40)
+        self.password = password_field("password")
+        self.repeat = password_field("repeat")
+        self.message = QLabel(objectName="signInMessage", wordWrap=True)
+        self.message.setStyleSheet("color: #b00020")
+        self.ok = QPushButton("登录", objectName="signIn")
+        self.ok.setDefault(True)
+        self.ok.setMinimumHeight(40)
+        self.form = QFormLayout()
+        self.form.addRow("账号", self.account)
+        self.form.addRow("密码", self.password)
+        self.form.addRow("再次输入", self.repeat)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.ok, alignment=Qt.AlignmentFlag.AlignRight)
+        self.ok.clicked.connect(self._go)
+        self.mode = self._mode()
+        self._show_mode()
+
+    def _mode(self) -> str:
+        if unlock.is_plain(self.db_path) or encrypt.needs_encryption(self.db_path):
+            return "encrypt"
+        if unlock.is_new(self.db_path) and not keys.exists(self.db_path):
+            return "create"
+        return "sign_in"
+
+    def _show_mode(self) -> None:
+        creating = self.mode in ("create", "encrypt")
+        self.form.setRowVisible(self.account, not creating)
+        self.form.setRowVisible(self.repeat, creating)
+        if self.mode == "create":
+            self.intro.setText(
+                "本机还没有数据库。请为本机管理员设置密码（至少 8 位）：数据库和照片都用它加密，"
+                "管理员再为执法人员开通账号。忘记密码时只能用单位的恢复密钥找回。"
+            )
+            self.ok.setText("建立数据库")
+        elif self.mode == "encrypt":
+            self.intro.setText(
+                "本机的数据库尚未加密。请为本机管理员设置密码（至少 8 位），程序将先做备份，"
+                "把数据库和照片就地加密，核对无误后才删除未加密的副本。"
+            )
+            self.ok.setText("加密并登录")
+        else:
+            self.intro.setText("请选择您的账号并输入自己的密码。")
+            self.ok.setText("登录")
+            self.account.clear()
+            for account in accounts.listed(self.db_path):
+                self.account.addItem(account.label, account.holder)
+
+    def choose(self, label_part: str) -> None:
+        """Select the account whose label contains ``label_part`` (as a click would)."""
+        rows = [n for n in range(self.account.count()) if label_part in self.account.itemText(n)]
+        self.account.setCurrentIndex(rows[0])
+
+    @Slot()
+    def _go(self) -> None:
+        self.message.clear()
+        try:
+            if self.mode == "sign_in":
+                self._sign_in()
+            else:
+                self._set_up()
+        except UserError as exc:
+            self.message.setText(exc.message)
+            self.password.clear()
+            self.password.setFocus()
+
+    def _sign_in(self) -> None:
+        holder = str(self.account.currentData())
+        store, session = accounts.sign_in(self.db_path, holder, self.password.text())
+        must_change = next(
+            a.must_change for a in accounts.listed(self.db_path) if a.holder == holder
+        )
+        if must_change and not ChangePasswordDialog.ask(self, store):
+            accounts.sign_out(store)
+            raise UserError("首次登录须设置自己的密码，已退出登录。")
+        self._done(store, session)
+
+    def _set_up(self) -> None:
+        password = self.password.text()
+        if password != self.repeat.text():
+            raise UserError("两次输入的密码不一致。")
+        keys.check_password(password)
+        if self.mode == "encrypt":
+            encrypt.encrypt_store(self.db_path, keys.ADMIN, keys.ADMIN_LABEL, password)
+        else:
+            unlock.create(self.db_path, keys.ADMIN, keys.ADMIN_LABEL, password)
+        store = open_store(self.db_path)
+        session = accounts.session_for(store, keys.ADMIN, keys.ADMIN_LABEL)
+        current_user.begin(store, session)
+        self._done(store, session)
+
+    def _done(self, store: Store, session: Session) -> None:
+        self.store, self.session = store, session
+        self.accept()
+
+    @classmethod
+    def ask(cls, db_path: Path) -> Store | None:
+        """The signed-in store, or None when the window was closed; tests replace this."""
+        dialog = cls(db_path)
+        return dialog.store if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ChangePasswordDialog(QDialog):
+    """The signed-in person sets their own password (required after a one-time one)."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("设置自己的密码")
+        self.password = password_field("newPassword")
+        self.repeat = password_field("newRepeat")
+        self.message = QLabel(wordWrap=True)
+        self.message.setStyleSheet("color: #b00020")
+        ok = QPushButton("确定", objectName="setPassword")
+        ok.setDefault(True)
+        form = QFormLayout()
+        form.addRow("新密码", self.password)
+        form.addRow("再次输入", self.repeat)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("这是您第一次登录：请设置只有您知道的密码（至少 8 位）。"))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(ok, alignment=Qt.AlignmentFlag.AlignRight)
+        ok.clicked.connect(self._set)
+
+    @Slot()
+    def _set(self) -> None:
+        try:
+            if self.password.text() != self.repeat.text():
+                raise UserError("两次输入的密码不一致。")
+            accounts.change_password(self.store, self.password.text())
+        except UserError as exc:
+            self.message.setText(exc.message)
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, store: Store) -> bool:
+        return cls(store, parent).exec() == QDialog.DialogCode.Accepted
