@@ -15,9 +15,9 @@ procedure sets); they must choose their own at that first sign-in. Wrong passwor
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector import attempts, audit, crypto, current_user, keys, roster
+from inspector import attempts, audit, crypto, current_user, keys, roster, unlock
 from inspector.current_user import Session
-from inspector.errors import UserError
+from inspector.errors import StoreError, UserError
 from inspector.store import Store, open_store
 
 ROLES = ("inspector", "supervisor", "admin")
@@ -60,6 +60,18 @@ def sign_in(db_path: Path, holder: str, password: str) -> tuple[Store, Session]:
         store.close()
         keys.forget(db_path)
         raise
+    current_user.begin(store, session)
+    return store, session
+
+
+def create_store(db_path: Path, password: str) -> tuple[Store, Session]:
+    """A new encrypted store whose administrator account has ``password``; signed in."""
+    keys.check_password(password)
+    if not db_path.parent.is_dir():
+        raise StoreError(f"数据库所在的文件夹不存在：{db_path.parent}。请先创建该文件夹。")
+    unlock.create(db_path, keys.ADMIN, keys.ADMIN_LABEL, password)
+    store = open_store(db_path)
+    session = session_for(store, keys.ADMIN, keys.ADMIN_LABEL)
     current_user.begin(store, session)
     return store, session
 

@@ -98,7 +98,6 @@ def save(db_path: Path, keys: KeyFile) -> None:
     """Write the key file atomically (temporary file, fsync, rename)."""
     path = key_path(db_path)
     body = asdict(keys)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keys-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

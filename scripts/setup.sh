@@ -63,7 +63,9 @@ run_demo() {
   .venv/bin/inspector --db "$DEMO_DB" demo --if-empty
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
     say "no display here: rendering the main window to demo/screenshot.png instead"
-    QT_QPA_PLATFORM=offscreen exec .venv/bin/inspector --db "$DEMO_DB" gui --screenshot demo/screenshot.png
+    # The screenshot signs in without a person: with the demo's documented password.
+    INSPECTOR_PASSWORD="${INSPECTOR_PASSWORD:-demo-password}" QT_QPA_PLATFORM=offscreen \
+      exec .venv/bin/inspector --db "$DEMO_DB" gui --screenshot demo/screenshot.png
   fi
   exec .venv/bin/inspector --db "$DEMO_DB" gui
 }

@@ -90,6 +90,8 @@ def test_a_wrong_password_never_opens_and_never_damages(
 
 
 def test_a_store_encrypted_with_a_key_not_ours_is_refused_untouched(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
     ours, theirs = open_store(tmp_path / "a" / "x.db"), open_store(tmp_path / "b" / "x.db")
     add_known_org(ours)
     ours.close()
@@ -239,6 +241,7 @@ def test_the_recovery_key_opens_a_store_whose_password_is_forgotten(
 ) -> None:
     private, public = recovery.write_pair(tmp_path / "office", "office-passphrase")
     monkeypatch.setenv(unlock.RECOVERY_ENV, str(public))
+    (tmp_path / "laptop").mkdir()
     store = open_store(tmp_path / "laptop" / "inspector.db")
     add_known_org(store)
     store.close()

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import accounts, current_user, encrypt, keys, unlock
+from inspector import accounts, encrypt, keys, unlock
 from inspector.current_user import Session
 from inspector.errors import UserError
-from inspector.store import Store, open_store
+from inspector.store import Store
 
 
 def password_field(name: str) -> QLineEdit:
@@ -126,15 +126,12 @@ class SignInDialog(QDialog):
         password = self.password.text()
         if password != self.repeat.text():
             raise UserError("两次输入的密码不一致。")
-        keys.check_password(password)
         if self.mode == "encrypt":
+            keys.check_password(password)
             encrypt.encrypt_store(self.db_path, keys.ADMIN, keys.ADMIN_LABEL, password)
+            self._done(*accounts.sign_in(self.db_path, keys.ADMIN, password))
         else:
-            unlock.create(self.db_path, keys.ADMIN, keys.ADMIN_LABEL, password)
-        store = open_store(self.db_path)
-        session = accounts.session_for(store, keys.ADMIN, keys.ADMIN_LABEL)
-        current_user.begin(store, session)
-        self._done(store, session)
+            self._done(*accounts.create_store(self.db_path, password))
 
     def _done(self, store: Store, session: Session) -> None:
         self.store, self.session = store, session

@@ -103,7 +103,7 @@ def test_an_inspector_cannot_gain_the_supervisor_role_from_the_ui(
 
 
 def test_a_new_device_sets_up_its_administrator(qtbot, tmp_path: Path) -> None:
-    path = tmp_path / "new" / "inspector.db"
+    path = tmp_path / "inspector.db"
     dialog = SignInDialog(path)
     qtbot.addWidget(dialog)
     assert dialog.mode == "create" and dialog.ok.text() == "建立数据库"
