@@ -8,11 +8,13 @@ from pathlib import Path
 from bench.bench_core import run_core_benchmarks
 from bench.bench_frozen import run_frozen_benchmarks
 from bench.bench_notices import run_notice_benchmarks
+from bench.bench_security import run_security_benchmarks
 from bench.bench_startup import run_startup_benchmarks
 from bench.bench_supervisor import run_supervisor_benchmarks
 from bench.bench_sync import run_sync_benchmarks
 from bench.bench_ui import run_ui_benchmarks
 from bench.measure import Result
+from inspector.unlock import PASSWORD_ENV
 
 
 def _width(text: str) -> int:
@@ -37,12 +39,14 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="where to build the bench store")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault(PASSWORD_ENV, "bench-password")  # the bench stores are encrypted
     results = run_startup_benchmarks()  # first: before this process loads its caches
     more, store_path = run_core_benchmarks(args.workdir)
     results += more
     results += run_supervisor_benchmarks(store_path)
     results += run_ui_benchmarks(store_path)
     results += run_frozen_benchmarks(store_path)
+    results += run_security_benchmarks(store_path)
     results += run_notice_benchmarks(store_path.parent / "notices")
     sync_dir = store_path.parent / "sync"
     sync_dir.mkdir(exist_ok=True)
