@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import requests
 from pydantic import ValidationError
 
-from inspector import audit, jobs
+from inspector import audit, jobs, lost_device
 from inspector.attachments import has_content, read_bytes
 from inspector.clock import utc_now
 from inspector.errors import UserError
@@ -209,8 +209,9 @@ class SyncClient:
 
     def forget_token(self) -> None:
         """The server refused the token (401): drop it, so that the next run, from the command
-        line or the window alike, asks for the password instead of sending it again."""
-        state.forget(self.store, state.TOKEN)
+        line or the window alike, asks for the password instead of sending it again; and ask
+        the app to lock, as the office may have revoked a lost device (``inspector.lost_device``)."""
+        lost_device.token_refused(self.store, state.TOKEN)
         self.transport.token = None
 
     def _pull(self, job: jobs.Job) -> PullReport:

@@ -12,13 +12,18 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from inspector import accounts, current_user, preferences
+from inspector import accounts, current_user, lost_device, preferences
 from inspector.errors import UserError
 from inspector.store import Store
 from ui.sign_in import password_field
 
 IDLE_KEY = "security.idle_minutes"
 DEFAULT_IDLE_MINUTES = 10
+SERVER_CHECK_MS = 5000  # how often to look whether sync found the device's token refused
+REFUSED = (
+    "单位服务器已不再接受本设备的登录（设备被吊销，或登录已过期），同步已停止。"
+    "解锁后如需同步，请在“同步”中重新登录。"
+)
 _ACTIVITY = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -47,6 +52,8 @@ class LockDialog(QDialog):
         leave = QPushButton("退出登录", objectName="lockSignOut")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"为保护数据，程序已锁定。请 {session.label} 输入密码解锁。"))
+        if lost_device.lock_requested(store):
+            layout.addWidget(QLabel(REFUSED, wordWrap=True))
         layout.addWidget(self.password)
         layout.addWidget(self.message)
         layout.addWidget(unlock, alignment=Qt.AlignmentFlag.AlignRight)
@@ -91,6 +98,9 @@ class IdleLock(QObject):
         app.installEventFilter(self)
         app.applicationStateChanged.connect(self._state_changed)
         self.timer.start()
+        self.server_check = QTimer(self, interval=SERVER_CHECK_MS)
+        self.server_check.timeout.connect(self.check_server)
+        self.server_check.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and not self.locked:
@@ -100,6 +110,12 @@ class IdleLock(QObject):
     @Slot(Qt.ApplicationState)
     def _state_changed(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationSuspended:
+            self.lock()
+
+    @Slot()
+    def check_server(self) -> None:
+        """Lock when a sync found this device's token refused by the office server."""
+        if lost_device.lock_requested(self.store):
             self.lock()
 
     @Slot()
@@ -118,10 +134,12 @@ class IdleLock(QObject):
         if self.dialog.signed_out:
             self.sign_out_requested.emit()
         else:
+            lost_device.lock_done(self.store)
             self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self.server_check.stop()
         app = QGuiApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
