@@ -232,6 +232,30 @@ def open_read_only(path: Path | str) -> Store | None:
     )
 
 
+def preflight(path: Path) -> None:
+    """What can be checked before anyone signs in (no key needed): the folder; for a plain
+    file every check of ``open_store``; for an encrypted one, that no other program holds
+    it locked (SQLite takes its lock before it reads, so this needs no key)."""
+    _check_folder(path)
+    if not path.exists():
+        return
+    if unlock.is_plain(path) or path.stat().st_size == 0:
+        _inspect(path, None)
+        return
+    conn = sqlcipher3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_SECONDS
+    )
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master")
+    except ERRORS as exc:
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise StoreError(_locked_message(path)) from exc
+    finally:
+        conn.close()
+
+
 def _check_folder(path: Path) -> None:
     """The folder exists, can be written and has room; the file, if any, can be written."""
     folder = path.parent

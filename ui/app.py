@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from inspector import accounts, current_user, keys, roster
 from inspector.errors import UserError
-from inspector.store import Store, open_store
+from inspector.store import Store, open_store, preflight
 from ui.events import process_events
 from ui.fonts import ui_font
 from ui.gc_guard import GuiThreadGarbageCollector
@@ -54,6 +54,13 @@ def run(
         lock = claim(db_path)
     except UserError as exc:
         show_error(None, exc, title="无法打开数据库")
+        return 1
+    try:
+        preflight(db_path)  # a missing folder or a locked file is said before the sign-in
+    except UserError as exc:
+        show_error(None, exc, title="无法打开数据库")
+        if lock is not None:
+            lock.unlock()
         return 1
     try:
         return _work(app, db_path, size)

@@ -1,7 +1,6 @@
 """Chinese everywhere: Qt's own dialogs and buttons, calm errors naming the log file, and
 a store that cannot be opened told in its own words before any window appears."""
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from inspector.logs import log_file
 from inspector.store import open_store
+from tests.raw_store import raw_connection
 from ui import app
 from ui.instance_lock import claim
 from ui.messages import show_error
@@ -96,7 +96,7 @@ def test_a_store_locked_by_another_program_says_so_not_damaged(
     monkeypatch.setattr(QApplication, "exec", lambda _app: 0)  # fail, never hang
     db = tmp_path / "inspector.db"
     open_store(db).close()
-    other = sqlite3.connect(db, isolation_level=None)
+    other = raw_connection(db)  # another program that has the key
     other.execute("PRAGMA locking_mode=EXCLUSIVE")
     other.execute("BEGIN EXCLUSIVE")
     other.execute("INSERT INTO settings (key, value) VALUES ('held', 'by another program')")
