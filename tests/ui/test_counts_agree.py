@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from inspector import counts
+from inspector import accounts, counts, roster
 from inspector.store import Store, open_store
 from ui.main_window import MainWindow
 
@@ -27,6 +27,8 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo(demo_path: Path) -> Store:
     store = open_store(demo_path)
+    boss = next(p for p in roster.all_active(store) if p.role == "supervisor")
+    accounts.act_as(store, boss.id)  # the demo is looked at by its first supervisor
     yield store  # type: ignore[misc]
     store.close()
 
