@@ -52,6 +52,11 @@ COMMANDS = {
     "notices": LazyCommand(
         "cli.notice", "notices", "批量出具：为所有已审核且发现问题的检查生成整改通知书，显示进度。"
     ),
+    "notice-reissue": LazyCommand(
+        "cli.notice",
+        "notice_reissue",
+        "重新出具整改通知书：新编号，载明所替代的原通知书（未送达的才能重新出具）。",
+    ),
     "notice-served": LazyCommand(
         "cli.notice",
         "notice_served",

@@ -46,8 +46,7 @@ def notice(app: AppContext, inspection_id: str, formats: str, out_dir: Path, act
         store, _full_id(store, inspection_id), out_dir, chosen, actor=actor
     )
     _say(generate.advisories(store, chosen))
-    version = f"（第{written.version}版）" if written.version > 1 else ""
-    click.echo(f"整改通知书 {written.number}{version}：")
+    click.echo(f"整改通知书 {written.number}：")
     for path in written.paths:
         click.echo(f"  {path}")
 
@@ -138,6 +137,30 @@ def notice_settings(app: AppContext, /, actor: str, **changes: str | bool | None
         numbering.save_settings(store, current, actor=actor)
     for field in dataclasses.fields(current):
         click.echo(f"{field.name} = {getattr(current, field.name)}")
+
+
+@click.command("notice-reissue")
+@click.argument("inspection_id")
+@click.option("--reason", required=True, help="重新出具的理由（写入审计日志）")
+@click.option(
+    "--format", "formats", default="pdf", show_default=True, help="pdf、docx，或 pdf,docx"
+)
+@OUT
+@ACTOR
+@pass_app
+def notice_reissue(
+    app: AppContext, inspection_id: str, reason: str, formats: str, out_dir: Path, actor: str
+) -> None:
+    """重新出具整改通知书：新编号，载明所替代的原通知书（未送达的才能重新出具）。"""
+    store = app.store()
+    chosen = generate.parse_formats(formats)
+    written = generate.reissue_notice(
+        store, _full_id(store, inspection_id), out_dir, chosen, reason=reason, actor=actor
+    )
+    click.echo(f"已重新出具整改通知书 {written.number}：")
+    for path in written.paths:
+        click.echo(f"  {path}")
+    _say(generate.advisories(store, chosen))
 
 
 @click.command("notice-served")

@@ -447,6 +447,14 @@ M_NOTICE_SERVICE = """
     );
 """
 
+# An issued notice is immutable: it keeps the settings it was issued with (authority, contact,
+# remedies...), and a reissue is a new notice naming the one it replaces, with the reason.
+M_NOTICE_SNAPSHOT = """
+    ALTER TABLE notices ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE notices ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
+    ALTER TABLE notices ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -462,6 +470,7 @@ MIGRATIONS: list[str] = [
     M_NAME_PINYIN,
     M_ORG_SEARCH_KEYS,
     M_NOTICE_SERVICE,
+    M_NOTICE_SNAPSHOT,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Python run after a migration's script, in its transaction: what SQL alone cannot compute.

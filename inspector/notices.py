@@ -7,6 +7,7 @@ serials are never reused and never skipped silently. When the content changes af
 amendment, the notice is reissued under the same number with its version raised.
 """
 
+import json
 import sqlite3
 import string
 import uuid
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from inspector import audit, preferences
-from inspector.clock import today, utc_now
+from inspector.clock import to_local, today, utc_now
 from inspector.errors import UserError
 from inspector.inspections import status_of
 from inspector.model import InspectionStatus
@@ -73,6 +74,15 @@ class IssuedNotice:
     issued_at: str  # UTC ISO
     issued_by: str
     content_hash: str
+    settings: str = "{}"  # JSON of the NoticeSettings the notice was issued with
+    replaces: str = ""  # id of the notice this one replaces (a reissue)
+    reason: str = ""  # why it was reissued
+
+    def issued_settings(self) -> NoticeSettings:
+        """The settings printed on this notice: those in force when it was issued."""
+        stored = json.loads(self.settings or "{}")
+        known = {f.name for f in fields(NoticeSettings)}
+        return replace(NoticeSettings(), **{k: v for k, v in stored.items() if k in known})
 
 
 def load_settings(store: Store) -> NoticeSettings:
@@ -137,49 +147,110 @@ def issue(
     inspection_id: str,
     *,
     content_hash: str,
+    settings: NoticeSettings,
     actor: str,
     on: date | None = None,
 ) -> IssuedNotice:
-    """The notice to print for this inspection, numbering or reissuing it as needed.
+    """The notice to print for this inspection: the one already issued, or a new number.
 
-    The same content again gives the notice already issued (a reprint, nothing recorded);
-    changed content gives a new version under the same number; a first issue draws the next
-    serial of the year of ``on`` (today). Every issue and reissue is in the audit log.
+    An issued notice never changes: the same facts again is a reprint (nothing recorded);
+    changed facts (an amendment after issue) are refused, since the notice may have been
+    served; a new notice then needs ``reissue``, an explicit act with a reason. A first issue
+    draws the next serial of the year of ``on`` (today), records the settings it is printed
+    with, and goes in the audit log.
     """
-    settings = load_settings(store)
     with store.transaction() as conn:
         _require_issuable(conn, inspection_id)
         current = _latest(conn, inspection_id)
-        if current is not None and current.content_hash == content_hash:
+        if current is not None:
+            legacy = current.settings == "{}"  # issued before notices kept their settings
+            if current.content_hash != content_hash and not legacy:
+                raise UserError(
+                    f"整改通知书 {current.number} 已于{_local_day(current.issued_at)}出具，"
+                    "此后检查记录已更改；已出具的通知书不能更改（可能已经送达）。如需出具新的通知书，"
+                    "请重新出具并说明理由（inspector notice-reissue 检查编号 --reason 理由）"
+                )
             return current
+        return _insert(conn, inspection_id, content_hash, settings, actor, on, None, "")
+
+
+def reissue(
+    store: Store,
+    inspection_id: str,
+    *,
+    content_hash: str,
+    settings: NoticeSettings,
+    reason: str,
+    actor: str,
+    on: date | None = None,
+) -> IssuedNotice:
+    """A new notice, under a new number, replacing the one issued: audited with the reason."""
+    if not reason.strip():
+        raise UserError("重新出具整改通知书必须填写理由（reason）")
+    with store.transaction() as conn:
+        _require_issuable(conn, inspection_id)
+        current = _latest(conn, inspection_id)
         if current is None:
-            year = (on or today()).year
-            serial = _next_serial(conn, year)
-            number = format_number(settings.pattern, settings.prefix, year, serial)
-            notice = _new(inspection_id, number, year, serial, 1, actor, content_hash)
-            action, old = "issue", None
-        else:
-            notice = _new(
-                inspection_id,
-                current.number,
-                current.year,
-                current.serial,
-                current.version + 1,
-                actor,
-                content_hash,
+            raise UserError("该次检查尚未出具整改通知书，无需重新出具")
+        if conn.execute(
+            "SELECT 1 FROM notice_services WHERE inspection_id = ?", (inspection_id,)
+        ).fetchone():
+            raise UserError(
+                f"整改通知书 {current.number} 已登记送达，整改期限已据此计算，不能重新出具"
             )
-            action, old = "reissue", {"version": current.version, "id": current.id}
-        row = asdict(notice)
-        conn.execute(
-            f"INSERT INTO notices ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
-            row,
-        )
-        audit.record(
-            conn, actor=actor, entity="notice", entity_id=notice.id, action=action, old=old, new=row
-        )
-        if action == "issue":
-            _await_service(conn, inspection_id, actor)
+        return _insert(conn, inspection_id, content_hash, settings, actor, on, current, reason)
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    inspection_id: str,
+    content_hash: str,
+    settings: NoticeSettings,
+    actor: str,
+    on: date | None,
+    replaced: IssuedNotice | None,
+    reason: str,
+) -> IssuedNotice:
+    year = (on or today()).year
+    serial = _next_serial(conn, year)
+    notice = IssuedNotice(
+        id=str(uuid.uuid4()),
+        inspection_id=inspection_id,
+        number=format_number(settings.pattern, settings.prefix, year, serial),
+        year=year,
+        serial=serial,
+        version=(replaced.version + 1) if replaced else 1,
+        issued_at=utc_now(),
+        issued_by=actor,
+        content_hash=content_hash,
+        settings=json.dumps(asdict(settings), ensure_ascii=False),
+        replaces=replaced.id if replaced else "",
+        reason=reason.strip(),
+    )
+    row = asdict(notice)
+    conn.execute(
+        f"INSERT INTO notices ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row
+    )
+    action = "reissue" if replaced else "issue"
+    old = {"id": replaced.id, "number": replaced.number} if replaced else None
+    audit.record(
+        conn, actor=actor, entity="notice", entity_id=notice.id, action=action, old=old, new=row
+    )
+    if replaced is None:
+        _await_service(conn, inspection_id, actor)
     return notice
+
+
+def get(store: Store, notice_id: str) -> IssuedNotice | None:
+    row = store.db.conn.execute(
+        f"SELECT {_COLUMNS} FROM notices WHERE id = ?", (notice_id,)
+    ).fetchone()
+    return IssuedNotice(*row) if row else None
+
+
+def _local_day(utc_iso: str) -> str:
+    day = to_local(utc_iso).date()
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ BLANK_TIME = "______年____月____日____时____分"
 def notice(content: NoticeContent) -> Document:
     """The rectification notice, then its service receipt on a page of its own."""
     facts = content.inspection
-    number = content.number + (f"（第{content.version}版）" if content.version > 1 else "")
+    number = content.number
     blocks: list[Block] = [
         Title(content.authority),
         Title(NOTICE_TITLE),
@@ -60,9 +60,9 @@ def notice(content: NoticeContent) -> Document:
     if content.remedies:
         blocks.append(Paragraph(_remedies(content)))
     blocks += _contact(content)
-    if content.version > 1:
+    if content.replaces:
         blocks.append(
-            Paragraph(f"本通知书为第{content.version}版，此前以同一文号发出的通知书作废。")
+            Paragraph(f"本通知书替代本机关{content.replaces}整改通知书，原通知书不再执行。")
         )
     issued = chinese_date(content.issued_at.date()) if content.issued_at else ""
     blocks.append(Signature(content.authority, issued))

@@ -152,6 +152,7 @@ class NoticeContent:
     number: str = ""
     version: int = 1
     issued_at: datetime | None = None  # local time
+    replaces: str = ""  # "2026年12月1日出具的X民社整〔2026〕1号": the notice this one replaces
 
     @property
     def refund_total(self) -> Decimal | None:
@@ -164,10 +165,17 @@ class NoticeContent:
     def fingerprint(self) -> str:
         """SHA-256 of what the notice says, leaving out its number, version and date."""
         facts = asdict(self)
-        for key in ("number", "version", "issued_at"):
+        # what the office's settings put on the notice is not a fact of the inspection: the
+        # notice keeps the settings it was issued with, and a change of them changes nothing
+        for key in (*_SETTINGS_FIELDS, "number", "version", "issued_at", "replaces"):
             facts.pop(key)
         payload = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_SETTINGS_FIELDS = (
+    "authority", "contact", "phone", "address", "remedies", "review_body", "working_days",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

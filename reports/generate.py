@@ -29,6 +29,7 @@ from inspector.store import Store
 from reports import compose, fonts
 from reports.content import NoticeContent, notice_content, record_content
 from reports.document import Document
+from reports.formatting import chinese_date
 
 log = logging.getLogger(__name__)
 _COLLECT_EVERY = 50
@@ -90,23 +91,72 @@ def write_notice(
     with this inspection and the next attempt prints the same number.
     """
     content = numbered_notice(store, inspection_id, actor=actor)
-    suffix = f"_第{content.version}版" if content.version > 1 else ""
-    stem = f"{content.number}{suffix}_{content.inspection.org.name}"
-    paths = _write_all(store, compose.notice(content), out_dir, stem, formats, font_set)
-    return WrittenNotice(inspection_id, content.number, content.version, paths)
+    return _write_notice(store, content, out_dir, formats, font_set)
+
+
+def reissue_notice(
+    store: Store,
+    inspection_id: str,
+    out_dir: Path,
+    formats: Sequence[Format],
+    *,
+    reason: str,
+    actor: str,
+) -> WrittenNotice:
+    """A new notice under a new number, with today's settings, naming the one it replaces."""
+    notices.require_issuable(store, inspection_id)
+    settings = notices.load_settings(store)
+    content = notice_content(store, inspection_id, settings)
+    issued = notices.reissue(
+        store,
+        inspection_id,
+        content_hash=content.fingerprint(),
+        settings=settings,
+        reason=reason,
+        actor=actor,
+    )
+    return _write_notice(store, _numbered(store, content, issued), out_dir, formats, None)
 
 
 def numbered_notice(store: Store, inspection_id: str, *, actor: str) -> NoticeContent:
-    """The notice's facts with its number: issued now, reissued (new version) or reprinted."""
+    """The notice's facts with its number: issued now, or the notice already issued, printed
+    with the settings it was issued with (later settings apply only to later notices)."""
     notices.require_issuable(store, inspection_id)
-    content = notice_content(store, inspection_id, notices.load_settings(store))
-    issued = notices.issue(store, inspection_id, content_hash=content.fingerprint(), actor=actor)
+    current = notices.latest(store, inspection_id)
+    settings = current.issued_settings() if current else notices.load_settings(store)
+    content = notice_content(store, inspection_id, settings)
+    issued = notices.issue(
+        store, inspection_id, content_hash=content.fingerprint(), settings=settings, actor=actor
+    )
+    return _numbered(store, content, issued)
+
+
+def _numbered(store: Store, content: NoticeContent, issued: notices.IssuedNotice) -> NoticeContent:
+    replaced = notices.get(store, issued.replaces) if issued.replaces else None
+    replaces = (
+        f"{chinese_date(to_local(replaced.issued_at).date())}出具的{replaced.number}"
+        if replaced
+        else ""
+    )
     return dataclasses.replace(
         content,
         number=issued.number,
         version=issued.version,
         issued_at=to_local(issued.issued_at),
+        replaces=replaces,
     )
+
+
+def _write_notice(
+    store: Store,
+    content: NoticeContent,
+    out_dir: Path,
+    formats: Sequence[Format],
+    font_set: fonts.FontSet | None,
+) -> WrittenNotice:
+    stem = f"{content.number}_{content.inspection.org.name}"
+    paths = _write_all(store, compose.notice(content), out_dir, stem, formats, font_set)
+    return WrittenNotice(content.inspection.id, content.number, content.version, paths)
 
 
 def write_record(

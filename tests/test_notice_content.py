@@ -156,4 +156,7 @@ def test_remedies_can_be_turned_off_and_unset_details_are_warned_about(store: St
     ]
     save_settings(store, replace(settings, remedies=True), actor="科长")
     assert "联系电话、行政复议机关" in generate.advisories(store, [generate.Format.DOCX])[0]
-    assert "依法向行政复议机关申请行政复议" in notice_text(store, inspection_id)
+    # the notice already issued keeps its settings; the next one states remedies again
+    assert "申请行政复议" not in notice_text(store, inspection_id)
+    later = inspection(store, office, add_org(store, code="51100000500009247D"))
+    assert "依法向行政复议机关申请行政复议" in notice_text(store, later)

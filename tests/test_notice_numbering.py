@@ -1,6 +1,7 @@
 """Notice numbers: per-year serials, never reused or skipped, reissue keeps the number."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from inspector import inspections, notices
 from inspector.errors import UserError
 from inspector.store import Store
 from reports import generate
-from tests.test_reports_support import add_org, inspection, setup_office
+from reports.formatting import chinese_date
+from tests.test_reports_support import add_org, inspection, pdf_text, setup_office, squeeze
 
 PDF = [generate.Format.PDF]
 
@@ -32,9 +34,16 @@ def test_serials_count_up_within_a_year_and_restart_in_the_next(
 ) -> None:
     org = add_org(store)
     ids = [inspection(store, office, org) for _ in range(3)]
-    first = notices.issue(store, ids[0], content_hash="a", actor="科长", on=date(2026, 12, 30))
-    second = notices.issue(store, ids[1], content_hash="b", actor="科长", on=date(2026, 12, 31))
-    third = notices.issue(store, ids[2], content_hash="c", actor="科长", on=date(2027, 1, 2))
+    settings = notices.load_settings(store)
+    first = notices.issue(
+        store, ids[0], content_hash="a", settings=settings, actor="科长", on=date(2026, 12, 30)
+    )
+    second = notices.issue(
+        store, ids[1], content_hash="b", settings=settings, actor="科长", on=date(2026, 12, 31)
+    )
+    third = notices.issue(
+        store, ids[2], content_hash="c", settings=settings, actor="科长", on=date(2027, 1, 2)
+    )
     assert [first.number, second.number, third.number] == [
         "X民社整〔2026〕1号",
         "X民社整〔2026〕2号",
@@ -44,7 +53,7 @@ def test_serials_count_up_within_a_year_and_restart_in_the_next(
     assert [action for action, _ in notice_audit(store)] == ["issue", "issue", "issue"]
 
 
-def test_same_content_reprints_and_changed_content_reissues_under_the_same_number(
+def test_an_issued_notice_never_changes_and_a_reissue_is_an_explicit_act_with_a_reason(
     store: Store, office: list[str], tmp_path: Path
 ) -> None:
     inspection_id = inspection(store, office, add_org(store))
@@ -53,17 +62,39 @@ def test_same_content_reprints_and_changed_content_reissues_under_the_same_numbe
     assert (again.number, again.version) == (first.number, 1)
     assert len(notice_audit(store)) == 1  # a reprint is not a new issue
 
+    # settings changed after issue apply to later notices only: the issued one reprints as it was
+    changed = replace(notices.load_settings(store), authority="某市民政局（新）", phone="110")
+    notices.save_settings(store, changed, actor="科长")
+    reprint = generate.write_notice(store, inspection_id, tmp_path, PDF, actor="科长")
+    assert reprint.number == first.number and len(notice_audit(store)) == 1
+    text = pdf_text(reprint.paths[0])
+    assert "某市民政局（新）" not in text and "作废" not in text and "0571-87654321" in text
+
+    # changed facts do not silently reissue a notice that may have been served
     refunds = [{"name": "评比费", "collected": "5000", "verdict": "improper", "refund_due": "5000"}]
     inspections.set_answer(
         store, inspection_id, "fees", refunds, actor="科长", amendment_reason="核减退费金额"
     )
-    reissued = generate.write_notice(store, inspection_id, tmp_path, PDF, actor="科长")
-    assert (reissued.number, reissued.version) == ("X民社整〔2026〕1号", 2)
-    assert reissued.paths[0].name == "X民社整〔2026〕1号_第2版_某市软件行业协会.pdf"
+    with pytest.raises(UserError, match="已出具的通知书不能更改"):
+        generate.write_notice(store, inspection_id, tmp_path, PDF, actor="科长")
+    with pytest.raises(UserError, match="必须填写理由"):
+        generate.reissue_notice(store, inspection_id, tmp_path, PDF, reason=" ", actor="科长")
+    reissued = generate.reissue_notice(
+        store, inspection_id, tmp_path, PDF, reason="核减退费金额后重新出具", actor="科长"
+    )
+    assert reissued.number == "X民社整〔2026〕2号" != first.number
+    text = squeeze(pdf_text(reissued.paths[0]))
+    assert (
+        squeeze(f"本通知书替代本机关{chinese_date(date.today())}出具的{first.number}整改通知书")
+        in text
+    )
+    assert "某市民政局（新）" in text  # a new notice carries today's settings
     entries = notice_audit(store)
     assert [action for action, _ in entries] == ["issue", "reissue"]
-    assert entries[1][1]["number"] == "X民社整〔2026〕1号" and entries[1][1]["version"] == 2
-    assert notices.latest(store, inspection_id).version == 2  # type: ignore[union-attr]
+    assert entries[1][1]["reason"] == "核减退费金额后重新出具"
+    assert generate.write_notice(store, inspection_id, tmp_path, PDF, actor="科长").number == (
+        reissued.number
+    )
 
 
 def test_a_failed_rendering_keeps_its_number_and_the_next_notice_takes_the_next(
@@ -115,7 +146,11 @@ def test_pattern_is_configurable_and_checked(store: Store, office: list[str]) ->
     notices.save_settings(store, custom, actor="科长")
     assert notices.load_settings(store) == custom
     issued = notices.issue(
-        store, inspection(store, office, add_org(store)), content_hash="x", actor="科长"
+        store,
+        inspection(store, office, add_org(store)),
+        content_hash="x",
+        settings=custom,
+        actor="科长",
     )
     assert issued.number == f"杭民社字〔{date.today().year}〕第1号"
     changes = store.db.execute(
