@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from checklists.library import get_checklist, import_checklists, list_checklists
-from checklists.loader import Loaded, load_file
-from checklists.problems import ChecklistError, Problem
+from checklists import file_import
+from checklists.library import get_checklist, list_checklists
+from checklists.loader import Loaded
+from checklists.problems import Problem
 from checklists.xlsform_export import write_xlsform
 from cli.context import AppContext, pass_app
 from inspector.checklist_model import ChecklistKind
@@ -27,22 +28,9 @@ def checklist() -> None:
 
 def _load_all(files: tuple[Path, ...]) -> tuple[list[tuple[Path, Loaded]], list[Problem]]:
     """Load every file, printing warnings; return the valid ones and every problem."""
-    loaded: list[tuple[Path, Loaded]] = []
-    problems: list[Problem] = []
-    for path in files:
-        if not path.exists():
-            problems.append(Problem(str(path), "", None, "文件不存在"))
-            continue
-        try:
-            result = load_file(path)
-        except ChecklistError as exc:
-            for warning in exc.warnings:
-                click.echo(f"警告：{warning}", err=True)
-            problems.extend(exc.problems)
-            continue
-        for warning in result.warnings:
-            click.echo(f"警告：{warning}", err=True)
-        loaded.append((path, result))
+    loaded, problems, warnings = file_import.load_files(list(files))
+    for warning in warnings:
+        click.echo(warning, err=True)
     return loaded, problems
 
 
@@ -76,15 +64,13 @@ def import_files(app: AppContext, files: tuple[Path, ...]) -> None:
     已存储的版本不可更改：同一编号和版本但内容不同的文件被拒绝，内容相同的文件不重复导入；
     新版本的版本号须大于已存储的版本。
     """
-    loaded, problems = _load_all(files)
-    if problems:
-        _fail(problems, "；未导入任何内容")
-    sources = [(str(path), result.checklist) for path, result in loaded]
-    for outcome in import_checklists(app.store(), sources, actor=getpass.getuser()):
-        if outcome.imported:
-            click.echo(f"已导入：{outcome.id} 第 {outcome.version} 版")
-        else:
-            click.echo(f"未变化：{outcome.id} 第 {outcome.version} 版已存在且内容相同")
+    result = file_import.import_files(app.store(), list(files), actor=getpass.getuser())
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    if result.problems:
+        _fail(result.problems, "；未导入任何内容")
+    for line in result.lines:
+        click.echo(line)
 
 
 @checklist.command("list")

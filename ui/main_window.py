@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
     def _register_imported(self, summary: str) -> None:
         self.organizations.refresh()
         self.organizations.last_import.setText(f"名录导入完成：{summary}")
+        self.show_screen(self.current_key)  # re-read what is shown (the first-run page)
 
     @Slot(str)
     def _inspection_completed(self, _inspection_id: str) -> None:

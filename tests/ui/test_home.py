@@ -127,6 +127,10 @@ def test_empty_store_says_so(qtbot, store: Store) -> None:
     qtbot.addWidget(screen)
     screen.show()
     screen.refresh()
+    assert screen.pages.currentWidget() is screen.first_run  # a new store: how to begin
+    assert screen.first_run is not None
+    qtbot.mouseClick(screen.first_run.buttons["done"], Qt.MouseButton.LeftButton)
+    assert screen.pages.currentWidget() is screen.work
     assert set(screen.counts().values()) == {"0"}
     assert screen.task_list.empty.isVisible() and not screen.task_list.table.isVisible()
     assert screen.overdue_list.empty.text() == "没有已逾期的整改问题。"

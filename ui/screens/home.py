@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionButton,
@@ -34,6 +35,7 @@ from inspector.store import Store
 from inspector.tracker import TrackerRow
 from inspector.worklists import InspectionRow, TaskRow
 from ui import style
+from ui.first_run import FirstRunPage, needs_first_run
 from ui.supervisor.tracker_model import TrackerModel
 from ui.table_model import Column, RowsModel
 from ui.text import deadline_text, document_date, local_time
@@ -171,6 +173,7 @@ class HomeScreen(QWidget):
     open_organization = Signal(str)
     screen_requested = Signal(str)  # a navigation key
     findings_requested = Signal(str)  # 整改跟踪 showing only "overdue" or "due_soon"
+    import_requested = Signal(str)  # a register file (from the first-run page)
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -191,6 +194,13 @@ class HomeScreen(QWidget):
         for section in (self.soon_list, self.overdue_list):
             for column in range(self.due_soon.columnCount()):
                 section.table.setColumnHidden(column, column not in FINDING_COLUMNS)
+        self.work = QWidget()
+        self.first_run: FirstRunPage | None = None  # built for a new store only
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.work)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
         self._layout()
         self._connect()
 
@@ -222,7 +232,7 @@ class HomeScreen(QWidget):
         grid.addWidget(self.progress_list, 0, 1)
         grid.addWidget(self.soon_list, 1, 0)
         grid.addWidget(self.overdue_list, 1, 1)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.work)
         layout.setContentsMargins(16, 8, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(head)
@@ -236,7 +246,11 @@ class HomeScreen(QWidget):
         self.overdue_list.on_open = lambda index: self._open_finding(self.overdue.row_at(index))
 
     def refresh(self) -> None:
-        """Re-read every list and count."""
+        """Re-read every list and count; a new store shows the first-run page instead."""
+        if needs_first_run(self.store):
+            self._show_first_run()
+            return
+        self.pages.setCurrentWidget(self.work)
         day = today()
         self.today.setText(f"{document_date(day.isoformat())} 星期{WEEKDAYS[day.weekday()]}")
         tasks = worklists.open_tasks(self.store)
@@ -255,6 +269,16 @@ class HomeScreen(QWidget):
         state = worklists.sync_state(self.store)
         last = f"上次同步 {local_time(state.last_sync)}" if state.last_sync else "尚未同步"
         self._set_tile("sync", state.waiting, f"待上传的记录 · {last}")
+
+    def _show_first_run(self) -> None:
+        if self.first_run is None:
+            self.first_run = FirstRunPage(self.store)
+            self.first_run.import_requested.connect(self.import_requested)
+            self.first_run.screen_requested.connect(self.screen_requested)
+            self.first_run.finished.connect(self.refresh)
+            self.pages.addWidget(self.first_run)
+        self.first_run.refresh()
+        self.pages.setCurrentWidget(self.first_run)
 
     def _set_tile(
         self, key: str, count: int, caption: str | None = None, colour: QColor | None = None
