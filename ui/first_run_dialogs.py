@@ -235,7 +235,14 @@ class NoticeSettingsDialog(QDialog):
     def settings(self) -> notices.NoticeSettings:
         typed = {name: edit.text().strip() for name, edit in self.fields.items()}
         return dataclasses.replace(
-            notices.load_settings(self.store), **typed, remedies=self.remedies.isChecked()
+            notices.load_settings(self.store),
+            prefix=typed["prefix"],
+            authority=typed["authority"],
+            contact=typed["contact"],
+            phone=typed["phone"],
+            address=typed["address"],
+            review_body=typed["review_body"],
+            remedies=self.remedies.isChecked(),
         )
 
     @Slot()
