@@ -202,3 +202,7 @@ def main() -> None:
         log.exception("unexpected error")
         click.echo(f"程序内部错误，详细信息已写入日志：{log_path}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":  # python -m cli.main, as python -m inspector
+    main()
