@@ -28,11 +28,20 @@ from inspector.store import Store
 BUILTIN_FILES = ("spot-check-general.yaml", "fee-audit.yaml", "nonprofit-review.yaml")
 
 
+# Item fields added after checklists were first stored: left out while unset, so a stored
+# checklist keeps its content hash and an unchanged file still imports as "unchanged".
+_LATER_ITEM_FIELDS = {"constraint": None, "constraint_message": ""}
+
+
 def canonical_json(checklist: Checklist) -> str:
     """The stored JSON: sorted keys, no spaces, Chinese kept as is."""
-    return json.dumps(
-        checklist.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    data = checklist.model_dump(mode="json")
+    for section in data["sections"]:
+        for item in section["items"]:
+            for name, unset in _LATER_ITEM_FIELDS.items():
+                if item.get(name) == unset:
+                    del item[name]
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def content_hash(checklist: Checklist) -> str:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from checklists import show_if
 from checklists.computed import expression_problems
 from checklists.problems import ChecklistError, Problem, id_along, where_of
-from inspector import legal_bases
+from inspector import constraints, legal_bases
 from inspector.checklist_model import (
     CHOICE_TYPES,
     COLUMN_TYPES,
@@ -135,8 +135,11 @@ def _set_aside(raw: Any, locs: list[tuple[Any, ...]]) -> tuple[Checklist, Any] |
     """A copy of ``raw`` with every failing field replaced or dropped, and its model."""
     rest = copy.deepcopy(raw)
     for number, loc in enumerate(locs):
-        if not _replace(rest, loc, number):
+        if _replace(rest, loc, number):
+            continue
+        if len(loc) < 2 or loc[0] != "sections" or not isinstance(loc[1], int):
             return None
+        rest["sections"][loc[1]] = _DROPPED  # e.g. a group without items: set the group aside
     _drop_marked(rest)
     try:
         return Checklist.model_validate(rest), rest
@@ -243,7 +246,32 @@ def _duplicate_sections(checklist: Checklist, raw: Any, file: str) -> Iterator[P
         seen.add(section.id)
 
 
+_CONSTRAINED_TYPES = frozenset(
+    {
+        AnswerType.NUMBER,
+        AnswerType.MONEY,
+        AnswerType.TEXT,
+        AnswerType.DATE,
+        AnswerType.SINGLE_CHOICE,
+    }
+)
+
+
+def _constraint_problems(item: Item) -> Iterator[str]:
+    if item.constraint is None:
+        if item.constraint_message:
+            yield "有约束提示（constraint_message）但没有约束条件（constraint）"
+        return
+    try:
+        constraints.parse(item.constraint)
+    except constraints.ConstraintError as exc:
+        yield f"约束条件“{item.constraint}”暂不支持或有误：{exc}"
+    if item.answer_type not in _CONSTRAINED_TYPES:
+        yield f"答案类型为 {item.answer_type.value} 的条目不支持约束条件（constraint）"
+
+
 def _item_problems(item: Item) -> Iterator[str]:
+    yield from _constraint_problems(item)
     if item.id == show_if.ORG_KIND:
         yield f"“{show_if.ORG_KIND}”是保留名称（组织类型），不能用作条目编号"
     is_choice = item.answer_type in CHOICE_TYPES

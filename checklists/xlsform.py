@@ -32,7 +32,7 @@ METADATA_TYPES = frozenset(
      "phonenumber", "audit", "email", "start-geopoint"}
 )  # fmt: skip
 # Logic we cannot carry out: a file using it is refused, the row and column named.
-REFUSED_COLUMNS = ("constraint", "calculation", "choice_filter", "repeat_count")
+REFUSED_COLUMNS = ("calculation", "choice_filter", "repeat_count")
 # Presentation only: ignored with a warning.
 IGNORED_COLUMNS = ("default", "read_only")
 _FALSE = ("", "no", "false", "false()", "0", "n", "否")
@@ -200,6 +200,8 @@ _ITEM_COLUMNS = {
     "question": "label 列（题目）",
     "guidance": "hint 列",
     "show_if": "relevant 列",
+    "constraint": "constraint 列",
+    "constraint_message": "constraint_message 列",
     "required": "required 列",
     "answer_type": "type 列",
     "legal_basis": "legal_basis 列（依据目录中的编号）",
@@ -327,7 +329,7 @@ class _Survey:
         self.get = {
             base: self.sheet.getter(base)
             for base in ("type", "name", "label", "hint", "required", "relevant", "legal_basis",
-                         "evidence", *FINDING_COLUMNS)
+                         "evidence", "constraint", "constraint_message", *FINDING_COLUMNS)
         }  # fmt: skip
         self.section: Located | None = None
         self.table: Located | None = None
@@ -465,6 +467,8 @@ class _Survey:
         data["answer_type"] = answer_type
         data["required"] = self.required(where, name, self.get["required"](row))
         data["show_if"] = _both(self.group_relevant, self.get["relevant"](row) or None)
+        data["constraint"] = self.get["constraint"](row) or None
+        data["constraint_message"] = self.get["constraint_message"](row)
         data["choices"] = choices
         data["columns"] = []
         data["legal_basis"] = parse_list(self.get["legal_basis"](row))
@@ -521,8 +525,9 @@ class _Survey:
 
     def column(self, where: str, kind: str, name: str, row: dict[str, str]) -> None:
         assert self.table is not None
-        if self.get["relevant"](row):
-            self.reader.problem(where, name or None, "表格列不支持显示条件（relevant）")
+        for logic in ("relevant", "constraint"):
+            if self.get[logic](row):
+                self.reader.problem(where, name or None, f"表格列不支持 {logic} 列")
         answer_type, choices = self.answer_type(where, kind, name)
         column: dict[str, Any] = {
             "id": name,

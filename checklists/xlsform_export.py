@@ -18,6 +18,7 @@ from inspector.checklist_model import AnswerType, Checklist, Choice, Column, Ite
 SURVEY_HEADERS = (
     "type", "name", "label", "hint", "required", "relevant", "legal_basis", "evidence",
     "finding", "severity", "requirement", "rectification_days", "follow_up",
+    "constraint", "constraint_message",
 )  # fmt: skip
 
 _TYPES = {
@@ -92,6 +93,8 @@ def _item_rows(survey: Worksheet, choices: Worksheet, item: Item) -> None:
         finding.requirement if finding else "",
         finding.rectification_days if finding else "",
         finding.follow_up if finding else "",
+        item.constraint or "",
+        item.constraint_message,
     ]
     if item.answer_type is AnswerType.TABLE:
         survey.append(["begin_repeat", *common])

@@ -131,6 +131,17 @@ class Item(_Strict):
         default=None,
         description="Condition on earlier answers and `${org_kind}` (XLSForm `relevant` subset).",
     )
+    constraint: str | None = Field(
+        default=None,
+        description=(
+            "Condition a given answer must meet before the inspection is completed (XLSForm"
+            " `constraint` subset: `.` compared with numbers or text, `string-length(.)`,"
+            " `regex(., '…')`, joined with `and` / `or` / `not()`)."
+        ),
+    )
+    constraint_message: str = Field(
+        default="", description="What to tell the inspector when the constraint is not met."
+    )
     choices: list[Choice] = Field(
         default_factory=list, description="Options of a `single_choice` or `multi_choice` item."
     )

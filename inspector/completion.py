@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from inspector import constraints
 from inspector.checklist_model import Item
 from inspector.inspections import MIN_INSPECTORS
 from inspector.store import Store
@@ -43,13 +44,17 @@ def answers_of(store: Store, inspection_id: str) -> dict[str, Any]:
 
 
 def problems(store: Store, inspection_id: str, visible_items: Iterable[Item]) -> list[Problem]:
-    """Required visible items without an answer, findings without deadline, too few inspectors."""
+    """Required visible items without an answer, answers that break their item's constraint,
+    findings without deadline, too few inspectors."""
     answers = answers_of(store, inspection_id)
-    found = [
-        Problem(f"必答项未作答：{item.question}", item_id=item.id)
-        for item in visible_items
-        if item.required and not is_answered(answers.get(item.id))
-    ]
+    found: list[Problem] = []
+    for item in visible_items:
+        answer = answers.get(item.id)
+        if item.required and not is_answered(answer):
+            found.append(Problem(f"必答项未作答：{item.question}", item_id=item.id))
+        elif item.constraint and not constraints.holds(item.constraint, answer):
+            why = item.constraint_message or f"应满足 {item.constraint}"
+            found.append(Problem(f"答案不符合要求：{item.question}（{why}）", item_id=item.id))
     for finding_id, item_id, description in store.db.execute(
         "SELECT id, item_id, description FROM findings"
         " WHERE inspection_id = ? AND (deadline IS NULL OR deadline = '') ORDER BY created_at",

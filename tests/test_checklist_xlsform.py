@@ -250,14 +250,14 @@ def test_missing_survey_sheet(tmp_path: Path) -> None:
 
 def test_logic_columns_refuse_the_file_and_presentation_columns_warn(tmp_path: Path) -> None:
     survey: Rows = [
-        ["type", "name", "label", "constraint", "default"],
-        ["integer", "n", "人数", ". > 0", "3"],
+        ["type", "name", "label", "repeat_count", "default"],
+        ["integer", "n", "人数", "3", "3"],
     ]
     path = workbook(tmp_path / "x.xlsx", {"survey": survey})
     with pytest.raises(ChecklistError) as caught:
         load_file(path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}，survey 表第 2 行，条目 n：constraint 列（“. > 0”）暂不支持："
+        f"{path}，survey 表第 2 行，条目 n：repeat_count 列（“3”）暂不支持："
         "本程序不会执行它，导入后这部分逻辑会丢失；请删除该列内容后再导入（显示条件请写在 relevant 列）"
     ]
     assert f"{path}：survey 表第 2 行：不支持 default 列，已忽略该列的内容" in caught.value.warnings

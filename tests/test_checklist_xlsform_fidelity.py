@@ -10,12 +10,17 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from checklists.library import content_hash
+from checklists.library import content_hash, import_checklists
 from checklists.loader import load_file
 from checklists.problems import ChecklistError
+from checklists.xlsform_export import write_xlsform
 from cli.main import cli
-from inspector.checklist_model import ChecklistKind
-from inspector.model import OrgKind
+from inspector import completion, inspections, registry, roster
+from inspector.checklist_model import Checklist, ChecklistKind
+from inspector.clock import utc_now
+from inspector.model import Inspector, NewInspection, Organization, OrgKind
+from inspector.store import Store
+from tests.org_files import AUTOMATION
 
 PYXFORM = Path(__file__).parent / "data" / "pyxform"
 Rows = list[list[object]]
@@ -189,3 +194,56 @@ def test_calculate_in_our_sum_subset_becomes_a_computed_value(tmp_path: Path) ->
     assert all(
         "calculation 列" in p.message and "超出支持的范围" in p.message for p in error.problems
     )
+
+
+def test_constraints_in_our_subset_are_kept_exported_and_checked_before_completion(
+    tmp_path: Path, store: Store
+) -> None:
+    survey: Rows = [
+        ["type", "name", "label", "required", "constraint", "constraint_message::chinese"],
+        ["integer", "members", "会员人数", "yes", ". >= 50 and . < 100000", "社会团体会员应不少于50个"],
+        ["text", "phone", "联系电话", "no", "regex(., '^1[3-9][0-9]{9}$')", "请填写11位手机号"],
+        ["text", "memo", "备注", "no", "string-length(.) <= 5"],
+    ]  # fmt: skip
+    path = workbook(tmp_path / "x.xlsx", {"survey": survey})
+    checklist = load_file(path).checklist
+    items = {item.id: item for item in checklist.items()}
+    assert items["members"].constraint == ". >= 50 and . < 100000"
+    assert items["phone"].constraint_message == "请填写11位手机号"
+    again = tmp_path / "again.xlsx"
+    write_xlsform(checklist, again)
+    assert load_file(again).checklist == checklist
+
+    inspection_id = started(store, checklist)
+    for item_id, value in (("members", 30), ("phone", "0913-1234567"), ("memo", "一二三四五六")):
+        inspections.set_answer(store, inspection_id, item_id, value, actor="检查员")
+    messages = [p.message for p in completion.problems(store, inspection_id, checklist.items())]
+    assert messages == [
+        "答案不符合要求：会员人数（社会团体会员应不少于50个）",
+        "答案不符合要求：联系电话（请填写11位手机号）",
+        "答案不符合要求：备注（应满足 string-length(.) <= 5）",
+    ]
+    for item_id, value in (("members", "120"), ("phone", "13912345678"), ("memo", "")):
+        inspections.set_answer(store, inspection_id, item_id, value, actor="检查员")
+    assert completion.problems(store, inspection_id, checklist.items()) == []
+
+
+def test_constraints_outside_the_subset_are_refused_with_the_row(tmp_path: Path) -> None:
+    survey: Rows = [
+        ["type", "name", "label", "constraint"],
+        ["integer", "a", "人数", ". <= ${b}"],
+        ["integer", "b", "总数", "today() > ."],
+        ["compliance", "c", "是否符合", ". = 'compliant'"],
+    ]
+    error = refusal(workbook(tmp_path / "x.xlsx", {"survey": survey}))
+    assert rows_named(error) == {2, 3, 4}
+    assert "不支持引用其他题目" in error.problems[0].message
+    assert "不支持约束条件" in error.problems[2].message
+
+
+def started(store: Store, checklist: Checklist) -> str:
+    import_checklists(store, [("x.xlsx", checklist)], actor="测试")
+    org = registry.upsert(store, Organization(*AUTOMATION, OrgKind.SOCIAL_GROUP))
+    people = [roster.add(store, Inspector(f"检查员{i}", f"G-00{i}")).id for i in range(2)]
+    new = NewInspection(org.id, checklist.id, checklist.version, people, utc_now())
+    return inspections.start(store, new, actor="检查员")
