@@ -55,6 +55,21 @@ _CHECKLIST_KIND_NAMES = {
     "非营利性": "nonprofit_review",
 }
 _SEVERITY_NAMES = {"minor": "一般", "major": "较重", "severe": "严重", "serious": "严重"}
+ANSWER_TYPE_NAMES = {
+    "符合性": "compliance",
+    "合规": "compliance",
+    "是否": "yes_no",
+    "是否题": "yes_no",
+    "数字": "number",
+    "数值": "number",
+    "金额": "money",
+    "文字": "text",
+    "文本": "text",
+    "日期": "date",
+    "单选": "single_choice",
+    "多选": "multi_choice",
+    "表格": "table",
+}
 ORG_KIND_CHOICES = "社会团体、社会服务机构（民办非企业单位）、基金会、其他"
 CHECKLIST_KIND_CHOICES = "双随机抽查、涉企收费检查、非营利性审查、其他"
 
@@ -89,11 +104,21 @@ def _with_chinese_names(raw: Any) -> Any:
             for k in raw["applies_to"]
         ]
     for item in _items(raw):
+        _answer_type_by_name(item)
+        columns = item.get("columns")
+        for column in columns if isinstance(columns, list) else ():
+            _answer_type_by_name(column)
         finding = item.get("finding")
         if isinstance(finding, dict) and isinstance(finding.get("severity"), str):
             severity = finding["severity"].strip()
             finding["severity"] = _SEVERITY_NAMES.get(severity.lower(), severity)
     return raw
+
+
+def _answer_type_by_name(record: Any) -> None:
+    if isinstance(record, dict) and isinstance(record.get("answer_type"), str):
+        name = record["answer_type"].strip()
+        record["answer_type"] = ANSWER_TYPE_NAMES.get(name, name)
 
 
 def _folded(text: str) -> str:

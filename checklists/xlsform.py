@@ -52,6 +52,25 @@ SIMPLE_TYPES = {
     "date": "date",
 }
 _CHINESE = ("chinese", "中文", "zh")
+# survey ``type`` in Chinese: 金额, 文本, 整数, 单选 LIST, 分组开始 ...
+_CHINESE_TYPES = {
+    "符合性": "compliance",
+    "合规": "compliance",
+    "金额": "money",
+    "文本": "text",
+    "文字": "text",
+    "整数": "integer",
+    "小数": "decimal",
+    "数字": "decimal",
+    "日期": "date",
+    "说明": "note",
+    "单选": "select_one",
+    "多选": "select_multiple",
+    "分组开始": "begin_group",
+    "分组结束": "end_group",
+    "表格开始": "begin_repeat",
+    "表格结束": "end_repeat",
+}
 
 
 _OLD_SELECT = re.compile(
@@ -62,8 +81,12 @@ _OLD_SELECT = re.compile(
 def normalize_type(raw: str) -> str:
     """``begin group`` → ``begin_group``, ``select one x`` → ``select_one x``, lower case.
 
-    pyxform's older spellings too: ``select one from x``, ``select all that apply from x``.
+    pyxform's older spellings too (``select one from x``, ``select all that apply from x``),
+    and the Chinese names of our types (``金额``, ``单选 x``, ``分组开始``).
     """
+    first = raw.strip().split(maxsplit=1)
+    if first and first[0] in _CHINESE_TYPES:
+        raw = " ".join([_CHINESE_TYPES[first[0]], *first[1:]])
     old = _OLD_SELECT.match(raw.strip())
     if old is not None:
         single = old.group(1).lower().replace("_", " ") == "select one"

@@ -247,3 +247,34 @@ def started(store: Store, checklist: Checklist) -> str:
     people = [roster.add(store, Inspector(f"检查员{i}", f"G-00{i}")).id for i in range(2)]
     new = NewInspection(org.id, checklist.id, checklist.version, people, utc_now())
     return inspections.start(store, new, actor="检查员")
+
+
+def test_types_and_answer_types_in_chinese(tmp_path: Path) -> None:
+    survey: Rows = [
+        ["type", "name", "label"],
+        ["分组开始", "fees", "收费情况"],
+        ["符合性", "charged", "是否按规定收费"],
+        ["金额", "total", "收费金额"],
+        ["单选 yn", "public", "是否公示"],
+        ["分组结束", "fees"],
+    ]
+    choices: Rows = [["list_name", "name", "label"], ["yn", "yes", "是"], ["yn", "no", "否"]]
+    sheet = load_file(workbook(tmp_path / "x.xlsx", {"survey": survey, "choices": choices}))
+    assert [(i.id, i.answer_type.value) for i in sheet.checklist.items()] == [
+        ("charged", "compliance"),
+        ("total", "money"),
+        ("public", "yes_no"),
+    ]
+    yaml_path = tmp_path / "x.yaml"
+    yaml_path.write_text(
+        "id: fees\nversion: 1\ntitle: 收费检查\nkind: 涉企收费检查\napplies_to: [基金会, 社团]\n"
+        "effective_date: 2026-01-01\nsections:\n  - id: s\n    title: 收费\n    items:\n"
+        "      - id: total\n        question: 收费金额\n        answer_type: 金额\n",
+        encoding="utf-8",
+    )
+    loaded = load_file(yaml_path).checklist
+    assert (loaded.kind, loaded.applies_to) == (
+        ChecklistKind.FEE_AUDIT,
+        [OrgKind.FOUNDATION, OrgKind.SOCIAL_GROUP],
+    )
+    assert loaded.items()[0].answer_type.value == "money"
