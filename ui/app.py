@@ -13,7 +13,7 @@ from inspector import accounts, current_user, keys, roster
 from inspector.errors import UserError
 from inspector.store import Store, open_store, preflight
 from ui.events import process_events
-from ui.fonts import ui_font
+from ui.fonts import FONT_SIZE_KEY, point_size, ui_font
 from ui.gc_guard import GuiThreadGarbageCollector
 from ui.instance_lock import claim
 from ui.lock import IdleLock
@@ -32,7 +32,7 @@ def application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("social-org-inspector")
-    app.setFont(ui_font())
+    app.setFont(ui_font(point_size(QSettings().value(FONT_SIZE_KEY))))
     app.setStyleSheet(STYLE_SHEET)
     install_chinese(app)
     if app.findChild(GuiThreadGarbageCollector) is None:
@@ -76,18 +76,34 @@ def _work(app: QApplication, db_path: Path, size: tuple[int, int]) -> int:
         if store is None:
             return 0
         window = MainWindow(store, QSettings())
-        if not window.settings.contains("window/geometry"):
-            window.resize(*size)
         idle = IdleLock(store, window)
         leaving = _SignOut(window)
         window.user_button.sign_out_requested.connect(leaving.request)
         idle.sign_out_requested.connect(leaving.request)
-        window.show()
+        show_window(window, size)
         status = app.exec()
         idle.stop()
         accounts.sign_out(store)
         if not leaving.requested:
             return status
+
+
+WINDOW_FRAME = 48  # title bar and borders a window manager adds around the window
+
+
+def show_window(window: MainWindow, size: tuple[int, int]) -> None:
+    """Where the user left it; at the first start ``size`` if the screen holds it with its
+    frame, else maximized (a 768 px window on a 1366×768 screen with a task bar had its status
+    bar off-screen)."""
+    if window.settings.contains("window/geometry"):
+        window.show()
+        return
+    room = window.screen().availableGeometry()
+    if size[0] <= room.width() and size[1] + WINDOW_FRAME <= room.height():
+        window.resize(*size)
+        window.show()
+    else:
+        window.showMaximized()
 
 
 class _SignOut(QObject):

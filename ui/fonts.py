@@ -17,6 +17,8 @@ PREFERRED_FAMILIES = (
     "SimSun",
 )
 BASE_POINT_SIZE = 10.5  # UX.md: at least 10.5 pt on laptops
+LARGE_POINT_SIZE = 13.0  # 字号：大 (tablets, glare, older eyes); UX.md asks 12 pt on tablets
+FONT_SIZE_KEY = "ui/font_size"  # QSettings: "normal" or "large"
 
 
 # The fonts the desktop build ships for PDFs (see packaging/inspector.spec); the screen uses
@@ -24,13 +26,18 @@ BASE_POINT_SIZE = 10.5  # UX.md: at least 10.5 pt on laptops
 SHIPPED_FONTS = Path(reports.__file__).with_name("fonts")
 
 
-def ui_font() -> QFont:
-    """The first installed family from ``PREFERRED_FAMILIES`` at the base size."""
+def point_size(choice: object) -> float:
+    """The point size for a stored 字号 choice (anything unknown is normal)."""
+    return LARGE_POINT_SIZE if choice == "large" else BASE_POINT_SIZE
+
+
+def ui_font(size: float = BASE_POINT_SIZE) -> QFont:
+    """The first installed family from ``PREFERRED_FAMILIES`` at ``size`` points."""
     family = _preferred(set(QFontDatabase.families()))
     if not family:
         family = _preferred(_add_shipped_fonts())
     font = QFont(family) if family else QFont()
-    font.setPointSizeF(BASE_POINT_SIZE)
+    font.setPointSizeF(size)
     return font
 
 

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.status = AppStatusBar(store, self.runner)
+        self.status = AppStatusBar(store, self.runner, settings)
         self.setStatusBar(self.status)
         self.user_button = CurrentUserButton(store)
         self.status.addPermanentWidget(self.user_button)

@@ -187,8 +187,8 @@ class OrgTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         hit = self.hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[index.column()][2](hit)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return COLUMNS[index.column()][2](hit)  # the tooltip: all of an elided cell
         if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[index.column()][1] == "credit_status":
             return _CREDIT_COLOURS.get(hit.credit_status)
         return None

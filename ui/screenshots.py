@@ -1,6 +1,9 @@
 """Render every main screen (and the main dialogs) to PNG, as a reader of the README sees it.
 
-``python -m ui.screenshots --db demo.db --out docs/screenshots`` (offscreen; no display).
+``python -m ui.screenshots --db demo.db --out docs/screenshots`` (offscreen; no display), at
+1024×768, 1366×768 and 1920×1080; at 150 % scaling (a 1920×1080 screen shows 1280×720):
+``QT_SCALE_FACTOR=1.5 python -m ui.screenshots --db demo.db --size 1280x720 --out
+docs/screenshots/scale-150``.
 """
 
 import argparse
@@ -12,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QWidget
 
-from inspector import checklist_store, inspections, worklists
+from inspector import accounts, checklist_store, inspections, roster, worklists
 from inspector.checklist_model import AnswerType
 from inspector.finding_templates import draft_for_item
 from inspector.model import FindingDraft, InspectionStatus
@@ -26,7 +29,7 @@ from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
 from ui.start_dialog import StartInspectionDialog
 
-SIZES = ((1366, 768), (1920, 1080))
+SIZES = ((1024, 768), (1366, 768), (1920, 1080))
 SCREENS = (
     "home",
     "tasks",
@@ -34,6 +37,10 @@ SCREENS = (
     "editor",
     "inspections",
     "rectification",
+    "review",
+    "notices",
+    "campaigns",
+    "dashboard",
     "checklists",
     "sync",
 )
@@ -59,6 +66,23 @@ def render_all(
         written += _dialogs(window, out_dir)
         written += _table_item(window, out_dir)
         window.close()
+        written += _first_run(Path(folder), out_dir, sizes)
+    return written
+
+
+def _first_run(folder: Path, out_dir: Path, sizes: tuple[tuple[int, int], ...]) -> list[Path]:
+    """开始使用, as a new store shows it."""
+    store = open_store(folder / "new.db")
+    settings = QSettings(str(folder / "new.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, settings)
+    written = []
+    for width, height in sizes:
+        window.resize(width, height)
+        window.show()
+        window.show_screen("home")
+        written.append(_grab(window, out_dir / f"first-run-{width}x{height}.png"))
+    window.close()
+    store.close()
     return written
 
 
@@ -156,10 +180,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument(
+        "--size", action="append", default=[], help="WxH, repeatable (default: the three sizes)"
+    )
     args = parser.parse_args()
+    sizes = tuple(tuple(int(n) for n in s.lower().split("x")) for s in args.size) or SIZES
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("INSPECTOR_PASSWORD", "demo-password")  # the demo's public one
     application()
-    for path in render_all(open_store(args.db), args.out):
+    store = open_store(args.db)
+    boss = next((p for p in roster.all_active(store) if p.role == "supervisor"), None)
+    if boss is not None:  # every screen, the supervisor's pages too
+        accounts.act_as(store, boss.id)
+    for path in render_all(store, args.out, sizes):  # type: ignore[arg-type]
         print(path)
 
 

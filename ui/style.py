@@ -23,8 +23,11 @@ QPushButton#primary:disabled {{ background: #9fb3cc; }}
 QPushButton:checked {{ background: {ACCENT}; color: white; }}
 QLineEdit, QComboBox, QDateEdit, QDateTimeEdit, QSpinBox, QDoubleSpinBox {{ min-height: 34px; }}
 QTableView {{ gridline-color: #e3e6eb; }}
-QTreeView::item {{ padding: 5px 0; }}
-QListWidget::item {{ padding: 3px; }}
+QTreeView::item {{ min-height: 32px; }}  /* a pen's target (UX.md) */
+QListWidget::item {{ min-height: 32px; }}
+QCheckBox, QRadioButton {{ min-height: 32px; spacing: 8px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 20px; height: 20px; }}
+QTableView::indicator {{ width: 20px; height: 20px; }}
 QHeaderView::section {{ padding: 6px; background: #f3f5f8; border: none;
     border-bottom: 1px solid #d8dde5; }}
 """

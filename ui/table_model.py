@@ -47,8 +47,8 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             return None
         column = self.columns[index.column()]
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row) or None  # the tooltip: the whole text of an elided cell
         if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
             return column.colour(row)
         return None

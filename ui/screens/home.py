@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -44,6 +44,7 @@ SOON_DAYS = counts.SOON_DAYS
 WEEKDAYS = "一二三四五六日"
 ROW_HEIGHT = 40  # a pen's touch target
 ACTION_WIDTH = 84
+NARROW = 560  # a section narrower than this (a 1024 px window) shows names, not checklists
 FINDING_COLUMNS = (0, 1, 3)  # of the tracker's: 检查对象, 问题, 整改期限
 HOME_STYLE = f"""
 QPushButton#tile {{ background: #f7f9fc; border: 1px solid #d8dde5; border-radius: 6px;
@@ -125,8 +126,10 @@ class Section(QWidget):
         *,
         stretch: tuple[int, ...] = (0, 1),
         action_column: int = -1,
+        narrow_hidden: tuple[int, ...] = (),
     ) -> None:
         super().__init__()
+        self.narrow_hidden = narrow_hidden  # columns left out below NARROW px (names first)
         self.title = QLabel(objectName="sectionTitle")
         self.empty = QLabel(empty, objectName="muted", wordWrap=True)
         self.table = QTableView()
@@ -157,6 +160,11 @@ class Section(QWidget):
         self.table.clicked.connect(self._open)
         self.table.activated.connect(self._open)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        for column in self.narrow_hidden:
+            self.table.setColumnHidden(column, event.size().width() < NARROW)
+
     def show_count(self, title: str, count: int) -> None:
         self.title.setText(f"{title}（{count}）")
         self.table.setVisible(count > 0)
@@ -185,7 +193,9 @@ class HomeScreen(QWidget):
         self.overdue = TrackerModel(store)
         self.today = QLabel(objectName="muted")
         self.tiles: dict[str, tuple[QPushButton, QLabel, QLabel]] = {}
-        self.task_list = Section(self.tasks, "暂无分派的检查任务。", action_column=3)
+        self.task_list = Section(
+            self.tasks, "暂无分派的检查任务。", action_column=3, narrow_hidden=(1,)
+        )
         self.progress_list = Section(
             self.in_progress, "没有进行中的检查。", stretch=(0,), action_column=3
         )

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -91,7 +93,11 @@ class CampaignScreen(QWidget):
         self.summary = QLabel(objectName="muted", wordWrap=True)
         self.name = QLineEdit(f"{today().year}年双随机抽查")
         self.checklist = combo([])
-        self.checklist.setMinimumWidth(240)
+        self.checklist.setMinimumWidth(200)
+        self.checklist.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.checklist.setMinimumContentsLength(14)  # long titles elide, not push the row
         self.due = QDateEdit(qdate(today() + timedelta(days=60)), calendarPopup=True)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.save_button = QPushButton("保存并生成检查任务")
@@ -119,15 +125,16 @@ class CampaignScreen(QWidget):
         left = QWidget()
         left.setLayout(form)
         left.setFixedWidth(340)
-        save = QHBoxLayout()
-        for label, widget in (
-            ("计划名称", self.name),
-            ("检查表", self.checklist),
-            ("完成期限", self.due),
-        ):
-            save.addWidget(QLabel(label))
-            save.addWidget(widget, 0 if widget is self.due else 1)
-        save.addWidget(self.save_button)
+        # Two rows under the table, so that nothing overlaps in a 1024 px window.
+        save = QGridLayout()
+        save.addWidget(QLabel("计划名称"), 0, 0)
+        save.addWidget(self.name, 0, 1)
+        save.addWidget(QLabel("完成期限"), 0, 2)
+        save.addWidget(self.due, 0, 3)
+        save.addWidget(QLabel("检查表"), 1, 0)
+        save.addWidget(self.checklist, 1, 1)
+        save.addWidget(self.save_button, 1, 2, 1, 2)
+        save.setColumnStretch(1, 1)
         saved = QHBoxLayout()
         saved.addWidget(QLabel("已保存的计划"))
         saved.addWidget(self.saved, 1)

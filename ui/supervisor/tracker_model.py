@@ -90,8 +90,8 @@ class TrackerModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(row, index.column())  # the tooltip: all of an elided cell
         if role == Qt.ItemDataRole.ForegroundRole and index.column() in (3, 4):
             return deadline_colour(row, self.on)
         return None
