@@ -114,6 +114,17 @@ class ServerStore:
     def schema_version(self) -> int:
         return self.engine.version()
 
+    @property
+    def database_url(self) -> str:
+        """The PostgreSQL URL (for ``pg_dump``); only on PostgreSQL."""
+        assert isinstance(self.engine, _Postgres)
+        return self.engine.url
+
+    def sqlite_backup(self, target: sqlite3.Connection) -> None:
+        """A consistent copy of the SQLite database into ``target`` (SQLite's backup API)."""
+        assert isinstance(self.engine, _Sqlite)
+        self.engine.backup(target)
+
     def close(self) -> None:
         self.engine.close()
 
@@ -192,6 +203,10 @@ class _Sqlite:
                     conn.execute(statement)
                 _set_version(conn, number)
 
+    def backup(self, target: sqlite3.Connection) -> None:
+        with self._lock:
+            self._conn.backup(target)
+
     def close(self) -> None:
         self._conn.close()
 
@@ -202,6 +217,7 @@ class _Postgres:
     def __init__(self, url: str):
         from psycopg_pool import ConnectionPool
 
+        self.url = url
         self._pool = ConnectionPool(
             url, min_size=1, max_size=8, open=True, timeout=30, kwargs={"autocommit": True}
         )
