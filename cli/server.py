@@ -16,6 +16,8 @@ from checklists.loader import load_file
 from inspector.clock import utc_now
 from inspector.credit_code import validate
 from inspector.errors import UserError
+from inspector.model import RegistrationStatus
+from inspector.register_values import BadValue, parse_registration_status
 from sync.server import accounts, bundles, catalog, uploads
 from sync.server.errors import ApiError
 from sync.server.storage import DATABASE_ENV, ServerStore
@@ -166,6 +168,34 @@ def load_checklists(store: ServerStore, sources: tuple[Path, ...], builtin: bool
     click.echo(f"已发布 {count} 个检查表版本")
 
 
+@server.command("set-registration")
+@data_option
+@click.argument("credit_code")
+@click.argument("status", type=click.Choice([s.value for s in RegistrationStatus]))
+def set_registration(store: ServerStore, credit_code: str, status: str) -> None:
+    """更改已发布社会组织的登记状态（如 deregistered 已注销），设备下次同步时更新。"""
+    code = validate(credit_code)
+    try:
+        catalog.set_registration(store, code, status)
+    except ApiError as exc:
+        raise UserError(exc.detail) from exc
+    click.echo(f"社会组织 {code} 的登记状态已改为“{RegistrationStatus(status).label}”")
+
+
+@server.command("remove-org")
+@data_option
+@click.argument("credit_code")
+@click.option("--reason", required=True, help="删除理由（如：误录）")
+def remove_org(store: ServerStore, credit_code: str, reason: str) -> None:
+    """从发布的名录中删除一个社会组织（误录时使用）；注销请用 set-registration。"""
+    code = validate(credit_code)
+    try:
+        catalog.remove_organization(store, code, reason)
+    except ApiError as exc:
+        raise UserError(exc.detail) from exc
+    click.echo(f"已从名录中删除社会组织 {code}")
+
+
 @server.command("add-task")
 @data_option
 @click.option("--org", "credit_code", required=True, help="被检查组织的统一社会信用代码")
@@ -280,4 +310,12 @@ def _organization(row: dict[str, Any]) -> dict[str, Any]:
     code = validate(str(row.get("credit_code", "")))
     if not str(row.get("name", "")).strip() or not row.get("kind"):
         raise UserError(f"社会组织 {code} 缺少名称或类型（kind）")
-    return {**row, "credit_code": code, "id": str(uuid.uuid5(ORG_NAMESPACE, code))}
+    record = {**row, "credit_code": code, "id": str(uuid.uuid5(ORG_NAMESPACE, code))}
+    if "registration_status" in row:  # 已注销, 注销 … → the stored value devices understand
+        try:
+            record["registration_status"] = parse_registration_status(
+                row["registration_status"]
+            ).value
+        except BadValue as exc:
+            raise UserError(f"社会组织 {code}：{exc}") from exc
+    return record

@@ -7,6 +7,7 @@ batches behind and the import can simply be run again.
 import functools
 import json
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -15,6 +16,7 @@ from typing import Any
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 
+from inspector import audit
 from inspector.clock import utc_now
 from inspector.model import Organization
 from inspector.store import Store
@@ -194,6 +196,34 @@ def apply_office_record(store: Store, values: Mapping[str, Any]) -> None:
         f" ON CONFLICT (credit_code) DO UPDATE SET {updates}",
         list(row.values()),
     )
+
+
+def apply_office_removal(store: Store, credit_code: str, reason: str) -> str | None:
+    """The office took an organization out of its register, inside the caller's transaction.
+
+    Removed here too when nothing on this device points at it; kept otherwise (its inspections,
+    tasks and history stay true). Returns the name when it was kept, else None.
+    """
+    row = store.db.execute(
+        "SELECT id, name FROM organizations WHERE credit_code = ?", (credit_code,)
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        with store.savepoint():
+            store.db.execute("DELETE FROM organizations WHERE id = ?", (row[0],))
+            audit.record(
+                store.db.conn,
+                actor="office",
+                entity="organization",
+                entity_id=row[0],
+                action="office_remove",
+                old={"credit_code": credit_code, "name": row[1]},
+                new={"reason": reason},
+            )
+    except sqlite3.IntegrityError:
+        return str(row[1])
+    return None
 
 
 def _upsert_sql(columns: Collection[str]) -> str:

@@ -43,7 +43,20 @@ def apply_page(store: Store, changes: list[Change]) -> list[str]:
 
 
 def _apply(store: Store, change: Change) -> str | None:
+    if change.deleted:
+        return _removed(store, change)
     return _APPLY[change.entity](store, change.data) if change.data is not None else None
+
+
+def _removed(store: Store, change: Change) -> str | None:
+    """A record the office withdrew from what it publishes; only organizations so far."""
+    if change.entity != "organization":
+        return None
+    reason = str((change.data or {}).get("reason", ""))
+    kept = registry.apply_office_removal(store, change.entity_id, reason)
+    if kept is None:
+        return None
+    return f"科室已从名录中删除社会组织“{kept}”（{reason}）；本机有其检查记录或任务，予以保留"
 
 
 def _apply_alone(store: Store, change: Change) -> str | None:

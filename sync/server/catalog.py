@@ -109,6 +109,37 @@ def changes(store: ServerStore, user: User, cursor: int, limit: int) -> ChangesP
     )
 
 
+def set_registration(store: ServerStore, credit_code: str, status: str) -> int:
+    """Publish a new 登记状态 for an organization (e.g. 已注销); devices get it on their pull."""
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT data FROM entities WHERE entity = 'organization' AND entity_id = ?"
+            " AND deleted = 0",
+            (credit_code,),
+        ).fetchone()
+        if row is None:
+            raise ApiError(404, "unknown_organization", f"服务器登记库中没有社会组织 {credit_code}")
+        record = {**json.loads(row[0]), "registration_status": status}
+        audit(conn, admin_actor(), "registration", credit_code, status)
+        return put(conn, "organization", credit_code, record)
+
+
+def remove_organization(store: ServerStore, credit_code: str, reason: str) -> int:
+    """Take an organization out of the published register (entered by mistake): a tombstone in
+    the feed, so devices drop it too unless they hold inspections or tasks of it."""
+    with store.transaction() as conn:
+        known = conn.execute(
+            "SELECT 1 FROM entities WHERE entity = 'organization' AND entity_id = ?"
+            " AND deleted = 0",
+            (credit_code,),
+        ).fetchone()
+        if known is None:
+            raise ApiError(404, "unknown_organization", f"服务器登记库中没有社会组织 {credit_code}")
+        audit(conn, admin_actor(), "remove_organization", credit_code, reason)
+        data = {"credit_code": credit_code, "reason": reason}
+        return put(conn, "organization", credit_code, data, deleted=True)
+
+
 def add_task(store: ServerStore, task: dict[str, Any], assignees: list[str]) -> None:
     """Publish a task to its assigned inspectors (user names), with their roster ids."""
     with store.transaction() as conn:
