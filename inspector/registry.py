@@ -7,7 +7,6 @@ batches behind and the import can simply be run again.
 import functools
 import json
 import re
-import sqlite3
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -209,21 +208,31 @@ def apply_office_removal(store: Store, credit_code: str, reason: str) -> str | N
     ).fetchone()
     if row is None:
         return None
-    try:
-        with store.savepoint():
-            store.db.execute("DELETE FROM organizations WHERE id = ?", (row[0],))
-            audit.record(
-                store.db.conn,
-                actor="office",
-                entity="organization",
-                entity_id=row[0],
-                action="office_remove",
-                old={"credit_code": credit_code, "name": row[1]},
-                new={"reason": reason},
-            )
-    except sqlite3.IntegrityError:
+    if _referenced(store, row[0]):
         return str(row[1])
+    store.db.execute("DELETE FROM organizations WHERE id = ?", (row[0],))
+    audit.record(
+        store.db.conn,
+        actor="office",
+        entity="organization",
+        entity_id=row[0],
+        action="office_remove",
+        old={"credit_code": credit_code, "name": row[1]},
+        new={"reason": reason},
+    )
     return None
+
+
+def _referenced(store: Store, org_id: str) -> bool:
+    """Whether any row of any table points at this organization (by a foreign key)."""
+    references = store.db.execute(
+        'SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f'
+        " WHERE m.type = 'table' AND f.\"table\" = 'organizations'"
+    ).fetchall()
+    return any(
+        store.db.execute(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", (org_id,)).fetchone()
+        for table, column in references
+    )
 
 
 def _upsert_sql(columns: Collection[str]) -> str:

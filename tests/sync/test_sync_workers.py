@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from inspector import keys
 from inspector.store import Store, open_store
 from sync import outbox
 from sync.client import Progress
@@ -76,7 +77,7 @@ def test_two_clients_push_the_same_store_to_several_workers(
 def _twin_of(device: Store, folder: Path) -> Store:
     device.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     path = folder / "inspector.db"
-    shutil.copy(device.path, path)
+    keys.copy_store_file(device.path, path)
     shutil.copytree(device.files_dir, path.with_name(path.name + ".files"))
     return open_store(path)
 
