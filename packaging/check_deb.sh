@@ -33,7 +33,7 @@ cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 cp "$DEB" "$ROOT/tmp/app.deb"
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 as_user() { chroot --userspec=inspector:inspector "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin \
-  HOME=/home/inspector LANG=C.UTF-8 "$@"; }
+  HOME=/home/inspector LANG=C.UTF-8 INSPECTOR_PASSWORD=demo-password "$@"; }
 
 say "the clean root has no Python"
 ! in_root sh -c 'command -v python3 || ls /usr/bin/python*' 2>/dev/null
@@ -48,7 +48,10 @@ grep -q '^Name\[zh_CN\]=社会组织现场检查' "$ROOT/usr/share/applications/
 say "demo store in the user's data folder, first screen offscreen, notices as PDF"
 as_user social-org-inspector demo --orgs 300 --seed 7 | tee -a "$OUT/log"
 DATA="$ROOT/home/inspector/.local/share/social-org-inspector"
-test -f "$DATA/inspector.db"
+test -f "$DATA/inspector.db" && test -f "$DATA/inspector.db.keys.json"
+say "the store on disk is encrypted: no SQLite header, no organization name in it"
+[ "$(head -c 15 "$DATA/inspector.db")" != "SQLite format 3" ]
+! grep -q "$(printf '社会组织\|协会')" "$DATA/inspector.db"
 as_user env QT_QPA_PLATFORM=offscreen social-org-inspector gui --screenshot /tmp/first-screen.png
 cp "$ROOT/tmp/first-screen.png" "$OUT/"
 as_user social-org-inspector notices --format pdf --out /tmp/notices | tee -a "$OUT/log"
@@ -65,5 +68,8 @@ cat "$OUT/no-display.txt"
 
 say "dpkg -r keeps the user's data"
 in_root dpkg -r social-org-inspector >/dev/null
-[ ! -e "$ROOT/opt/social-org-inspector" ] && test -f "$DATA/inspector.db"
+[ ! -e "$ROOT/opt/social-org-inspector" ] && test -f "$DATA/inspector.db" && test -f "$DATA/inspector.db.keys.json"
+say "the store on disk is encrypted: no SQLite header, no organization name in it"
+[ "$(head -c 15 "$DATA/inspector.db")" != "SQLite format 3" ]
+! grep -q "$(printf '社会组织\|协会')" "$DATA/inspector.db"
 say "passed: $(ls "$OUT")"

@@ -37,11 +37,16 @@ mount -t proc proc "$ROOT/proc"; mount --bind /dev "$ROOT/dev"; mount --bind /de
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"; cp "$WORK/A.deb" "$WORK/B.deb" "$ROOT/tmp/"
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 as_user() { chroot --userspec=inspector:inspector "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin \
-  HOME=/home/inspector LANG=C.UTF-8 "$@"; }
+  HOME=/home/inspector LANG=C.UTF-8 INSPECTOR_PASSWORD=demo-password "$@"; }
 DB="$ROOT/home/inspector/.local/share/social-org-inspector/inspector.db"
-store() { .venv/bin/python - "$DB" "$1" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+# Read the (encrypted) store from outside, read-only, with the demo password.
+store() { INSPECTOR_PASSWORD=demo-password PYTHONPATH="$PWD" .venv/bin/python - "$DB" "$1" <<'PY'
+import sys
+from pathlib import Path
+from inspector.store import connect
+from inspector.unlock import key_for
+path = Path(sys.argv[1])
+db = connect(path, key_for(path), read_only=True)
 if sys.argv[2] == "version":
     print(db.execute("PRAGMA user_version").fetchone()[0])
 else:
@@ -53,6 +58,8 @@ in_root apt-get update -qq
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./tmp/A.deb >/dev/null
 in_root useradd -m inspector
 as_user social-org-inspector demo --orgs 200 --seed 3 >/dev/null
+KEYS="$DB.keys.json"
+keys_before=$(sha256sum "$KEYS" | cut -d' ' -f1)
 before_version=$(store version); orgs=$(store orgs)
 say "A made a store: data version $before_version, $orgs organizations"
 
@@ -61,6 +68,8 @@ as_user social-org-inspector audit verify
 after_version=$(store version)
 say "after B: data version $after_version, $(store orgs) organizations"
 [ "$after_version" -eq $((before_version + 1)) ] && [ "$(store orgs)" -eq "$orgs" ]
+[ "$(sha256sum "$KEYS" | cut -d' ' -f1)" = "$keys_before" ]
+say "the encrypted store's keys are untouched by the update"
 ls "$(dirname "$DB")"/inspector.db.v"$before_version"-*.bak >/dev/null
 say "the backup taken before migrating: $(ls "$(dirname "$DB")" | grep '\.bak$')"
 
@@ -70,4 +79,5 @@ set +e; as_user social-org-inspector audit verify > "$WORK/downgrade.txt" 2>&1; 
 cat "$WORK/downgrade.txt"
 [ "$status" -eq 1 ] && grep -q '由较新版本的程序创建' "$WORK/downgrade.txt"
 [ "$(sha256sum "$DB" | cut -d' ' -f1)" = "$sum_before" ]
+[ "$(sha256sum "$KEYS" | cut -d' ' -f1)" = "$keys_before" ]
 say "passed: A -> B migrated with a backup; B's store refused by A, unchanged"
