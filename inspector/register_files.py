@@ -40,12 +40,21 @@ class Sheet(Protocol):
         """The rows from the first, each time it is called."""
         ...
 
+    @property
+    def expected_rows(self) -> int:
+        """About how many rows the sheet has, for progress (0: not known)."""
+        ...
+
 
 @dataclass(frozen=True)
 class CsvSheet:
     name: str
     text: str
     delimiter: str
+
+    @property
+    def expected_rows(self) -> int:
+        return self.text.count("\n") + 1
 
     def rows(self) -> Iterator[Row]:
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
@@ -61,6 +70,7 @@ class CsvSheet:
 class XlsxSheet:
     name: str
     sheet: ReadOnlyWorksheet
+    expected_rows: int = 0  # from the sheet's <dimension>, which may be wrong: progress only
 
     def rows(self) -> Iterator[Row]:
         merges = _merges(self.sheet)
@@ -99,9 +109,10 @@ def open_sheets(path: Path) -> Iterator[list[Sheet]]:
         sheets: list[Sheet] = []
         for worksheet in workbook.worksheets:
             if isinstance(worksheet, ReadOnlyWorksheet):
+                expected = worksheet.max_row or 0
                 # Some exporters write a wrong <dimension>; read-only mode would trust it.
                 worksheet.reset_dimensions()
-                sheets.append(XlsxSheet(worksheet.title, worksheet))
+                sheets.append(XlsxSheet(worksheet.title, worksheet, expected))
         yield sheets
     finally:
         workbook.close()

@@ -74,6 +74,7 @@ _HEADER_LOOKUP = {
 _UNIT_SUFFIX = re.compile(r"\(([^()]*)\)$")
 # Exports often put a title line or two above the header row.
 _HEADER_SEARCH_ROWS = 10
+_ROWS_PER_STEP = 1000  # reading progress and the cancel check
 # A row starting with one of these is a note (totals, who made the table), not an organization.
 _NOTE_WORDS: tuple[str, ...] = (
     "合计",
@@ -199,7 +200,7 @@ def import_file(
     between batches (``jobs.Cancelled``) with the batches so far kept, so it can be re-run.
     """
     job.report(jobs.Step(text="正在读取名录文件"))
-    parsed = read_register(path, sheet)
+    parsed = read_register(path, sheet, job)
     if dry_run:
         counts = registry.plan(store, parsed.organizations, parsed.columns)
     elif store is None:
@@ -251,12 +252,17 @@ def _upsert(
         ) from exc
 
 
-def read_register(path: Path, sheet: str | None = None) -> ParsedRegister:
-    """Read and validate a CSV or XLSX register file. Whole-file problems raise ``UserError``."""
+def read_register(
+    path: Path, sheet: str | None = None, job: jobs.Job = jobs.UNWATCHED
+) -> ParsedRegister:
+    """Read and validate a CSV or XLSX register file. Whole-file problems raise ``UserError``.
+
+    ``job`` sees the rows read (of about how many the file has) and may cancel the reading.
+    """
     with open_sheets(path) as sheets:
         chosen, header, rows = _choose_sheet(sheets, sheet, path)
         where = _Where(path.name, chosen.name)
-        parsed = _read_rows(rows, header, where)
+        parsed = _read_rows(_watched(rows, chosen.expected_rows, job), header, where)
     delimiter = chosen.delimiter if isinstance(chosen, CsvSheet) else ","
     return replace(parsed, sheet=chosen.name, delimiter=delimiter)
 
@@ -285,6 +291,14 @@ def _choose_sheet(
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
     yield from first
     yield from rest
+
+
+def _watched(rows: Iterator[Row], expected: int, job: jobs.Job) -> Iterator[Row]:
+    for row in rows:
+        if row[0] % _ROWS_PER_STEP == 0:
+            job.report(jobs.Step(row[0], max(expected, row[0]), "正在读取名录文件"))
+            jobs.check(job)
+        yield row
 
 
 def _read_rows(rows: Iterator[Row], header: _Header, where: _Where) -> ParsedRegister:

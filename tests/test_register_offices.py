@@ -181,11 +181,11 @@ def test_a_long_import_reports_its_progress_batch_by_batch(tmp_path: Path) -> No
     store = open_store(tmp_path / "i.db")
     register_import.import_file(store, path, job=jobs.JobState(steps.append))
     store.close()
-    assert [(s.done, s.total) for s in steps if s.total] == [
-        (2000, 4500),
-        (4000, 4500),
-        (4500, 4500),
-    ]
+    read = [(s.done, s.total) for s in steps if s.text == "正在读取名录文件" and s.total]
+    written = [(s.done, s.total) for s in steps if s.text == "正在写入"]
+    assert [done for done, _ in read] == [1000, 2000, 3000, 4000]
+    assert all(total >= 4501 for _, total in read)  # about the file's rows, header included
+    assert written == [(2000, 4500), (4000, 4500), (4500, 4500)]
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "i.db"), "orgs", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "导入名录" in result.stderr  # the progress bar's label
@@ -256,3 +256,17 @@ def test_a_gone_organization_gets_a_new_inspection_only_with_a_reason(
         "SELECT new FROM audit_log WHERE entity_id = ? AND action = 'start'", (inspection_id,)
     ).fetchone()[0]
     assert reason in entry
+
+
+def test_a_cancel_while_the_file_is_read_writes_nothing(store: Store, tmp_path: Path) -> None:
+    rows = [[make_code(n), f"测试协会{n}"] for n in range(3000)]
+    path = write_csv(tmp_path / "名录.csv", rows, header=["统一社会信用代码", "社会组织名称"])
+
+    def cancel_while_reading(step: jobs.Step) -> None:
+        if step.done >= 1000:
+            job.cancel()
+
+    job = jobs.JobState(cancel_while_reading)
+    with pytest.raises(jobs.Cancelled):
+        register_import.import_file(store, path, job=job)
+    assert store.db["organizations"].count == 0
