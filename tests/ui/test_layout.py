@@ -145,3 +145,18 @@ def test_tracker_steps_need_a_finding_and_inspectors_do_not_see_them(
     inspector = next(p for p in roster.all_active(window.store) if p.role != "supervisor")
     tracker.set_actor(inspector.id)
     assert not tracker.buttons["recheck"].isVisible()
+
+
+def test_start_on_the_task_list_needs_a_task(qtbot, window: MainWindow) -> None:
+    window.resize(1366, 768)
+    window.show()
+    window.show_screen("tasks")
+    screen = window.tasks
+    assert not screen.go_button.isEnabled()  # was a button that silently did nothing
+    table = screen.table
+    qtbot.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=table.visualRect(table.model().index(0, 0)).center(),
+    )
+    assert screen.go_button.isEnabled()

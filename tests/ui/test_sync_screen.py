@@ -112,6 +112,8 @@ def test_a_completed_inspection_goes_up_through_the_screen(
     run(qtbot, screen, "pull_button")  # the token is remembered: no password this time
     assert len(asked) == 1
     assert screen.result.text().startswith("下载完成：")
+    bar = screen.records_bar  # stopped at the end, not a busy bar spinning on
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
 
 
 def test_a_wrong_password_is_said_in_chinese(

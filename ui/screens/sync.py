@@ -332,6 +332,10 @@ class SyncScreen(QWidget):
         self.user.setEnabled(not running)
         self.cancel_button.setVisible(running)
         self.current.setText("正在连接服务器……" if running else "")
+        if not running:  # a busy bar (range 0, 0) would spin on after the end
+            for bar in (self.records_bar, self.bytes_bar):
+                bar.setRange(0, 1)
+                bar.setValue(1)
         if running:
             self.progress_box.show()
             self.bytes_bar.setVisible(self.kind == "push")

@@ -33,7 +33,11 @@ class TasksScreen(ListScreen[TaskRow]):
     def __init__(self, store: Store) -> None:
         super().__init__("任务", COLUMNS, lambda: worklists.open_tasks(store))
         self.store = store
-        self.add_button("开始 / 继续检查", self._go, primary=True)
+        self.go_button = self.add_button("开始 / 继续检查", self._go, primary=True)
+        self.go_button.setEnabled(False)  # never a button that does nothing: a task first
+        self.go_button.setToolTip("先在列表中选中一个任务")
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._selection_changed)
         self.drafts: RowsModel[InspectionRow] = RowsModel(IN_PROGRESS)
         self.drafts_view = QTableView()
         self.drafts_view.setModel(self.drafts)
@@ -68,6 +72,10 @@ class TasksScreen(ListScreen[TaskRow]):
             self.open_inspection.emit(row.inspection_id)
         else:
             self.start_requested.emit(row.organization_id, row.id, row.checklist_id)
+
+    @Slot()
+    def _selection_changed(self) -> None:
+        self.go_button.setEnabled(self.table.selectionModel().hasSelection())
 
     def _go(self) -> None:
         row = self.selected()
