@@ -26,7 +26,10 @@ OUT = click.option(
     help="输出文件夹",
 )
 ACTOR = click.option(
-    "--actor", default=getpass.getuser, show_default="当前系统用户", help="签发人（写入审计日志）"
+    "--actor",
+    default=getpass.getuser,
+    show_default="当前系统用户",
+    help="签发人：执法人员名录中的审核人员（姓名或执法证号），写入审计日志",
 )
 
 

@@ -20,6 +20,7 @@ from inspector.clock import to_local, today, utc_now
 from inspector.errors import UserError
 from inspector.inspections import status_of
 from inspector.model import InspectionStatus
+from inspector.roles import require_supervisor
 from inspector.store import Store
 
 DEFAULT_PATTERN = "{prefix}〔{year}〕{n}号"
@@ -102,7 +103,9 @@ def load_settings(store: Store) -> NoticeSettings:
 
 
 def save_settings(store: Store, settings: NoticeSettings, *, actor: str) -> None:
-    """Store the settings (after checking the pattern) and record the change in the audit log."""
+    """Store the settings (after checking the pattern) and record the change in the audit log.
+    Only a supervisor on the roster may change how notices are numbered and signed."""
+    require_supervisor(store, actor)
     format_number(settings.pattern, settings.prefix, 2026, 1)
     old = load_settings(store)
     if old == settings:
@@ -159,6 +162,7 @@ def issue(
     draws the next serial of the year of ``on`` (today), records the settings it is printed
     with, and goes in the audit log.
     """
+    require_supervisor(store, actor)  # notices are issued by supervisors only
     with store.transaction() as conn:
         _require_issuable(conn, inspection_id)
         current = _latest(conn, inspection_id)
@@ -185,6 +189,7 @@ def reissue(
     on: date | None = None,
 ) -> IssuedNotice:
     """A new notice, under a new number, replacing the one issued: audited with the reason."""
+    require_supervisor(store, actor)
     if not reason.strip():
         raise UserError("重新出具整改通知书必须填写理由（reason）")
     with store.transaction() as conn:

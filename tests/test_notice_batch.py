@@ -102,19 +102,30 @@ def test_a_batch_on_a_worker_thread_never_collects_garbage_there(
     assert worker not in collected_on
 
 
+SIGNER = ("--actor", "科长")  # a supervisor on the roster: only supervisors issue notices
+
+
 def run(db: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--db", str(db), *args], standalone_mode=False)
 
 
 def test_cli_notice_and_batch(store: Store, approved: list[str], tmp_path: Path) -> None:
     out = tmp_path / "out"
-    one = run(store.path, "notice", approved[1][:8], "--format", "docx", "--out", str(out))
+    one = run(store.path, "notice", approved[1][:8], "--format", "docx", "--out", str(out), *SIGNER)
     assert one.exit_code == 0, one.output
     assert one.output.startswith("整改通知书 X民社整〔2026〕1号：")
     assert (out / "X民社整〔2026〕1号_某市软件行业协会.docx").is_file()
 
     batch = run(
-        store.path, "notices", "--status", "approved", "--format", "pdf,docx", "--out", str(out)
+        store.path,
+        "notices",
+        "--status",
+        "approved",
+        "--format",
+        "pdf,docx",
+        "--out",
+        str(out),
+        *SIGNER,
     )
     assert batch.exit_code == 0, batch.output
     assert "已生成整改通知书 3 份（6 个文件）" in batch.output
@@ -129,14 +140,14 @@ def test_cli_notice_and_batch(store: Store, approved: list[str], tmp_path: Path)
 def test_cli_settings_and_refusal_through_the_real_entry_point(
     store: Store, approved: list[str], tmp_path: Path
 ) -> None:
-    shown = run(store.path, "notice-settings", "--prefix", "杭民社整", "--phone", "12345")
+    shown = run(store.path, "notice-settings", "--prefix", "杭民社整", "--phone", "12345", *SIGNER)
     assert "prefix = 杭民社整" in shown.output and "phone = 12345" in shown.output
     waiting = store.db.execute("SELECT id FROM inspections WHERE status = 'completed'").fetchone()[
         0
     ]
     store.close()
     done = subprocess.run(
-        [sys.executable, "-m", "inspector", "--db", str(store.path), "notice", waiting],
+        [sys.executable, "-m", "inspector", "--db", str(store.path), "notice", waiting, *SIGNER],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -151,10 +162,10 @@ def test_cli_settings_and_refusal_through_the_real_entry_point(
 def test_cli_warns_once_about_unset_contact_and_stand_in_fonts(
     store: Store, approved: list[str], tmp_path: Path
 ) -> None:
-    run(store.path, "notice-settings", "--contact", "", "--no-remedies")
+    run(store.path, "notice-settings", "--contact", "", "--no-remedies", *SIGNER)
     result = CliRunner().invoke(
         cli,
-        ["--db", str(store.path), "notice", approved[0][:8], "--out", str(tmp_path)],
+        ["--db", str(store.path), "notice", approved[0][:8], "--out", str(tmp_path), *SIGNER],
         standalone_mode=False,
     )
     assert result.exit_code == 0, result.output

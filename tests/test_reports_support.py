@@ -62,12 +62,14 @@ DEFAULT_FINDINGS = (
 
 
 def setup_office(store: Store) -> list[str]:
-    """Built-in checklists, two inspectors and the supervisor on the roster, the notice
-    settings; the inspectors' ids."""
+    """Built-in checklists, two inspectors and the supervisors on the roster (only they issue
+    notices), the notice settings; the inspectors' ids."""
     import_builtin_checklists(store)
     people = [Inspector("张明", "民执字0231"), Inspector("李华", "民执字0457")]
     ids = [roster.add(store, person).id for person in people]
     roster.add(store, Inspector("supervisor", "民执字0001", role="supervisor"))
+    for n, head in enumerate(("科长", "王科长"), start=2):  # the section heads who sign notices
+        roster.add(store, Inspector(head, f"民执字000{n}", role="supervisor"))
     settings = notices.NoticeSettings(
         prefix="X民社整",
         authority=AUTHORITY,
