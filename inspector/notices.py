@@ -104,8 +104,8 @@ def load_settings(store: Store) -> NoticeSettings:
 
 def save_settings(store: Store, settings: NoticeSettings, *, actor: str) -> None:
     """Store the settings (after checking the pattern) and record the change in the audit log.
-    Only a supervisor on the roster may change how notices are numbered and signed."""
-    require_supervisor(store, actor)
+    (Not a supervisor's act: the local administrator sets them on the first run; issuing
+    notices under them is, see ``issue``.)"""
     format_number(settings.pattern, settings.prefix, 2026, 1)
     old = load_settings(store)
     if old == settings:

@@ -30,9 +30,9 @@ def test_an_inspector_cannot_approve_return_or_issue(
     with pytest.raises(UserError, match=refused):
         inspections.return_to_inspector(store, completed, reason="补充材料", actor=actor)
     with pytest.raises(UserError, match=refused):
-        notices.issue(store, approved, content_hash="x", actor=actor)
-    with pytest.raises(UserError, match=refused):
-        notices.save_settings(store, notices.NoticeSettings(prefix="改了"), actor=actor)
+        notices.issue(
+            store, approved, content_hash="x", settings=notices.load_settings(store), actor=actor
+        )
     assert store.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == before
     assert store.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0
 
@@ -40,4 +40,5 @@ def test_an_inspector_cannot_approve_return_or_issue(
 def test_a_supervisor_on_the_roster_can(office: tuple[Store, str, str]) -> None:
     store, completed, approved = office
     inspections.approve(store, completed, actor="科长")
-    assert notices.issue(store, approved, content_hash="x", actor="科长").number
+    settings = notices.load_settings(store)
+    assert notices.issue(store, approved, content_hash="x", settings=settings, actor="科长").number
