@@ -83,6 +83,7 @@ def _seed_server(data_dir: Path, database: str | None) -> None:
 
 
 def _device(path: Path) -> Store:
+    path.parent.mkdir(parents=True, exist_ok=True)
     store = open_store(path)
     store.db["organizations"].insert(
         {
@@ -155,6 +156,7 @@ def _pull(server: ServerStore, url: str, device_path: Path, orgs: int) -> float:
     ]
     catalog.publish_many(server, "organization", records)
     server.close()
+    device_path.parent.mkdir(parents=True, exist_ok=True)
     store = open_store(device_path)
     client = SyncClient(store, url)
     client.login("zhang", PASSWORD)
@@ -251,6 +253,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     from bench.run import print_table
+
+    os.environ.setdefault("INSPECTOR_PASSWORD", PASSWORD)  # the throw-away device stores' key
 
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         print_table(
