@@ -12,7 +12,7 @@ screenshot within 3× a bare PySide6 window).
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +34,7 @@ from ui.supervisor.pages import build_page, supervisor_pages
 from ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
+    from inspector.register_import import ImportReport
     from ui.editor.screen import InspectionEditor
     from ui.screens.checklists import ChecklistsScreen
     from ui.screens.home import HomeScreen
@@ -242,18 +243,27 @@ class MainWindow(QMainWindow):
     def import_register(self, path: str) -> None:
         """Import a register file in the background, with progress and 取消."""
 
-        def work(store: Store, job: Job) -> str:
+        def work(store: Store, job: Job) -> "ImportReport":
             from inspector import register_import
 
-            return register_import.import_file(store, Path(path), job=job).summary
+            return register_import.import_file(store, Path(path), job=job)
 
         if not self.runner.run("正在导入名录", work, self._register_imported):
             self.organizations.last_import.setText(self.runner.busy_message())
 
-    def _register_imported(self, summary: str) -> None:
+    def _register_imported(self, report: "ImportReport") -> None:
         self.organizations.refresh()
-        self.organizations.last_import.setText(f"名录导入完成：{summary}")
+        self.organizations.last_import.setText(f"名录导入完成：{report.summary}")
         self.show_screen(self.current_key)  # re-read what is shown (the first-run page)
+        if report.problems:  # every refused row with its place and reason, not only a count
+            from ui.first_run_dialogs import LinesDialog
+
+            refused = LinesDialog(
+                "名录中被拒绝的行", f"名录导入完成：{report.summary}。被拒绝的行及原因：",
+                [str(problem) for problem in report.problems], self,
+            )  # fmt: skip
+            refused.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            refused.show()  # not modal: the import is done, the list is for reading
 
     @Slot(str)
     def _inspection_completed(self, _inspection_id: str) -> None:

@@ -167,3 +167,27 @@ def test_checklists_import_from_the_screen_with_the_clis_messages(
     assert shown[1].lines.item(0).text().startswith("已导入：spot-check-general 第 ")
     assert screen.model.rowCount() == 1
     assert shown[1].result() == QDialog.DialogCode.Rejected
+
+
+def test_a_register_import_lists_every_refused_row_after_it(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ui.screens.organizations import OrganizationsScreen
+
+    register = tmp_path / "名录.csv"
+    register.write_text(
+        f"统一社会信用代码,社会组织名称\n{AUTOMATION[0]},{AUTOMATION[1]}\n{BAD_CHECK},错误代码协会\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(
+        OrganizationsScreen, "ask_register_file", classmethod(lambda c, p: str(register))
+    )
+    window.show_screen("organizations")
+    with qtbot.waitSignal(window.runner.finished, timeout=20_000):
+        _click(qtbot, window.organizations.import_button)
+    refused = window.findChild(LinesDialog)
+    assert refused is not None and refused.isVisible()
+    lines = [refused.lines.item(n).text() for n in range(refused.lines.count())]
+    assert len(lines) == 1 and "第 3 行" in lines[0]
+    assert "拒绝 1 条" in window.organizations.last_import.text()
+    refused.close()
