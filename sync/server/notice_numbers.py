@@ -7,7 +7,7 @@ worker process) get disjoint blocks in increasing order, and no number is ever h
 
 from sync.protocol import NoticeNumberBlock, NoticeNumberRequest
 from sync.server.errors import ApiError
-from sync.server.storage import ServerStore, User
+from sync.server.storage import ServerStore, User, audit
 
 
 def reserve(store: ServerStore, user: User, request: NoticeNumberRequest) -> NoticeNumberBlock:
@@ -22,7 +22,9 @@ def reserve(store: ServerStore, user: User, request: NoticeNumberRequest) -> Not
             " RETURNING last_number",
             (request.authority_code, request.year, request.count),
         ).fetchone()
-    last = int(row[0])
+        last = int(row[0])
+        target = f"{request.authority_code}/{request.year}"
+        audit(conn, user, "notice_numbers", target, f"{last - request.count + 1}-{last}")
     return NoticeNumberBlock(
         authority_code=request.authority_code,
         year=request.year,

@@ -9,6 +9,7 @@ import pytest
 from inspector.store import Store, open_store
 from sync.client import SyncClient
 from sync.notice_numbers import NumberBlock, reserve_notice_numbers
+from sync.server import bundles
 from sync.transport import SyncError
 from tests.sync.sync_support import LiveServer, ServerProcess, client_for
 
@@ -29,6 +30,12 @@ def test_blocks_are_increasing_and_counted_per_authority_and_year(
         "民社", 2027, 1, 3
     )
     assert reserve_notice_numbers(client, "京民", 2026, 1) == NumberBlock("京民", 2026, 1, 1)
+    [newest, *_] = bundles.audit_entries(live_server.storage(), "wang", 10)
+    assert (newest["action"], newest["target"], newest["detail"]) == (
+        "notice_numbers",
+        "京民/2026",
+        "1-1",
+    )
 
 
 def test_inspectors_cannot_reserve_and_bad_counts_are_refused(
