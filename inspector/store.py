@@ -74,6 +74,7 @@ class Store:
     # Side files a read-only connection of a WAL file creates and cannot remove itself.
     created_side_files: tuple[Path, ...] = ()
     data_key: bytes | None = None  # None: a plain store (not yet migrated to encryption)
+    closed: bool = False  # set by close(): timers and late callbacks must not touch it then
 
     @property
     def files_dir(self) -> Path:
@@ -117,6 +118,7 @@ class Store:
 
     def close(self) -> None:
         """Checkpoint the WAL into the database file, then close."""
+        self.closed = True
         if self.read_only:
             self.db.close()
             for side in self.created_side_files:

@@ -38,6 +38,9 @@ class ServerProbe(QObject):
 
     @Slot()
     def check(self) -> None:
+        if self.store.closed:  # the window's store went away before this object did
+            self.timer.stop()
+            return
         if self._reply is not None:  # the previous check has not answered yet
             return
         url = state.get(self.store, state.SERVER_URL)
