@@ -82,9 +82,11 @@ run_tests() {
   say "mypy --strict"; .venv/bin/mypy
   say "import-linter"; .venv/bin/lint-imports
   say "no SQL against the device store outside inspector/"; .venv/bin/python scripts/check_sql.py
-  say "UI tests (Qt offscreen)"; .venv/bin/pytest -q -p no:cacheprovider tests/ui
+  # `python -m pytest` puts the checkout on sys.path, so `-p tests.qt_absent` can be imported.
+  say "UI tests (Qt offscreen)"; .venv/bin/python -m pytest -q -p no:cacheprovider tests/ui
   say "all other tests, PySide6 absent"
-  .venv/bin/pytest -q -p no:cacheprovider -p tests.qt_absent -p no:pytest-qt --ignore=tests/ui tests
+  .venv/bin/python -m pytest -q -p no:cacheprovider -p tests.qt_absent -p no:pytest-qt \
+    --ignore=tests/ui tests
 }
 
 case "${1:-}" in
