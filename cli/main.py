@@ -57,6 +57,16 @@ COMMANDS = {
         "notice_reissue",
         "重新出具整改通知书：新编号，载明所替代的原通知书（未送达的才能重新出具）。",
     ),
+    "notice-authority": LazyCommand(
+        "cli.notice",
+        "notice_authority",
+        "设置发文机关：机关代字（各机关各自按年编号）、复议机关和联系方式。",
+    ),
+    "notice-numbers": LazyCommand(
+        "cli.notice",
+        "notice_numbers",
+        "联网向中心服务器预留一段通知书编号，离线出具时从中取号（两台设备不会重号）。",
+    ),
     "notice-served": LazyCommand(
         "cli.notice",
         "notice_served",

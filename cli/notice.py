@@ -11,11 +11,15 @@ import click
 
 from cli.context import AppContext, pass_app
 from cli.progress import terminal_job
-from inspector import findings, inspections, service
+from inspector import authorities, findings, inspections, service
 from inspector import notices as numbering
+from inspector.clock import today
 from inspector.errors import UserError
 from inspector.store import Store
 from reports import generate
+from sync.client import SyncClient
+from sync.notice_numbers import reserve_notice_numbers
+from sync.transport import SyncError
 
 OUT = click.option(
     "--out",
@@ -164,6 +168,49 @@ def notice_reissue(
     for path in written.paths:
         click.echo(f"  {path}")
     _say(generate.advisories(store, chosen))
+
+
+@click.command("notice-authority")
+@click.option("--name", required=True, help="发文机关名称，例如 某市民政局")
+@click.option("--code", required=True, help="机关代字（本机关编号序列），例如 X民社整")
+@click.option("--review-body", default="", help="该机关通知书的行政复议机关，例如 某市人民政府")
+@click.option("--contact", default="", help="联系人")
+@click.option("--phone", default="", help="联系电话")
+@click.option("--address", default="", help="机关地址")
+@ACTOR
+@pass_app
+def notice_authority(app: AppContext, /, actor: str, **given: str) -> None:
+    """设置发文机关：机关代字（各机关各自按年编号）、复议机关和联系方式。"""
+    store = app.store()
+    authorities.save(store, authorities.Authority(**given), actor=actor)
+    for found in authorities.listed(store):
+        click.echo(f"{found.code}  {found.name}  复议机关：{found.review_body or '（未设置）'}")
+
+
+@click.command("notice-numbers")
+@click.option("--code", required=True, help="机关代字")
+@click.option("--year", type=int, default=None, help="年份（默认今年）")
+@click.option("--count", type=int, default=20, show_default=True, help="预留多少个编号")
+@click.option("--server", "server_url", default=None, help="中心服务器地址（默认已保存的）")
+@ACTOR
+@pass_app
+def notice_numbers(
+    app: AppContext, code: str, year: int | None, count: int, server_url: str | None, actor: str
+) -> None:
+    """联网向中心服务器预留一段通知书编号，离线出具时从中取号（两台设备不会重号）。"""
+    store = app.store()
+    year = year or today().year
+    try:
+        block = reserve_notice_numbers(SyncClient(store, server_url), code, year, count)
+    except SyncError as exc:
+        raise UserError(f"未能预留编号：{exc}") from exc
+    authorities.add_block(
+        store, block.authority_code, block.year, block.first, block.last, actor=actor
+    )
+    left = authorities.remaining(store, code, year)
+    click.echo(
+        f"已预留 {code}〔{year}〕{block.first}–{block.last}号；本机尚可离线使用 {left} 个编号"
+    )
 
 
 @click.command("notice-served")

@@ -455,6 +455,55 @@ M_NOTICE_SNAPSHOT = """
     ALTER TABLE notices ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 """
 
+# Each issuing authority has its own 代字 and yearly series (inspector/authorities.py): the
+# notices table is rebuilt to make (authority_code, year, serial) the unique number, earlier
+# notices taking the office's 代字 setting; blocks of numbers reserved from the office are kept.
+M_NOTICE_AUTHORITY = """
+    CREATE TABLE notice_authorities (
+        name TEXT PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        review_body TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        address TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE notice_number_blocks (
+        id TEXT PRIMARY KEY,
+        authority_code TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        next INTEGER NOT NULL,
+        reserved_at TEXT NOT NULL
+    );
+    CREATE TABLE notices_by_authority (
+        id TEXT PRIMARY KEY,
+        inspection_id TEXT NOT NULL REFERENCES inspections(id),
+        number TEXT NOT NULL,
+        authority_code TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        serial INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        issued_at TEXT NOT NULL,
+        issued_by TEXT NOT NULL,
+        content_hash TEXT NOT NULL DEFAULT '',
+        settings TEXT NOT NULL DEFAULT '{}',
+        replaces TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '',
+        UNIQUE (authority_code, year, serial, version)
+    );
+    INSERT INTO notices_by_authority
+        SELECT id, inspection_id, number,
+               COALESCE((SELECT json_extract(value, '$') FROM settings
+                         WHERE key = 'notice.prefix'), '民社整'),
+               year, serial, version, issued_at, issued_by, content_hash, settings, replaces,
+               reason
+        FROM notices;
+    DROP TABLE notices;
+    ALTER TABLE notices_by_authority RENAME TO notices;
+    CREATE INDEX notices_inspection ON notices(inspection_id, version);
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -471,6 +520,7 @@ MIGRATIONS: list[str] = [
     M_ORG_SEARCH_KEYS,
     M_NOTICE_SERVICE,
     M_NOTICE_SNAPSHOT,
+    M_NOTICE_AUTHORITY,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Python run after a migration's script, in its transaction: what SQL alone cannot compute.

@@ -69,6 +69,7 @@ class IssuedNotice:
     id: str
     inspection_id: str
     number: str
+    authority_code: str  # the 代字 whose series the serial belongs to
     year: int
     serial: int
     version: int
@@ -217,11 +218,13 @@ def _insert(
     reason: str,
 ) -> IssuedNotice:
     year = (on or today()).year
-    serial = _next_serial(conn, year)
+    code = settings.prefix
+    serial = _next_serial(conn, code, year)
     notice = IssuedNotice(
         id=str(uuid.uuid4()),
         inspection_id=inspection_id,
-        number=format_number(settings.pattern, settings.prefix, year, serial),
+        number=format_number(settings.pattern, code, year, serial),
+        authority_code=code,
         year=year,
         serial=serial,
         version=(replaced.version + 1) if replaced else 1,
@@ -340,31 +343,31 @@ def _await_service(conn: sqlite3.Connection, inspection_id: str, actor: str) -> 
         )
 
 
-def _next_serial(conn: sqlite3.Connection, year: int) -> int:
-    row = conn.execute("SELECT MAX(serial) FROM notices WHERE year = ?", (year,)).fetchone()
+def _next_serial(conn: sqlite3.Connection, code: str, year: int) -> int:
+    """The serial the next notice of this authority and year takes (inside its transaction).
+
+    From a reserved block when the device holds any for the series; else the device's own
+    series. Blocks used up are refused, in Chinese, rather than guessed past.
+    """
+    held = conn.execute(
+        "SELECT id, next FROM notice_number_blocks WHERE authority_code = ? AND year = ?"
+        " AND next <= last ORDER BY first LIMIT 1",
+        (code, year),
+    ).fetchone()
+    if held:
+        conn.execute("UPDATE notice_number_blocks SET next = next + 1 WHERE id = ?", (held[0],))
+        return int(held[1])
+    if conn.execute(
+        "SELECT 1 FROM notice_number_blocks WHERE authority_code = ? AND year = ?", (code, year)
+    ).fetchone():
+        raise UserError(
+            f"本机为“{code}”{year}年预留的编号已用完：请联网后预留新的编号段"
+            f"（inspector notice-numbers --code {code} --count 20）"
+        )
+    row = conn.execute(
+        "SELECT MAX(serial) FROM notices WHERE authority_code = ? AND year = ?", (code, year)
+    ).fetchone()
     return (row[0] or 0) + 1
-
-
-def _new(
-    inspection_id: str,
-    number: str,
-    year: int,
-    serial: int,
-    version: int,
-    actor: str,
-    content_hash: str,
-) -> IssuedNotice:
-    return IssuedNotice(
-        id=str(uuid.uuid4()),
-        inspection_id=inspection_id,
-        number=number,
-        year=year,
-        serial=serial,
-        version=version,
-        issued_at=utc_now(),
-        issued_by=actor,
-        content_hash=content_hash,
-    )
 
 
 def _require_issuable(conn: sqlite3.Connection, inspection_id: str) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from inspector import jobs, notices, preferences
+from inspector import authorities, jobs, notices, preferences
 from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.store import Store
@@ -105,7 +105,7 @@ def reissue_notice(
 ) -> WrittenNotice:
     """A new notice under a new number, with today's settings, naming the one it replaces."""
     notices.require_issuable(store, inspection_id)
-    settings = notices.load_settings(store)
+    settings = _settings_for(store, inspection_id)
     content = notice_content(store, inspection_id, settings)
     issued = notices.reissue(
         store,
@@ -123,12 +123,20 @@ def numbered_notice(store: Store, inspection_id: str, *, actor: str) -> NoticeCo
     with the settings it was issued with (later settings apply only to later notices)."""
     notices.require_issuable(store, inspection_id)
     current = notices.latest(store, inspection_id)
-    settings = current.issued_settings() if current else notices.load_settings(store)
+    settings = current.issued_settings() if current else _settings_for(store, inspection_id)
     content = notice_content(store, inspection_id, settings)
     issued = notices.issue(
         store, inspection_id, content_hash=content.fingerprint(), settings=settings, actor=actor
     )
     return _numbered(store, content, issued)
+
+
+def _settings_for(store: Store, inspection_id: str) -> notices.NoticeSettings:
+    """Today's settings for a new notice of this inspection: its issuing authority's 代字
+    (series), 复议机关 and contact (``inspector.authorities``)."""
+    settings = notices.load_settings(store)
+    name = notice_content(store, inspection_id, settings).authority
+    return authorities.settings_for(store, settings, name)
 
 
 def _numbered(store: Store, content: NoticeContent, issued: notices.IssuedNotice) -> NoticeContent:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from inspector import inspections, notices
+from inspector import authorities, inspections, notices
 from inspector.errors import UserError
 from inspector.store import Store
 from reports import generate
 from reports.formatting import chinese_date
-from tests.test_reports_support import add_org, inspection, pdf_text, setup_office, squeeze
+from tests.test_reports_support import Finding, add_org, inspection, pdf_text, setup_office, squeeze
 
 PDF = [generate.Format.PDF]
 
@@ -157,3 +157,39 @@ def test_pattern_is_configurable_and_checked(store: Store, office: list[str]) ->
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'settings' AND entity_id = 'notice'"
     ).fetchone()[0]
     assert changes == 2  # the office set-up and this change
+
+
+def test_each_authority_numbers_in_its_own_series_and_an_unknown_one_is_refused(
+    store: Store, office: list[str], tmp_path: Path
+) -> None:
+    year = date.today().year
+    notices.save_settings(store, replace(notices.load_settings(store), authority=""), actor="科长")
+    other = "52610500MJU60350X1"
+    with store.transaction() as conn:
+        conn.execute("UPDATE organizations SET registration_authority = '某县民政局'")
+    first = inspection(store, office, add_org(store))  # registered with 某市民政局
+    with pytest.raises(UserError, match="发文机关“某市民政局”未设置机关代字"):
+        generate.write_notice(store, first, tmp_path, PDF, actor="科长")
+    assert notices.latest(store, first) is None
+    authorities.save(
+        store, authorities.Authority("某市民政局", "X民社整", "某市人民政府"), actor="科长"
+    )
+    authorities.save(
+        store, authorities.Authority("某县民政局", "Y民社整", "某县人民政府"), actor="科长"
+    )
+    with pytest.raises(UserError, match="已由“某县民政局”使用"):
+        authorities.save(store, authorities.Authority("某区民政局", "Y民社整"), actor="科长")
+    county = add_org(store, code=other, name="某县养老服务中心", kind="social_service")
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE organizations SET registration_authority = '某县民政局' WHERE id = ?", (county,)
+        )
+    city = [generate.write_notice(store, first, tmp_path, PDF, actor="科长").number]
+    found = (Finding("问题甲", legal_basis=""),)
+    county_notice = generate.write_notice(
+        store, inspection(store, office, county, checklist="spot-check-general", found=found),
+        tmp_path, PDF, actor="科长",
+    )  # fmt: skip
+    assert city == [f"X民社整〔{year}〕1号"]
+    assert county_notice.number == f"Y民社整〔{year}〕1号"  # its own series, from 1
+    assert "向某县人民政府申请行政复议" in pdf_text(county_notice.paths[0]).replace("\n", "")

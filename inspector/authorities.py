@@ -1,0 +1,151 @@
+"""Issuing authorities and their number series: each authority its own 代字 and yearly series.
+
+A notice is numbered ``{代字}〔{year}〕{n}号`` in the series of the authority that issues it.
+Standalone, the device numbers (the next serial after the highest it issued). With a server,
+numbers come from the office: the device reserves a block (``sync.notice_numbers``) while
+online and draws from it offline, so two devices never issue the same number. A device
+that holds blocks for an authority and year draws only from them.
+"""
+
+import sqlite3
+import uuid
+from dataclasses import asdict, dataclass, fields, replace
+
+from inspector import audit
+from inspector.clock import utc_now
+from inspector.errors import UserError
+from inspector.notices import NoticeSettings
+from inspector.store import Store
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str  # 发文机关, e.g. 某市民政局
+    code: str  # 机关代字, e.g. X民社整
+    review_body: str = ""  # 行政复议机关 for its notices
+    contact: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """Numbers ``first``..``last`` of an authority's series reserved from the office."""
+
+    id: str
+    authority_code: str
+    year: int
+    first: int
+    last: int
+    next: int  # the next number to draw; ``last + 1`` when used up
+    reserved_at: str
+
+
+def save(store: Store, authority: Authority, *, actor: str) -> None:
+    """Add or change an authority (by name); a 代字 belongs to one authority only."""
+    name, code = authority.name.strip(), authority.code.strip()
+    if not name or not code:
+        raise UserError("发文机关须填写名称（name）和机关代字（code）")
+    with store.transaction() as conn:
+        other = conn.execute(
+            "SELECT name FROM notice_authorities WHERE code = ? AND name != ?", (code, name)
+        ).fetchone()
+        if other:
+            raise UserError(f"机关代字“{code}”已由“{other[0]}”使用，每个发文机关须有自己的代字")
+        old = _get(conn, name)
+        row = asdict(authority) | {"name": name, "code": code}
+        conn.execute(
+            "INSERT INTO notice_authorities (name, code, review_body, contact, phone, address)"
+            " VALUES (:name, :code, :review_body, :contact, :phone, :address)"
+            " ON CONFLICT (name) DO UPDATE SET code = excluded.code,"
+            " review_body = excluded.review_body, contact = excluded.contact,"
+            " phone = excluded.phone, address = excluded.address",
+            row,
+        )
+        audit.record(
+            conn,
+            actor=actor,
+            entity="authority",
+            entity_id=name,
+            action="update" if old else "add",
+            old=asdict(old) if old else None,
+            new=row,
+        )
+
+
+def settings_for(store: Store, settings: NoticeSettings, name: str) -> NoticeSettings:
+    """The settings a notice of authority ``name`` is issued with: its own 代字 (the series),
+    复议机关 and contact where the authority has them, else the office's.
+
+    An authority that is neither registered nor the one configured in the settings has no
+    代字 of its own: refused, rather than numbered in another authority's series.
+    """
+    found = get(store, name)
+    if found is None:
+        if name.strip() == settings.authority.strip():
+            return settings
+        raise UserError(
+            f"发文机关“{name}”未设置机关代字，不能编号：请先设置"
+            f"（inspector notice-authority --name {name} --code 机关代字）"
+        )
+    own = {k: v for k, v in asdict(found).items() if k not in ("name", "code") and v}
+    return replace(settings, authority=found.name, prefix=found.code, **own)
+
+
+def get(store: Store, name: str) -> Authority | None:
+    return _get(store.db.conn, name.strip())
+
+
+def listed(store: Store) -> list[Authority]:
+    rows = store.db.conn.execute(f"SELECT {_COLUMNS} FROM notice_authorities ORDER BY code")
+    return [Authority(*row) for row in rows]
+
+
+def add_block(store: Store, code: str, year: int, first: int, last: int, *, actor: str) -> Block:
+    """Keep a block the office reserved for this device (from ``reserve_notice_numbers``)."""
+    if not 1 <= first <= last:
+        raise UserError(f"编号段 {first}–{last} 无效")
+    with store.transaction() as conn:
+        overlap = conn.execute(
+            "SELECT first, last FROM notice_number_blocks WHERE authority_code = ? AND year = ?"
+            " AND first <= ? AND last >= ?",
+            (code, year, last, first),
+        ).fetchone()
+        if overlap:
+            raise UserError(f"编号段 {first}–{last} 与本机已有的 {overlap[0]}–{overlap[1]} 重叠")
+        block = Block(str(uuid.uuid4()), code, year, first, last, first, utc_now())
+        row = asdict(block)
+        conn.execute(
+            f"INSERT INTO notice_number_blocks ({', '.join(row)})"
+            f" VALUES ({', '.join(':' + key for key in row)})",
+            row,
+        )
+        audit.record(
+            conn, actor=actor, entity="number_block", entity_id=block.id, action="reserve", new=row
+        )
+    return block
+
+
+def blocks(store: Store, code: str, year: int) -> list[Block]:
+    rows = store.db.conn.execute(
+        f"SELECT {_BLOCK_COLUMNS} FROM notice_number_blocks"
+        " WHERE authority_code = ? AND year = ? ORDER BY first",
+        (code, year),
+    )
+    return [Block(*row) for row in rows]
+
+
+def remaining(store: Store, code: str, year: int) -> int:
+    """Numbers left to draw offline for an authority and year."""
+    return sum(b.last - b.next + 1 for b in blocks(store, code, year))
+
+
+def _get(conn: sqlite3.Connection, name: str) -> Authority | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM notice_authorities WHERE name = ?", (name,)
+    ).fetchone()
+    return Authority(*row) if row else None
+
+
+_COLUMNS = ", ".join(f.name for f in fields(Authority))
+_BLOCK_COLUMNS = ", ".join(f.name for f in fields(Block))
