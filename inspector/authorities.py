@@ -41,7 +41,7 @@ class Block:
     reserved_at: str
 
 
-def save(store: Store, authority: Authority, *, actor: str) -> None:
+def save(store: Store, authority: Authority, *, actor: str, automatic: bool = False) -> None:
     """Add or change an authority (by name); a 代字 belongs to one authority only."""
     name, code = authority.name.strip(), authority.code.strip()
     if not name or not code:
@@ -53,13 +53,14 @@ def save(store: Store, authority: Authority, *, actor: str) -> None:
         if other:
             raise UserError(f"机关代字“{code}”已由“{other[0]}”使用，每个发文机关须有自己的代字")
         old = _get(conn, name)
-        row = asdict(authority) | {"name": name, "code": code}
+        row = asdict(authority) | {"name": name, "code": code, "automatic": int(automatic)}
         conn.execute(
-            "INSERT INTO notice_authorities (name, code, review_body, contact, phone, address)"
-            " VALUES (:name, :code, :review_body, :contact, :phone, :address)"
+            "INSERT INTO notice_authorities"
+            " (name, code, review_body, contact, phone, address, automatic)"
+            " VALUES (:name, :code, :review_body, :contact, :phone, :address, :automatic)"
             " ON CONFLICT (name) DO UPDATE SET code = excluded.code,"
             " review_body = excluded.review_body, contact = excluded.contact,"
-            " phone = excluded.phone, address = excluded.address",
+            " phone = excluded.phone, address = excluded.address, automatic = excluded.automatic",
             row,
         )
         audit.record(
@@ -73,23 +74,44 @@ def save(store: Store, authority: Authority, *, actor: str) -> None:
         )
 
 
-def settings_for(store: Store, settings: NoticeSettings, name: str) -> NoticeSettings:
+def settings_for(
+    store: Store, settings: NoticeSettings, name: str, *, actor: str
+) -> NoticeSettings:
     """The settings a notice of authority ``name`` is issued with: its own 代字 (the series),
     复议机关 and contact where the authority has them, else the office's.
 
-    An authority that is neither registered nor the one configured in the settings has no
-    代字 of its own: refused, rather than numbered in another authority's series.
+    The authority configured in the settings uses the settings' 代字. Any other authority
+    without an entry gets one on its first notice, with a 代字 made from its name and the
+    default one (越秀区民政局 → 越民社整), so that it numbers in a series of its own; the entry is
+    audited, ``automatic_codes`` lists it for a warning, and ``notice-authority`` corrects it.
     """
     found = get(store, name)
     if found is None:
         if name.strip() == settings.authority.strip():
             return settings
-        raise UserError(
-            f"发文机关“{name}”未设置机关代字，不能编号：请先设置"
-            f"（inspector notice-authority --name {name} --code 机关代字）"
-        )
+        found = Authority(name.strip(), _free_code(store, name.strip()))
+        save(store, found, actor=actor, automatic=True)
     own = {k: v for k, v in asdict(found).items() if k not in ("name", "code") and v}
     return replace(settings, authority=found.name, prefix=found.code, **own)
+
+
+def automatic_codes(store: Store) -> list[Authority]:
+    """Authorities whose 代字 was made automatically and has not been confirmed."""
+    rows = store.db.conn.execute(
+        f"SELECT {_COLUMNS} FROM notice_authorities WHERE automatic = 1 ORDER BY name"
+    )
+    return [Authority(*row) for row in rows]
+
+
+def _free_code(store: Store, name: str) -> str:
+    """The shortest start of the name, then the default 代字: 越秀区民政局 → 越民社整."""
+    prefix = NoticeSettings().prefix
+    taken = {a.code for a in listed(store)}
+    for size in range(1, len(name) + 1):
+        code = name[:size] + prefix
+        if code not in taken:
+            return code
+    return name + prefix
 
 
 def get(store: Store, name: str) -> Authority | None:

@@ -465,7 +465,8 @@ M_NOTICE_AUTHORITY = """
         review_body TEXT NOT NULL DEFAULT '',
         contact TEXT NOT NULL DEFAULT '',
         phone TEXT NOT NULL DEFAULT '',
-        address TEXT NOT NULL DEFAULT ''
+        address TEXT NOT NULL DEFAULT '',
+        automatic INTEGER NOT NULL DEFAULT 0  -- 代字 made from the name, not yet confirmed
     );
     CREATE TABLE notice_number_blocks (
         id TEXT PRIMARY KEY,

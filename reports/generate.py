@@ -73,6 +73,11 @@ def advisories(store: Store, formats: Sequence[Format], *, notice: bool = True) 
         notes.append(_fonts(store).stand_ins())
     if notice:
         notes.append(notices.missing_warning(notices.load_settings(store)))
+        notes += [
+            f"提示：发文机关“{a.name}”未设置机关代字，已自动使用“{a.code}”编号；请核对"
+            f"（inspector notice-authority --name {a.name} --code 机关代字）。"
+            for a in authorities.automatic_codes(store)
+        ]
     return [note for note in notes if note]
 
 
@@ -105,7 +110,7 @@ def reissue_notice(
 ) -> WrittenNotice:
     """A new notice under a new number, with today's settings, naming the one it replaces."""
     notices.require_issuable(store, inspection_id)
-    settings = _settings_for(store, inspection_id)
+    settings = _settings_for(store, inspection_id, actor)
     content = notice_content(store, inspection_id, settings)
     issued = notices.reissue(
         store,
@@ -123,7 +128,7 @@ def numbered_notice(store: Store, inspection_id: str, *, actor: str) -> NoticeCo
     with the settings it was issued with (later settings apply only to later notices)."""
     notices.require_issuable(store, inspection_id)
     current = notices.latest(store, inspection_id)
-    settings = current.issued_settings() if current else _settings_for(store, inspection_id)
+    settings = current.issued_settings() if current else _settings_for(store, inspection_id, actor)
     content = notice_content(store, inspection_id, settings)
     issued = notices.issue(
         store, inspection_id, content_hash=content.fingerprint(), settings=settings, actor=actor
@@ -131,12 +136,12 @@ def numbered_notice(store: Store, inspection_id: str, *, actor: str) -> NoticeCo
     return _numbered(store, content, issued)
 
 
-def _settings_for(store: Store, inspection_id: str) -> notices.NoticeSettings:
+def _settings_for(store: Store, inspection_id: str, actor: str) -> notices.NoticeSettings:
     """Today's settings for a new notice of this inspection: its issuing authority's 代字
     (series), 复议机关 and contact (``inspector.authorities``)."""
     settings = notices.load_settings(store)
     name = notice_content(store, inspection_id, settings).authority
-    return authorities.settings_for(store, settings, name)
+    return authorities.settings_for(store, settings, name, actor=actor)
 
 
 def _numbered(store: Store, content: NoticeContent, issued: notices.IssuedNotice) -> NoticeContent:
