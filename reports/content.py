@@ -16,6 +16,7 @@ from inspector import (
     checklist_store,
     clock,
     deadlines,
+    fee_checks,
     findings,
     inspections,
     legal_bases,
@@ -237,6 +238,7 @@ def notice_content(store: Store, inspection_id: str, settings: NoticeSettings) -
     _require_future_dates(facts)
     fee_tables: tuple[TableFacts, ...] = ()
     if facts.checklist_kind == "fee_audit":
+        _require_plausible_fees(store, facts)
         fee_tables = tuple(a.table for a in record_answers(store, facts) if a.table is not None)
     return NoticeContent(
         inspection=facts,
@@ -266,6 +268,17 @@ def _require_citable(facts: InspectionFacts) -> None:
             "整改通知书未出具，未编号："
             + "。".join(wrong)
             + "。请在审核页修改该问题的“违反的规定”后再出具。"
+        )
+
+
+def _require_plausible_fees(store: Store, facts: InspectionFacts) -> None:
+    values = {item_id: a.value for item_id, a in inspections.answers(store, facts.id).items()}
+    found = fee_checks.problems(values)
+    if found:
+        raise UserError(
+            "整改通知书未出具，未编号：收费数据有误，"
+            + "；".join(found)
+            + "。请修改检查记录后再出具。"
         )
 
 
