@@ -38,6 +38,7 @@ class Inspection:
     approved_at: str | None
     return_reason: str
     revision: int
+    approved_by: str | None = None
 
 
 @dataclass(frozen=True)

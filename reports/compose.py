@@ -151,6 +151,11 @@ def inspection_report(content: RecordContent) -> Document:
     blocks += [Heading("三、发现的问题"), *_findings_summary(facts.findings)]
     blocks += [Heading("四、证据材料"), *_evidence_blocks(content.evidence)]
     names = "、".join(i.name for i in facts.inspectors)
+    if facts.approved_by and facts.approved_at:
+        approved = (
+            f"审核人：{facts.approved_by}（{chinese_date(facts.approved_at.date())}审核通过）"
+        )
+        blocks.append(Paragraph(approved, indent=False))
     blocks.append(
         Signature(f"检查人员：{names}", chinese_date(facts.started_at.date()), seal_note="")
     )

@@ -136,6 +136,8 @@ class InspectionFacts:
     representative: str
     inspectors: tuple[InspectorFacts, ...]
     findings: tuple[FindingFacts, ...]
+    approved_by: str = ""  # who approved the record (审核人), "" until approved
+    approved_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ def inspection_facts(store: Store, inspection_id: str) -> InspectionFacts:
         status=row.status,
         method=METHOD_LABELS.get(row.method, row.method),
         started_at=to_local(row.started_at),
+        approved_by=row.approved_by or "",
+        approved_at=to_local(row.approved_at) if row.approved_at else None,
         place=row.place,
         representative=row.representative,
         inspectors=tuple(

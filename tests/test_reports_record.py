@@ -9,8 +9,10 @@ import pytest
 from PIL import Image
 
 from inspector import onsite_record
+from inspector.clock import today
 from inspector.store import Store
 from reports import generate
+from reports.formatting import chinese_date
 from tests.test_reports_support import (
     CREDIT_CODE,
     ORG_NAME,
@@ -126,3 +128,11 @@ def test_record_signed_on_site_shows_the_signature(store: Store, tmp_path: Path)
     ).stdout.splitlines()[2:]
     assert len(images) == 1
     assert len(docx.Document(str(docx_path)).inline_shapes) == 1
+
+
+def test_the_report_names_who_approved_and_when(store: Store, tmp_path: Path) -> None:
+    office = setup_office(store)
+    inspection_id = inspection(store, office, add_org(store))
+    (pdf,) = generate.write_report(store, inspection_id, tmp_path, [generate.Format.PDF])
+    expected = squeeze(f"审核人：supervisor（{chinese_date(today())}审核通过）")
+    assert expected in squeeze(pdf_text(pdf))
