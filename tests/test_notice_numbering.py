@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector import authorities, inspections, notices
+from inspector import authorities, clock, inspections, notices
 from inspector.errors import UserError
 from inspector.store import Store
 from reports import generate
@@ -85,7 +85,7 @@ def test_an_issued_notice_never_changes_and_a_reissue_is_an_explicit_act_with_a_
     assert reissued.number == "X民社整〔2026〕2号" != first.number
     text = squeeze(pdf_text(reissued.paths[0]))
     assert (
-        squeeze(f"本通知书替代本机关{chinese_date(date.today())}出具的{first.number}整改通知书")
+        squeeze(f"本通知书替代本机关{chinese_date(clock.today())}出具的{first.number}整改通知书")
         in text
     )
     assert "某市民政局（新）" in text  # a new notice carries today's settings
