@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from inspector import notices, preferences
+from inspector import notices, preferences, service
 from inspector.store import Store
 from tests.test_reports_support import (
     ORG_NAME,
@@ -19,6 +19,7 @@ from tests.test_reports_support import (
 from ui.supervisor import notices_panel
 from ui.supervisor.notices_panel import NoticesPanel
 from ui.supervisor.review_screen import NOTICE_DIR_KEY
+from ui.supervisor.service_dialog import ServiceDialog
 
 CODES = ("51100000500002862F", "51100000500002863D", "51100000500002864B", "51100000500002865X")
 TIMEOUT = 15_000
@@ -216,3 +217,39 @@ def test_font_stand_ins_and_unset_contact_are_said_once(qtbot, panel, office) ->
     qtbot.mouseClick(panel.single_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=TIMEOUT)
     assert "已生成" in panel.result.text() and "提示：" not in panel.result.text()
+
+
+def test_service_is_recorded_from_the_page_and_a_missing_witness_is_refused(
+    qtbot, panel, office
+) -> None:
+    store = office[0]
+    assert not panel.serve_button.isEnabled()
+    panel.table.selectRow(0)
+    assert not panel.serve_button.isEnabled()  # nothing issued yet
+    qtbot.mouseClick(panel.single_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=TIMEOUT)
+    panel.table.selectRow(0)
+    assert panel.serve_button.isEnabled()
+
+    def fill(method: str, witness: str) -> object:
+        def ask(parent, number):
+            dialog = ServiceDialog(None, number)
+            qtbot.addWidget(dialog)
+            dialog.method.setCurrentIndex(dialog.method.findText(method))
+            # Chinese comes through an input method, not key by key: set as typed
+            dialog.recipient.setText("赵建国")
+            dialog.witness.setText(witness)
+            dialog.server_1.setText("张明")
+            dialog.server_2.setText("李华")
+            return dialog.value()
+
+        return ask
+
+    panel.ask_service = fill("留置送达", "")
+    qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
+    assert "未登记送达：留置送达须填写见证人" in panel.result.text()
+    panel.ask_service = fill("留置送达", "社区居委会王主任")
+    qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
+    assert "已登记送达（留置送达" in panel.result.text() and "整改期限：20" in panel.result.text()
+    inspection_id = panel.selected().inspection_id
+    assert service.of(store, inspection_id).witness == "社区居委会王主任"

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import notices, preferences
+from inspector import findings, notices, preferences, service
+from inspector.errors import UserError
 from inspector.jobs import Job, Step
 from inspector.notices import Candidate
 from inspector.store import Store
 from reports.generate import BatchResult, generate_batch, parse_formats
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, notice_folder
+from ui.supervisor.service_dialog import ServiceDialog
 from ui.supervisor.widgets import combo
 from ui.table_model import Column, RowsModel, row_table
 from ui.task_runner import TaskRunner
@@ -63,6 +65,7 @@ class NoticesPanel(QWidget):
     # Replaceable in tests (pytest-qt: dialogs and launching behind class attributes).
     ask_folder = staticmethod(ask_folder)
     open_path = staticmethod(open_with_system)
+    ask_service = staticmethod(ServiceDialog.ask)
 
     def __init__(self, store: Store, actor: str, runner: TaskRunner) -> None:
         super().__init__()
@@ -84,6 +87,7 @@ class NoticesPanel(QWidget):
         self.result.setWordWrap(True)
         self.open_file_button = QPushButton("打开文件")
         self.open_folder_button = QPushButton("打开文件夹")
+        self.serve_button = QPushButton("登记送达…")
         self.last_files: tuple[Path, ...] = ()
         self.noted: set[str] = set()  # warnings already shown this session: said once
         self._layout()
@@ -99,6 +103,7 @@ class NoticesPanel(QWidget):
         head.addWidget(self.formats)
         head.addWidget(self.batch_button)
         head.addWidget(self.single_button)
+        head.addWidget(self.serve_button)
         folder = QHBoxLayout()
         folder.addWidget(QLabel("保存位置："))
         folder.addWidget(self.folder_label, 1)
@@ -121,6 +126,7 @@ class NoticesPanel(QWidget):
         self.folder_button.clicked.connect(self.change_folder)
         self.open_file_button.clicked.connect(self.open_file)
         self.open_folder_button.clicked.connect(self.open_folder)
+        self.serve_button.clicked.connect(self.record_service)
         self.runner.finished.connect(self._enable)
 
     def refresh(self) -> None:
@@ -205,6 +211,34 @@ class NoticesPanel(QWidget):
         self.result.setToolTip(failures_text(result, names))
         self._enable()
 
+    @Slot()
+    def record_service(self) -> None:
+        """登记送达 of the selected notice: the period now runs, and its deadlines are shown."""
+        row = self.selected()
+        if row is None or not row.notice:
+            return
+        given = self.ask_service(self, row.notice)
+        if given is None:
+            return
+        try:
+            done = service.record(self.store, row.inspection_id, given, actor=self.actor)
+        except UserError as exc:
+            self.result.setText(f"未登记送达：{exc.message}")
+            return
+        due = sorted(
+            {
+                f.deadline
+                for f in findings.of_inspection(self.store, row.inspection_id)
+                if f.deadline
+            }
+        )
+        lines = [
+            f"整改通知书 {row.notice} 已登记送达（{service.METHOD_LABELS[service.Method(done.method)]}，"
+            f"{done.served_on}）。整改期限：{'、'.join(due) or '无'}",
+            service.holiday_warning(self.store, row.inspection_id),
+        ]
+        self.result.setText("\n".join(line for line in lines if line))
+
     # --- the result ----------------------------------------------------------------------
 
     @Slot()
@@ -245,6 +279,8 @@ class NoticesPanel(QWidget):
         self.folder_button.setEnabled(idle)
         self.open_file_button.setEnabled(idle and bool(self.last_files))
         self.open_folder_button.setEnabled(idle)
+        chosen = self.selected()
+        self.serve_button.setEnabled(idle and chosen is not None and bool(chosen.notice))
 
 
 def summary(result: BatchResult, names: dict[str, str], folder: Path) -> str:
