@@ -107,7 +107,7 @@ def onsite_record(content: RecordContent) -> Document:
     facts = content.inspection
     blocks: list[Block] = [
         Title("现场检查记录"),
-        _facts_table(facts),
+        _facts_table(facts, CERTIFICATES_SHOWN),
         Heading("一、检查情况"),
         _answers_table(content.answers),
         *_answer_tables(content.answers),
@@ -284,7 +284,12 @@ def _contact(content: NoticeContent) -> list[Block]:
     return blocks
 
 
-def _facts_table(facts: InspectionFacts) -> Table:
+# 行政处罚法 第五十五条 (执法人员出示执法证件) and the 检查通知书 the 抽查办法 requires: ticked
+# by hand on the record the representative signs, as the device has no record of them.
+CERTIFICATES_SHOWN = ("出示证件", "□检查人员已出示执法证件　□已出示检查通知书")
+
+
+def _facts_table(facts: InspectionFacts, *extra: tuple[str, str]) -> Table:
     org = facts.org
     people = "；".join(f"{i.name}（执法证号：{i.certificate_no}）" for i in facts.inspectors)
     rows = (
@@ -299,6 +304,7 @@ def _facts_table(facts: InspectionFacts) -> Table:
         ("检查人员", people),
         ("在场人员", facts.representative),
         ("检查表", f"{facts.checklist_title}（第{facts.checklist_version}版）"),
+        *extra,
     )
     return Table(rows, widths=(1, 3))
 

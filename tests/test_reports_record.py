@@ -130,6 +130,16 @@ def test_record_signed_on_site_shows_the_signature(store: Store, tmp_path: Path)
     assert len(docx.Document(str(docx_path)).inline_shapes) == 1
 
 
+def test_the_record_has_the_certificates_and_the_inspection_notice_to_tick(
+    store: Store, tmp_path: Path
+) -> None:
+    office = setup_office(store)
+    (pdf,) = generate.write_record(
+        store, inspection(store, office, add_org(store)), tmp_path, [generate.Format.PDF]
+    )
+    assert squeeze("□检查人员已出示执法证件　□已出示检查通知书") in squeeze(pdf_text(pdf))
+
+
 def test_the_report_names_who_approved_and_when(store: Store, tmp_path: Path) -> None:
     office = setup_office(store)
     inspection_id = inspection(store, office, add_org(store))
