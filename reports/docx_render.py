@@ -279,6 +279,13 @@ def _folio(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH) -> None:
     _text_run(paragraph, " —", Role.SONG, layout.PAGE_NUMBER_PT)
 
 
+def _styled(paragraph: DocxParagraph, style: str) -> DocxParagraph:
+    """Apply one of our paragraph styles by its id: python-docx's lookup by name walks every
+    style of the template for each paragraph, which was most of the time a DOCX took."""
+    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style  # our ids are our names
+    return paragraph
+
+
 def _text_run(
     paragraph: DocxParagraph, text: str, role: Role, size: float, spacing: int = 0
 ) -> Run:
@@ -291,9 +298,9 @@ def _text_run(
 def _add(docx: DocxDocument, block: Block) -> None:
     match block:
         case Title(text):
-            docx.add_paragraph(text, style=TITLE)
+            _styled(docx.add_paragraph(text), TITLE)
         case Paragraph(text, lead, indent, align, keep_with_next):
-            p = docx.add_paragraph(style=BODY)
+            p = docx.add_paragraph()
             if align is not Align.LEFT:
                 p.alignment = _ALIGN[align]
             if keep_with_next:
@@ -304,7 +311,7 @@ def _add(docx: DocxDocument, block: Block) -> None:
                 _text_run(p, lead, Role.HEI, layout.BODY_PT, _BODY_SPACING_TWIPS)
             p.add_run(text)
         case Heading(text, level):
-            docx.add_paragraph(text, style=HEADING_1 if level == 1 else HEADING_2)
+            _styled(docx.add_paragraph(text), HEADING_1 if level == 1 else HEADING_2)
         case Table():
             _table(docx, block)
         case Images(items):
@@ -343,7 +350,7 @@ def _table(docx: DocxDocument, block: Table) -> None:
         row = table.rows[index + header_rows]
         row.height = Pt(layout.TALL_ROW_PT)
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-    docx.add_paragraph(style=GAP)
+    _styled(docx.add_paragraph(), GAP)
 
 
 def _fix_geometry(table: DocxTable, widths: list[Length]) -> None:
@@ -384,7 +391,7 @@ def _cell(cell: _Cell, value: str, size: float, *, bold: bool, width: Length) ->
     cell.width = width
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = cell.paragraphs[0]
-    p.style = CELL_HEAD if bold else CELL
+    _styled(p, CELL_HEAD if bold else CELL)
     if size != layout.TABLE_PT:
         _text_run(p, value, Role.HEI if bold else Role.FANGSONG, size)
         p.paragraph_format.line_spacing = Pt(layout.cell_leading(size))
@@ -416,11 +423,11 @@ def _images(docx: DocxDocument, items: tuple[tuple[bytes, str], ...]) -> None:
                 width=int(side * width / max(width, height)),
                 height=int(side * height / max(width, height)),
             )
-        note = cell.add_paragraph(style=CELL)
+        note = _styled(cell.add_paragraph(), CELL)
         note.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _text_run(note, caption, Role.FANGSONG, layout.CAPTION_PT)
         note.paragraph_format.line_spacing = Pt(layout.cell_leading(layout.CAPTION_PT))
-    docx.add_paragraph(style=GAP)
+    _styled(docx.add_paragraph(), GAP)
 
 
 def _signature(docx: DocxDocument, block: Signature) -> None:
@@ -429,10 +436,10 @@ def _signature(docx: DocxDocument, block: Signature) -> None:
     previous = body[-2] if len(body) > 1 else None
     if previous is not None and previous.tag == qn("w:p"):
         DocxParagraph(previous, docx._body).paragraph_format.keep_with_next = True
-    docx.add_paragraph(style=SIGNATURE)
+    _styled(docx.add_paragraph(), SIGNATURE)
     for text in (block.issuer, block.seal_note, block.date_text):
         if text:
-            p = docx.add_paragraph(text, style=SIGNATURE)
+            p = _styled(docx.add_paragraph(text), SIGNATURE)
             indent = layout.signature_right_indent(text, block.date_text)
             p.paragraph_format.right_indent = Pt(indent)
     last = docx.paragraphs[-1] if block.date_text else None
