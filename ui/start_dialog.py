@@ -62,6 +62,9 @@ class StartInspectionDialog(QDialog):
         self.problem = QLabel(wordWrap=True)
         self.problem.setStyleSheet("color: #c62828;")
         self._layout()
+        # A message about what was wrong goes once the user changes it.
+        self.people.itemChanged.connect(self.problem.clear)
+        self.checklist.currentIndexChanged.connect(self.problem.clear)
 
     def _layout(self) -> None:
         form = QFormLayout()

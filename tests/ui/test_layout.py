@@ -160,3 +160,22 @@ def test_start_on_the_task_list_needs_a_task(qtbot, window: MainWindow) -> None:
         pos=table.visualRect(table.model().index(0, 0)).center(),
     )
     assert screen.go_button.isEnabled()
+
+
+def test_the_start_dialogs_message_goes_once_the_team_is_fixed(
+    qtbot, world: Store, org_ids: dict[str, str]
+) -> None:
+    from inspector import org_search
+    from ui.start_dialog import StartInspectionDialog
+
+    org = org_search.get(world, org_ids["北京市测试行业协会"])
+    assert org is not None
+    dialog = StartInspectionDialog(world, org, actor="京民执11000")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = next(b for b in dialog.findChildren(QAbstractButton) if b.text() == "开始检查")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.problem.text()  # too few inspectors
+    dialog.people.setCurrentRow(0)
+    qtbot.keyClick(dialog.people, Qt.Key.Key_Space)
+    assert dialog.problem.text() == ""
