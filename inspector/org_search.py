@@ -36,6 +36,7 @@ _SORT_COLUMNS = {
     "kind": ("kind", "name", "rowid"),
     "district": ("district", "name", "rowid"),
     "credit_status": ("credit_status", "name", "rowid"),
+    "registration_status": ("registration_status", "name", "rowid"),
     "legal_rep": ("legal_rep", "rowid"),
     "founded_on": ("founded_on", "rowid"),
     "updated_at": ("updated_at", "rowid"),

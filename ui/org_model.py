@@ -39,6 +39,7 @@ COLUMNS: list[tuple[str, str, Any]] = [
     ("类型", "kind", lambda h: h.kind.label),
     ("所在区", "district", lambda h: h.district),
     ("信用状态", "credit_status", lambda h: h.credit_status.label),
+    ("登记状态", "registration_status", lambda h: h.registration_status.label),
     ("法定代表人", "legal_rep", lambda h: h.legal_rep),
 ]
 _CREDIT_COLOURS = {CreditStatus.ABNORMAL: style.AMBER, CreditStatus.SERIOUS: style.RED}
@@ -189,8 +190,8 @@ class OrgTableModel(QAbstractTableModel):
         hit = self.hits[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return COLUMNS[index.column()][2](hit)  # the tooltip: all of an elided cell
-        if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[index.column()][1] == "credit_status":
-            return _CREDIT_COLOURS.get(hit.credit_status)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _colour(COLUMNS[index.column()][1], hit)
         return None
 
     def headerData(
@@ -199,6 +200,14 @@ class OrgTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][0]
         return None
+
+
+def _colour(column: str, hit: OrgHit) -> Any:
+    if column == "credit_status":
+        return _CREDIT_COLOURS.get(hit.credit_status)
+    if column == "registration_status" and hit.registration_status.is_gone:
+        return style.RED  # 已注销 / 已撤销: never drawn, a new inspection needs a reason
+    return None
 
 
 def _where(f: OrgFilter) -> dict[str, Any]:

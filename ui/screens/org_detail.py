@@ -70,8 +70,12 @@ class OrgDetail(QWidget):
             for label, value in rows
             if value
         )
-        credit = f"<p>信用状态：<b style='color:{colour}'>{org.credit_status.label}</b></p>"
-        return credit + f"<table cellpadding='2'>{cells}</table>"
+        credit = f"<p>信用状态：<b style='color:{colour}'>{org.credit_status.label}</b>"
+        registered = "#c62828" if org.registration_status.is_gone else "#2e7d32"
+        status = (
+            f"　登记状态：<b style='color:{registered}'>{org.registration_status.label}</b></p>"
+        )
+        return credit + status + f"<table cellpadding='2'>{cells}</table>"
 
     def _history(self, org: Organization) -> str:
         visits = worklists.inspections_of(self.store, org.id)

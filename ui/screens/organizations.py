@@ -50,6 +50,9 @@ class OrganizationsScreen(QWidget):
         self.district.addItem("全部区域", None)
         for name in org_search.districts(store):
             self.district.addItem(name, name)
+        self.code_warning = QLabel(wordWrap=True)
+        self.code_warning.setStyleSheet("color: #c62828;")
+        self.code_warning.hide()
         self.count_label = QLabel(objectName="muted")
         self.import_button = QPushButton("导入名录…")
         self.last_import = QLabel(objectName="muted")
@@ -86,6 +89,7 @@ class OrganizationsScreen(QWidget):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(filters)
+        column.addWidget(self.code_warning)
         column.addWidget(self.table, 1)
         column.addWidget(self.count_label)
         splitter = QSplitter()
@@ -136,6 +140,9 @@ class OrganizationsScreen(QWidget):
     def apply_filters(self) -> None:
         """Re-query the register in SQL (in the background) with the text and filters."""
         self.timer.stop()
+        warning = org_search.code_warning(self.search.text())
+        self.code_warning.setText(warning or "")
+        self.code_warning.setVisible(warning is not None)
         self.model.request(
             replace(
                 self.model.filter,
