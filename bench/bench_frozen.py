@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 from bench.measure import Result, timed
+from cli.demo import DEMO_PASSWORD
+from inspector.unlock import PASSWORD_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 FROZEN = ROOT / "build" / "dist" / "social-org-inspector" / "inspector"
@@ -28,8 +30,12 @@ def run_frozen_benchmarks(db_path: Path) -> list[Result]:
     with tempfile.TemporaryDirectory() as folder:
         shot = str(Path(folder) / "first.png")
         for _ in range(RUNS):
-            frozen.append(_start(db_path, shot, [str(FROZEN)], _without_pythonpath()))
-            venv.append(_start(db_path, shot, [sys.executable, "-m", "inspector"], None))
+            frozen.append(_start(db_path, shot, [str(FROZEN)], _environment(frozen=True)))
+            venv.append(
+                _start(
+                    db_path, shot, [sys.executable, "-m", "inspector"], _environment(frozen=False)
+                )
+            )
     frozen_s, venv_s = statistics.median(frozen), statistics.median(venv)
     ratio = frozen_s / venv_s
     return [
@@ -45,11 +51,15 @@ def run_frozen_benchmarks(db_path: Path) -> list[Result]:
     ]
 
 
-def _start(db_path: Path, shot: str, program: list[str], env: dict[str, str] | None) -> float:
+def _start(db_path: Path, shot: str, program: list[str], env: dict[str, str]) -> float:
     command = [*program, "--db", str(db_path), "gui", "--screenshot", shot]
     return timed(lambda: subprocess.run(command, check=True, env=env, capture_output=True))
 
 
-def _without_pythonpath() -> dict[str, str]:
-    """The build must not find the checkout's sources."""
-    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+def _environment(*, frozen: bool) -> dict[str, str]:
+    """The bench store is encrypted with the demo password; the build must not find the
+    checkout's sources."""
+    env = {**os.environ, PASSWORD_ENV: DEMO_PASSWORD}
+    if frozen:
+        env.pop("PYTHONPATH", None)
+    return env

@@ -19,6 +19,8 @@ import tempfile
 from pathlib import Path
 
 from bench.measure import Result
+from cli.demo import DEMO_PASSWORD
+from inspector.unlock import PASSWORD_ENV
 
 STARTS = 5
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +55,8 @@ print(
 
 def _run(args: list[str]) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak RSS in MB) of one process, from its start to its exit."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # The demo store is encrypted: the screenshot signs in with the demo's documented password.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", PASSWORD_ENV: DEMO_PASSWORD}
     answer = subprocess.run(
         [sys.executable, "-c", MEASURE, *args],
         cwd=ROOT,
