@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
 missing=()
-[ -x "$PY" ] || missing+=("the virtualenv .venv (run: bash scripts/setup.sh test)")
+[ -x "$PY" ] || missing+=("项目虚拟环境 .venv（运行 bash scripts/setup.sh test 生成）")
 for font in /usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/truetype/wqy/wqy-microhei.ttc; do
-  [ -f "$font" ] || missing+=("$font (apt-get install fonts-arphic-uming fonts-wqy-microhei)")
+  [ -f "$font" ] || missing+=("中文字体 $font（apt-get install fonts-arphic-uming fonts-wqy-microhei）")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   printf '构建所需的工具缺失，请先安装：\n' >&2
