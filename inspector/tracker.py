@@ -122,21 +122,6 @@ def count(store: Store, wanted: TrackerFilter = TrackerFilter(), *, on: date | N
     )
 
 
-@dataclass(frozen=True)
-class DeadlineSummary:
-    """For the start screen: deadlines in the next days, and findings already overdue."""
-
-    due_soon: int
-    overdue: int
-
-
-def deadline_summary(store: Store, *, days: int = 7, on: date | None = None) -> DeadlineSummary:
-    return DeadlineSummary(
-        due_soon=count(store, TrackerFilter(due_within_days=days), on=on),
-        overdue=count(store, TrackerFilter(overdue=True), on=on),
-    )
-
-
 def _where(wanted: TrackerFilter, on: date) -> tuple[str, list[Any]]:
     """Conditions on ``findings f`` alone, so counting needs no join.
 

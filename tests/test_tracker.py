@@ -90,11 +90,6 @@ def test_sorting_and_paging(store: Store, desk: dict[str, str]) -> None:
     assert _ids(store, limit=2, offset=1) == [desk["unapproved"], desk["due_soon"]]
 
 
-def test_the_start_screen_summary(store: Store, desk: dict[str, str]) -> None:
-    summary = tracker.deadline_summary(store, on=ON)
-    assert (summary.due_soon, summary.overdue) == (2, 1)
-
-
 def test_report_back_keeps_evidence_and_recheck_failed_sets_a_new_deadline(
     store: Store, desk: dict[str, str], tmp_path: Path
 ) -> None:

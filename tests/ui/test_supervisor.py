@@ -17,7 +17,7 @@ from ui.supervisor import rectification_dialogs
 from ui.supervisor.campaign_screen import CampaignScreen
 from ui.supervisor.conflict_dialog import ConflictDialog
 from ui.supervisor.dashboard_screen import DashboardScreen
-from ui.supervisor.pages import build_page, deadline_text, supervisor_pages
+from ui.supervisor.pages import build_page, supervisor_pages
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, ReviewScreen
 from ui.supervisor.tracker_screen import TrackerScreen
 
@@ -191,12 +191,6 @@ def test_dashboard_bars_click_through(qtbot, qtmodeltester, desk: Store, runner_
     assert screen.inspections.rows[0].organization == "测试社会组织00000"
     assert severity.bar_at(-5, -5) is None
     assert not severity.grab().isNull()
-
-
-def test_deadline_line_for_the_start_screen(desk: Store) -> None:
-    assert deadline_text(desk).startswith("近 7 天内没有到期")
-    inspect(desk, "org-00000", [(Severity.SEVERE, "2020-01-10")])
-    assert deadline_text(desk) == "整改期限：7 天内到期 0 个问题，已逾期 1 个问题。"
 
 
 def test_conflict_dialog_and_recording(qtbot, desk: Store, monkeypatch, runner_for) -> None:

@@ -7,9 +7,9 @@ modules load the reports, reportlab and pydantic (about 0.5 s), which the first 
 not need.
 """
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
-from inspector import roles, tracker
+from inspector import roles
 from inspector.store import Store
 from ui.task_runner import TaskRunner
 
@@ -49,23 +49,3 @@ def build_page(key: str, store: Store, actor: str, runner: TaskRunner) -> QWidge
 
         return DashboardScreen(store, runner)
     raise KeyError(key)
-
-
-def deadline_text(store: Store) -> str:
-    """For the start screen: "7 天内到期 3 个问题，已逾期 2 个问题"."""
-    summary = tracker.deadline_summary(store)
-    if not summary.due_soon and not summary.overdue:
-        return "近 7 天内没有到期的整改问题，也没有逾期的问题。"
-    return f"整改期限：7 天内到期 {summary.due_soon} 个问题，已逾期 {summary.overdue} 个问题。"
-
-
-class DeadlineLine(QLabel):
-    """One line for the start screen; ``refresh`` re-reads the numbers."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.setText(deadline_text(self.store))
