@@ -1,6 +1,5 @@
 """The supervisor's pages for the main window's navigation (none for anyone who is not a
-supervisor on the roster: inspectors do not see them at all), and the deadline line for the
-start screen.
+supervisor on the roster: inspectors do not see them at all).
 
 The main window lists the pages at once but builds each when it is first shown: their
 modules load the reports, reportlab and pydantic (about 0.5 s), which the first screen does
