@@ -10,6 +10,7 @@ the client runs as ``inspector sync push`` in its own process so its memory is m
 """
 
 import argparse
+import json
 import os
 import random
 import subprocess
@@ -102,7 +103,9 @@ def _device(path: Path) -> Store:
             "kind": "other",
             "applies_to": "[]",
             "effective_date": "2026-01-01",
-            "definition": "{}",
+            "definition": json.dumps(
+                {"sections": [{"items": [{"id": "q1", "answer_type": "compliance"}]}]}
+            ),
             "content_hash": "x",
             "imported_at": utc_now(),
         }

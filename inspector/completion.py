@@ -11,7 +11,7 @@ from typing import Any
 
 from inspector import constraints
 from inspector.checklist_model import Item
-from inspector.inspections import MIN_INSPECTORS
+from inspector.inspections import MIN_INSPECTORS, unrecorded_noncompliance
 from inspector.store import Store
 
 
@@ -25,13 +25,21 @@ class Problem:
 
 
 def is_answered(value: Any) -> bool:
-    """An answer counts once it holds something: not None, not blank, not an empty list."""
+    """An answer counts once it holds something: not None, not blank, not an empty list, not a
+    table of empty rows."""
     if value is None:
         return False
     if isinstance(value, str):
         return bool(value.strip())
     if isinstance(value, list):
-        return bool(value)
+        return any(_row_answered(part) for part in value)
+    return True
+
+
+def _row_answered(part: Any) -> bool:
+    """A table row counts once one of its cells holds something; a choice in a list counts."""
+    if isinstance(part, dict):
+        return any(is_answered(cell) for cell in part.values())
     return True
 
 
@@ -45,16 +53,24 @@ def answers_of(store: Store, inspection_id: str) -> dict[str, Any]:
 
 def problems(store: Store, inspection_id: str, visible_items: Iterable[Item]) -> list[Problem]:
     """Required visible items without an answer, answers that break their item's constraint,
-    findings without deadline, too few inspectors."""
+    不符合 without a finding, findings without deadline, too few inspectors."""
     answers = answers_of(store, inspection_id)
+    shown = list(visible_items)
     found: list[Problem] = []
-    for item in visible_items:
+    for item in shown:
         answer = answers.get(item.id)
         if item.required and not is_answered(answer):
             found.append(Problem(f"必答项未作答：{item.question}", item_id=item.id))
         elif item.constraint and not constraints.holds(item.constraint, answer):
             why = item.constraint_message or f"应满足 {item.constraint}"
             found.append(Problem(f"答案不符合要求：{item.question}（{why}）", item_id=item.id))
+    questions = {item.id: item.question for item in shown}
+    found += [
+        Problem(
+            f"判为不符合，但未记录发现的问题：{questions.get(item_id, item_id)}", item_id=item_id
+        )
+        for item_id in unrecorded_noncompliance(store.db.conn, inspection_id)
+    ]
     for finding_id, item_id, description in store.db.execute(
         "SELECT id, item_id, description FROM findings"
         " WHERE inspection_id = ? AND (deadline IS NULL OR deadline = '') ORDER BY created_at",

@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 
 from inspector import audit
+from inspector.answer_values import NOT_COMPLIANT
 from inspector.clock import today, utc_now
 from inspector.deadlines import require_not_past
 from inspector.errors import UserError
-from inspector.inspections import status_of
+from inspector.inspections import status_of, write_answer
 from inspector.lifecycle import EDITABLE_INSPECTION, finding_step
 from inspector.model import Escalation, FindingDraft, FindingStatus
 from inspector.roles import require_supervisor
@@ -80,6 +81,40 @@ def _finding(row: tuple[Any, ...]) -> Finding:
 
 def add(store: Store, inspection_id: str, draft: FindingDraft, *, actor: str) -> str:
     """Record a finding on an inspection that is still being worked on; returns its id."""
+    with store.transaction() as conn:
+        return _insert(conn, inspection_id, draft, actor=actor)
+
+
+def record_not_compliant(
+    store: Store,
+    inspection_id: str,
+    item_id: str,
+    draft: FindingDraft,
+    *,
+    actor: str,
+    amendment_reason: str = "",
+) -> str:
+    """Answer an item 不符合 and record its finding together, or neither; returns the finding id.
+
+    A 不符合 without the finding that says what is wrong would put 「本次检查未发现问题」 on a
+    record served on the organization, so the two are one transaction.
+    """
+    with store.transaction() as conn:
+        write_answer(
+            conn,
+            inspection_id,
+            item_id,
+            NOT_COMPLIANT,
+            note=None,
+            actor=actor,
+            amendment_reason=amendment_reason,
+        )
+        return _insert(conn, inspection_id, replace(draft, item_id=item_id), actor=actor)
+
+
+def _insert(
+    conn: sqlite3.Connection, inspection_id: str, draft: FindingDraft, *, actor: str
+) -> str:
     if not draft.description.strip():
         raise UserError("问题描述不能为空")
     finding_id = str(uuid.uuid4())
@@ -93,15 +128,12 @@ def add(store: Store, inspection_id: str, draft: FindingDraft, *, actor: str) ->
         created_at=now,
         updated_at=now,
     )
-    with store.transaction() as conn:
-        _require_editable(conn, inspection_id)
-        columns = ", ".join(row)
-        conn.execute(
-            f"INSERT INTO findings ({columns}) VALUES ({', '.join(':' + c for c in row)})", row
-        )
-        audit.record(
-            conn, actor=actor, entity="finding", entity_id=finding_id, action="add", new=row
-        )
+    _require_editable(conn, inspection_id)
+    columns = ", ".join(row)
+    conn.execute(
+        f"INSERT INTO findings ({columns}) VALUES ({', '.join(':' + c for c in row)})", row
+    )
+    audit.record(conn, actor=actor, entity="finding", entity_id=finding_id, action="add", new=row)
     return finding_id
 
 

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from inspector import audit
+from inspector import answer_values, audit
 from inspector.clock import utc_now
 from inspector.errors import TransitionError, UserError
 from inspector.lifecycle import EDITABLE_INSPECTION, inspection_step
@@ -121,38 +121,64 @@ def set_answer(
 ) -> None:
     """Save one answer (and optionally its note) at once.
 
-    A completed or approved inspection is read-only: a change needs ``amendment_reason`` and is
-    recorded as an amendment, raising the inspection's revision.
+    The value must fit the item it is stored against (``answer_values``). A completed or
+    approved inspection is read-only: a change needs ``amendment_reason`` and is recorded as an
+    amendment, raising the inspection's revision.
     """
     with store.transaction() as conn:
-        status = status_of(conn, inspection_id)
-        action = _edit_action(status, amendment_reason)
-        old_row = conn.execute(
-            "SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?",
-            (inspection_id, item_id),
-        ).fetchone()
-        old = {"value": json.loads(old_row[0]), "note": old_row[1]} if old_row else None
-        new = {"value": value, "note": old["note"] if note is None and old else (note or "")}
-        if old == new:
-            return
-        conn.execute(
-            "INSERT INTO answers (inspection_id, item_id, value, note, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (inspection_id, item_id) DO UPDATE SET"
-            " value = excluded.value, note = excluded.note, updated_at = excluded.updated_at",
-            (inspection_id, item_id, json.dumps(value, ensure_ascii=False), new["note"], utc_now()),
-        )
-        _touch(conn, inspection_id, bump_revision=action == "amend_answer")
-        if amendment_reason:
-            new = {**new, "reason": amendment_reason}
-        audit.record(
+        write_answer(
             conn,
+            inspection_id,
+            item_id,
+            value,
+            note=note,
             actor=actor,
-            entity="answer",
-            entity_id=f"{inspection_id}/{item_id}",
-            action=action,
-            old=old,
-            new=new,
+            amendment_reason=amendment_reason,
         )
+
+
+def write_answer(
+    conn: sqlite3.Connection,
+    inspection_id: str,
+    item_id: str,
+    value: Any,
+    *,
+    note: str | None,
+    actor: str,
+    amendment_reason: str,
+) -> None:
+    """``set_answer`` inside a transaction the caller holds (with a finding, say)."""
+    status = status_of(conn, inspection_id)
+    action = _edit_action(status, amendment_reason)
+    item = answer_values.item_of(conn, inspection_id, item_id)
+    answer_values.check(item, value)
+    answer_values.check_note(item, note or "")
+    old_row = conn.execute(
+        "SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?",
+        (inspection_id, item_id),
+    ).fetchone()
+    old = {"value": _loads(old_row[0]), "note": old_row[1]} if old_row else None
+    new = {"value": value, "note": old["note"] if note is None and old else (note or "")}
+    if old == new:
+        return
+    conn.execute(
+        "INSERT INTO answers (inspection_id, item_id, value, note, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (inspection_id, item_id) DO UPDATE SET"
+        " value = excluded.value, note = excluded.note, updated_at = excluded.updated_at",
+        (inspection_id, item_id, json.dumps(value, ensure_ascii=False), new["note"], utc_now()),
+    )
+    _touch(conn, inspection_id, bump_revision=action == "amend_answer")
+    if amendment_reason:
+        new = {**new, "reason": amendment_reason}
+    audit.record(
+        conn,
+        actor=actor,
+        entity="answer",
+        entity_id=f"{inspection_id}/{item_id}",
+        action=action,
+        old=old,
+        new=new,
+    )
 
 
 def complete(store: Store, inspection_id: str, *, actor: str) -> None:
@@ -223,7 +249,21 @@ def _completion_blockers(conn: sqlite3.Connection, inspection_id: str) -> list[s
     ).fetchone()[0]
     if missing:
         problems.append(f"有{missing}个问题未设定整改期限")
+    unrecorded = unrecorded_noncompliance(conn, inspection_id)
+    if unrecorded:
+        problems.append(f"有{len(unrecorded)}个检查项判为不符合，但未记录发现的问题")
     return problems
+
+
+def unrecorded_noncompliance(conn: sqlite3.Connection, inspection_id: str) -> list[str]:
+    """Items answered 不符合 that have no finding: such a record cannot be completed."""
+    rows = conn.execute(
+        "SELECT a.item_id FROM answers a WHERE a.inspection_id = ? AND a.value = ?"
+        " AND NOT EXISTS (SELECT 1 FROM findings f"
+        " WHERE f.inspection_id = a.inspection_id AND f.item_id = a.item_id) ORDER BY a.rowid",
+        (inspection_id, json.dumps(answer_values.NOT_COMPLIANT)),
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def _edit_action(status: InspectionStatus, amendment_reason: str) -> str:
@@ -295,7 +335,7 @@ def answers(store: Store, inspection_id: str) -> dict[str, StoredAnswer]:
         "SELECT item_id, value, note FROM answers WHERE inspection_id = ?", (inspection_id,)
     ).fetchall()
     return {
-        item_id: StoredAnswer(json.loads(value) if value is not None else None, note)
+        item_id: StoredAnswer(_loads(value), note)
         for item_id, value, note in rows
     }
 
@@ -307,3 +347,92 @@ def ids_starting_with(store: Store, prefix: str, *, limit: int) -> list[str]:
         "SELECT id FROM inspections WHERE id LIKE ? || '%' LIMIT ?", (prefix, limit)
     ).fetchall()
     return [str(row[0]) for row in rows]
+
+
+def _loads(value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value  # not JSON at all: left for ``answer_values.unreadable`` to name
+
+
+def clear_answers(store: Store, inspection_id: str, reasons: dict[str, str], *, actor: str) -> None:
+    """Repair a draft: clear answers that do not fit their items (``item id → why``).
+
+    The old value goes into the audit log, so nothing is lost, only taken off the record.
+    """
+    with store.transaction() as conn:
+        status = status_of(conn, inspection_id)
+        if status not in EDITABLE_INSPECTION:
+            raise TransitionError(f"检查记录{status.label}，不能修复；请联系管理员")
+        for item_id, reason in reasons.items():
+            row = conn.execute(
+                "SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?",
+                (inspection_id, item_id),
+            ).fetchone()
+            if row is None:
+                continue
+            conn.execute(
+                "UPDATE answers SET value = 'null', updated_at = ?"
+                " WHERE inspection_id = ? AND item_id = ?",
+                (utc_now(), inspection_id, item_id),
+            )
+            audit.record(
+                conn,
+                actor=actor,
+                entity="answer",
+                entity_id=f"{inspection_id}/{item_id}",
+                action="repair_answer",
+                old={"value": _loads(row[0]), "note": row[1]},
+                new={"value": None, "note": row[1], "reason": reason},
+            )
+        _touch(conn, inspection_id, bump_revision=False)
+
+
+_DRAFT_PARTS = ("attachments", "answers", "findings", "inspection_inspectors")
+_BLOCKING_PARTS = (
+    "notices",
+    "onsite_confirmations",
+    "sync_outbox",
+    "sync_imports",
+    "sync_reviews",
+)
+
+
+def discard_draft(store: Store, inspection_id: str, *, reason: str, actor: str) -> None:
+    """Throw away a draft that was never completed; everything it held goes to the audit log.
+
+    Only a draft: a completed record has been shown to the organization and stays.
+    """
+    if not reason.strip():
+        raise UserError("放弃草稿必须填写理由")
+    with store.transaction() as conn:
+        if status_of(conn, inspection_id) is not InspectionStatus.DRAFT:
+            raise TransitionError("只有未完成的草稿可以放弃")
+        for table in _BLOCKING_PARTS:
+            if conn.execute(
+                f"SELECT 1 FROM {table} WHERE inspection_id = ? LIMIT 1", (inspection_id,)
+            ).fetchone():
+                raise TransitionError("该检查已有文书或同步记录，不能放弃")
+        old: dict[str, Any] = {"inspection": _rows(conn, "inspections", "id", inspection_id)[0]}
+        for table in _DRAFT_PARTS:
+            old[table] = _rows(conn, table, "inspection_id", inspection_id)
+            conn.execute(f"DELETE FROM {table} WHERE inspection_id = ?", (inspection_id,))
+        conn.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
+        audit.record(
+            conn,
+            actor=actor,
+            entity="inspection",
+            entity_id=inspection_id,
+            action="discard",
+            old=old,
+            new={"reason": reason.strip()},
+        )
+
+
+def _rows(conn: sqlite3.Connection, table: str, key: str, value: str) -> list[dict[str, Any]]:
+    cursor = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (value,))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

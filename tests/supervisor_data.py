@@ -1,5 +1,6 @@
 """A small register, roster and checklist for the supervisor's-desk tests."""
 
+from tests.stub_checklist import stub_definition
 from inspector import findings, inspections, registry, roster
 from inspector.clock import utc_now
 from inspector.finding_templates import legal_basis_text
@@ -62,7 +63,7 @@ def add_checklist(store: Store) -> None:
             "kind": "spot_check",
             "applies_to": '["social_group", "social_service", "foundation"]',
             "effective_date": "2026-01-01",
-            "definition": "{}",
+            "definition": stub_definition(),
             "content_hash": "x",
             "imported_at": utc_now(),
         }

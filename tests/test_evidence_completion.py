@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.stub_checklist import stub_definition
 
 from inspector import (
     attachments,
@@ -34,7 +35,8 @@ def inspection_id(store: Store) -> str:
         )
         conn.execute(
             "INSERT INTO checklists VALUES ('c', 1, '检查表', 'spot_check', '[]', '2026-01-01',"
-            " '{}', 'h', '2026-01-01')"
+            " ?, 'h', '2026-01-01')",
+            (stub_definition(),),
         )
     ids = [roster.add(store, Inspector(f"人员{n}", f"A{n}")).id for n in range(2)]
     new = NewInspection("o1", "c", 1, ids, "2026-11-20T01:00:00+00:00")

@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 import pytest
+from tests.stub_checklist import stub_definition
 
 from inspector import audit, findings, inspections, roster
 from inspector.clock import utc_now
@@ -43,7 +44,7 @@ def inspection_id(store: Store) -> str:
             "kind": "other",
             "applies_to": "[]",
             "effective_date": "2026-01-01",
-            "definition": "{}",
+            "definition": stub_definition(),
             "content_hash": "x",
             "imported_at": utc_now(),
         }

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self._close_editor()
         self.editor = editor
         editor.completed.connect(self._inspection_completed)
+        editor.discarded.connect(self._inspection_discarded)
         self.stack.addWidget(editor)
         state = self.settings.value("splitter/editor")
         if isinstance(state, QByteArray):
@@ -268,6 +269,12 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _inspection_completed(self, _inspection_id: str) -> None:
         self.status.refresh()
+
+    @Slot(str)
+    def _inspection_discarded(self, _inspection_id: str) -> None:
+        self._close_editor()
+        preferences.put(self.store, OPEN_INSPECTION_KEY, "")
+        self.nav.setCurrentRow(self.keys.index("home"))
 
     # --- remembered layout ---------------------------------------------------------------
 

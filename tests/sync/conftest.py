@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.stub_checklist import stub_definition
 from inspector import attachments, findings, inspections, roster
 from inspector.clock import utc_now
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
@@ -127,7 +128,7 @@ def device(tmp_path: Path) -> Iterator[Store]:
             "kind": "other",
             "applies_to": "[]",
             "effective_date": "2026-01-01",
-            "definition": "{}",
+            "definition": stub_definition(),
             "content_hash": "x",
             "imported_at": utc_now(),
         }

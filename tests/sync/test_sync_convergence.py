@@ -17,6 +17,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.stub_checklist import stub_definition
 from inspector import attachments, inspections, roster
 from inspector.clock import utc_now
 from inspector.model import Inspector, NewInspection
@@ -56,7 +57,7 @@ class DeviceAndServer(RuleBasedStateMachine):
                 "kind": "other",
                 "applies_to": "[]",
                 "effective_date": "2026-01-01",
-                "definition": "{}",
+                "definition": stub_definition(),
                 "content_hash": "x",
                 "imported_at": utc_now(),
             }

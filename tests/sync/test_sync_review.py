@@ -2,11 +2,13 @@
 inspector → supervisor → inspector on two devices against the real server on 127.0.0.1."""
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from tests.stub_checklist import stub_definition
 from inspector import audit, inspections
 from inspector import review as desk_review
 from inspector.attachments import read_bytes
@@ -156,7 +158,7 @@ def publish_reference_data(server: LiveServer) -> None:
         "kind": "other",
         "applies_to": [],
         "effective_date": "2026-01-01",
-        "definition": {},
+        "definition": json.loads(stub_definition()),
         "content_hash": "x",
     }
     catalog.publish_many(storage, "checklist", [checklist])

@@ -4,6 +4,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests.ui.editor_keys import choose_in_cell, click_item, type_into_cell
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -14,6 +15,7 @@ from inspector.model import FindingDraft, Inspector
 from inspector.store import Store
 from ui.editor.completion_dialog import CompletionDialog
 from ui.editor.evidence import EvidenceStrip
+from ui.editor.fee_table import FeeTable
 from ui.editor.finding_dialog import FindingDialog
 from ui.editor.onsite_dialog import OnsiteRecordDialog
 from ui.editor.screen import InspectionEditor
@@ -28,6 +30,7 @@ def editor(qtbot, world: Store, inspection_id: str) -> InspectionEditor:
     qtbot.addWidget(widget)
     widget.resize(1366, 768)
     widget.show()
+    qtbot.waitExposed(widget)
     return widget
 
 
@@ -84,23 +87,25 @@ def test_not_compliant_opens_prefilled_finding(
     assert len(editor.session.findings()) == 1
 
 
-def test_fee_table_totals(editor: InspectionEditor) -> None:
-    editor.go_to("fee-01")
+def test_fee_table_totals(qtbot, editor: InspectionEditor) -> None:
+    click_item(editor, "fee-01")
     table = editor.pane.answer
-    table.add_row()  # type: ignore[union-attr]
-    table.set_cell(0, 0, "会费")  # type: ignore[union-attr]
-    table.set_cell(0, 1, "12,800")  # type: ignore[union-attr]
-    table.set_cell(0, 2, "应清退")  # type: ignore[union-attr]
+    assert isinstance(table, FeeTable)
+    qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
+    type_into_cell(qtbot, table.table, 0, 0, "huifei")
+    type_into_cell(qtbot, table.table, 0, 1, "12,800")
+    choose_in_cell(qtbot, table.table, 0, 2, "应清退")
     assert editor.session.answers["fee-01"] == [
-        {"name": "会费", "collected": "12800.00", "verdict": "refund"}
+        {"name": "huifei", "collected": "12800.00", "verdict": "refund"}
     ]
-    editor.go_to("fee-02")
-    editor.go_to("fee-01")  # shown again from the store: the label, not the stored value
+    click_item(editor, "fee-02")
+    click_item(editor, "fee-01")  # shown again from the store: the label, not the stored value
     table = editor.pane.answer
-    assert table.table.item(0, 2).text() == "应清退"  # type: ignore[union-attr]
+    assert isinstance(table, FeeTable)
+    assert table.table.item(0, 2).text() == "应清退"
     assert editor.pane.totals.text() == "收费合计：¥12,800.00"
-    table.set_cell(0, 1, "一万")  # type: ignore[union-attr]
-    assert "不是有效的数字" in table.problem.text()  # type: ignore[union-attr]
+    type_into_cell(qtbot, table.table, 0, 1, "yiwan")
+    assert "不是有效的数字" in table.problem.text()
     assert editor.session.answers["fee-01"][0]["collected"] == "12800.00"
 
 

@@ -1,16 +1,21 @@
-"""One answer control per answer type; each emits ``answered(value)`` in the stored shape.
+"""One answer control per answer type; each emits ``answered(item_id, value)``, stored shape.
+
+The item id travels with the value: a widget answers for the item it was made for, whatever
+item the editor shows by the time a late edit (a cell editor closing) reaches it.
 
 Buttons are large enough for a pen (40 px); text is saved shortly after typing stops and
 again when the field loses focus, so nothing typed is lost.
 """
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
@@ -24,13 +29,19 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.checklist_model import AnswerType, Choice, Item
+from inspector.answer_values import TEXT_LIMIT
+from inspector.completion import is_answered
 
 TYPING_PAUSE_MS = 600
 COMPLIANCE = (("compliant", "符合"), ("not_compliant", "不符合"), ("not_applicable", "不适用"))
 
 
 class AnswerWidget(QWidget):
-    answered = Signal(object)
+    answered = Signal(str, object)  # the item this widget was made for, the value
+    item_id = ""
+
+    def emit_answer(self, value: Any) -> None:
+        self.answered.emit(self.item_id, value)
 
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
@@ -76,7 +87,7 @@ class _ButtonsAnswer(AnswerWidget):
 
     @Slot(int)
     def _clicked(self, position: int) -> None:
-        self.answered.emit(self.values[position])
+        self.emit_answer(self.values[position])
 
 
 class _MultiChoiceAnswer(AnswerWidget):
@@ -101,11 +112,12 @@ class _MultiChoiceAnswer(AnswerWidget):
 
     @Slot()
     def _toggled(self) -> None:
-        self.answered.emit([stored for stored, box in self.boxes if box.isChecked()])
+        self.emit_answer([stored for stored, box in self.boxes if box.isChecked()])
 
 
 class _TypedAnswer(AnswerWidget):
-    """Free text, numbers and money: saved after a pause in typing and on leaving the field."""
+    """Free text, numbers, money and dates: saved after a pause in typing and on leaving the
+    item; text that cannot be read stays in the field with a message saying why."""
 
     def __init__(self, answer_type: AnswerType) -> None:
         super().__init__()
@@ -114,15 +126,16 @@ class _TypedAnswer(AnswerWidget):
         self.editor: QLineEdit | QPlainTextEdit = QPlainTextEdit() if multiline else QLineEdit()
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c62828;")
+        self.row = QHBoxLayout()
+        self.row.addWidget(self.editor, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.editor)
+        layout.addLayout(self.row)
         layout.addWidget(self.problem)
-        if multiline:
+        if isinstance(self.editor, QPlainTextEdit):
             self.editor.setMaximumHeight(120)
         else:
-            hint = "金额（元），例如 12800.00" if answer_type is AnswerType.MONEY else "数值"
-            self.editor.setPlaceholderText(hint)
+            self.editor.setPlaceholderText(_HINTS.get(answer_type, ""))
         self.timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self.timer.timeout.connect(self.flush)
         self.editor.textChanged.connect(self.timer.start)
@@ -135,11 +148,14 @@ class _TypedAnswer(AnswerWidget):
 
     def set_value(self, value: Any) -> None:
         self._last = value
+        self.set_text("" if value is None else str(value))
+
+    def set_text(self, text: str) -> None:
         self.editor.blockSignals(True)
         if isinstance(self.editor, QPlainTextEdit):
-            self.editor.setPlainText("" if value is None else str(value))
+            self.editor.setPlainText(text)
         else:
-            self.editor.setText("" if value is None else str(value))
+            self.editor.setText(text)
         self.editor.blockSignals(False)
 
     @Slot()
@@ -153,54 +169,116 @@ class _TypedAnswer(AnswerWidget):
         self.problem.setText("")
         if value != self._last:
             self._last = value
-            self.answered.emit(value)
+            self.emit_answer(value)
 
-    def focusOutEvent(self, event: Any) -> None:
-        self.flush()
-        super().focusOutEvent(event)
+
+_HINTS = {
+    AnswerType.MONEY: "金额（元），例如 12800.00",
+    AnswerType.NUMBER: "数量（不小于 0）",
+    AnswerType.DATE: "例如 2026-11-21",
+}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
 def parse_typed(answer_type: AnswerType, text: str) -> Any:
-    """The stored value of typed text; ``ValueError`` with a Chinese message when invalid."""
+    """The stored value of typed text; ``ValueError`` with a Chinese message when invalid.
+
+    The rules are the core's (``inspector.answer_values``); here they are said while typing.
+    """
     text = text.strip()
-    if answer_type is AnswerType.TEXT or not text:
-        return text or None
+    if not text:
+        return None
+    if answer_type is AnswerType.TEXT:
+        if len(text) > TEXT_LIMIT:
+            raise ValueError(f"已填写{len(text)}个字，最多{TEXT_LIMIT}个字")
+        return text
+    if answer_type is AnswerType.DATE:
+        return _parse_date(text)
     try:
-        amount = Decimal(text.replace(",", "").replace("¥", ""))
+        amount = Decimal(text.replace(",", "").replace("，", "").replace("¥", "").strip())
     except InvalidOperation:
         raise ValueError(f"“{text}”不是有效的数字，请只填写数字") from None
+    if not amount.is_finite():
+        raise ValueError(f"“{text}”不是有效的数字，请只填写数字")
+    if amount < 0:
+        raise ValueError(
+            f"“{text}”是负数，{'金额' if answer_type is AnswerType.MONEY else '数量'}不能小于 0"
+        )
     if answer_type is AnswerType.MONEY:
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"“{text}”超过两位小数：金额以元为单位，精确到分")
         return f"{amount.quantize(Decimal('0.01'))}"
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
-class _DateAnswer(AnswerWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.edit = QDateEdit(calendarPopup=True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setSpecialValueText("未填写")
-        self.edit.setMinimumDate(QDate(1949, 10, 1))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit)
-        layout.addStretch()
-        self.edit.dateChanged.connect(self._changed)
+def _parse_date(text: str) -> str:
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}”不是有效的日期，请按 2026-11-21 的格式填写，或点“日历”选择")
 
-    def set_value(self, value: Any) -> None:
-        self.edit.blockSignals(True)
-        date = QDate.fromString(value, "yyyy-MM-dd") if value else self.edit.minimumDate()
-        self.edit.setDate(date)
-        self.edit.blockSignals(False)
+
+def zh_locale() -> QLocale:
+    return QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+
+
+def zh_date_edit(parent: QWidget | None = None) -> QDateEdit:
+    """A date editor in Chinese that opens on today (not on its minimum date)."""
+    edit = QDateEdit(parent, calendarPopup=True)
+    edit.setLocale(zh_locale())
+    edit.calendarWidget().setLocale(zh_locale())
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate.currentDate())
+    return edit
+
+
+class _DateAnswer(_TypedAnswer):
+    """A date typed (2026-11-21, 2026/11/21, 2026年11月21日) or picked from a Chinese calendar
+    that opens on the date already given, else today."""
+
+    def __init__(self) -> None:
+        super().__init__(AnswerType.DATE)
+        self.pick_button = QPushButton("日历…")
+        self.pick_button.setMinimumHeight(32)
+        self.row.addWidget(self.pick_button)
+        self.row.addStretch(1)
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setWindowFlags(Qt.WindowType.Popup)
+        self.calendar.setLocale(zh_locale())
+        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.pick_button.clicked.connect(self.open_calendar)
+        self.calendar.activated.connect(self._picked)
+        self.calendar.clicked.connect(self._picked)
+
+    @Slot()
+    def open_calendar(self) -> None:
+        try:
+            typed = parse_typed(AnswerType.DATE, self.text())
+        except ValueError:
+            typed = None
+        shown = QDate.fromString(typed, "yyyy-MM-dd") if typed else QDate.currentDate()
+        self.calendar.setSelectedDate(shown)
+        self.calendar.move(self.pick_button.mapToGlobal(self.pick_button.rect().bottomLeft()))
+        self.calendar.show()
+        self.calendar.setFocus()
 
     @Slot(QDate)
-    def _changed(self, date: QDate) -> None:
-        minimum = date == self.edit.minimumDate()
-        self.answered.emit(None if minimum else date.toString("yyyy-MM-dd"))
+    def _picked(self, date: QDate) -> None:
+        self.calendar.hide()
+        self.set_text(date.toString("yyyy-MM-dd"))
+        self.flush()
 
 
 def make_answer_widget(item: Item) -> AnswerWidget:
     """The control for ``item`` (tables have their own widget, ``FeeTable``)."""
+    widget = _widget_for(item)
+    widget.item_id = item.id
+    return widget
+
+
+def _widget_for(item: Item) -> AnswerWidget:
     kind = item.answer_type
     if kind is AnswerType.COMPLIANCE:
         return _ButtonsAnswer(list(COMPLIANCE), numbered=True, radio=False)
@@ -218,10 +296,10 @@ def make_answer_widget(item: Item) -> AnswerWidget:
 
 def answer_label(item: Item, value: Any) -> str:
     """A short reading of a stored answer for the item tree."""
-    if value is None or value == "" or value == []:
+    if not is_answered(value):
         return "未答"
-    if item.answer_type is AnswerType.COMPLIANCE:
-        return dict(COMPLIANCE).get(value, str(value))
+    if item.answer_type is AnswerType.COMPLIANCE and isinstance(value, str):
+        return dict(COMPLIANCE).get(value, value)
     if item.answer_type is AnswerType.YES_NO:
         return "是" if value else "否"
     return "已答"

@@ -1,30 +1,55 @@
-"""A ``table`` answer (e.g. the fee list): rows of typed cells, saved on every edit."""
+"""A ``table`` answer (e.g. the fee list): rows of typed cells, saved on every edit.
+
+Each column has its own editor: a list for choice and 是/否 columns, a date editor for dates,
+a line for text, numbers and money. Enter finishes the cell (it does not leave the item), and
+every row is saved against the table's own item.
+"""
 
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QModelIndex, QObject, Qt, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from inspector.checklist_model import AnswerType, Column, Item
-from ui.editor.answer_widgets import AnswerWidget, parse_typed
+from inspector.answer_values import TEXT_LIMIT
+from ui.editor.answer_widgets import AnswerWidget, parse_typed, zh_date_edit
+
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_LISTED = (AnswerType.SINGLE_CHOICE, AnswerType.YES_NO)
+_HINTS = {
+    AnswerType.MONEY: "金额（元），如 12800.00",
+    AnswerType.NUMBER: "数量",
+    AnswerType.MULTI_CHOICE: "用“、”分隔多个选项",
+}
 
 
 class FeeTable(AnswerWidget):
     def __init__(self, item: Item) -> None:
         super().__init__()
+        self.item_id = item.id
         self.columns = item.columns
         self.table = QTableWidget(0, len(self.columns))
         self.table.setHorizontalHeaderLabels([column.label for column in self.columns])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
+        self.table.setItemDelegate(CellDelegate(self.columns, self.table))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c62828;")
         self.add_button = QPushButton("添加一行")
@@ -53,16 +78,25 @@ class FeeTable(AnswerWidget):
         self.table.blockSignals(False)
 
     def rows(self) -> list[dict[str, Any]]:
-        """The table in the stored shape; raises ``ValueError`` on a bad number."""
+        """The table in the stored shape; ``ValueError`` naming row and column on a bad cell."""
         result = []
         for r in range(self.table.rowCount()):
             row = {}
             for c, column in enumerate(self.columns):
                 cell = self.table.item(r, c)
-                text = cell.text() if cell else ""
-                row[column.id] = cell_value(column, text)
+                try:
+                    row[column.id] = cell_value(column, cell.text() if cell else "")
+                except ValueError as exc:
+                    raise ValueError(f"第{r + 1}行“{column.label}”：{exc}") from None
             result.append(row)
         return result
+
+    def flush(self) -> None:
+        """Finish a cell still being typed in (leaving the item, closing the window)."""
+        editor = self.table.indexWidget(self.table.currentIndex())
+        if self.table.state() is QAbstractItemView.State.EditingState and editor is not None:
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     @Slot()
     def add_row(self) -> None:
@@ -75,10 +109,6 @@ class FeeTable(AnswerWidget):
             self.table.removeRow(r)
         self._edited()
 
-    def set_cell(self, row: int, column: int, text: str) -> None:
-        """Type into a cell (as a user would); used by keyboard entry and tests."""
-        self.table.setItem(row, column, QTableWidgetItem(text))
-
     @Slot()
     def _edited(self) -> None:
         try:
@@ -87,7 +117,62 @@ class FeeTable(AnswerWidget):
             self.problem.setText(str(exc))
             return
         self.problem.setText("")
-        self.answered.emit(rows)
+        self.emit_answer(rows)
+
+
+class CellDelegate(QStyledItemDelegate):
+    """The editor of each column; Enter and Return finish the cell instead of leaving the item."""
+
+    def __init__(self, columns: list[Column], parent: QObject) -> None:
+        super().__init__(parent)
+        self.columns = columns
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
+        column = self.columns[index.column()]
+        if column.answer_type in _LISTED:
+            box = QComboBox(parent)
+            box.addItems(["", *choice_labels(column)])
+            return box
+        if column.answer_type is AnswerType.DATE:
+            return zh_date_edit(parent)
+        line = QLineEdit(parent)
+        line.setMaxLength(TEXT_LIMIT)
+        line.setPlaceholderText(_HINTS.get(column.answer_type, ""))
+        return line
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        text = index.data() or ""
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(text)
+        elif isinstance(editor, QDateEdit):
+            typed = QDate.fromString(text, "yyyy-MM-dd")
+            editor.setDate(typed if typed.isValid() else QDate.currentDate())
+        elif isinstance(editor, QLineEdit):
+            editor.setText(text)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        if isinstance(editor, QComboBox):
+            text = editor.currentText()
+        elif isinstance(editor, QDateEdit):
+            text = editor.date().toString("yyyy-MM-dd")
+        else:
+            text = editor.text() if isinstance(editor, QLineEdit) else ""
+        model.setData(index, text)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        finishing = isinstance(event, QKeyEvent) and event.key() in _ENTER_KEYS
+        if finishing and event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key reaches the cell editor, not the editor's 下一项
+            return True
+        return super().eventFilter(editor, event)
+
+
+def choice_labels(column: Column) -> list[str]:
+    if column.answer_type is AnswerType.YES_NO:
+        return ["是", "否"]
+    return [choice.label for choice in column.choices]
 
 
 def cell_text(column: Column, value: Any) -> str:
@@ -106,13 +191,24 @@ def cell_value(column: Column, text: str) -> Any:
     """What to store for typed cell text; a choice label is stored as its value."""
     text = text.strip()
     kind = column.answer_type
-    if kind in (AnswerType.MONEY, AnswerType.NUMBER):
+    if kind in (AnswerType.MONEY, AnswerType.NUMBER, AnswerType.TEXT):
         return parse_typed(kind, text)
     if not text:
         return None
+    if kind is AnswerType.DATE:
+        if not QDate.fromString(text, "yyyy-MM-dd").isValid():
+            raise ValueError(f"“{text}”不是有效的日期，请按 2026-11-21 的格式填写")
+        return text
     if kind is AnswerType.YES_NO:
-        return {"是": True, "否": False}.get(text, text)
+        return _chosen({"是": True, "否": False}, text)
     values = {choice.label: choice.value for choice in column.choices}
     if kind is AnswerType.MULTI_CHOICE:
-        return [values.get(part, part) for part in text.replace("，", "、").split("、") if part]
-    return values.get(text, text)
+        parts = [part for part in text.replace("，", "、").split("、") if part.strip()]
+        return [_chosen(values, part.strip()) for part in parts]
+    return _chosen(values, text)
+
+
+def _chosen(values: dict[str, Any], label: str) -> Any:
+    if label not in values:
+        raise ValueError(f"“{label}”不是本列的选项（{'、'.join(values)}）")
+    return values[label]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from inspector import legal_bases
 from inspector.checklist_model import AnswerType, Item
+from inspector.answer_values import TEXT_LIMIT
 from ui.editor.answer_widgets import TYPING_PAUSE_MS, AnswerWidget, make_answer_widget
 from ui.editor.evidence import EvidenceStrip
 from ui.editor.fee_table import FeeTable
@@ -23,7 +24,7 @@ from ui.editor.session import InspectionSession
 
 
 class ItemPane(QWidget):
-    answered = Signal(object)
+    answered = Signal(str, object)  # item id, value
     previous_requested = Signal()
     next_requested = Signal()
     next_unanswered_requested = Signal()
@@ -41,6 +42,9 @@ class ItemPane(QWidget):
         self.totals = QLabel()
         self.note = QPlainTextEdit(placeholderText="备注（可选）：现场情况、查阅的材料…")
         self.note.setMaximumHeight(90)
+        self.note_problem = QLabel()
+        self.note_problem.setStyleSheet("color: #c62828;")
+        self.note_problem.setWordWrap(True)
         self.note_timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self.evidence = EvidenceStrip(session.store)
         self.previous_button = QPushButton("上一项")
@@ -66,6 +70,7 @@ class ItemPane(QWidget):
         column.addWidget(self.totals)
         column.addWidget(QLabel("备注"))
         column.addWidget(self.note)
+        column.addWidget(self.note_problem)
         column.addWidget(self.evidence)
         column.addStretch()
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
@@ -100,7 +105,13 @@ class ItemPane(QWidget):
         self.note.blockSignals(True)
         self.note.setPlainText(self.session.notes.get(item.id, ""))
         self.note.blockSignals(False)
+        self.note_problem.setText("")
         self.refresh()
+
+    def refresh_answer(self) -> None:
+        """Show the stored answer again (after a refused or cancelled change)."""
+        if self.item is not None and self.answer is not None:
+            self.answer.set_value(self.session.answers.get(self.item.id))
 
     def refresh(self) -> None:
         """Redraw what depends on other answers and on stored evidence."""
@@ -140,6 +151,13 @@ class ItemPane(QWidget):
         if self.item is None or self.note.isReadOnly():
             return
         text = self.note.toPlainText()
+        if len(text) > TEXT_LIMIT:
+            self.note_problem.setText(
+                f"备注已有{len(text)}个字，最多{TEXT_LIMIT}个字，超出时不保存；"
+                "请删减，较长的材料请作为证据文件添加"
+            )
+            return
+        self.note_problem.setText("")
         if text != self.session.notes.get(self.item.id, ""):
             self.session.set_note(self.item.id, text)
 

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.checklist_model import Item
+from inspector.answer_values import NOT_COMPLIANT
+from inspector.errors import UserError
 from inspector.finding_templates import draft_for_item, draft_of
 from inspector.model import InspectionStatus
 from inspector.store import Store
@@ -30,15 +31,15 @@ from ui.editor.findings_panel import FindingsPanel
 from ui.editor.item_pane import ItemPane
 from ui.editor.item_tree import ITEM_ID_ROLE, ItemTreeModel
 from ui.editor.onsite_dialog import OnsiteRecordDialog
+from ui.editor.safe_view import SafeViewBanner
 from ui.editor.session import InspectionSession
 from ui.messages import ask_reason, show_error
 from ui.text import local_time
 
-NOT_COMPLIANT = "not_compliant"
-
 
 class InspectionEditor(QWidget):
     completed = Signal(str)  # inspection id
+    discarded = Signal(str)  # inspection id: the draft was thrown away, close the editor
 
     def __init__(self, store: Store, inspection_id: str, *, actor: str) -> None:
         super().__init__()
@@ -73,6 +74,7 @@ class InspectionEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 4)
         layout.addLayout(self.header_row)
+        layout.addWidget(self.safe_view)
         layout.addWidget(splitter, 1)
         self._connect()
         self.refresh(reload_tree=False)  # the model has just read everything
@@ -103,6 +105,7 @@ class InspectionEditor(QWidget):
         for button in (self.findings_button, self.amend_button, self.complete_button):
             row.addWidget(button)
         self.header_row = row
+        self.safe_view = SafeViewBanner(self.session)
 
     def _connect(self) -> None:
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
@@ -117,6 +120,8 @@ class InspectionEditor(QWidget):
         self.findings_button.clicked.connect(lambda: self.tabs.setCurrentWidget(self.findings))
         self.complete_button.clicked.connect(self.complete)
         self.amend_button.clicked.connect(self.amend)
+        self.safe_view.repair_button.clicked.connect(self.repair)
+        self.safe_view.discard_button.clicked.connect(self.discard)
         self.session.changed.connect(self._changed)
         self.session.saved.connect(lambda hhmm: self.saved_label.setText(f"已保存 {hhmm}"))
         for key, position in (("1", 0), ("2", 1), ("3", 2)):
@@ -183,25 +188,29 @@ class InspectionEditor(QWidget):
 
     # --- changes -------------------------------------------------------------------------
 
-    @Slot(object)
-    def _answered(self, value: Any) -> None:
-        item = self.pane.item
-        if item is None:
-            return
+    @Slot(str, object)
+    def _answered(self, item_id: str, value: Any) -> None:
+        """Store the answer against the item its widget was made for (not the current one)."""
         try:
-            self.session.set_answer(item.id, value)
-            if value == NOT_COMPLIANT and self.session.finding_for_item(item.id) is None:
-                self._finding_from_template(item)
-        except Exception as exc:
+            if value == NOT_COMPLIANT and self.session.finding_for_item(item_id) is None:
+                self._not_compliant(item_id)
+            else:
+                self.session.set_answer(item_id, value)
+        except UserError as exc:
             show_error(self, exc)
+            self.pane.refresh_answer()
 
-    def _finding_from_template(self, item: Item) -> None:
+    def _not_compliant(self, item_id: str) -> None:
+        """不符合 is saved only with its finding; 取消 leaves the earlier answer as it was."""
+        item = self.session.item(item_id)
         draft = draft_for_item(
             item, self.session.inspection_date, org_kind=self.session.header.org_kind
         )
         edited = FindingDialog.ask(self, draft, self.session.inspection_date)
-        if edited is not None:
-            self.session.add_finding(edited)
+        if edited is None:
+            self.pane.refresh_answer()
+            return
+        self.session.answer_not_compliant(item_id, edited)
 
     @Slot()
     def add_free_finding(self) -> None:
@@ -273,12 +282,16 @@ class InspectionEditor(QWidget):
         self.status_label.setText(self._status_text())
         self.complete_button.setVisible(
             self.session.status in (InspectionStatus.DRAFT, InspectionStatus.RETURNED)
+            and not self.session.unreadable
         )
-        self.amend_button.setVisible(not editable)
+        self.amend_button.setVisible(not editable and not self.session.unreadable)
+        self.safe_view.refresh()
         self.pane.refresh()
 
     def _status_text(self) -> str:
         status = self.session.status
+        if self.session.unreadable:
+            return f"{status.label} · 只读（待修复）"
         if self.session.amendment_reason:
             return f"{status.label} · 更正中"
         if status is InspectionStatus.RETURNED:
@@ -310,6 +323,18 @@ class InspectionEditor(QWidget):
         if reason:
             self.session.amendment_reason = reason
             self.refresh()
+
+    @Slot()
+    def repair(self) -> None:
+        if self._guarded(self.session.repair):
+            self.refresh()
+            self.pane.refresh_answer()
+
+    @Slot()
+    def discard(self) -> None:
+        reason = ask_reason(self, "放弃草稿", "请说明放弃这份草稿的理由（将记入执法全过程记录）：")
+        if reason and self._guarded(self.session.discard, reason):
+            self.discarded.emit(self.session.inspection_id)
 
     def flush(self) -> None:
         """Save pending typing (called when the window closes or the screen changes)."""

@@ -14,7 +14,16 @@ from PySide6.QtCore import QObject, Signal
 from checklists.computed import compute
 from checklists.library import get_checklist
 from checklists.visibility import visible_items
-from inspector import attachments, completion, findings, inspections, org_search, preferences
+from inspector import (
+    answer_values,
+    attachments,
+    completion,
+    findings,
+    inspections,
+    org_search,
+    preferences,
+)
+from inspector.answer_values import NOT_COMPLIANT, UnreadableAnswer
 from inspector.attachments import Attachment
 from inspector.checklist_model import Checklist, Item, Section
 from inspector.clock import to_local
@@ -62,16 +71,34 @@ class InspectionSession(QObject):
             row.return_reason,
         )
         self.status = row.status
-        stored = inspections.answers(store, inspection_id)
-        self.answers: dict[str, Any] = {item_id: a.value for item_id, a in stored.items()}
-        self.notes: dict[str, str] = {item_id: a.note for item_id, a in stored.items()}
         self._items = {item.id: item for item in self.checklist.items()}
+        self.answers: dict[str, Any] = {}
+        self.notes: dict[str, str] = {}
+        self.unreadable: list[UnreadableAnswer] = []
+        self._load_answers()
+
+    def _load_answers(self) -> None:
+        """Read the answers; one that does not fit its item is set aside, never shown as read."""
+        stored = inspections.answers(self.store, self.inspection_id)
+        items = {key: item.model_dump(mode="json") for key, item in self._items.items()}
+        self.unreadable = answer_values.unreadable(
+            items, [(item_id, answer.value) for item_id, answer in stored.items()]
+        )
+        broken = {entry.item_id for entry in self.unreadable}
+        self.answers = {k: a.value for k, a in stored.items() if k not in broken}
+        self.notes = {item_id: answer.note for item_id, answer in stored.items()}
 
     # --- reading -----------------------------------------------------------------------------
 
     @property
     def editable(self) -> bool:
+        if self.unreadable:  # the safe view: nothing changes until repaired or discarded
+            return False
         return self.status in EDITABLE_INSPECTION or bool(self.amendment_reason)
+
+    @property
+    def discardable(self) -> bool:
+        return self.status is InspectionStatus.DRAFT
 
     @property
     def inspection_date(self) -> date:
@@ -140,6 +167,35 @@ class InspectionSession(QObject):
 
     def set_note(self, item_id: str, note: str) -> None:
         self._write_answer(item_id, self.answers.get(item_id), note)
+
+    def answer_not_compliant(self, item_id: str, draft: FindingDraft) -> str:
+        """不符合 together with its finding (one transaction in the core)."""
+        finding_id = findings.record_not_compliant(
+            self.store,
+            self.inspection_id,
+            item_id,
+            draft,
+            actor=self.actor,
+            amendment_reason=self.amendment_reason,
+        )
+        self.answers[item_id] = NOT_COMPLIANT
+        self._saved(item_id)
+        return finding_id
+
+    def repair(self) -> None:
+        """Clear the answers that could not be read (the old values go to the audit log)."""
+        inspections.clear_answers(
+            self.store,
+            self.inspection_id,
+            {entry.item_id: entry.reason for entry in self.unreadable},
+            actor=self.actor,
+        )
+        self._load_answers()
+        self._saved("")
+
+    def discard(self, reason: str) -> None:
+        """Throw the draft away (audited, with everything it held)."""
+        inspections.discard_draft(self.store, self.inspection_id, reason=reason, actor=self.actor)
 
     def add_finding(self, draft: FindingDraft) -> str:
         finding_id = findings.add(self.store, self.inspection_id, draft, actor=self.actor)
