@@ -334,10 +334,7 @@ def answers(store: Store, inspection_id: str) -> dict[str, StoredAnswer]:
     rows = store.db.execute(
         "SELECT item_id, value, note FROM answers WHERE inspection_id = ?", (inspection_id,)
     ).fetchall()
-    return {
-        item_id: StoredAnswer(_loads(value), note)
-        for item_id, value, note in rows
-    }
+    return {item_id: StoredAnswer(_loads(value), note) for item_id, value, note in rows}
 
 
 def ids_starting_with(store: Store, prefix: str, *, limit: int) -> list[str]:

@@ -1,6 +1,5 @@
 """A small register, roster and checklist for the supervisor's-desk tests."""
 
-from tests.stub_checklist import stub_definition
 from inspector import findings, inspections, registry, roster
 from inspector.clock import utc_now
 from inspector.finding_templates import legal_basis_text
@@ -15,6 +14,7 @@ from inspector.model import (
 )
 from inspector.store import Store
 from tests.org_files import make_code
+from tests.stub_checklist import stub_definition
 
 SUPERVISOR = "王主任"
 KINDS = (OrgKind.SOCIAL_GROUP, OrgKind.SOCIAL_SERVICE, OrgKind.FOUNDATION)
@@ -90,7 +90,8 @@ def inspect(
         NewInspection(organization_id, CHECKLIST_ID, version, ["p-00", "p-01"], started_at),
         actor="检查员00",
     )
-    inspections.set_answer(store, inspection_id, "ar-01", "not_compliant", actor="检查员00")
+    answer = "not_compliant" if found else "compliant"  # 不符合 needs its finding
+    inspections.set_answer(store, inspection_id, "ar-01", answer, actor="检查员00")
     finding_ids = [
         findings.add(
             store,

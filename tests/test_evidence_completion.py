@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.stub_checklist import stub_definition
 
 from inspector import (
     attachments,
@@ -19,6 +18,7 @@ from inspector.checklist_model import AnswerType, Item
 from inspector.errors import UserError
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import Store
+from tests.stub_checklist import stub_definition
 
 ITEMS = [
     Item(id="a", question="是否按时报送年度报告", answer_type=AnswerType.COMPLIANCE),

@@ -117,14 +117,15 @@ def inspection(
     )
     inspection_id = inspections.start(store, new, actor="张明")
     first_item = "fa-06" if checklist == "fee-audit" else "ar-01"
+    first_answer = "not_compliant" if found else "compliant"  # 不符合 needs its finding
     inspections.set_answer(
-        store, inspection_id, first_item, "not_compliant", note="收取评比费用", actor="张明"
+        store, inspection_id, first_item, first_answer, note="收取评比费用", actor="张明"
     )
     if checklist == "fee-audit":
         inspections.set_answer(store, inspection_id, "fees", FEE_ROWS, actor="张明")
     for photo in photos:
         attachments.add_file(store, inspection_id, photo, item_id=first_item, actor="张明")
-    for f in found:
+    for n, f in enumerate(found):
         draft = FindingDraft(
             description=f.description,
             legal_basis=f.legal_basis,
@@ -133,6 +134,7 @@ def inspection(
             rectification_days=f.days,
             deadline=f.deadline,
             refund_due=f.refund_due,
+            item_id=first_item if n == 0 else None,
         )
         findings.add(store, inspection_id, draft, actor="张明")
     inspections.complete(store, inspection_id, actor="张明")

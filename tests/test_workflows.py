@@ -4,7 +4,6 @@ import json
 from datetime import date
 
 import pytest
-from tests.stub_checklist import stub_definition
 
 from inspector import audit, findings, inspections, roster
 from inspector.clock import utc_now
@@ -20,6 +19,7 @@ from inspector.model import (
     Severity,
 )
 from inspector.store import INTEGRITY_ERRORS, Store
+from tests.stub_checklist import stub_definition
 
 ACTOR = "张伟"
 SUPERVISOR = "李科长"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.stub_checklist import stub_definition
 from inspector import attachments, findings, inspections, roster
 from inspector.clock import utc_now
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import Store, open_store
 from sync.server.storage import DATABASE_ENV
+from tests.stub_checklist import stub_definition
 from tests.sync.postgres import PostgresCluster
 from tests.sync.sync_support import (
     ORG,
@@ -153,7 +153,13 @@ def complete_inspection(device: Store, tmp_path: Path) -> CompleteFn:
             device,
             inspection_id,
             FindingDraft(
-                "未按期报送年度工作报告", "第二十八条", Severity.MINOR, "限期报送", 30, "2026-12-21"
+                "未按期报送年度工作报告",
+                "第二十八条",
+                Severity.MINOR,
+                "限期报送",
+                30,
+                "2026-12-21",
+                item_id="ar-01",
             ),
             actor="张伟",
         )

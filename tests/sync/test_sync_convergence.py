@@ -17,7 +17,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.stub_checklist import stub_definition
 from inspector import attachments, inspections, roster
 from inspector.clock import utc_now
 from inspector.model import Inspector, NewInspection
@@ -25,6 +24,7 @@ from inspector.store import open_store
 from sync import outbox
 from sync.client import SyncClient
 from sync.transport import RetryPolicy
+from tests.stub_checklist import stub_definition
 from tests.sync.faulty_proxy import FaultyProxy
 from tests.sync.sync_support import PASSWORD, LiveServer, Watched, headers, photo
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import requests
 
-from tests.stub_checklist import stub_definition
 from inspector import audit, inspections
 from inspector import review as desk_review
 from inspector.attachments import read_bytes
 from inspector.store import Store, open_store
 from sync import outbox, state
 from sync.server import catalog
+from tests.stub_checklist import stub_definition
 from tests.sync.sync_support import CompleteFn, LiveServer, Watched, client_for, headers, photo
 from tests.sync.test_sync_push import login
 

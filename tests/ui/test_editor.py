@@ -4,7 +4,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tests.ui.editor_keys import choose_in_cell, click_item, type_into_cell
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -13,6 +12,7 @@ from inspector import inspections, onsite_record, roster
 from inspector.completion import Problem
 from inspector.model import FindingDraft, Inspector
 from inspector.store import Store
+from tests.ui.editor_keys import choose_in_cell, click_item, type_into_cell
 from ui.editor.completion_dialog import CompletionDialog
 from ui.editor.evidence import EvidenceStrip
 from ui.editor.fee_table import FeeTable

@@ -3,14 +3,6 @@
 from collections.abc import Iterator
 
 import pytest
-from tests.ui.editor_keys import (
-    choose_in_cell,
-    click_item,
-    open_cell,
-    open_editor,
-    type_into_cell,
-    type_text,
-)
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QMessageBox
@@ -19,6 +11,14 @@ from checklists.library import import_builtin_checklists
 from inspector import inspections, roster
 from inspector.model import NewInspection
 from inspector.store import Store
+from tests.ui.editor_keys import (
+    choose_in_cell,
+    click_item,
+    open_cell,
+    open_editor,
+    type_into_cell,
+    type_text,
+)
 from ui.editor.fee_table import FeeTable
 from ui.editor.screen import InspectionEditor
 

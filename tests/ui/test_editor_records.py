@@ -3,13 +3,13 @@
 import json
 
 import pytest
-from tests.ui.editor_keys import answer_dialog_with, click_item, open_editor
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from inspector import inspections
 from inspector.errors import UserError
 from inspector.store import Store
+from tests.ui.editor_keys import answer_dialog_with, click_item, open_editor
 
 ACTOR = "京民执11000"
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.checklist_model import AnswerType, Choice, Item
 from inspector.answer_values import TEXT_LIMIT
+from inspector.checklist_model import AnswerType, Choice, Item
 from inspector.completion import is_answered
 
 TYPING_PAUSE_MS = 600
@@ -226,7 +226,8 @@ def zh_locale() -> QLocale:
 
 def zh_date_edit(parent: QWidget | None = None) -> QDateEdit:
     """A date editor in Chinese that opens on today (not on its minimum date)."""
-    edit = QDateEdit(parent, calendarPopup=True)
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
     edit.setLocale(zh_locale())
     edit.calendarWidget().setLocale(zh_locale())
     edit.setDisplayFormat("yyyy-MM-dd")

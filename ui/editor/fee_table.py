@@ -7,7 +7,16 @@ every row is saved against the table's own item.
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QModelIndex, QObject, Qt, Slot
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -27,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.checklist_model import AnswerType, Column, Item
 from inspector.answer_values import TEXT_LIMIT
+from inspector.checklist_model import AnswerType, Column, Item
 from ui.editor.answer_widgets import AnswerWidget, parse_typed, zh_date_edit
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -128,7 +137,10 @@ class CellDelegate(QStyledItemDelegate):
         self.columns = columns
 
     def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         column = self.columns[index.column()]
         if column.answer_type in _LISTED:
@@ -142,7 +154,7 @@ class CellDelegate(QStyledItemDelegate):
         line.setPlaceholderText(_HINTS.get(column.answer_type, ""))
         return line
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         text = index.data() or ""
         if isinstance(editor, QComboBox):
             editor.setCurrentText(text)
@@ -152,7 +164,9 @@ class CellDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             editor.setText(text)
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         if isinstance(editor, QComboBox):
             text = editor.currentText()
         elif isinstance(editor, QDateEdit):
