@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.measure import Result, p50_p95_ms, timed
 from checklists.library import import_builtin_checklists
-from inspector import findings, inspections, notices, roster
+from inspector import findings, inspections, notices, onsite_record, roster
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import Store, open_store
 from reports import fonts, generate
@@ -62,7 +62,12 @@ def _approved(store: Store, people: list[str]) -> str:
             "2026-12-21",
         )
         findings.add(store, inspection_id, draft, actor="bench")
-    inspections.complete(store, inspection_id, actor="bench")
+    onsite_record.complete_on_site(
+        store,
+        inspection_id,
+        onsite_record.OnSite(onsite_record.Outcome.ABSENT, reason="负责人外出"),
+        actor="bench",
+    )
     inspections.approve(store, inspection_id, actor="bench")
     return inspection_id
 

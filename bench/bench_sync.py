@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 
 from bench.measure import Result
-from inspector import attachments, inspections, roster
+from inspector import attachments, inspections, onsite_record, roster
 from inspector.clock import utc_now
 from inspector.model import Inspector, NewInspection
 from inspector.store import Store, open_store
@@ -130,7 +130,12 @@ def _fill(store: Store, folder: Path, count: int, photos: int, min_mb: float, ma
             path.write_bytes(os.urandom(size))
             total += size
             attachments.add_file(store, inspection_id, path, actor="bench")
-        inspections.complete(store, inspection_id, actor="bench")
+        onsite_record.complete_on_site(
+            store,
+            inspection_id,
+            onsite_record.OnSite(onsite_record.Outcome.ABSENT, reason="负责人外出"),
+            actor="bench",
+        )
     return total
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from inspector import current_user, findings, inspections, registry, roster
+from inspector import current_user, findings, inspections, onsite_record, registry, roster
 from inspector.checklist_model import Checklist, ChecklistKind
 from inspector.clock import utc_now
 from inspector.demo_answers import answer_for
@@ -236,7 +236,12 @@ def _advance(
     the inspector and the supervisor."""
     if stage < 0.15:
         return  # still a draft
-    inspections.complete(store, inspection_id, actor=actors[0])
+    onsite_record.complete_on_site(
+        store,
+        inspection_id,
+        onsite_record.OnSite(onsite_record.Outcome.ABSENT, reason="负责人外出"),
+        actor=actors[0],
+    )
     if stage < 0.30:
         return  # waiting for review
     inspections.approve(store, inspection_id, actor=actors[1])

@@ -18,6 +18,7 @@ from inspector.roles import require_supervisor
 from inspector.store import Store
 
 MIN_INSPECTORS = 2
+TASK_CLOSED = "closed"
 
 
 @dataclass(frozen=True)
@@ -188,22 +189,47 @@ def complete(store: Store, inspection_id: str, *, actor: str) -> None:
     every finding. Checklist-level checks (required items) are made by the caller first.
     """
     with store.transaction() as conn:
-        problems = _completion_blockers(conn, inspection_id)
-        if problems:
-            raise UserError("无法完成检查：" + "；".join(problems))
-        _move(
-            conn,
-            inspection_id,
-            InspectionStatus.COMPLETED,
-            actor=actor,
-            extra={"completed_at": utc_now()},
-        )
+        complete_in(conn, inspection_id, actor=actor)
+
+
+def complete_in(conn: sqlite3.Connection, inspection_id: str, *, actor: str) -> None:
+    """``complete`` inside a transaction the caller holds (with the on-site confirmation)."""
+    problems = _completion_blockers(conn, inspection_id)
+    if problems:
+        raise UserError("无法完成检查：" + "；".join(problems))
+    _move(
+        conn,
+        inspection_id,
+        InspectionStatus.COMPLETED,
+        actor=actor,
+        extra={"completed_at": utc_now()},
+    )
 
 
 def approve(store: Store, inspection_id: str, *, actor: str) -> None:
     """A supervisor approves a completed inspection; anyone else is refused (``roles``)."""
     require_supervisor(store, actor)
     _decide(store, inspection_id, approved=True, reason="", actor=actor)
+
+
+def _close_task(conn: sqlite3.Connection, inspection_id: str, *, actor: str) -> None:
+    """The task an approved inspection was made for is done: off every to-do list."""
+    row = conn.execute(
+        "SELECT t.id, t.status FROM inspections i JOIN tasks t ON t.id = i.task_id WHERE i.id = ?",
+        (inspection_id,),
+    ).fetchone()
+    if row is None or row[1] == TASK_CLOSED:
+        return
+    conn.execute("UPDATE tasks SET status = ? WHERE id = ?", (TASK_CLOSED, row[0]))
+    audit.record(
+        conn,
+        actor=actor,
+        entity="task",
+        entity_id=row[0],
+        action="close",
+        old={"status": row[1]},
+        new={"status": TASK_CLOSED, "inspection_id": inspection_id},
+    )
 
 
 def return_to_inspector(store: Store, inspection_id: str, *, reason: str, actor: str) -> None:
@@ -234,6 +260,8 @@ def _decide(store: Store, inspection_id: str, *, approved: bool, reason: str, ac
         target, extra = InspectionStatus.RETURNED, {"return_reason": reason.strip()}
     with store.transaction() as conn:
         _move(conn, inspection_id, target, actor=actor, extra=extra)
+        if approved:
+            _close_task(conn, inspection_id, actor=actor)
 
 
 def _completion_blockers(conn: sqlite3.Connection, inspection_id: str) -> list[str]:
@@ -249,10 +277,22 @@ def _completion_blockers(conn: sqlite3.Connection, inspection_id: str) -> list[s
     ).fetchone()[0]
     if missing:
         problems.append(f"有{missing}个问题未设定整改期限")
+    if not _onsite_settled(conn, inspection_id):
+        problems.append("现场检查记录尚未经被检查单位确认，也未记录无法确认的原因")
     unrecorded = unrecorded_noncompliance(conn, inspection_id)
     if unrecorded:
         problems.append(f"有{len(unrecorded)}个检查项判为不符合，但未记录发现的问题")
     return problems
+
+
+def _onsite_settled(conn: sqlite3.Connection, inspection_id: str) -> bool:
+    """An on-site inspection has its confirmation, or the recorded reason it could not be had."""
+    row = conn.execute(
+        "SELECT i.method != 'on_site' OR EXISTS (SELECT 1 FROM onsite_confirmations c"
+        " WHERE c.inspection_id = i.id) FROM inspections i WHERE i.id = ?",
+        (inspection_id,),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def unrecorded_noncompliance(conn: sqlite3.Connection, inspection_id: str) -> list[str]:

@@ -505,6 +505,14 @@ M_NOTICE_AUTHORITY = """
     CREATE INDEX notices_inspection ON notices(inspection_id, version);
 """
 
+# When the person on site cannot or will not sign, the reason is recorded instead of a signature:
+# 拒绝签字 with a witness, or 当事人不在场 (``inspector.onsite_record``).
+M_ONSITE_OUTCOME = """
+        ALTER TABLE onsite_confirmations ADD COLUMN outcome TEXT NOT NULL DEFAULT 'signed';
+        ALTER TABLE onsite_confirmations ADD COLUMN witness TEXT NOT NULL DEFAULT '';
+        ALTER TABLE onsite_confirmations ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -522,6 +530,7 @@ MIGRATIONS: list[str] = [
     M_NOTICE_SERVICE,
     M_NOTICE_SNAPSHOT,
     M_NOTICE_AUTHORITY,
+    M_ONSITE_OUTCOME,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Python run after a migration's script, in its transaction: what SQL alone cannot compute.

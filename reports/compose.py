@@ -393,10 +393,8 @@ def _evidence_blocks(evidence: tuple[EvidenceFacts, ...]) -> list[Block]:
 
 def _signatures(content: RecordContent) -> Table:
     facts = content.inspection
-    # Left blank for handwriting, unless the representative already signed on the tablet.
-    confirmed = (
-        f"{content.confirmed_by}（已在现场电子签名，见下图）" if content.confirmed_by else ""
-    )
+    # Left blank for handwriting, unless signed on the tablet or the reason none was recorded.
+    confirmed = content.confirmation
     rows = (
         ("检查人员签名", ""),
         ("被检查单位在场人员签名", confirmed),

@@ -190,6 +190,7 @@ class RecordContent:
     evidence: tuple[EvidenceFacts, ...]
     confirmed_by: str
     signature: bytes | None  # the PNG
+    confirmation: str = ""  # what the signature box says: signed, refused (witness), absent
 
 
 def inspection_facts(store: Store, inspection_id: str) -> InspectionFacts:
@@ -300,8 +301,10 @@ def record_content(store: Store, inspection_id: str) -> RecordContent:
     """Facts of the on-site record and the inspection report."""
     facts = inspection_facts(store, inspection_id)
     confirmation = onsite_record.confirmation_of(store, inspection_id)
-    signed = confirmation is not None and attachments.has_content(
-        store, confirmation.signature_sha256
+    signed = (
+        confirmation is not None
+        and bool(confirmation.signature_sha256)  # '' when refused or nobody was there
+        and attachments.has_content(store, confirmation.signature_sha256)
     )
     signature = (
         attachments.read_bytes(store, confirmation.signature_sha256)
@@ -314,6 +317,7 @@ def record_content(store: Store, inspection_id: str) -> RecordContent:
         evidence=_evidence(store, inspection_id),
         confirmed_by=confirmation.representative if confirmation else "",
         signature=signature,
+        confirmation=confirmation.statement if confirmation else "",
     )
 
 

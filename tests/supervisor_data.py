@@ -1,6 +1,6 @@
 """A small register, roster and checklist for the supervisor's-desk tests."""
 
-from inspector import findings, inspections, registry, roster
+from inspector import findings, inspections, onsite_record, registry, roster
 from inspector.clock import utc_now
 from inspector.finding_templates import legal_basis_text
 from inspector.model import (
@@ -13,6 +13,7 @@ from inspector.model import (
     Severity,
 )
 from inspector.store import Store
+from tests.onsite import NOBODY_ON_SITE
 from tests.org_files import make_code
 from tests.stub_checklist import stub_definition
 
@@ -109,7 +110,7 @@ def inspect(
         )
         for n, (severity, deadline) in enumerate(found)
     ]
-    inspections.complete(store, inspection_id, actor="检查员00")
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor="检查员00")
     if approve:
         inspections.approve(store, inspection_id, actor=SUPERVISOR)
     return inspection_id, finding_ids

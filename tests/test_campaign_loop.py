@@ -16,6 +16,7 @@ from inspector import (
     deadlines,
     findings,
     inspections,
+    onsite_record,
     rectification,
     review,
     service,
@@ -28,6 +29,7 @@ from inspector.finding_templates import legal_basis_text
 from inspector.model import FindingDraft, FindingStatus, InspectionStatus, NewInspection, Severity
 from inspector.store import Store
 from reports.generate import Format, write_notice
+from tests.onsite import NOBODY_ON_SITE
 from tests.supervisor_data import ANNUAL_REPORT_BASES, SUPERVISOR, add_register, add_roster
 
 ON = date(2026, 11, 21)
@@ -70,7 +72,7 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
         ),
         actor=inspector,
     )  # fmt: skip
-    inspections.complete(store, inspection_id, actor=inspector)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=inspector)
 
     # 3. Review: the inspector cannot approve; the supervisor returns, then approves.
     assert [w.id for w in review.queue(store)] == [inspection_id]
@@ -78,7 +80,7 @@ def test_draw_to_closed_finding(store: Store, tmp_path: Path) -> None:
         inspections.approve(store, inspection_id, actor=inspector)
     inspections.return_to_inspector(store, inspection_id, reason="请补充现场照片", actor=SUPERVISOR)
     assert review.queue(store) == []
-    inspections.complete(store, inspection_id, actor=inspector)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=inspector)
     inspections.approve(store, inspection_id, actor=SUPERVISOR)
     status = store.db.execute("SELECT status FROM inspections WHERE id = ?", (inspection_id,))
     assert status.fetchone()[0] == InspectionStatus.APPROVED.value

@@ -16,7 +16,8 @@ from inspector import (
 )
 from inspector.checklist_model import AnswerType, Item
 from inspector.errors import UserError
-from inspector.model import FindingDraft, Inspector, NewInspection, Severity
+from inspector.model import FindingDraft, InspectionStatus, Inspector, NewInspection, Severity
+from inspector.onsite_record import OnSite, Outcome
 from inspector.store import Store
 from tests.stub_checklist import stub_definition
 
@@ -88,31 +89,37 @@ def test_problems_lists_required_items_and_findings_without_deadline(
     assert not completion.is_answered("  ") and not completion.is_answered([])
 
 
-def test_confirm_onsite_record(store: Store, inspection_id: str) -> None:
+def test_completion_needs_the_onsite_confirmation_or_why_not(
+    store: Store, inspection_id: str
+) -> None:
     png = onsite_record.PNG_MAGIC + b"sig"
-    with pytest.raises(UserError, match="检查完成后"):
-        onsite_record.confirm(
-            store, inspection_id, representative="王五", signature_png=png, actor="A0"
-        )
-    inspections.complete(store, inspection_id, actor="A0")
-    with pytest.raises(UserError, match="签名"):
-        onsite_record.confirm(
-            store, inspection_id, representative="王五", signature_png=b"", actor="A0"
-        )
-    with pytest.raises(UserError, match="姓名"):
-        onsite_record.confirm(
-            store, inspection_id, representative="", signature_png=png, actor="A0"
-        )
-    onsite_record.confirm(
-        store, inspection_id, representative="王五", signature_png=png, actor="A0"
-    )
+    with pytest.raises(UserError, match="现场检查记录尚未经被检查单位确认"):
+        inspections.complete(store, inspection_id, actor="A0")
+    refused = [
+        (OnSite(Outcome.SIGNED, "王五"), "请在签名区签名"),
+        (OnSite(Outcome.SIGNED, " ", signature_png=png), "姓名"),
+        (OnSite(Outcome.REFUSED, "王五", reason="看过后不签"), "见证人"),
+        (OnSite(Outcome.ABSENT), "不在场的情况"),
+    ]
+    for on_site, message in refused:
+        with pytest.raises(UserError, match=message):
+            onsite_record.complete_on_site(store, inspection_id, on_site, actor="A0")
+    assert inspections.get(store, inspection_id).status is InspectionStatus.DRAFT  # type: ignore[union-attr]
+    signed = OnSite(Outcome.SIGNED, "王五", signature_png=png)
+    onsite_record.complete_on_site(store, inspection_id, signed, actor="A0")
     confirmation = onsite_record.confirmation_of(store, inspection_id)
     assert confirmation is not None and confirmation.representative == "王五"
     assert onsite_record.signature_bytes(store, confirmation) == png
-    with pytest.raises(UserError, match="已经确认"):
-        onsite_record.confirm(
-            store, inspection_id, representative="王五", signature_png=png, actor="A0"
-        )
+    with pytest.raises(UserError, match="已确认或已处理"):
+        onsite_record.complete_on_site(store, inspection_id, signed, actor="A0")
+
+
+def test_a_refusal_is_recorded_with_its_witness(store: Store, inspection_id: str) -> None:
+    refusal = OnSite(Outcome.REFUSED, "王五", witness="社区干部赵六", reason="看过记录后不签")
+    onsite_record.complete_on_site(store, inspection_id, refusal, actor="A0")
+    confirmation = onsite_record.confirmation_of(store, inspection_id)
+    assert confirmation is not None
+    assert confirmation.statement == "王五拒绝签字（看过记录后不签）。见证人：社区干部赵六"
 
 
 def test_preferences_round_trip(store: Store) -> None:

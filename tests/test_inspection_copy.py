@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from inspector import audit, findings, inspection_copy, inspections, outbox, roster
+from inspector import audit, findings, inspection_copy, inspections, onsite_record, outbox, roster
 from inspector.clock import utc_now
 from inspector.errors import TransitionError, UserError
 from inspector.model import FindingDraft, InspectionStatus, Inspector, NewInspection, Severity
 from inspector.store import Store, open_store
+from tests.onsite import NOBODY_ON_SITE
+from tests.stub_checklist import stub_definition
 
 ACTOR = "张伟"
 PEOPLE = [
@@ -39,7 +41,7 @@ def seeded(path: Path) -> Store:
             "kind": "other",
             "applies_to": "[]",
             "effective_date": "2026-01-01",
-            "definition": "{}",
+            "definition": stub_definition(),
             "content_hash": "x",
             "imported_at": utc_now(),
         }
@@ -53,10 +55,12 @@ def completed(store: Store) -> str:
     org_id = store.db.execute("SELECT id FROM organizations").fetchone()[0]
     new = NewInspection(org_id, "cl", 1, [p.id for p in PEOPLE], utc_now(), place="会议室")
     inspection_id = inspections.start(store, new, actor=ACTOR)
-    inspections.set_answer(store, inspection_id, "q1", "non_compliant", note="未公示", actor=ACTOR)
-    draft = FindingDraft("未公示收费标准", "依据", Severity.MINOR, "公示", 30, "2026-12-31")
+    inspections.set_answer(store, inspection_id, "q1", "not_compliant", note="未公示", actor=ACTOR)
+    draft = FindingDraft(
+        "未公示收费标准", "依据", Severity.MINOR, "公示", 30, "2026-12-31", item_id="q1"
+    )
     findings.add(store, inspection_id, draft, actor=ACTOR)
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     return inspection_id
 
 

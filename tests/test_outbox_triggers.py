@@ -4,10 +4,11 @@ nothing (the decision to keep the triggers is in docs/architecture.md)."""
 
 import pytest
 
-from inspector import findings, inspections, outbox, roster
+from inspector import findings, inspections, onsite_record, outbox, roster
 from inspector.clock import utc_now
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import Store
+from tests.onsite import NOBODY_ON_SITE
 
 ACTOR = "张伟"
 
@@ -36,7 +37,7 @@ def inspection_id(store: Store) -> str:
             "imported_at": utc_now(),
         }
     )
-    people = [roster.add(store, Inspector(f"检查员{i}", f"G-00{i}")) for i in range(2)]
+    people = [roster.add(store, Inspector((ACTOR, "李娜")[i], f"G-00{i}")) for i in range(2)]
     new = NewInspection("org-1", "cl", 1, [p.id for p in people], utc_now())
     inspection_id = inspections.start(store, new, actor=ACTOR)
     draft = FindingDraft("未公示收费标准", "依据", Severity.MINOR, "公示", 30, "2026-12-31")
@@ -48,7 +49,7 @@ def test_completing_queues_the_revision_in_the_same_commit(
     store: Store, inspection_id: str
 ) -> None:
     assert outbox.waiting(store) == []
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     queued = [(row.inspection_id, row.revision, row.state) for row in outbox.waiting(store)]
     assert queued == [(inspection_id, 1, "pending")]
 

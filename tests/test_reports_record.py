@@ -8,8 +8,8 @@ import docx
 import pytest
 from PIL import Image
 
-from inspector import onsite_record
 from inspector.clock import today
+from inspector.onsite_record import OnSite, Outcome
 from inspector.store import Store
 from reports import generate
 from reports.formatting import chinese_date
@@ -111,16 +111,10 @@ def test_report_of_an_inspection_without_findings_or_evidence(store: Store, tmp_
 
 def test_record_signed_on_site_shows_the_signature(store: Store, tmp_path: Path) -> None:
     office = setup_office(store)
-    inspection_id = inspection(store, office, add_org(store), approve=False)
     signature = tmp_path / "signature.png"
     Image.new("RGB", (600, 200), (255, 255, 255)).save(signature, "PNG")
-    onsite_record.confirm(
-        store,
-        inspection_id,
-        representative="孙秘书长",
-        signature_png=signature.read_bytes(),
-        actor="张明",
-    )
+    signed = OnSite(Outcome.SIGNED, "孙秘书长", signature_png=signature.read_bytes())
+    inspection_id = inspection(store, office, add_org(store), approve=False, on_site=signed)
     pdf_path, docx_path = generate.write_record(store, inspection_id, tmp_path / "out", BOTH)
     assert "孙秘书长（已在现场电子签名，见下图）" in squeeze(pdf_text(pdf_path))
     images = subprocess.run(

@@ -10,9 +10,11 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from checklists.library import import_builtin_checklists
-from inspector import attachments, findings, inspections, notices, roster
+from inspector import attachments, findings, inspections, notices, onsite_record, roster
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
+from inspector.onsite_record import OnSite
 from inspector.store import Store
+from tests.onsite import NOBODY_ON_SITE
 
 ORG_NAME = "某市软件行业协会"
 CREDIT_CODE = "51100000500002862F"
@@ -104,6 +106,7 @@ def inspection(
     found: tuple[Finding, ...] = DEFAULT_FINDINGS,
     approve: bool = True,
     photos: tuple[Path, ...] = (),
+    on_site: OnSite = NOBODY_ON_SITE,
 ) -> str:
     """An inspection with answers and findings, completed and (by default) approved."""
     new = NewInspection(
@@ -137,7 +140,7 @@ def inspection(
             item_id=first_item if n == 0 else None,
         )
         findings.add(store, inspection_id, draft, actor="张明")
-    inspections.complete(store, inspection_id, actor="张明")
+    onsite_record.complete_on_site(store, inspection_id, on_site, actor="张明")
     if approve:
         inspections.approve(store, inspection_id, actor="supervisor")
     return inspection_id

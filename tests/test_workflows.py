@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from inspector import audit, findings, inspections, roster
+from inspector import audit, findings, inspections, onsite_record, roster
 from inspector.clock import utc_now
 from inspector.errors import TransitionError, UserError
 from inspector.lifecycle import is_overdue
@@ -19,6 +19,7 @@ from inspector.model import (
     Severity,
 )
 from inspector.store import INTEGRITY_ERRORS, Store
+from tests.onsite import NOBODY_ON_SITE
 from tests.stub_checklist import stub_definition
 
 ACTOR = "张伟"
@@ -79,7 +80,7 @@ def test_fewer_than_two_inspectors_is_refused(store: Store, inspection_id: str) 
 def test_draft_to_completed_to_approved(store: Store, inspection_id: str) -> None:
     inspections.set_answer(store, inspection_id, "q1", "compliant", note="已查阅", actor=ACTOR)
     findings.add(store, inspection_id, draft(), actor=ACTOR)
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     inspections.approve(store, inspection_id, actor=SUPERVISOR)
     assert status(store, inspection_id) is InspectionStatus.APPROVED
     actions = [r[0] for r in store.db.execute("SELECT action FROM audit_log ORDER BY seq")]
@@ -89,7 +90,7 @@ def test_draft_to_completed_to_approved(store: Store, inspection_id: str) -> Non
 
 def test_only_a_supervisor_approves_or_returns(store: Store, inspection_id: str) -> None:
     """One approve function, and it checks the role (an inspector's approve was let through)."""
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     for actor, refusal in (("检查员0", "仅限审核人员"), ("路人", "名录中没有“路人”")):
         with pytest.raises(UserError, match=refusal):
             inspections.approve(store, inspection_id, actor=actor)
@@ -104,7 +105,7 @@ def test_completed_is_read_only_and_amendment_needs_a_reason(
     store: Store, inspection_id: str
 ) -> None:
     inspections.set_answer(store, inspection_id, "q1", "compliant", actor=ACTOR)
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     with pytest.raises(TransitionError, match="只读"):
         inspections.set_answer(store, inspection_id, "q1", "not_compliant", actor=ACTOR)
     with pytest.raises(UserError, match="只读"):
@@ -129,13 +130,13 @@ def test_completed_is_read_only_and_amendment_needs_a_reason(
 
 
 def test_return_needs_a_reason_and_reopens_for_editing(store: Store, inspection_id: str) -> None:
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     with pytest.raises(UserError, match="退回理由"):
         inspections.return_to_inspector(store, inspection_id, reason=" ", actor=SUPERVISOR)
     inspections.return_to_inspector(store, inspection_id, reason="缺少照片", actor=SUPERVISOR)
     assert status(store, inspection_id) is InspectionStatus.RETURNED
     inspections.set_answer(store, inspection_id, "q1", "compliant", actor=ACTOR)
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     assert status(store, inspection_id) is InspectionStatus.COMPLETED
 
 
@@ -150,7 +151,7 @@ def test_completion_refuses_a_finding_without_deadline(
 ) -> None:
     findings.add(store, inspection_id, draft(deadline=missing), actor=ACTOR)
     with pytest.raises(UserError, match="1个问题未设定整改期限"):
-        inspections.complete(store, inspection_id, actor=ACTOR)
+        onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     assert status(store, inspection_id) is InspectionStatus.DRAFT
 
 
@@ -158,7 +159,7 @@ def test_finding_lifecycle_to_closure_and_escalation(store: Store, inspection_id
     closed = findings.add(store, inspection_id, draft(), actor=ACTOR)
     escalated = findings.add(store, inspection_id, draft(), actor=ACTOR)
     findings.update(store, closed, {"severity": Severity.MAJOR.value}, actor=ACTOR)
-    inspections.complete(store, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     inspections.approve(store, inspection_id, actor=SUPERVISOR)
     findings.report_back(store, closed, reported_on="2026-12-01", text="已补报", actor=ACTOR)
     with pytest.raises(UserError, match="仅限审核人员"):

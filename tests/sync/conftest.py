@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from inspector import attachments, findings, inspections, roster
+from inspector import attachments, findings, inspections, onsite_record, roster
 from inspector.clock import utc_now
 from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import Store, open_store
 from sync.server.storage import DATABASE_ENV
+from tests.onsite import NOBODY_ON_SITE
 from tests.stub_checklist import stub_definition
 from tests.sync.postgres import PostgresCluster
 from tests.sync.sync_support import (
@@ -168,7 +169,7 @@ def complete_inspection(device: Store, tmp_path: Path) -> CompleteFn:
         for name, data in (photos or {}).items():
             (folder / name).write_bytes(data)
             attachments.add_file(device, inspection_id, folder / name, actor="张伟")
-        inspections.complete(device, inspection_id, actor="张伟")
+        onsite_record.complete_on_site(device, inspection_id, NOBODY_ON_SITE, actor="张伟")
         return inspection_id
 
     return make

@@ -17,13 +17,14 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from inspector import attachments, inspections, roster
+from inspector import attachments, inspections, onsite_record, roster
 from inspector.clock import utc_now
 from inspector.model import Inspector, NewInspection
 from inspector.store import open_store
 from sync import outbox
 from sync.client import SyncClient
 from sync.transport import RetryPolicy
+from tests.onsite import NOBODY_ON_SITE
 from tests.stub_checklist import stub_definition
 from tests.sync.faulty_proxy import FaultyProxy
 from tests.sync.sync_support import PASSWORD, LiveServer, Watched, headers, photo
@@ -78,7 +79,7 @@ class DeviceAndServer(RuleBasedStateMachine):
             path = self.folder / f"IMG_{index}.jpg"
             path.write_bytes(PHOTOS[index])
             attachments.add_file(self.store, inspection_id, path, actor="张伟")
-        inspections.complete(self.store, inspection_id, actor="张伟")
+        onsite_record.complete_on_site(self.store, inspection_id, NOBODY_ON_SITE, actor="张伟")
         self.completed.append(inspection_id)
 
     @rule(data=st.data())

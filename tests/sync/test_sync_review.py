@@ -8,12 +8,13 @@ from typing import Any
 
 import requests
 
-from inspector import audit, inspections
+from inspector import audit, inspections, onsite_record
 from inspector import review as desk_review
 from inspector.attachments import read_bytes
 from inspector.store import Store, open_store
 from sync import outbox, state
 from sync.server import catalog
+from tests.onsite import NOBODY_ON_SITE
 from tests.stub_checklist import stub_definition
 from tests.sync.sync_support import CompleteFn, LiveServer, Watched, client_for, headers, photo
 from tests.sync.test_sync_push import login
@@ -118,7 +119,7 @@ def test_decisions_reach_the_inspectors_device_through_the_workflows(
 
     # Corrected and completed again: revision 2 goes up; the old decision no longer applies.
     inspections.set_answer(device, inspection_id, "ar-01", "compliant", actor="张伟")
-    inspections.complete(device, inspection_id, actor="张伟")
+    onsite_record.complete_on_site(device, inspection_id, NOBODY_ON_SITE, actor="张伟")
     assert local_inspection(device, inspection_id)[:2] == ("completed", 2)
     state.set_values(device, **{state.PULL_CURSOR: "0"})
     assert client.pull().notes == [
@@ -211,7 +212,7 @@ def test_the_review_loop_through_the_server(
     assert "检查记录「中国自动化学会」第 1 版已被 王主任 退回：照片不清楚" in report.notes
     assert local_inspection(device, inspection_id) == ("returned", 1, "照片不清楚")
     inspections.set_answer(device, inspection_id, "ar-01", "compliant", actor="张伟")
-    inspections.complete(device, inspection_id, actor="张伟")
+    onsite_record.complete_on_site(device, inspection_id, NOBODY_ON_SITE, actor="张伟")
     assert [r.outcome for r in inspector.push().results] == ["uploaded"]
 
     # Revision 2 replaces the returned copy on the desk and waits for review again.

@@ -12,6 +12,7 @@ from inspector import inspections, onsite_record, roster
 from inspector.completion import Problem
 from inspector.model import FindingDraft, Inspector
 from inspector.store import Store
+from tests.onsite import NOBODY_ON_SITE
 from tests.ui.editor_keys import choose_in_cell, click_item, type_into_cell
 from ui.editor.completion_dialog import CompletionDialog
 from ui.editor.evidence import EvidenceStrip
@@ -150,8 +151,11 @@ def test_whole_inspection_to_signed_record(
         assert "北京市测试行业协会" in dialog.record.toPlainText()
         assert "张伟" in dialog.record.toPlainText() or "李娜" in dialog.record.toPlainText()
         dialog.confirm()
-        assert dialog.problem.text() == "请被检查单位在场人员在签名区签名"
+        assert dialog.problem.text() == "请填写被检查单位在场人员的姓名"
         dialog.name.setText("赵会长")
+        dialog.confirm()
+        assert dialog.problem.text() == "请在签名区签名后再确认"
+        assert editor.session.status.value == "draft"
         dialog.pad.draw_line(QPointF(10, 10), QPointF(200, 80))
         dialog.confirm()
         signed.append(dialog.result() == 1)
@@ -185,7 +189,7 @@ def test_amendment_needs_a_reason_and_is_logged(
     editor.pane.choose(0)
     editor.go_to("ar-02")
     editor.pane.choose(1)
-    editor.session.complete()
+    editor.session.complete(NOBODY_ON_SITE)
     editor.refresh()
     monkeypatch.setattr("ui.editor.screen.ask_reason", lambda *a: None)
     editor.amend_button.click()
@@ -267,7 +271,7 @@ def test_files_dropped_on_the_strip_become_evidence(
 def test_returned_inspection_says_why_and_is_editable(
     qtbot, world: Store, inspection_id: str
 ) -> None:
-    inspections.complete(world, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(world, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     roster.add(world, Inspector("科长", "京民执99999", role="supervisor"))
     inspections.return_to_inspector(world, inspection_id, reason="请补充现场照片", actor="科长")
     editor = InspectionEditor(world, inspection_id, actor=ACTOR)

@@ -10,9 +10,17 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
-from inspector import accounts, credit_code, inspections, org_search, registry, roster
+from inspector import (
+    accounts,
+    credit_code,
+    onsite_record,
+    org_search,
+    registry,
+    roster,
+)
 from inspector.model import Inspector, Organization, OrgKind
 from inspector.store import Store
+from tests.onsite import NOBODY_ON_SITE
 from ui.main_window import MainWindow
 from ui.org_model import PAGE, OrgTableModel
 from ui.start_dialog import StartInspectionDialog
@@ -249,7 +257,7 @@ def test_a_supervisor_also_gets_the_supervisor_pages(
 def test_completed_inspection_waits_for_upload(
     qtbot, window: MainWindow, world: Store, inspection_id: str
 ) -> None:
-    inspections.complete(world, inspection_id, actor=ACTOR)
+    onsite_record.complete_on_site(world, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
     window.show_screen("sync")
     assert window.status.waiting.text() == "待上传 1 条"
     assert window.sync.preview.text() == "将上传 1 条检查记录、0 张照片，共 0 KB"

@@ -7,9 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from checklists.library import import_builtin_checklists
-from inspector import accounts, campaign_records, findings, inspections, preferences
+from inspector import accounts, campaign_records, findings, inspections, onsite_record, preferences
 from inspector.model import FindingDraft, NewInspection, Severity
 from inspector.store import Store
+from tests.onsite import NOBODY_ON_SITE
 from tests.supervisor_data import SUPERVISOR, add_register, add_roster
 from ui.main_window import MainWindow
 from ui.supervisor import rectification_dialogs
@@ -53,7 +54,7 @@ def test_campaign_to_closed_finding_through_the_screens(
                      Severity.MINOR, "限期报送", 30, "2099-12-31", item_id="ar-01"),
         actor="检查员00",
     )  # fmt: skip
-    inspections.complete(store, inspection_id, actor="检查员00")
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor="检查员00")
 
     review = ReviewScreen(store, SUPERVISOR, runner)
     qtbot.addWidget(review)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from inspector import attachments, inspections, roster
+from inspector import attachments, inspections, onsite_record, roster
 from inspector.clock import utc_now
 from inspector.jobs import Step
 from inspector.model import NewInspection
@@ -17,6 +17,7 @@ from inspector.store import Store
 from sync import outbox, state
 from sync.server import accounts
 from sync.server.bundles import stats
+from tests.onsite import NOBODY_ON_SITE
 from tests.sync.sync_support import PASSWORD, LiveServer, free_port, photo, seed, serving
 from ui import task_runner
 from ui.screens.sync import LOGIN_AGAIN, SyncScreen
@@ -74,7 +75,7 @@ def complete(
     for name, data in (photos or {}).items():
         (folder / name).write_bytes(data)
         attachments.add_file(store, inspection_id, folder / name, actor="张伟")
-    inspections.complete(store, inspection_id, actor="张伟")
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor="张伟")
     return inspection_id
 
 

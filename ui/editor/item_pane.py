@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import legal_bases
-from inspector.checklist_model import AnswerType, Item
 from inspector.answer_values import TEXT_LIMIT
+from inspector.checklist_model import AnswerType, Item
 from ui.editor.answer_widgets import TYPING_PAUSE_MS, AnswerWidget, make_answer_widget
 from ui.editor.evidence import EvidenceStrip
 from ui.editor.fee_table import FeeTable

@@ -309,11 +309,11 @@ class InspectionEditor(QWidget):
             if target is not None:
                 self.go_to(target)
             return
-        if not self._guarded(self.session.complete):
-            return
-        self.refresh()
-        self.completed.emit(self.session.inspection_id)
-        OnsiteRecordDialog.ask(self, self.session)
+        if OnsiteRecordDialog.ask(self, self.session):
+            self.refresh()
+            self.completed.emit(self.session.inspection_id)
+        else:
+            self.saved_label.setText("现场检查记录待确认：再点“完成检查”即可签名")
 
     @Slot()
     def amend(self) -> None:

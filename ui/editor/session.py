@@ -20,6 +20,7 @@ from inspector import (
     completion,
     findings,
     inspections,
+    onsite_record,
     org_search,
     preferences,
 )
@@ -30,6 +31,7 @@ from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.lifecycle import EDITABLE_INSPECTION
 from inspector.model import FindingDraft, InspectionStatus
+from inspector.onsite_record import OnSite
 from inspector.store import Store
 from inspector.worklists import FindingRow, findings_of_inspection
 from ui.text import money
@@ -45,6 +47,7 @@ class Header:
     started_at: str
     checklist_title: str
     return_reason: str
+    representative: str  # the organization's person on site, typed when the inspection began
 
 
 class InspectionSession(QObject):
@@ -69,6 +72,7 @@ class InspectionSession(QObject):
             row.started_at,
             self.checklist.title,
             row.return_reason,
+            row.representative,
         )
         self.status = row.status
         self._items = {item.id: item for item in self.checklist.items()}
@@ -216,8 +220,9 @@ class InspectionSession(QObject):
         attachments.remove(self.store, attachment_id, reason=reason, actor=self.actor)
         self._saved(item_id or "")
 
-    def complete(self) -> None:
-        inspections.complete(self.store, self.inspection_id, actor=self.actor)
+    def complete(self, on_site: OnSite) -> None:
+        """Complete with what happened when the record was shown (one transaction)."""
+        onsite_record.complete_on_site(self.store, self.inspection_id, on_site, actor=self.actor)
         self.status = InspectionStatus.COMPLETED
         self._saved("")
 
