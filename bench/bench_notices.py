@@ -48,7 +48,7 @@ def build_store(path: Path, count: int) -> list[str]:
 
 def _approved(store: Store, people: list[str]) -> str:
     new = NewInspection(
-        "o", "fee-audit", 2, people, "2026-11-21T01:30:00+00:00", place="协会办公室"
+        "o", "fee-audit", 3, people, "2026-11-21T01:30:00+00:00", place="协会办公室"
     )
     inspection_id = inspections.start(store, new, actor="bench")
     inspections.set_answer(store, inspection_id, "fees", FEES, actor="bench")

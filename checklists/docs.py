@@ -15,6 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from inspector.checklist_model import (
+    AnswerLabels,
     Checklist,
     Choice,
     Column,
@@ -28,7 +29,7 @@ DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "checklist-format.m
 BEGIN = "<!-- BEGIN GENERATED: python -m checklists.docs -->"
 END = "<!-- END GENERATED -->"
 MODELS: tuple[type[BaseModel], ...] = (
-    Checklist, Section, Item, Choice, Column, FindingTemplate, Computed,
+    Checklist, Section, Item, AnswerLabels, Choice, Column, FindingTemplate, Computed,
 )  # fmt: skip
 
 

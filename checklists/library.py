@@ -30,7 +30,7 @@ BUILTIN_FILES = ("spot-check-general.yaml", "fee-audit.yaml", "nonprofit-review.
 
 # Item fields added after checklists were first stored: left out while unset, so a stored
 # checklist keeps its content hash and an unchanged file still imports as "unchanged".
-_LATER_ITEM_FIELDS = {"constraint": None, "constraint_message": ""}
+_LATER_ITEM_FIELDS = {"constraint": None, "constraint_message": "", "answer_labels": None}
 
 
 def canonical_json(checklist: Checklist) -> str:

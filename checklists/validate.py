@@ -309,6 +309,8 @@ def _item_problems(item: Item) -> Iterator[str]:
         yield from _table_problems(item)
     elif item.columns:
         yield "只有表格条目（table）可以有列（columns）"
+    if item.answer_labels is not None and item.answer_type is not AnswerType.COMPLIANCE:
+        yield "只有符合性条目（compliance）可以有自己的答案文字（answer_labels）"
     if item.finding is not None and not item.legal_basis:
         yield "有问题模板（finding）但没有法律依据（legal_basis）"
     yield from _basis_problems(item)

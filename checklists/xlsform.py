@@ -23,10 +23,11 @@ from typing import Any
 from checklists.loader import Loaded
 from checklists.problems import ChecklistError, Located, Problem
 from checklists.validate import build_checklist
-from inspector.checklist_model import YES_NO_VALUES
+from inspector.checklist_model import YES_NO_VALUES, AnswerLabels
 
 YES_NO_LIST = "yes_no"
 FINDING_COLUMNS = ("finding", "severity", "requirement", "rectification_days", "follow_up")
+ANSWER_LABELS = "answer_labels"  # a compliance item's own words: 不存在/存在[/不适用]
 METADATA_TYPES = frozenset(
     {"start", "end", "today", "deviceid", "username", "simserial", "subscriberid",
      "phonenumber", "audit", "email", "start-geopoint"}
@@ -99,6 +100,24 @@ def normalize_type(raw: str) -> str:
         head = f"{head}_{words[1].lower()}"
         words = words[1:]
     return " ".join([head, *words[1:]])
+
+
+def format_answer_labels(labels: AnswerLabels | None) -> str:
+    """``不存在/存在`` (and ``/不适用``'s own words when they differ): the survey column."""
+    if labels is None:
+        return ""
+    parts = [labels.compliant, labels.not_compliant]
+    if labels.not_applicable != "不适用":
+        parts.append(labels.not_applicable)
+    return "/".join(parts)
+
+
+def parse_answer_labels(cell: str) -> dict[str, str] | None:
+    """``符合的文字/不符合的文字[/不适用的文字]``; None when the cell does not read so."""
+    parts = [part.strip() for part in re.split(r"[/／]", cell)]
+    if len(parts) not in (2, 3) or not all(parts):
+        return None
+    return dict(zip(("compliant", "not_compliant", "not_applicable"), parts, strict=False))
 
 
 def parse_list(cell: str) -> list[str]:
@@ -352,7 +371,7 @@ class _Survey:
         self.get = {
             base: self.sheet.getter(base)
             for base in ("type", "name", "label", "hint", "required", "relevant", "legal_basis",
-                         "evidence", "constraint", "constraint_message", *FINDING_COLUMNS)
+                         "evidence", "constraint", "constraint_message", *FINDING_COLUMNS, ANSWER_LABELS)
         }  # fmt: skip
         self.section: Located | None = None
         self.table: Located | None = None
@@ -497,6 +516,7 @@ class _Survey:
         data["legal_basis"] = parse_list(self.get["legal_basis"](row))
         data["evidence"] = parse_list(self.get["evidence"](row))
         data["finding"] = self.finding(where, row)
+        data["answer_labels"] = self.answer_labels(where, answer_type, name, row)
         # A missing name or label is reported here; the stand-in keeps the validator from
         # reporting it again, and lets it check the rest of the row.
         if not name:
@@ -520,6 +540,26 @@ class _Survey:
             "需要按条件出现的题目请用 relevant 列",
         )
         return True
+
+    def answer_labels(
+        self, where: str, answer_type: str, name: str, row: dict[str, str]
+    ) -> dict[str, str] | None:
+        cell = self.get[ANSWER_LABELS](row).strip()
+        if not cell:
+            return None
+        if answer_type != "compliance":
+            self.reader.problem(
+                where, name or None, "只有 compliance 题型可以填写答案文字（answer_labels）"
+            )
+            return None
+        labels = parse_answer_labels(cell)
+        if labels is None:
+            self.reader.problem(
+                where,
+                name or None,
+                f"答案文字（answer_labels）“{cell}”应写成“不存在/存在”或“不存在/存在/不适用”",
+            )
+        return labels
 
     def answer_type(self, where: str, kind: str, name: str) -> tuple[str, list[Located]]:
         head, _, list_name = kind.partition(" ")

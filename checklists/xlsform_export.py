@@ -12,13 +12,13 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checklists.xlsform import YES_NO_LIST
+from checklists.xlsform import ANSWER_LABELS, YES_NO_LIST, format_answer_labels
 from inspector.checklist_model import AnswerType, Checklist, Choice, Column, Item
 
 SURVEY_HEADERS = (
     "type", "name", "label", "hint", "required", "relevant", "legal_basis", "evidence",
     "finding", "severity", "requirement", "rectification_days", "follow_up",
-    "constraint", "constraint_message",
+    "constraint", "constraint_message", ANSWER_LABELS,
 )  # fmt: skip
 
 _TYPES = {
@@ -95,6 +95,7 @@ def _item_rows(survey: Worksheet, choices: Worksheet, item: Item) -> None:
         finding.follow_up if finding else "",
         item.constraint or "",
         item.constraint_message,
+        format_answer_labels(item.answer_labels),
     ]
     if item.answer_type is AnswerType.TABLE:
         survey.append(["begin_repeat", *common])

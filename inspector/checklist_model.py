@@ -66,6 +66,8 @@ NUMERIC_TYPES = frozenset({AnswerType.NUMBER, AnswerType.MONEY})
 COMPLIANCE_VALUES = ("compliant", "not_compliant", "not_applicable")
 """Stored values of a ``compliance`` answer: 符合 / 不符合 / 不适用."""
 
+COMPLIANCE_LABELS = {"compliant": "符合", "not_compliant": "不符合", "not_applicable": "不适用"}
+
 YES_NO_VALUES = ("yes", "no")
 """How a ``yes_no`` answer (stored as true/false) reads in a ``show_if`` condition."""
 
@@ -88,6 +90,22 @@ class Column(_Strict):
     choices: list[Choice] = Field(
         default_factory=list, description="Options, for a `single_choice` or `multi_choice` column."
     )
+
+
+class AnswerLabels(_Strict):
+    """What 符合 / 不符合 / 不适用 read as on one compliance item, e.g. a question 「是否存在强制
+    入会？」 answered 不存在 / 存在: the stored values stay ``compliant`` / ``not_compliant``."""
+
+    compliant: NonEmpty = Field(description="The words for 符合 (the organization complies).")
+    not_compliant: NonEmpty = Field(description="The words for 不符合 (a finding follows).")
+    not_applicable: NonEmpty = Field(default="不适用", description="The words for 不适用.")
+
+    def label(self, value: str) -> str:
+        return {
+            "compliant": self.compliant,
+            "not_compliant": self.not_compliant,
+            "not_applicable": self.not_applicable,
+        }.get(value, value)
 
 
 def _legacy_basis(value: Any) -> Any:
@@ -155,6 +173,18 @@ class Item(_Strict):
     finding: FindingTemplate | None = Field(
         default=None, description="Finding template; needs at least one legal basis."
     )
+    answer_labels: AnswerLabels | None = Field(
+        default=None,
+        description="Own words for the three answers of a `compliance` item (e.g. 不存在 / 存在).",
+    )
+
+    def compliance_text(self, value: str) -> str:
+        """A compliance answer as documents print it: its own words and what they mean."""
+        plain = COMPLIANCE_LABELS.get(value, value)
+        if self.answer_labels is None:
+            return plain
+        own = self.answer_labels.label(value)
+        return own if own == plain else f"{own}（{plain}）"
 
 
 class Section(_Strict):

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from inspector import answer_values, audit
+from inspector import answer_values, audit, roles
 from inspector.clock import utc_now
 from inspector.errors import TransitionError, UserError
 from inspector.lifecycle import EDITABLE_INSPECTION, inspection_step
@@ -72,6 +72,8 @@ def start(store: Store, new: NewInspection, *, actor: str) -> str:
     }
     with store.transaction() as conn:
         _refuse_gone_without_reason(conn, new)
+        drawn = drawn_team(conn, new.task_id)
+        _refuse_team_change_without_reason(drawn, new)
         _insert(conn, "inspections", row)
         for position, roster_id in enumerate(dict.fromkeys(new.inspector_ids)):
             _insert(
@@ -82,10 +84,33 @@ def start(store: Store, new: NewInspection, *, actor: str) -> str:
         row["inspector_ids"] = list(dict.fromkeys(new.inspector_ids))
         if new.gone_reason.strip():
             row["gone_reason"] = new.gone_reason.strip()
+        if drawn and set(drawn) != set(new.inspector_ids):
+            row["drawn_team"] = drawn
+            row["team_change_reason"] = new.team_change_reason.strip()
         audit.record(
             conn, actor=actor, entity="inspection", entity_id=inspection_id, action="start", new=row
         )
     return inspection_id
+
+
+def team_of_task(store: Store, task_id: str | None) -> list[str]:
+    """The roster ids drawn (双随机) or assigned for a task; empty when none were."""
+    return drawn_team(store.db.conn, task_id)
+
+
+def drawn_team(conn: sqlite3.Connection, task_id: str | None) -> list[str]:
+    """The roster ids drawn (双随机) or assigned for a task; empty when none were."""
+    row = conn.execute("SELECT inspector_ids FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    team = json.loads(row[0]) if row and row[0] else []
+    return [str(roster_id) for roster_id in team]
+
+
+def _refuse_team_change_without_reason(drawn: list[str], new: NewInspection) -> None:
+    if drawn and set(drawn) != set(new.inspector_ids) and not new.team_change_reason.strip():
+        raise UserError(
+            "检查人员与任务抽取的检查组不同；更换检查人员须说明理由（如回避、因病），"
+            "理由记入执法全过程记录"
+        )
 
 
 def _refuse_gone_without_reason(conn: sqlite3.Connection, new: NewInspection) -> None:
@@ -194,6 +219,7 @@ def complete(store: Store, inspection_id: str, *, actor: str) -> None:
 
 def complete_in(conn: sqlite3.Connection, inspection_id: str, *, actor: str) -> None:
     """``complete`` inside a transaction the caller holds (with the on-site confirmation)."""
+    _require_team_member(conn, inspection_id, actor)
     problems = _completion_blockers(conn, inspection_id)
     if problems:
         raise UserError("无法完成检查：" + "；".join(problems))
@@ -283,6 +309,63 @@ def _completion_blockers(conn: sqlite3.Connection, inspection_id: str) -> list[s
     if unrecorded:
         problems.append(f"有{len(unrecorded)}个检查项判为不符合，但未记录发现的问题")
     return problems
+
+
+def is_team_member(store: Store, inspection_id: str, actor: str) -> bool:
+    """Whether ``actor`` (roster id, certificate number or name) is on the inspection's team."""
+    return _team_member(store.db.conn, inspection_id, actor)
+
+
+def _team_member(conn: sqlite3.Connection, inspection_id: str, actor: str) -> bool:
+    member = conn.execute(
+        "SELECT 1 FROM inspection_inspectors t JOIN roster r ON r.id = t.roster_id"
+        " WHERE t.inspection_id = ? AND (r.id = ? OR r.certificate_no = ? OR r.name = ?)",
+        (inspection_id, actor, actor, actor),
+    ).fetchone()
+    return member is not None
+
+
+def _require_team_member(conn: sqlite3.Connection, inspection_id: str, actor: str) -> None:
+    """Only the inspection's team completes it (a supervisor joins it through ``take_over``)."""
+    if not _team_member(conn, inspection_id, actor):
+        raise TransitionError(
+            f"“{actor}”不是这份检查的检查组成员，不能完成检查；"
+            "审核人员可先“接手检查”并说明理由（记入执法全过程记录）"
+        )
+
+
+def take_over(store: Store, inspection_id: str, *, reason: str, actor: str) -> None:
+    """A supervisor joins another team's draft to finish it, saying why (audited)."""
+    if not reason.strip():
+        raise UserError("接手检查必须说明理由")
+    if not roles.is_supervisor(store, actor):
+        raise UserError("只有审核人员可以接手其他检查组的检查")
+    with store.transaction() as conn:
+        if status_of(conn, inspection_id) not in EDITABLE_INSPECTION:
+            raise TransitionError("只有未完成的检查可以接手")
+        person = conn.execute(
+            "SELECT id FROM roster WHERE active = 1 AND (id = ? OR certificate_no = ? OR name = ?)"
+            " ORDER BY id = ? DESC, certificate_no = ? DESC LIMIT 1",
+            (actor, actor, actor, actor, actor),
+        ).fetchone()
+        position = conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM inspection_inspectors"
+            " WHERE inspection_id = ?",
+            (inspection_id,),
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT OR IGNORE INTO inspection_inspectors (inspection_id, roster_id, position)"
+            " VALUES (?, ?, ?)",
+            (inspection_id, person[0], position),
+        )
+        audit.record(
+            conn,
+            actor=actor,
+            entity="inspection",
+            entity_id=inspection_id,
+            action="take_over",
+            new={"roster_id": person[0], "reason": reason.strip()},
+        )
 
 
 def _onsite_settled(conn: sqlite3.Connection, inspection_id: str) -> bool:

@@ -180,6 +180,8 @@ class NewInspection:
     method: str = "on_site"
     # Required when the organization is deregistered or revoked (e.g. a check before 注销).
     gone_reason: str = ""
+    # Required when the inspectors differ from the team drawn for the task (回避, illness).
+    team_change_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from inspector.checklist_model import AnswerType, Column, Item
+from inspector.checklist_model import COMPLIANCE_LABELS, AnswerType, Column, Item
 
 _DIGITS = "零一二三四五六七八九"
 _CENT = Decimal("0.01")
 
-COMPLIANCE_LABELS = {"compliant": "符合", "not_compliant": "不符合", "not_applicable": "不适用"}
 UNANSWERED = "未作答"
 
 
@@ -60,7 +59,8 @@ def answer_text(field: Item | Column, value: Any) -> str:
     kind = field.answer_type
     choices = {c.value: c.label for c in field.choices}
     if kind is AnswerType.COMPLIANCE:
-        return COMPLIANCE_LABELS.get(str(value), str(value))
+        own = field.compliance_text if isinstance(field, Item) else None
+        return own(str(value)) if own else COMPLIANCE_LABELS.get(str(value), str(value))
     if kind is AnswerType.YES_NO:
         return "是" if value is True else "否" if value is False else str(value)
     if kind is AnswerType.MONEY:

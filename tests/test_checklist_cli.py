@@ -32,7 +32,7 @@ def test_validate_import_list_export(tmp_path: Path) -> None:
     assert again.output.count("未变化：") == 3
     listed = json.loads(run(db, "list", "--json").output)
     assert [(c["id"], c["version"], c["item_count"]) for c in listed] == [
-        ("fee-audit", 2, 19),
+        ("fee-audit", 3, 19),
         ("nonprofit-review", 2, 18),
         ("spot-check-general", 2, 44),
     ]
@@ -46,9 +46,9 @@ def test_validate_import_list_export(tmp_path: Path) -> None:
         "item_count",
     }
     target = tmp_path / "fee.xlsx"
-    exported = run(db, "export", "fee-audit@2", "--xlsx", str(target))
+    exported = run(db, "export", "fee-audit@3", "--xlsx", str(target))
     assert exported.exit_code == 0 and target.exists()
-    assert run(db, "import", str(target)).output == "未变化：fee-audit 第 2 版已存在且内容相同\n"
+    assert run(db, "import", str(target)).output == "未变化：fee-audit 第 3 版已存在且内容相同\n"
 
 
 def test_import_with_one_bad_file_imports_nothing(tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def test_import_builtins_is_idempotent_and_audited(store: Store) -> None:
         "SELECT entity_id FROM audit_log WHERE entity = 'checklist'"
     ).fetchall()
     assert sorted(e[0] for e in entries) == [
-        "fee-audit@2",
+        "fee-audit@3",
         "nonprofit-review@2",
         "spot-check-general@2",
     ]
@@ -134,14 +134,14 @@ def test_list_and_latest_for_kind(store: Store) -> None:
     import_checklists(store, [("v3.yaml", future)], actor="t")
     summaries = list_checklists(store)
     assert [(s.id, s.version) for s in summaries] == [
-        ("fee-audit", 2),
+        ("fee-audit", 3),
         ("nonprofit-review", 2),
         ("spot-check-general", 2),
         ("spot-check-general", 3),
     ]
     assert summaries[0].item_count == 19 and summaries[0].applies_to == ["social_group"]
     group = latest_for_kind(store, "social_group", on=date(2026, 6, 1))
-    assert sorted((c.id, c.version) for c in group) == [("fee-audit", 2), ("spot-check-general", 2)]
+    assert sorted((c.id, c.version) for c in group) == [("fee-audit", 3), ("spot-check-general", 2)]
     later = latest_for_kind(store, "social_service", on=date(2100, 1, 1))
     assert sorted((c.id, c.version) for c in later) == [
         ("nonprofit-review", 2),

@@ -16,7 +16,7 @@ from tests.stub_checklist import stub_definition
 
 ACTOR = "张伟"
 PEOPLE = [
-    Inspector(f"检查员{i}", f"G-00{i}", id=f"00000000-0000-4000-8000-00000000000{i}")
+    Inspector((ACTOR, "李娜")[i], f"G-00{i}", id=f"00000000-0000-4000-8000-00000000000{i}")
     for i in range(2)
 ]
 

@@ -97,6 +97,9 @@ def add_org(
     return org_id
 
 
+BUILTIN_VERSIONS = {"fee-audit": 3, "spot-check-general": 2, "nonprofit-review": 2}
+
+
 def inspection(
     store: Store,
     inspector_ids: list[str],
@@ -112,7 +115,7 @@ def inspection(
     new = NewInspection(
         org_id,
         checklist,
-        2,
+        BUILTIN_VERSIONS[checklist],
         inspector_ids,
         STARTED_AT,
         place="协会办公室（创新路88号3楼）",

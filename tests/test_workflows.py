@@ -50,7 +50,7 @@ def inspection_id(store: Store) -> str:
             "imported_at": utc_now(),
         }
     )
-    people = [roster.add(store, Inspector(f"检查员{i}", f"G-00{i}")) for i in range(2)]
+    people = [roster.add(store, Inspector((ACTOR, "李娜")[i], f"G-00{i}")) for i in range(2)]
     roster.add(store, Inspector(SUPERVISOR, "S-001", role="supervisor"))
     new = NewInspection("org-1", "cl", 1, [p.id for p in people], utc_now(), place="会议室")
     return inspections.start(store, new, actor=ACTOR)
@@ -84,7 +84,7 @@ def test_draft_to_completed_to_approved(store: Store, inspection_id: str) -> Non
     inspections.approve(store, inspection_id, actor=SUPERVISOR)
     assert status(store, inspection_id) is InspectionStatus.APPROVED
     actions = [r[0] for r in store.db.execute("SELECT action FROM audit_log ORDER BY seq")]
-    assert actions == ["start", "set_answer", "add", "complete", "approve"]
+    assert actions == ["start", "set_answer", "add", "confirm_onsite_record", "complete", "approve"]
     assert audit.verify(store) is None
 
 

@@ -47,14 +47,19 @@ class StartInspectionDialog(QDialog):
             self.checklist.addItem(f"{checklist.title}（第{checklist.version}版）", checklist.id)
         if checklist_id is not None:
             self.checklist.setCurrentIndex(max(self.checklist.findData(checklist_id), 0))
+        self.drawn = inspections.team_of_task(store, task_id)
         self.people = QListWidget()
         for person in roster.all_active(store):
             entry = QListWidgetItem(f"{person.name}　执法证号 {person.certificate_no}")
             entry.setData(Qt.ItemDataRole.UserRole, person.id)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
+            drawn = person.id in self.drawn
+            entry.setCheckState(Qt.CheckState.Checked if drawn else Qt.CheckState.Unchecked)
             self.people.addItem(entry)
         self.people.setMinimumHeight(140)
+        self.team_reason = QLineEdit(placeholderText="如：张伟与该单位负责人系亲属，申请回避")
+        self.team_reason_label = QLabel("更换检查人员的理由")
+        self.people.itemChanged.connect(self._team_changed)
         self.when = QDateTimeEdit(QDateTime.currentDateTime(), calendarPopup=True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.place = QLineEdit(org.address)
@@ -71,6 +76,11 @@ class StartInspectionDialog(QDialog):
         form.addRow("检查对象", QLabel(f"{self.org.name}（{self.org.kind.label}）"))
         form.addRow("检查表", self.checklist)
         form.addRow("检查人员（至少两名）", self.people)
+        if self.drawn:
+            form.addRow(
+                QLabel("已按抽查任务勾选抽取的检查组；更换人员须说明理由。", objectName="muted")
+            )
+        form.addRow(self.team_reason_label, self.team_reason)
         form.addRow("检查时间", self.when)
         form.addRow("检查地点", self.place)
         form.addRow("被检查单位在场人员", self.representative)
@@ -87,6 +97,13 @@ class StartInspectionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self._team_changed()
+
+    @Slot()
+    def _team_changed(self) -> None:
+        changed = bool(self.drawn) and set(self.chosen_inspectors()) != set(self.drawn)
+        self.team_reason.setVisible(changed)
+        self.team_reason_label.setVisible(changed)
 
     @classmethod
     def ask(
@@ -128,6 +145,7 @@ class StartInspectionDialog(QDialog):
             place=self.place.text().strip(),
             representative=self.representative.text().strip(),
             task_id=self.task_id,
+            team_change_reason=self.team_reason.text().strip(),
         )
         try:
             self.inspection_id = inspections.start(self.store, new, actor=self.actor)

@@ -135,7 +135,7 @@ def device(tmp_path: Path) -> Iterator[Store]:
         }
     )
     for i, name in enumerate(("zhang", "zhao")):  # the server's users link to these roster ids
-        roster.add(store, Inspector(f"检查员{i}", f"G-00{i}", id=f"roster-{name}"))
+        roster.add(store, Inspector(("张伟", "赵敏")[i], f"G-00{i}", id=f"roster-{name}"))
     yield store
     store.close()
 

@@ -64,7 +64,7 @@ class DeviceAndServer(RuleBasedStateMachine):
             }
         )
         for i, name in enumerate(("zhang", "zhao")):
-            roster.add(self.store, Inspector(f"检查员{i}", f"G-00{i}", id=f"roster-{name}"))
+            roster.add(self.store, Inspector(("张伟", "赵敏")[i], f"G-00{i}", id=f"roster-{name}"))
         SyncClient(self.store, self.server.url, retry=RETRY).login("zhang", PASSWORD)
         self.direct = SyncClient(self.store, self.server.url, retry=RETRY)
         self.faulty = SyncClient(self.store, self.proxy.url, retry=RETRY)

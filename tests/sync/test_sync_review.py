@@ -164,7 +164,7 @@ def publish_reference_data(server: LiveServer) -> None:
     }
     catalog.publish_many(storage, "checklist", [checklist])
     roster = [
-        {"id": f"roster-{name}", "name": f"检查员{i}", "certificate_no": f"G-00{i}"}
+        {"id": f"roster-{name}", "name": ("张伟", "赵敏")[i], "certificate_no": f"G-00{i}"}
         for i, name in enumerate(("zhang", "zhao"))
     ]
     catalog.publish_many(storage, "roster", roster)

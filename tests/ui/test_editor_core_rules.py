@@ -76,6 +76,6 @@ def test_set_answer_refuses_rows_for_a_compliance_item(world: Store, inspection_
 def test_only_a_draft_is_discarded_and_with_a_reason(world: Store, inspection_id: str) -> None:
     with pytest.raises(UserError, match="放弃草稿必须填写理由"):
         inspections.discard_draft(world, inspection_id, reason=" ", actor="t")
-    onsite_record.complete_on_site(world, inspection_id, NOBODY_ON_SITE, actor="t")
+    onsite_record.complete_on_site(world, inspection_id, NOBODY_ON_SITE, actor="京民执11000")
     with pytest.raises(UserError, match="只有未完成的草稿可以放弃"):
         inspections.discard_draft(world, inspection_id, reason="重复", actor="t")

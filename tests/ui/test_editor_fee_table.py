@@ -38,7 +38,7 @@ def fee_inspection(world: Store, org_ids: dict[str, str]) -> str:
     import_builtin_checklists(world)
     people = [p.id for p in roster.all_active(world)[:2]]
     new = NewInspection(
-        org_ids["北京市测试行业协会"], "fee-audit", 1, people, "2026-11-20T01:30:00+00:00"
+        org_ids["北京市测试行业协会"], "fee-audit", 3, people, "2026-11-20T01:30:00+00:00"
     )
     return inspections.start(world, new, actor=ACTOR)
 

@@ -257,7 +257,9 @@ def test_a_supervisor_also_gets_the_supervisor_pages(
 def test_completed_inspection_waits_for_upload(
     qtbot, window: MainWindow, world: Store, inspection_id: str
 ) -> None:
-    onsite_record.complete_on_site(world, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
+    onsite_record.complete_on_site(
+        world, inspection_id, NOBODY_ON_SITE, actor="京民执11000"
+    )  # 张伟, on the team
     window.show_screen("sync")
     assert window.status.waiting.text() == "待上传 1 条"
     assert window.sync.preview.text() == "将上传 1 条检查记录、0 张照片，共 0 KB"

@@ -29,11 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.answer_values import TEXT_LIMIT
-from inspector.checklist_model import AnswerType, Choice, Item
+from inspector.checklist_model import (
+    COMPLIANCE_LABELS,
+    COMPLIANCE_VALUES,
+    AnswerType,
+    Choice,
+    Item,
+)
 from inspector.completion import is_answered
 
 TYPING_PAUSE_MS = 600
-COMPLIANCE = (("compliant", "符合"), ("not_compliant", "不符合"), ("not_applicable", "不适用"))
 
 
 class AnswerWidget(QWidget):
@@ -272,6 +277,11 @@ class _DateAnswer(_TypedAnswer):
         self.flush()
 
 
+def compliance_options(item: Item) -> list[tuple[Any, str]]:
+    """The three answers in the item's own words, each saying what it means (符合 / 不符合)."""
+    return [(value, item.compliance_text(value)) for value in COMPLIANCE_VALUES]
+
+
 def make_answer_widget(item: Item) -> AnswerWidget:
     """The control for ``item`` (tables have their own widget, ``FeeTable``)."""
     widget = _widget_for(item)
@@ -282,7 +292,7 @@ def make_answer_widget(item: Item) -> AnswerWidget:
 def _widget_for(item: Item) -> AnswerWidget:
     kind = item.answer_type
     if kind is AnswerType.COMPLIANCE:
-        return _ButtonsAnswer(list(COMPLIANCE), numbered=True, radio=False)
+        return _ButtonsAnswer(compliance_options(item), numbered=True, radio=False)
     if kind is AnswerType.YES_NO:
         return _ButtonsAnswer([(True, "是"), (False, "否")], numbered=True, radio=False)
     if kind is AnswerType.SINGLE_CHOICE:
@@ -300,7 +310,8 @@ def answer_label(item: Item, value: Any) -> str:
     if not is_answered(value):
         return "未答"
     if item.answer_type is AnswerType.COMPLIANCE and isinstance(value, str):
-        return dict(COMPLIANCE).get(value, value)
+        labels = item.answer_labels
+        return labels.label(value) if labels else COMPLIANCE_LABELS.get(value, value)
     if item.answer_type is AnswerType.YES_NO:
         return "是" if value else "否"
     return "已答"

@@ -12,12 +12,12 @@ from ui.editor.session import InspectionSession
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
-_STATE_COLOURS = {
-    "符合": style.GREEN,
-    "不符合": style.RED,
-    "不适用": style.GREY,
-    "未答": QColor("#8a8a8a"),
+_VALUE_COLOURS = {  # by stored value: an item's own words (存在 / 不存在) colour the same
+    "compliant": style.GREEN,
+    "not_compliant": style.RED,
+    "not_applicable": style.GREY,
 }
+_UNANSWERED = QColor("#8a8a8a")
 
 
 class ItemTreeModel(QAbstractItemModel):
@@ -28,6 +28,7 @@ class ItemTreeModel(QAbstractItemModel):
         self.session = session
         self.sections: list[tuple[Section, list[Item]]] = []
         self.states: dict[str, str] = {}
+        self.colours: dict[str, QColor | None] = {}
         self.reload()
 
     def reload(self) -> None:
@@ -36,9 +37,17 @@ class ItemTreeModel(QAbstractItemModel):
         self.sections = self.session.visible_sections()
         with_evidence = {a.item_id for a in self.session.evidence() if a.item_id}
         self.states = {}
+        self.colours = {}
         for _, items in self.sections:
             for item in items:
-                label = answer_label(item, self.session.answers.get(item.id))
+                value = self.session.answers.get(item.id)
+                label = answer_label(item, value)
+                answered = self.session.is_answered(item.id)
+                self.colours[item.id] = (
+                    (_VALUE_COLOURS.get(value) if isinstance(value, str) else None)
+                    if answered
+                    else _UNANSWERED
+                )
                 self.states[item.id] = f"{label} · 附件" if item.id in with_evidence else label
         self.endResetModel()
 
@@ -96,7 +105,7 @@ class ItemTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.question
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
-            return _STATE_COLOURS.get(self.state(item).split(" · ")[0])
+            return self.colours.get(item.id)
         if role == ITEM_ID_ROLE:
             return item.id
         return None

@@ -93,6 +93,7 @@ class InspectionEditor(QWidget):
         self.saved_label = QLabel(objectName="saved")
         self.findings_button = QPushButton("问题清单")
         self.amend_button = QPushButton("更正…")
+        self.take_over_button = QPushButton("接手检查…")
         self.complete_button = QPushButton("完成检查", objectName="primary")
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -102,7 +103,8 @@ class InspectionEditor(QWidget):
         for widget in (self.status_label, self.progress_label, self.saved_label):
             row.addWidget(widget)
             row.addSpacing(12)
-        for button in (self.findings_button, self.amend_button, self.complete_button):
+        buttons = (self.findings_button, self.amend_button, self.take_over_button)
+        for button in (*buttons, self.complete_button):
             row.addWidget(button)
         self.header_row = row
         self.safe_view = SafeViewBanner(self.session)
@@ -120,6 +122,7 @@ class InspectionEditor(QWidget):
         self.findings_button.clicked.connect(lambda: self.tabs.setCurrentWidget(self.findings))
         self.complete_button.clicked.connect(self.complete)
         self.amend_button.clicked.connect(self.amend)
+        self.take_over_button.clicked.connect(self.take_over)
         self.safe_view.repair_button.clicked.connect(self.repair)
         self.safe_view.discard_button.clicked.connect(self.discard)
         self.session.changed.connect(self._changed)
@@ -285,6 +288,7 @@ class InspectionEditor(QWidget):
             and not self.session.unreadable
         )
         self.amend_button.setVisible(not editable and not self.session.unreadable)
+        self.take_over_button.setVisible(self.session.may_take_over)
         self.safe_view.refresh()
         self.pane.refresh()
 
@@ -303,6 +307,15 @@ class InspectionEditor(QWidget):
     @Slot()
     def complete(self) -> None:
         self.pane.flush()
+        if not self.session.on_team:
+            show_error(
+                self,
+                UserError(
+                    "您不是这份检查的检查组成员，不能完成检查；"
+                    "审核人员可点“接手检查”并说明理由（记入执法全过程记录）"
+                ),
+            )
+            return
         problems = self.session.problems()
         if problems:
             target = CompletionDialog.ask(self, problems)
@@ -314,6 +327,14 @@ class InspectionEditor(QWidget):
             self.completed.emit(self.session.inspection_id)
         else:
             self.saved_label.setText("现场检查记录待确认：再点“完成检查”即可签名")
+
+    @Slot()
+    def take_over(self) -> None:
+        reason = ask_reason(
+            self, "接手检查", "本检查由其他检查组进行。请说明接手的理由（将记入执法全过程记录）："
+        )
+        if reason and self._guarded(self.session.take_over, reason):
+            self.refresh()
 
     @Slot()
     def amend(self) -> None:

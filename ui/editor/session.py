@@ -23,6 +23,7 @@ from inspector import (
     onsite_record,
     org_search,
     preferences,
+    roles,
 )
 from inspector.answer_values import NOT_COMPLIANT, UnreadableAnswer
 from inspector.attachments import Attachment
@@ -99,6 +100,19 @@ class InspectionSession(QObject):
         if self.unreadable:  # the safe view: nothing changes until repaired or discarded
             return False
         return self.status in EDITABLE_INSPECTION or bool(self.amendment_reason)
+
+    @property
+    def on_team(self) -> bool:
+        return inspections.is_team_member(self.store, self.inspection_id, self.actor)
+
+    @property
+    def may_take_over(self) -> bool:
+        editable = self.status in EDITABLE_INSPECTION
+        return editable and not self.on_team and roles.is_supervisor(self.store, self.actor)
+
+    def take_over(self, reason: str) -> None:
+        inspections.take_over(self.store, self.inspection_id, reason=reason, actor=self.actor)
+        self._saved("")
 
     @property
     def discardable(self) -> bool:
