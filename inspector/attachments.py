@@ -16,12 +16,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector import audit, crypto
+from inspector import audit, crypto, preferences
 from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.inspections import status_of
 from inspector.lifecycle import EDITABLE_INSPECTION
 from inspector.store import Store
+
+MAX_MB_KEY = "evidence.max_mb"
+DEFAULT_MAX_MB = 50
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class Attachment:
     @property
     def is_image(self) -> bool:
         return self.mime_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.mime_type == "application/pdf"
 
 
 def file_path(store: Store, sha256: str) -> Path:
@@ -100,6 +107,7 @@ def add_file(
     source = Path(path)
     if not source.is_file():
         raise UserError(f"找不到文件：{source}")
+    check_size(store, source)
     data = source.read_bytes()  # whole: an encrypted file is one AES-GCM message
     digest = store_bytes(store, data)
     mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
@@ -124,6 +132,25 @@ def add_file(
             conn, actor=actor, entity="attachment", entity_id=attachment.id, action="add", new=row
         )
     return attachment
+
+
+def size_limit_mb(store: Store) -> int:
+    """The largest evidence file accepted, in MB (setting ``evidence.max_mb``, default 50)."""
+    return int(preferences.get(store, MAX_MB_KEY, DEFAULT_MAX_MB))
+
+
+def check_size(store: Store, source: Path) -> None:
+    """Refuse an empty file and one above the size limit, saying why (in Chinese)."""
+    size = source.stat().st_size
+    if size == 0:
+        raise UserError(f"文件“{source.name}”是空的（0 字节），没有可作证据的内容，未添加")
+    limit = size_limit_mb(store)
+    if size > limit * 1024 * 1024:
+        raise UserError(
+            f"文件“{source.name}”有 {size / 1024 / 1024:.0f} MB，超过证据材料 {limit} MB 的上限，"
+            "未添加：过大的文件会让同步上传很慢并占满本机存储。请压缩或截取需要的部分后再添加"
+            "（上限可由管理员在设置 evidence.max_mb 中调整）"
+        )
 
 
 def remove(store: Store, attachment_id: str, *, reason: str, actor: str) -> None:
@@ -180,3 +207,21 @@ def _write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def copy_for_viewing(store: Store, attachment: Attachment, folder: Path) -> Path:
+    """A decrypted copy under the file's own name (the store keeps files encrypted and named by
+    hash), for a viewer that goes by the name's ending; the stored file is never handed out."""
+    target = folder / attachment.id / Path(attachment.file_name).name
+    if not target.exists():
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.write_bytes(read_bytes(store, attachment.sha256))
+    return target
+
+
+def kind_word(file_name: str) -> str:
+    """What to call a file in a sentence: 照片 for a picture, else PDF 文件 or 文件."""
+    mime = mimetypes.guess_type(file_name)[0] or ""
+    if mime.startswith("image/"):
+        return "照片"
+    return "PDF 文件" if mime == "application/pdf" else "文件"

@@ -17,7 +17,7 @@ import requests
 from pydantic import ValidationError
 
 from inspector import audit, jobs, lost_device
-from inspector.attachments import has_content, read_bytes
+from inspector.attachments import has_content, kind_word, read_bytes
 from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.store import Store
@@ -303,7 +303,7 @@ class _Pusher:
             outbox.mark(self.store, item, outcome, exc.message)
             return RecordResult(item.key, item.label, outcome, exc.message)
         if not result.complete:
-            raise SyncError(f"{item.label}：服务器未确认照片已传齐，下次同步时继续")
+            raise SyncError(f"{item.label}：服务器未确认证据文件已传齐，下次同步时继续")
         photos = len({ref.sha256 for ref in item.bundle.attachments})
         message = f"已上传，服务器已确认（{photos} 个附件齐全）"
         outbox.mark(self.store, item, "done", message)
@@ -328,18 +328,20 @@ class _Pusher:
             if (content is not None and len(content) != blob.size) or not has_content(
                 self.store, blob.sha256
             ):
-                raise Rejected(0, "missing_local", f"照片 {name} 在本机找不到或大小不符，无法上传")
+                raise Rejected(
+                    0, "missing_local", f"{kind_word(name)} {name} 在本机找不到或大小不符，无法上传"
+                )
             if content is None or hashlib.sha256(content).hexdigest() != blob.sha256:
                 raise Rejected(
                     0,
                     "damaged_local",
-                    f"照片 {name} 在本机已损坏（内容与登记的校验值不符），无法上传",
+                    f"{kind_word(name)} {name} 在本机已损坏（内容与登记的校验值不符），无法上传",
                 )
             interrupted, resumed_at = self._file(blob.sha256, blob.size, blob.offset, name)
             if interrupted:
-                notes.append(f"照片 {name} 上传中断，已自动续传")
+                notes.append(f"{kind_word(name)} {name} 上传中断，已自动续传")
             elif resumed_at:
-                notes.append(f"照片 {name} 上次已传 {resumed_at} 字节，本次从断点续传")
+                notes.append(f"{kind_word(name)} {name} 上次已传 {resumed_at} 字节，本次从断点续传")
         return notes
 
     def _file(self, sha256: str, size: int, offset: int, name: str) -> tuple[bool, int]:
@@ -347,13 +349,15 @@ class _Pusher:
         try:
             return self._upload(sha256, size, offset, name)
         except Rejected as exc:
-            raise Rejected(exc.status, exc.code, f"照片 {name}：{exc.message}") from exc
+            raise Rejected(
+                exc.status, exc.code, f"{kind_word(name)} {name}：{exc.message}"
+            ) from exc
         except LoginRequired:
             raise
         except SyncError as exc:
             if name in exc.message:
                 raise
-            raise type(exc)(f"照片 {name}：{exc.message}") from exc
+            raise type(exc)(f"{kind_word(name)} {name}：{exc.message}") from exc
 
     def _upload(self, sha256: str, size: int, offset: int, name: str) -> tuple[bool, int]:
         """Send one file from the server's offset, resuming after drops.
@@ -366,9 +370,9 @@ class _Pusher:
         for attempt in range(self.transport.retry.attempts * 2):
             self.run.check()
             self.run.progress.bytes_done = base + offset
-            self.run.emit(f"上传照片 {name}")
+            self.run.emit(f"上传{kind_word(name)} {name}")
             try:
-                response = self._patch(sha256, size, offset, f"上传照片 {name}")
+                response = self._patch(sha256, size, offset, f"上传{kind_word(name)} {name}")
             except NETWORK_ERRORS:
                 interrupted = True
                 offset = self._after_failure(sha256, attempt)
@@ -389,8 +393,8 @@ class _Pusher:
             interrupted, offset = True, int(body["offset"])
         if fault:
             message = server_fault_message(fault, self.transport.retry.attempts * 2)
-            raise SyncError(f"照片 {name} 上传失败：{message}")
-        raise SyncError(f"照片 {name} 多次上传失败，下次同步时从断点继续")
+            raise SyncError(f"{kind_word(name)} {name} 上传失败：{message}")
+        raise SyncError(f"{kind_word(name)} {name} 多次上传失败，下次同步时从断点继续")
 
     def _after_failure(self, sha256: str, attempt: int) -> int:
         """Back off, then ask the server how much of the file it holds."""

@@ -91,7 +91,7 @@ def test_draft_to_completed_to_approved(store: Store, inspection_id: str) -> Non
 def test_only_a_supervisor_approves_or_returns(store: Store, inspection_id: str) -> None:
     """One approve function, and it checks the role (an inspector's approve was let through)."""
     onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=ACTOR)
-    for actor, refusal in (("检查员0", "仅限审核人员"), ("路人", "名录中没有“路人”")):
+    for actor, refusal in (("李娜", "仅限审核人员"), ("路人", "名录中没有“路人”")):
         with pytest.raises(UserError, match=refusal):
             inspections.approve(store, inspection_id, actor=actor)
         with pytest.raises(UserError, match=refusal):
@@ -163,7 +163,7 @@ def test_finding_lifecycle_to_closure_and_escalation(store: Store, inspection_id
     inspections.approve(store, inspection_id, actor=SUPERVISOR)
     findings.report_back(store, closed, reported_on="2026-12-01", text="已补报", actor=ACTOR)
     with pytest.raises(UserError, match="仅限审核人员"):
-        findings.recheck(store, closed, passed=True, reason="复查属实", actor="检查员0")
+        findings.recheck(store, closed, passed=True, reason="复查属实", actor="李娜")
     findings.recheck(store, closed, passed=True, reason="复查属实", actor=SUPERVISOR)
     findings.recheck(
         store,
@@ -176,7 +176,7 @@ def test_finding_lifecycle_to_closure_and_escalation(store: Store, inspection_id
     with pytest.raises(UserError, match="理由"):
         findings.escalate(store, escalated, Escalation.INTERVIEW, reason="", actor=SUPERVISOR)
     with pytest.raises(UserError, match="仅限审核人员"):
-        findings.escalate(store, escalated, Escalation.INTERVIEW, reason="约谈", actor="检查员1")
+        findings.escalate(store, escalated, Escalation.INTERVIEW, reason="约谈", actor="李娜")
     findings.escalate(store, escalated, Escalation.INTERVIEW, reason="约谈负责人", actor=SUPERVISOR)
     rows = dict(store.db.execute("SELECT id, status FROM findings").fetchall())
     assert rows == {closed: "closed", escalated: "escalated"}

@@ -37,7 +37,7 @@ def test_a_task_closes_when_its_inspection_is_approved(qtbot, desk: Store, runne
             "created_at": utc_now(),
         }
     )
-    new = NewInspection("org-00000", "spot-check-general", 1, team, utc_now(), task_id="task-1")
+    new = NewInspection("org-00000", "spot-check-general", 2, team, utc_now(), task_id="task-1")
     inspection_id = inspections.start(desk, new, actor="检查员00")
     onsite_record.complete_on_site(desk, inspection_id, NOBODY_ON_SITE, actor="检查员00")
     tasks = TasksScreen(desk)

@@ -68,14 +68,15 @@ def complete(
     """A completed inspection of the first organization by ``who`` of the roster (the first
     two: zhang and zhao on the server), with the given photos."""
     org_id = store.db.execute("SELECT id FROM organizations ORDER BY name").fetchone()[0]
-    people = [p.id for p in roster.all_active(store)[who]]
+    team = roster.all_active(store)[who]
+    people = [p.id for p in team]
     new = NewInspection(org_id, "ui-test", 1, people, utc_now(), place="协会办公室")
     inspection_id = inspections.start(store, new, actor="张伟")
     inspections.set_answer(store, inspection_id, "ar-01", "compliant", actor="张伟")
     for name, data in (photos or {}).items():
         (folder / name).write_bytes(data)
         attachments.add_file(store, inspection_id, folder / name, actor="张伟")
-    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor="张伟")
+    onsite_record.complete_on_site(store, inspection_id, NOBODY_ON_SITE, actor=team[0].name)
     return inspection_id
 
 
@@ -95,7 +96,7 @@ def test_a_completed_inspection_goes_up_through_the_screen(
 ) -> None:
     complete(world, tmp_path, {"IMG_0231.jpg": photo("a", 200_000)})
     screen.refresh()
-    assert screen.preview.text() == "将上传 1 条检查记录、1 张照片，共 195 KB"
+    assert screen.preview.text() == "将上传 1 条检查记录、1 个证据文件（照片等），共 195 KB"
     assert screen.login_state.text() == "未登录：上传或下载时会请您输入密码"
     before = stats(server.storage())["inspections"]
     run(qtbot, screen, "upload_button")
@@ -105,7 +106,7 @@ def test_a_completed_inspection_goes_up_through_the_screen(
     assert [(r.state, r.message) for r in screen.model.rows] == [
         ("done", "已上传，服务器已确认（1 个附件齐全）")
     ]
-    assert screen.result.text() == "上传结束：1 条已上传，服务器已确认照片齐全。"
+    assert screen.result.text() == "上传结束：1 条已上传，服务器已确认证据文件齐全。"
     assert screen.preview.text() == "没有待上传的检查记录；已完成的检查记录都已上传。"
     assert state.get(world, "last_sync_at") is not None
     assert screen.last_sync.text().startswith("上次同步：")

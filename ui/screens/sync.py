@@ -238,7 +238,7 @@ class SyncScreen(QWidget):
         decisions = len(reviews.waiting(self.store))
         if waiting.records or decisions:
             parts = [
-                f"将上传 {waiting.records} 条检查记录、{waiting.photos} 张照片，"
+                f"将上传 {waiting.records} 条检查记录、{waiting.photos} 个证据文件（照片等），"
                 f"共 {file_size(waiting.bytes)}"
             ]
             parts += [f"另有 {decisions} 条审核意见"] if decisions else []
@@ -284,7 +284,7 @@ class SyncScreen(QWidget):
     @Slot()
     def cancel(self) -> None:
         self.runner.cancel()
-        self.current.setText("正在取消……当前照片停在断点，下次同步时从断点继续")
+        self.current.setText("正在取消……当前文件停在断点，下次同步时从断点继续")
 
     def start(self, kind: str, reason: str = FIRST_LOGIN) -> None:
         """Check the fields, ask for the password if there is no valid token, then run."""
@@ -373,7 +373,7 @@ class SyncScreen(QWidget):
         self.bytes_bar.setFormat(
             f"{file_size(step.bytes_done)} / {file_size(step.bytes_total)}"
             if step.bytes_total
-            else "这些记录没有照片"
+            else "这些记录没有证据文件"
         )
         self._follow_rows(step.records_done)
 
@@ -428,7 +428,7 @@ class SyncScreen(QWidget):
         elif report.stopped:
             lines = [f"同步中断：{report.stopped}", f"{uploaded} 条已上传，{left} 条仍在本机等待。"]
         else:
-            lines = [f"上传结束：{uploaded} 条已上传，服务器已确认照片齐全。"]
+            lines = [f"上传结束：{uploaded} 条已上传，服务器已确认证据文件齐全。"]
         if failed:
             lines.append(f"{len(failed)} 条未能上传，原因如下：")
             lines += [f"· {r.label}：{r.message}" for r in failed]
