@@ -188,6 +188,17 @@ def for_inspection(store: Store, inspection_id: str) -> list[Attachment]:
     return [Attachment(*row) for row in rows]
 
 
+def for_finding(store: Store, finding_id: str) -> list[Attachment]:
+    """Current files kept for a finding (the organization's report-back), oldest first."""
+    rows = store.db.execute(
+        "SELECT id, inspection_id, item_id, sha256, file_name, mime_type, size, created_at"
+        " FROM attachments WHERE finding_id = ? AND deleted_at IS NULL"
+        " ORDER BY created_at, rowid",
+        (finding_id,),
+    ).fetchall()
+    return [Attachment(*row) for row in rows]
+
+
 def _require_editable(conn: sqlite3.Connection, inspection_id: str) -> None:
     status = status_of(conn, inspection_id)
     if status not in EDITABLE_INSPECTION:

@@ -5,12 +5,15 @@ the supervisor's re-check 复查 and escalation are ``findings.recheck`` and ``f
 which check the actor's role.
 """
 
+import json
 import mimetypes
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from inspector import attachments, audit, findings
+from inspector.attachments import Attachment
 from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.store import Store
@@ -35,6 +38,29 @@ def report_back(
         raise UserError("找不到整改材料文件：" + "、".join(missing))
     findings.report_back(store, finding_id, reported_on=reported_on, text=text, actor=actor)
     return [_attach(store, finding_id, Path(p), actor=actor) for p in evidence]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the organization last reported back on a finding: when, what it did, its files."""
+
+    reported_on: str
+    text: str
+    files: list[Attachment]
+
+
+def latest_report(store: Store, finding_id: str) -> Report | None:
+    """The last report-back of a finding (for the 复查), or None before any."""
+    row = store.db.execute(
+        "SELECT new FROM audit_log WHERE entity = 'finding' AND entity_id = ?"
+        " AND action = 'report_back' ORDER BY seq DESC LIMIT 1",
+        (finding_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    detail = json.loads(row[0])
+    files = attachments.for_finding(store, finding_id)
+    return Report(str(detail.get("reported_on", "")), str(detail.get("text", "")), files)
 
 
 def evidence_of(store: Store, finding_id: str) -> list[tuple[str, str]]:

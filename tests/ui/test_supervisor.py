@@ -101,7 +101,9 @@ def test_tracker_filters_recheck_and_export(
     recheck = rectification_dialogs.Recheck(
         passed=False, reason="仍未整改", new_deadline="2099-02-01"
     )
-    monkeypatch.setattr(rectification_dialogs.RecheckDialog, "ask", classmethod(lambda *a: recheck))
+    monkeypatch.setattr(
+        rectification_dialogs.RecheckDialog, "ask", classmethod(lambda *a, **k: recheck)
+    )
     screen.recheck()
     row = next(r for r in screen.model.rows if r.id == first.id)
     assert row.status.label == "复查未通过"
@@ -129,7 +131,7 @@ def test_inspector_cannot_recheck_from_the_screen(
     monkeypatch.setattr(
         rectification_dialogs.RecheckDialog,
         "ask",
-        classmethod(lambda *a: rectification_dialogs.Recheck(True, "好", None)),
+        classmethod(lambda *a, **k: rectification_dialogs.Recheck(True, "好", None)),
     )
     screen.recheck()
     assert shown and "仅限审核人员" in shown[0]

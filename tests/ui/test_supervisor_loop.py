@@ -74,7 +74,9 @@ def test_campaign_to_closed_finding_through_the_screens(
     tracker.report_back()
     assert tracker.model.rows[0].status.label == "已报告整改"
     passed = rectification_dialogs.Recheck(True, "已核实", None)
-    monkeypatch.setattr(rectification_dialogs.RecheckDialog, "ask", classmethod(lambda *a: passed))
+    monkeypatch.setattr(
+        rectification_dialogs.RecheckDialog, "ask", classmethod(lambda *a, **k: passed)
+    )
     tracker.recheck()
     assert tracker.model.total == 0
     assert tracker.count.text() == "没有符合条件的问题。"

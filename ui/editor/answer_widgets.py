@@ -11,7 +11,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -240,40 +241,64 @@ def zh_date_edit(parent: QWidget | None = None) -> QDateEdit:
     return edit
 
 
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class EnterStaysHere(QObject):
+    """Event filter: Enter goes to the watched widget (a calendar, a cell editor), not to the
+    editor's 下一项 shortcut."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        entering = isinstance(event, QKeyEvent) and event.key() in ENTER_KEYS
+        if entering and event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+        return False
+
+
 class _DateAnswer(_TypedAnswer):
     """A date typed (2026-11-21, 2026/11/21, 2026年11月21日) or picked from a Chinese calendar
-    that opens on the date already given, else today."""
+    shown under the field (no popup window: pen-friendly), opening on the date already given,
+    else today."""
 
     def __init__(self) -> None:
         super().__init__(AnswerType.DATE)
         self.pick_button = QPushButton("日历…")
         self.pick_button.setMinimumHeight(32)
+        self.pick_button.setCheckable(True)
         self.row.addWidget(self.pick_button)
         self.row.addStretch(1)
-        self.calendar = QCalendarWidget(self)
-        self.calendar.setWindowFlags(Qt.WindowType.Popup)
+        self.calendar = QCalendarWidget()
         self.calendar.setLocale(zh_locale())
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.pick_button.clicked.connect(self.open_calendar)
+        self.calendar.setMaximumWidth(420)
+        self.calendar.hide()
+        self.enter_filter = EnterStaysHere(self)
+        for part in self.calendar.findChildren(QWidget):
+            part.installEventFilter(self.enter_filter)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.calendar)
+        self.pick_button.toggled.connect(self.show_calendar)
         self.calendar.activated.connect(self._picked)
         self.calendar.clicked.connect(self._picked)
 
-    @Slot()
-    def open_calendar(self) -> None:
-        try:
-            typed = parse_typed(AnswerType.DATE, self.text())
-        except ValueError:
-            typed = None
-        shown = QDate.fromString(typed, "yyyy-MM-dd") if typed else QDate.currentDate()
-        self.calendar.setSelectedDate(shown)
-        self.calendar.move(self.pick_button.mapToGlobal(self.pick_button.rect().bottomLeft()))
-        self.calendar.show()
-        self.calendar.setFocus()
+    @Slot(bool)
+    def show_calendar(self, shown: bool) -> None:
+        if shown:
+            try:
+                typed = parse_typed(AnswerType.DATE, self.text())
+            except ValueError:
+                typed = None
+            start = QDate.fromString(typed, "yyyy-MM-dd") if typed else QDate.currentDate()
+            self.calendar.setSelectedDate(start)
+        self.calendar.setVisible(shown)
+        if shown:
+            self.calendar.setFocus()
 
     @Slot(QDate)
     def _picked(self, date: QDate) -> None:
-        self.calendar.hide()
         self.set_text(date.toString("yyyy-MM-dd"))
+        self.pick_button.setChecked(False)
         self.flush()
 
 

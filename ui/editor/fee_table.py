@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     Slot,
 )
 from PySide6.QtGui import QKeyEvent
@@ -38,9 +37,8 @@ from PySide6.QtWidgets import (
 
 from inspector.answer_values import TEXT_LIMIT
 from inspector.checklist_model import AnswerType, Column, Item
-from ui.editor.answer_widgets import AnswerWidget, parse_typed, zh_date_edit
+from ui.editor.answer_widgets import ENTER_KEYS, AnswerWidget, parse_typed, zh_date_edit
 
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _LISTED = (AnswerType.SINGLE_CHOICE, AnswerType.YES_NO)
 _HINTS = {
     AnswerType.MONEY: "金额（元），如 12800.00",
@@ -176,7 +174,7 @@ class CellDelegate(QStyledItemDelegate):
         model.setData(index, text)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        finishing = isinstance(event, QKeyEvent) and event.key() in _ENTER_KEYS
+        finishing = isinstance(event, QKeyEvent) and event.key() in ENTER_KEYS
         if finishing and event.type() == QEvent.Type.ShortcutOverride:
             event.accept()  # the key reaches the cell editor, not the editor's 下一项
             return True

@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
 
 from inspector.clock import today
 from inspector.model import Escalation
+from inspector.rectification import Report
+from inspector.store import Store
+from ui.editor.evidence import EvidenceStrip
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,29 @@ class ReportBackDialog(_Form):
 
 
 class RecheckDialog(_Form):
-    def __init__(self, parent: QWidget | None, finding: str) -> None:
+    """The re-check, with what the organization reported back (text and files) in view."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        finding: str,
+        *,
+        store: Store | None = None,
+        report: Report | None = None,
+    ) -> None:
         super().__init__(parent, "复查", f"问题：{finding}")
+        self.reported = QLabel(wordWrap=True)
+        self.evidence = EvidenceStrip(store) if store is not None else None
+        if report is None:
+            self.reported.setText("被检查单位尚未报告整改情况。")
+        else:
+            self.reported.setText(f"{report.reported_on} 报告：{report.text}")
+        self.form.addRow("整改报告", self.reported)
+        if self.evidence is not None:
+            self.evidence.set_read_only(True)
+            self.evidence.hint.setText("被检查单位报来的整改材料")
+            self.evidence.show_attachments(report.files if report else [])
+            self.form.addRow("整改材料", self.evidence)
         self.passed = QRadioButton("已整改到位（销号）")
         self.failed = QRadioButton("未整改到位")
         self.passed.setChecked(True)
@@ -154,8 +178,15 @@ class RecheckDialog(_Form):
         return Recheck(passed, self.reason.toPlainText().strip(), deadline)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, finding: str) -> Recheck | None:
-        dialog = cls(parent, finding)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        finding: str,
+        *,
+        store: Store | None = None,
+        report: Report | None = None,
+    ) -> Recheck | None:
+        dialog = cls(parent, finding, store=store, report=report)
         return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

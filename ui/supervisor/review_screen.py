@@ -8,7 +8,8 @@ of milliseconds), which must not freeze the window."""
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QStandardPaths, Qt, Slot
+from PySide6.QtCore import QItemSelection, QStandardPaths, Qt, QUrl, Slot
+from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -163,7 +164,9 @@ class ReviewScreen(QWidget):
         self._enable()
         if row is not None:
             try:
-                self.detail.setHtml(record_html(record_content(self.store, row.id)))
+                content = record_content(self.store, row.id)
+                add_thumbnails(self.detail, content)
+                self.detail.setHtml(record_html(content))
             except UserError as exc:
                 self.detail.setPlainText(f"无法显示这份检查记录：{exc.message}")
 
@@ -211,11 +214,38 @@ def record_html(content: RecordContent) -> str:
         )
     parts.append("</table>")
     parts.append(f"<h3>证据材料（{len(content.evidence)} 个）</h3><ul>")
-    parts += [f"<li>{escape(e.file_name)}（{escape(e.item)}）</li>" for e in content.evidence]
+    parts += [
+        f"<li>{escape(e.file_name)}（{escape(e.item)}）"
+        + (f"<br><img src='{THUMB_URL}{e.sha256}'>" if e.image is not None else "")
+        + "</li>"
+        for e in content.evidence
+    ]
     parts.append("</ul>")
     return "".join(parts)
 
 
+THUMB_URL = "evidence:"
+THUMB_WIDTH = 240
+
+
+def add_thumbnails(browser: QTextBrowser, content: RecordContent) -> None:
+    """Give the browser each photo, scaled, under the name ``record_html`` refers to."""
+    document = browser.document()
+    for evidence in content.evidence:
+        if evidence.image is None:
+            continue
+        image = QImage.fromData(evidence.image)
+        if not image.isNull():
+            scaled = image.scaledToWidth(
+                min(THUMB_WIDTH, image.width()), Qt.TransformationMode.SmoothTransformation
+            )
+            document.addResource(
+                QTextDocument.ResourceType.ImageResource,
+                QUrl(f"{THUMB_URL}{evidence.sha256}"),
+                scaled,
+            )
+
+
 def _colour(answer: str) -> str:
     """Red for 不符合 (the word stays: colour is never the only signal)."""
-    return f" style='color:{style.RED.name()}'" if answer == "不符合" else ""
+    return f" style='color:{style.RED.name()}'" if "不符合" in answer else ""

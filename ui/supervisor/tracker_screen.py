@@ -178,7 +178,12 @@ class TrackerScreen(QWidget):
     @Slot()
     def recheck(self) -> None:
         row = self.selected()
-        entered = RecheckDialog.ask(self, row.description) if row else None
+        report = rectification.latest_report(self.store, row.id) if row else None
+        entered = (
+            RecheckDialog.ask(self, row.description, store=self.store, report=report)
+            if row
+            else None
+        )
         if row and entered:
             self._do(
                 lambda: findings.recheck(
