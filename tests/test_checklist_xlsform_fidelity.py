@@ -223,7 +223,7 @@ def test_constraints_in_our_subset_are_kept_exported_and_checked_before_completi
         "答案不符合要求：联系电话（请填写11位手机号）",
         "答案不符合要求：备注（应满足 string-length(.) <= 5）",
     ]
-    for item_id, value in (("members", "120"), ("phone", "13912345678"), ("memo", "")):
+    for item_id, value in (("members", 120), ("phone", "13912345678"), ("memo", "")):
         inspections.set_answer(store, inspection_id, item_id, value, actor="检查员")
     assert completion.problems(store, inspection_id, checklist.items()) == []
 
