@@ -20,9 +20,15 @@ from PySide6.QtWidgets import (
 
 from checklists.library import latest_for_kind
 from inspector import inspections, roster
+from inspector.clock import OFFICE_TZ
 from inspector.errors import UserError
 from inspector.model import NewInspection, Organization
 from inspector.store import Store
+
+
+def office_now() -> datetime:
+    """Now on the office's wall clock, to the minute, as the naive time the field shows."""
+    return datetime.now(OFFICE_TZ).replace(tzinfo=None, second=0, microsecond=0)
 
 
 class StartInspectionDialog(QDialog):
@@ -60,8 +66,10 @@ class StartInspectionDialog(QDialog):
         self.team_reason = QLineEdit(placeholderText="如：张伟与该单位负责人系亲属，申请回避")
         self.team_reason_label = QLabel("更换检查人员的理由")
         self.people.itemChanged.connect(self._team_changed)
-        self.when = QDateTimeEdit(QDateTime.currentDateTime(), calendarPopup=True)
+        # The office's wall clock (北京时间 by default), not the machine's: the record prints it.
+        self.when = QDateTimeEdit(QDateTime(office_now()), calendarPopup=True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.gone_reason = QLineEdit(placeholderText="如：注销前核查清算情况")
         self.place = QLineEdit(org.address)
         self.representative = QLineEdit(placeholderText="被检查单位在场负责人")
         self.problem = QLabel(wordWrap=True)
@@ -81,6 +89,8 @@ class StartInspectionDialog(QDialog):
                 QLabel("已按抽查任务勾选抽取的检查组；更换人员须说明理由。", objectName="muted")
             )
         form.addRow(self.team_reason_label, self.team_reason)
+        if self.org.registration_status.is_gone:  # the core refuses a new one without a reason
+            form.addRow(f"检查理由（该组织{self.org.registration_status.label}）", self.gone_reason)
         form.addRow("检查时间", self.when)
         form.addRow("检查地点", self.place)
         form.addRow("被检查单位在场人员", self.representative)
@@ -135,7 +145,7 @@ class StartInspectionDialog(QDialog):
             return
         chosen = self.checklists[index]
         when: datetime = self.when.dateTime().toPython()  # type: ignore[assignment]  # stubs say object
-        started = when.astimezone(UTC)
+        started = when.replace(tzinfo=OFFICE_TZ).astimezone(UTC)
         new = NewInspection(
             organization_id=self.org.id,
             checklist_id=chosen.id,
@@ -146,6 +156,7 @@ class StartInspectionDialog(QDialog):
             representative=self.representative.text().strip(),
             task_id=self.task_id,
             team_change_reason=self.team_reason.text().strip(),
+            gone_reason=self.gone_reason.text().strip(),
         )
         try:
             self.inspection_id = inspections.start(self.store, new, actor=self.actor)
