@@ -8,6 +8,8 @@ is in this process's memory as long as the store is open. The lock keeps out the
 at the keyboard; encryption at rest protects a laptop that is off or signed out.
 """
 
+from functools import cache
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -24,14 +26,16 @@ REFUSED = (
     "单位服务器已不再接受本设备的登录（设备被吊销，或登录已过期），同步已停止。"
     "解锁后如需同步，请在“同步”中重新登录。"
 )
-_ACTIVITY = {
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.Wheel,
-    QEvent.Type.TabletPress,
-    QEvent.Type.TouchBegin,
-}
+
+
+@cache
+def _activity() -> "frozenset[QEvent.Type]":  # quoted: evaluating it builds the enum
+    """Input that counts as activity. Built on first use, not at import: the first touch of
+    ``QEvent.Type`` makes PySide build that whole 179-member enum (4 ms here), which the first
+    screen does not need."""
+    kinds = QEvent.Type
+    pointer = (kinds.MouseButtonPress, kinds.MouseMove, kinds.Wheel)
+    return frozenset((kinds.KeyPress, *pointer, kinds.TabletPress, kinds.TouchBegin))
 
 
 class LockDialog(QDialog):
@@ -103,7 +107,7 @@ class IdleLock(QObject):
         self.server_check.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY and not self.locked:
+        if event.type() in _activity() and not self.locked:
             self.timer.start()
         return False
 
