@@ -54,7 +54,19 @@ say "the store on disk is encrypted: no SQLite header, no organization name in i
 ! grep -q "$(printf '社会组织\|协会')" "$DATA/inspector.db"
 as_user env QT_QPA_PLATFORM=offscreen social-org-inspector gui --screenshot /tmp/first-screen.png
 cp "$ROOT/tmp/first-screen.png" "$OUT/"
-as_user social-org-inspector notices --format pdf --out /tmp/notices | tee -a "$OUT/log"
+# Notices are a supervisor's act: issue them as the demo's first supervisor (read from outside).
+SUPERVISOR=$(INSPECTOR_PASSWORD=demo-password PYTHONPATH="$PWD" .venv/bin/python - "$DATA/inspector.db" <<'PY'
+import sys
+from pathlib import Path
+from inspector.store import connect
+from inspector.unlock import key_for
+path = Path(sys.argv[1])
+db = connect(path, key_for(path), read_only=True)
+print(db.execute("SELECT certificate_no FROM roster WHERE role = 'supervisor' AND active = 1"
+                 " ORDER BY name LIMIT 1").fetchone()[0])
+PY
+)
+as_user social-org-inspector notices --format pdf --out /tmp/notices --actor "$SUPERVISOR" | tee -a "$OUT/log"
 ls "$ROOT"/tmp/notices/*.pdf >/dev/null
 cp "$ROOT"/tmp/notices/*.pdf "$OUT/"
 
