@@ -20,6 +20,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from inspector.expression_tokens import Token, TokenCursor, tokenize
+
 ORG_KIND = "org_kind"
 """The reserved name for the organization's kind (``social_group``, ``foundation``, ...)."""
 
@@ -65,51 +67,17 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # ref, string, op, word, end
-    text: str
-    pos: int
+def _unknown(excerpt: str, start: int) -> ShowIfError:
+    return ShowIfError(f"无法识别的内容“{excerpt}”（第 {start + 1} 个字符）")
 
 
-def _tokenize(source: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    pos = 0
-    while source[pos:].strip():
-        match = _TOKEN.match(source, pos)
-        if match is None:
-            start = len(source) - len(source[pos:].lstrip())
-            raise ShowIfError(
-                f"无法识别的内容“{source[start : start + 10]}”（第 {start + 1} 个字符）"
-            )
-        if match.group("ref"):
-            tokens.append(_Token("ref", match.group("name"), match.start("ref")))
-        else:
-            kind = next(k for k in ("string", "op", "word") if match.group(k) is not None)
-            tokens.append(_Token(kind, match.group(kind), match.start(kind)))
-        pos = match.end()
-    tokens.append(_Token("end", "", len(source)))
-    return tokens
-
-
-class _Parser:
+class _Parser(TokenCursor):
     def __init__(self, source: str) -> None:
-        self.tokens = _tokenize(source)
-        self.index = 0
+        kinds = ("ref", "string", "op", "word")
+        super().__init__(tokenize(source, _TOKEN, kinds, _unknown, text_group={"ref": "name"}))
 
-    def peek(self) -> _Token:
-        return self.tokens[self.index]
-
-    def take(self, kind: str, text: str | None = None) -> _Token:
-        token = self.peek()
-        if token.kind != kind or (text is not None and token.text != text):
-            raise ShowIfError(f"{_describe(token)}处应为{_expected(kind, text)}")
-        self.index += 1
-        return token
-
-    def at(self, kind: str, text: str) -> bool:
-        token = self.peek()
-        return token.kind == kind and token.text == text
+    def expected(self, token: Token, kind: str, text: str | None) -> ShowIfError:
+        return ShowIfError(f"{_describe(token)}处应为{_expected(kind, text)}")
 
     def parse(self) -> Node:
         node = self.expr()
@@ -161,7 +129,7 @@ def _unquote(text: str) -> str:
     return text[1:-1]
 
 
-def _describe(token: _Token) -> str:
+def _describe(token: Token) -> str:
     if token.kind == "end":
         return "条件末尾"
     shown = "${" + token.text + "}" if token.kind == "ref" else token.text

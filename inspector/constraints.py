@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from inspector.expression_tokens import Token, TokenCursor, tokenize
+
 
 class ConstraintError(ValueError):
     """A constraint that does not parse; ``str()`` is the Chinese message."""
@@ -70,50 +72,22 @@ _TOKEN = re.compile(
 _COMPARISONS = ("=", "!=", ">", ">=", "<", "<=")
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # length, number, string, op, word, end
-    text: str
-    pos: int
+def _unknown(excerpt: str, start: int) -> ConstraintError:
+    return ConstraintError(
+        f"无法识别的内容“{excerpt}”（第 {start + 1} 个字符）；"
+        "只支持 .（本题答案）与数字或文字比较、string-length(.)、regex(., '…')，"
+        "用 and、or、not() 组合"
+    )
 
 
-def _tokenize(source: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    pos = 0
-    while source[pos:].strip():
-        match = _TOKEN.match(source, pos)
-        if match is None:
-            start = len(source) - len(source[pos:].lstrip())
-            raise ConstraintError(
-                f"无法识别的内容“{source[start : start + 10]}”（第 {start + 1} 个字符）；"
-                "只支持 .（本题答案）与数字或文字比较、string-length(.)、regex(., '…')，"
-                "用 and、or、not() 组合"
-            )
-        kind = next(k for k in ("length", "number", "string", "op", "word") if match.group(k))
-        tokens.append(_Token(kind, match.group(kind), match.start(kind)))
-        pos = match.end()
-    tokens.append(_Token("end", "", len(source)))
-    return tokens
-
-
-class _Parser:
+class _Parser(TokenCursor):
     def __init__(self, source: str) -> None:
-        self.tokens = _tokenize(source)
-        self.index = 0
+        kinds = ("length", "number", "string", "op", "word")
+        super().__init__(tokenize(source, _TOKEN, kinds, _unknown))
 
-    def peek(self) -> _Token:
-        return self.tokens[self.index]
-
-    def take(self, kind: str, text: str | None = None) -> _Token:
-        token = self.peek()
-        if token.kind != kind or (text is not None and token.text != text):
-            shown = f"“{token.text}”" if token.text else "结尾"
-            raise ConstraintError(f"第 {token.pos + 1} 个字符{shown}处应为“{text or kind}”")
-        self.index += 1
-        return token
-
-    def at(self, kind: str, text: str) -> bool:
-        return self.peek().kind == kind and self.peek().text == text
+    def expected(self, token: Token, kind: str, text: str | None) -> ConstraintError:
+        shown = f"“{token.text}”" if token.text else "结尾"
+        return ConstraintError(f"第 {token.pos + 1} 个字符{shown}处应为“{text or kind}”")
 
     def parse(self) -> Node:
         node = self.chain("or", self.and_expr)
