@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import AppContext, pass_app
+from cli.context import AppContext, actor_option, pass_app
 from inspector import campaign_records, campaigns, conflicts, exports, registry, roster
 from inspector.campaigns import Criteria, Draw, SampleRule
 from inspector.errors import UserError
@@ -44,7 +44,7 @@ def campaign() -> None:
     "--checklist", default="spot-check-general", show_default=True, help="任务使用的检查表"
 )
 @click.option("--due", default="", help="任务完成期限 YYYY-MM-DD")
-@click.option("--actor", default="", help="操作人（执法人员名录中的审核人员姓名或执法证号）")
+@actor_option("以此审核人员的账号登录并保存（姓名或执法证号；密码须是此人自己的）", default="")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供其他程序读取）")
 @pass_app
 def draw(
@@ -140,7 +140,7 @@ def conflict() -> None:
 @click.argument("person")
 @click.argument("organization")
 @click.option("--reason", required=True, help="回避理由（写入审计日志）")
-@click.option("--actor", required=True, help="操作人（审核人员姓名或执法证号）")
+@actor_option("以此审核人员的账号登录并登记（姓名或执法证号；密码须是此人自己的）", required=True)
 @pass_app
 def add_conflict(app: AppContext, person: str, organization: str, reason: str, actor: str) -> None:
     """登记回避：PERSON 为执法证号或姓名，ORGANIZATION 为统一社会信用代码。"""

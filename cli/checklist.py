@@ -1,6 +1,5 @@
 """``inspector checklist ...``: validate, import, list and export checklists."""
 
-import getpass
 import json
 from pathlib import Path
 
@@ -64,7 +63,7 @@ def import_files(app: AppContext, files: tuple[Path, ...]) -> None:
     已存储的版本不可更改：同一编号和版本但内容不同的文件被拒绝，内容相同的文件不重复导入；
     新版本的版本号须大于已存储的版本。
     """
-    result = file_import.import_files(app.store(), list(files), actor=getpass.getuser())
+    result = file_import.import_files(app.store(), list(files), actor=app.actor())
     for warning in result.warnings:
         click.echo(warning, err=True)
     if result.problems:

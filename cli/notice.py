@@ -1,7 +1,6 @@
 """``inspector notice`` / ``notices`` / ``document`` / ``notice-settings``: official documents."""
 
 import dataclasses
-import getpass
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -9,7 +8,7 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, pass_app
+from cli.context import AppContext, actor_option, pass_app
 from cli.progress import terminal_job
 from inspector import authorities, findings, inspections, service
 from inspector import notices as numbering
@@ -29,11 +28,9 @@ OUT = click.option(
     show_default=True,
     help="输出文件夹",
 )
-ACTOR = click.option(
-    "--actor",
-    default=getpass.getuser,
-    show_default="当前系统用户",
-    help="签发人：执法人员名录中的审核人员（姓名或执法证号），写入审计日志",
+ACTOR = actor_option(
+    "以此人的账号登录并操作（姓名或执法证号；密码须是此人自己的），写入审计日志；"
+    "不给时为密码所能打开的第一个账号"
 )
 
 

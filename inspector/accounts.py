@@ -52,6 +52,43 @@ def sign_in(db_path: Path, holder: str, password: str) -> tuple[Store, Session]:
         wait = attempts.failed(db_path, holder)
         raise UserError(f"密码不正确。{attempts.advice(wait)}") from exc
     attempts.succeeded(db_path, holder)
+    return _open_as(db_path, wrap, data_key)
+
+
+def sign_in_as(db_path: Path, name: str | None, password: str) -> tuple[Store, Session]:
+    """The command line's sign-in: as the account ``name`` names (a roster id, certificate
+    number or name, ``admin`` or 管理员), or, when ``name`` is None, as the first account
+    ``password`` opens. The password must open that very account: naming a person is not
+    enough to act as them."""
+    if name is not None:
+        return sign_in(db_path, holder_named(db_path, name), password)
+    wrap, data_key = keys.unwrap_any(keys.load(db_path), password)
+    return _open_as(db_path, wrap, data_key)
+
+
+def holder_named(db_path: Path, name: str) -> str:
+    """The account (holder) that ``name`` names in the key file; refused unless exactly one."""
+    wanted = name.strip()
+    found = [
+        w.holder
+        for w in keys.load(db_path).wraps
+        if wanted in (w.holder, w.label, *_label_parts(w.label))
+    ]
+    if not found:
+        raise UserError(f"本机没有“{wanted}”的账号（账号由本机管理员开通）。")
+    if len(found) > 1:
+        raise UserError(f"本机有多个账号名为“{wanted}”，请改用执法证号。")
+    return found[0]
+
+
+def _label_parts(label: str) -> tuple[str, ...]:
+    """``周科长（京民执19999）`` → (周科长, 京民执19999)."""
+    name, _, rest = label.partition("（")
+    return (name, rest.rstrip("）")) if rest else (name,)
+
+
+def _open_as(db_path: Path, wrap: keys.Wrap, data_key: bytes) -> tuple[Store, Session]:
+    holder = wrap.holder
     keys.remember(db_path, data_key)
     store = open_store(db_path, data_key)
     try:

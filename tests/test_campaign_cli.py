@@ -8,6 +8,7 @@ from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
 from cli.main import cli
+from inspector import accounts
 from inspector.errors import UserError
 from inspector.store import open_store
 from tests.supervisor_data import SUPERVISOR, add_checklist, add_register, add_roster
@@ -22,6 +23,7 @@ def _office(db: Path) -> None:
     add_register(store, 90)
     add_roster(store)
     add_checklist(store)
+    accounts.add_demo_accounts(store, "test-password")  # the CLI signs in as the --actor
     store.close()
 
 

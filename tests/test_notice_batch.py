@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from inspector import jobs, notices
+from inspector import accounts, jobs, notices
 from inspector.errors import UserError
 from inspector.jobs import JobState
 from inspector.store import Store, open_store
@@ -28,6 +28,7 @@ def approved(store: Store) -> list[str]:
     ids = [inspection(store, office, org) for _ in range(3)]
     inspection(store, office, org, approve=False)
     inspection(store, office, org, found=())
+    accounts.add_demo_accounts(store, "test-password")  # the CLI signs in as the --actor
     return ids
 
 
