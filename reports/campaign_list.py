@@ -10,8 +10,8 @@ from inspector.clock import to_local
 from inspector.store import Store
 from reports import fonts
 from reports.document import Align, Document, Paragraph, Table, Title
+from reports.files import Format, render
 from reports.formatting import chinese_date
-from reports.generate import Format, render
 
 
 def campaign_document(store: Store, campaign_id: str) -> Document:

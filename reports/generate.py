@@ -3,41 +3,30 @@
 This is the API the CLI and the UI call. The batch takes an ``inspector.jobs.Job`` (progress,
 cancel) and touches no GUI, so the UI can run it on a worker thread.
 
-python-docx leaves each document in reference cycles; a batch collects them every
-``_COLLECT_EVERY`` notices (100 DOCX here: 74 MB of peak growth without, about 60 MB with),
-but only on the main thread (the CLI's): a collection on a worker thread can delete Qt objects
-there and crash (``ui/gc_guard.py``). In the GUI the batch runs on the task runner's worker
-and the GUI thread collects from its own timer.
+A batch numbers its notices here and renders them in worker processes
+(``reports.render_pool``), which also says how python-docx's reference cycles are collected.
 """
 
 import dataclasses
-import gc
 import logging
-import os
-import re
-import tempfile
-import threading
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from inspector import authorities, jobs, notices, preferences
 from inspector.clock import to_local
 from inspector.errors import UserError
 from inspector.store import Store
-from reports import compose, fonts
+from reports import compose, files, fonts, render_pool
 from reports.content import NoticeContent, notice_content, record_content
 from reports.document import Document
+from reports.files import Format as Format  # re-exported: callers name generate.Format
 from reports.formatting import chinese_date
 
 log = logging.getLogger(__name__)
-_COLLECT_EVERY = 50
-
-
-class Format(StrEnum):
-    PDF = "pdf"
-    DOCX = "docx"
 
 
 def parse_formats(text: str) -> list[Format]:
@@ -167,9 +156,12 @@ def _write_notice(
     formats: Sequence[Format],
     font_set: fonts.FontSet | None,
 ) -> WrittenNotice:
-    stem = f"{content.number}_{content.inspection.org.name}"
-    paths = _write_all(store, compose.notice(content), out_dir, stem, formats, font_set)
+    paths = _write_all(store, compose.notice(content), out_dir, _stem(content), formats, font_set)
     return WrittenNotice(content.inspection.id, content.number, content.version, paths)
+
+
+def _stem(content: NoticeContent) -> str:
+    return f"{content.number}_{content.inspection.org.name}"
 
 
 def write_record(
@@ -198,50 +190,107 @@ def generate_batch(
     actor: str,
     job: jobs.Job = jobs.UNWATCHED,
     inspection_ids: Sequence[str] | None = None,
+    workers: int | None = None,
 ) -> BatchResult:
     """Notices for every approved inspection with findings (or the ids given).
 
-    ``job`` sees a step after each inspection ("已生成 N / M 份"); a cancel is checked before
-    each one and stops the batch cleanly between notices. One notice that cannot be made is
-    reported in ``failed`` and the batch goes on.
+    This process numbers each notice (the store's one writer); ``workers`` processes render
+    and write the files (``reports.render_pool``; by default one per core for a batch of
+    ``POOL_FROM`` or more, else this process). ``job`` sees a step as each notice is done
+    ("已生成 N / M 份"), in order. A cancel is checked before each notice is numbered: the
+    notices already handed to a worker are finished, the others dropped, so a cancel takes
+    well under a second. One notice that cannot be made is reported in ``failed``, with its
+    number once it has one, and the batch goes on.
     """
     ids = list(inspection_ids) if inspection_ids is not None else notices.candidate_ids(store)
     font_set = _fonts(store) if Format.PDF in formats else None
     result = BatchResult(notes=advisories(store, formats))
+    batch = _Batch(result, job, len(ids))
     job.report(_counted(0, len(ids)))
-    for done, inspection_id in enumerate(ids, start=1):
-        if job.cancelled():
-            result.cancelled = True
-            break
-        try:
-            written = write_notice(
-                store, inspection_id, out_dir, formats, actor=actor, font_set=font_set
+    count = workers or render_pool.workers_for(len(ids))
+    font_setting = preferences.get(store, fonts.FONT_SETTING)
+    with render_pool.renderer(count, font_set, font_setting) as renderer:
+        for inspection_id in ids:
+            while len(batch.in_flight) >= renderer.depth:
+                batch.settle_first()
+            if job.cancelled() or batch.broken:
+                result.cancelled = not batch.broken
+                break
+            try:
+                content = numbered_notice(store, inspection_id, actor=actor)
+            except UserError as exc:
+                log.info("notice for %s not made: %s", inspection_id, exc)
+                batch.fail(inspection_id, exc.message)
+                continue
+            stem = _stem(content)
+            batch.in_flight.append(
+                (content, renderer.submit(compose.notice(content), out_dir, stem, formats))
             )
-            result.written.append(written)
-        except UserError as exc:
-            log.info("notice for %s not made: %s", inspection_id, exc)
-            result.failed.append((inspection_id, exc.message))
-        job.report(_counted(done, len(ids)))
-        if done % _COLLECT_EVERY == 0 and threading.current_thread() is threading.main_thread():
-            gc.collect()
+        if result.cancelled:
+            for _, future in batch.in_flight:
+                future.cancel()  # only those no worker has started
+        while batch.in_flight:
+            batch.settle_first()
+    if batch.broken:
+        _remove_parts(out_dir)
     return result
+
+
+@dataclass
+class _Batch:
+    """The notices of a batch in flight, settled in order into the ``BatchResult``."""
+
+    result: BatchResult
+    job: jobs.Job
+    total: int
+    in_flight: deque[tuple[NoticeContent, "Future[render_pool.Written]"]] = field(
+        default_factory=deque
+    )
+    done_ids: list[str] = field(default_factory=list)
+    broken: bool = False  # a worker died: nothing more is numbered
+
+    def settle_first(self) -> None:
+        content, future = self.in_flight.popleft()
+        inspection_id, number = content.inspection.id, content.number
+        kept = f"{number}已编号，未生成文件；再次生成时沿用此文号"
+        if future.cancelled():
+            self.fail(inspection_id, f"已取消：{kept}")
+            return
+        try:
+            paths = future.result()
+        except UserError as exc:  # names the file, hence the notice's number
+            self.fail(inspection_id, exc.message)
+            return
+        except BrokenProcessPool:
+            log.exception("a notice worker died while writing %s", number)
+            self.broken = True
+            self.fail(inspection_id, f"后台生成进程意外退出：{kept}")
+            return
+        except Exception:  # a defect: the log has the traceback, the user the notice's name
+            log.exception("notice %s (%s) not written", number, inspection_id)
+            self.fail(inspection_id, f"生成文件时出错（详见日志）：{kept}")
+            return
+        self.result.written.append(WrittenNotice(inspection_id, number, content.version, paths))
+        self._step(inspection_id)
+
+    def fail(self, inspection_id: str, message: str) -> None:
+        self.result.failed.append((inspection_id, message))
+        self._step(inspection_id)
+
+    def _step(self, inspection_id: str) -> None:
+        self.done_ids.append(inspection_id)
+        self.job.report(_counted(len(self.done_ids), self.total))
+
+
+def _remove_parts(out_dir: Path) -> None:
+    """The temporary files of a worker that died mid-write (never taken for documents: they
+    are hidden and have no document suffix), removed so nothing half-written stays."""
+    for part in out_dir.glob(f"{files.PART_PREFIX}*"):
+        part.unlink(missing_ok=True)
 
 
 def _counted(done: int, total: int) -> jobs.Step:
     return jobs.Step(done, total, f"已生成 {done} / {total} 份")
-
-
-def render(document: Document, fmt: Format, font_set: fonts.FontSet | None) -> bytes:
-    """A composed document as the bytes of a PDF or DOCX file."""
-    # The renderers load reportlab's platypus and python-docx (~150 ms): on first use, not
-    # when the supervisor's window starts.
-    if fmt is Format.DOCX:
-        from reports import docx_render
-
-        return docx_render.render(document)
-    from reports import pdf
-
-    return pdf.render(document, font_set or fonts.resolve())
 
 
 def _fonts(store: Store) -> fonts.FontSet:
@@ -258,48 +307,4 @@ def _write_all(
 ) -> tuple[Path, ...]:
     if Format.PDF in formats and font_set is None:
         font_set = _fonts(store)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"无法创建输出文件夹：{out_dir}（{exc.strerror}）") from exc
-    paths = []
-    for fmt in formats:
-        target = out_dir / f"{_safe_name(stem)}.{fmt.value}"
-        _write_atomically(target, render(document, fmt, font_set))
-        paths.append(target)
-    return tuple(paths)
-
-
-def _safe_name(name: str) -> str:
-    """A file name Windows accepts: no reserved characters, not too long."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._")[:120] or "document"
-
-
-def _process_umask() -> int:
-    """The umask, read once at start-up (reading it means setting it, which is not safe to do
-    while other threads create files)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _process_umask()
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Never leave a half-written document: write beside it, then rename.
-
-    The temporary file is private (0600); the document gets the mode any file written by the
-    user would get (0666 less the umask), so colleagues sharing the folder can read it.
-    """
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"无法写入文件：{target}（{exc.strerror}）") from exc
+    return files.write(document, out_dir, stem, formats, font_set)

@@ -15,7 +15,7 @@ from inspector.errors import UserError
 from inspector.jobs import JobState
 from inspector.store import Store, open_store
 from reports import generate
-from tests.test_reports_support import add_org, inspection, setup_office
+from tests.test_reports_support import add_org, inspection, pdf_text, setup_office, squeeze
 
 BOTH = [generate.Format.PDF, generate.Format.DOCX]
 
@@ -175,3 +175,62 @@ def test_cli_warns_once_about_unset_contact_and_stand_in_fonts(
     fonts = generate.advisories(store, [generate.Format.PDF], notice=False)
     assert all(note in result.stderr for note in fonts)
     assert "提示：" not in result.stdout
+
+
+def test_a_batch_on_two_worker_processes_numbers_here_and_writes_every_notice_in_order(
+    store: Store, approved: list[str], tmp_path: Path
+) -> None:
+    steps: list[jobs.Step] = []
+    out = tmp_path / "out"
+    result = generate.generate_batch(
+        store, out, BOTH, actor="科长", job=JobState(steps.append), workers=2
+    )
+    assert [(s.done, s.total) for s in steps] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert not result.cancelled and result.failed == []
+    assert [w.number for w in result.written] == [f"X民社整〔2026〕{n}号" for n in (1, 2, 3)]
+    for written in result.written:
+        pdf, docx = written.paths
+        assert written.number in squeeze(pdf_text(pdf))  # whole files, fonts found in the worker
+        assert docx.stat().st_size > 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        p.name for w in result.written for p in w.paths
+    )
+
+
+def test_a_cancelled_pool_batch_keeps_whole_files_and_names_the_numbered_notices_left(
+    store: Store, tmp_path: Path
+) -> None:
+    office = setup_office(store)
+    org = add_org(store)
+    ids = [inspection(store, office, org) for _ in range(8)]
+
+    def cancel_after_the_first(step: jobs.Step) -> None:
+        if step.done == 1:
+            job.cancel()
+
+    job = JobState(cancel_after_the_first)
+    out = tmp_path / "out"
+    result = generate.generate_batch(store, out, BOTH, actor="科长", job=job, workers=2)
+    assert result.cancelled
+    assert result.written[0].inspection_id == ids[0]
+    written = {p.name for w in result.written for p in w.paths}
+    assert {p.name for p in out.iterdir()} == written  # no part-written or stray file
+    numbered = store.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0]
+    assert numbered < len(ids)  # nothing numbered after the cancel
+    assert len(result.written) + len(result.failed) == numbered
+    for _, message in result.failed:
+        assert message.startswith("已取消：X民社整〔2026〕")
+        assert message.endswith("号已编号，未生成文件；再次生成时沿用此文号")
+
+
+def test_a_file_a_worker_cannot_write_names_its_notice_and_the_batch_goes_on(
+    store: Store, approved: list[str], tmp_path: Path
+) -> None:
+    blocked = tmp_path / "out" / "X民社整〔2026〕2号_某市软件行业协会.docx"
+    blocked.mkdir(parents=True)  # a folder where the second notice's file should go
+    result = generate.generate_batch(store, blocked.parent, BOTH, actor="科长", workers=2)
+    assert [w.number for w in result.written] == ["X民社整〔2026〕1号", "X民社整〔2026〕3号"]
+    [(inspection_id, message)] = result.failed
+    assert inspection_id == approved[1]
+    assert message.startswith(f"无法写入文件：{blocked}")
+    assert not list(blocked.parent.glob(".part-*"))

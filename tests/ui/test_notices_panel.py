@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from inspector import notices, preferences, service
+from inspector import notices, preferences, roster, service
 from inspector.store import Store
+from reports import render_pool
 from tests.test_reports_support import (
     ORG_NAME,
     add_org,
@@ -130,6 +131,44 @@ def test_cancel_button_stops_the_batch(qtbot, panel, tmp_path: Path) -> None:
         panel.runner.cancel_button.click()  # long before four notices are written
     assert "已取消" in panel.result.text()
     assert len(_written(tmp_path)) < 4
+
+
+def test_a_batch_on_worker_processes_shows_progress_and_cancels(
+    qtbot, panel, office, tmp_path: Path, monkeypatch
+) -> None:
+    """The page's batch through the task runner, rendered by two spawned processes."""
+    monkeypatch.setattr(render_pool, "POOL_FROM", 2)
+    monkeypatch.setattr(render_pool, "cores", lambda: 2)
+    store = office[0]
+    team = [p.id for p in roster.all_active(store) if p.name in ("张明", "李华")]
+    org = store.db.execute("SELECT id FROM organizations LIMIT 1").fetchone()[0]
+    for _ in range(8):  # more than the pool keeps in flight (4), so a cancel leaves some
+        inspection(store, team, org)
+    panel.refresh()
+    count = panel.model.rowCount()
+
+    def cancel_after_first(done: int, _total: int) -> None:
+        if done >= 1:
+            panel.runner.cancel_button.click()
+
+    panel.counted.connect(cancel_after_first)
+    _run(qtbot, panel, panel.generate_all)
+    text = panel.result.text()
+    written = _written(tmp_path)
+    assert 1 <= len(written) < count and "已取消" in text and f"已生成 {len(written)} 份" in text
+    for pdf in written:  # each file whole, none half-written beside them
+        assert "责令限期整改通知书" in squeeze(pdf_text(pdf))
+    assert not list((tmp_path / "通知书").glob(".part-*"))
+    numbered = count - [panel.model.index(r, 4).data() for r in range(count)].count("未出具")
+    assert numbered < count  # nothing numbered after the cancel
+    assert text.count("号已编号，未生成文件；再次生成时沿用此文号") == numbered - len(written)
+
+    panel.counted.disconnect(cancel_after_first)
+    _run(qtbot, panel, panel.generate_all)  # again, to the end: the numbers drawn are kept
+    assert len(_written(tmp_path)) == count
+    assert f"已生成 {count} 份整改通知书" in panel.result.text()
+    numbers = {panel.model.index(r, 4).data() for r in range(count)}
+    assert numbers == {f"X民社整〔2026〕{n}号" for n in range(1, count + 1)}
 
 
 def test_nothing_to_generate_is_refused_in_chinese(
