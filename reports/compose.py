@@ -20,6 +20,7 @@ from reports.document import (
     Heading,
     Images,
     NewPage,
+    PageFooter,
     Paragraph,
     Signature,
     Table,
@@ -124,6 +125,7 @@ def onsite_record(content: RecordContent) -> Document:
         subject=f"现场检查记录（{facts.org.name}）",
         author=facts.org.registration_authority,
         created=facts.started_at,
+        page_footer=RECORD_PAGE_FOOTER,
     )
 
 
@@ -287,6 +289,10 @@ def _contact(content: NoticeContent) -> list[Block]:
 # 行政处罚法 第五十五条 (执法人员出示执法证件) and the 检查通知书 the 抽查办法 requires: ticked
 # by hand on the record the representative signs, as the device has no record of them.
 CERTIFICATES_SHOWN = ("出示证件", "□检查人员已出示执法证件　□已出示检查通知书")
+
+
+# Signed on every page by the person in charge on site and the inspectors, as 笔录 are.
+RECORD_PAGE_FOOTER = PageFooter(("被检查单位负责人（签字）：", "检查人员（签字）："))
 
 
 def _facts_table(facts: InspectionFacts, *extra: tuple[str, str]) -> Table:

@@ -76,6 +76,15 @@ class NewPage:
     numbered: bool = True
 
 
+@dataclass(frozen=True)
+class PageFooter:
+    """On every page, in place of the folio: a line to sign (a 笔录 is signed page by page,
+    so no page can be swapped) with these labels, the second one from the middle of the line,
+    and "第 N 页 共 M 页" under it."""
+
+    labels: tuple[str, str]
+
+
 Block = Title | Paragraph | Heading | Table | Images | Signature | NewPage
 
 
@@ -89,3 +98,4 @@ class Document:
     subject: str = ""
     author: str = ""
     created: datetime | None = None
+    page_footer: PageFooter | None = None

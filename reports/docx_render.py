@@ -48,6 +48,7 @@ from reports.document import (
     Heading,
     Images,
     NewPage,
+    PageFooter,
     Paragraph,
     Signature,
     Table,
@@ -100,7 +101,7 @@ def render(document: Document) -> bytes:
     """The DOCX file's bytes."""
     docx = new_docx(io.BytesIO(_styled_template()))
     _set_properties(docx, document)
-    _set_up_section(docx.sections[0], numbered=True)
+    _set_up_section(docx.sections[0], numbered=True, footer=document.page_footer)
     for block in document.blocks:
         _add(docx, block)
     buffer = io.BytesIO()
@@ -231,7 +232,7 @@ def _insert_in_order(parent: BaseOxmlElement, element: BaseOxmlElement, tag: str
     parent.insert_element_before(element, *_P_PR_ORDER[_P_PR_ORDER.index(tag) + 1 :])
 
 
-def _set_up_section(section: Section, *, numbered: bool) -> None:
+def _set_up_section(section: Section, *, numbered: bool, footer: PageFooter | None = None) -> None:
     section.page_width = Mm(layout.PAGE_WIDTH_MM)
     section.page_height = Mm(layout.PAGE_HEIGHT_MM)
     section.top_margin = Mm(layout.MARGIN_TOP_MM)
@@ -248,16 +249,44 @@ def _set_up_section(section: Section, *, numbered: bool) -> None:
     grid.attrib.pop(qn("w:charSpace"), None)
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(_LINE_PITCH_TWIPS))
-    for footer, align in (
+    if footer is not None:
+        lines = 2 * layout.PAGE_FOOTER_LEADING_PT
+        section.footer_distance = Mm(layout.MARGIN_BOTTOM_MM - layout.PAGE_FOOTER_GAP_MM) - Pt(
+            lines
+        )
+    for part, align in (
         (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
         (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
     ):
-        footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0]
+        part.is_linked_to_previous = False
+        paragraph = part.paragraphs[0]
         for run in list(paragraph.runs):
             run._element.getparent().remove(run._element)
-        if numbered:
+        if footer is not None:
+            _page_footer(paragraph, part.add_paragraph(), footer)
+        elif numbered:
             _folio(paragraph, align)
+
+
+def _page_footer(line: DocxParagraph, count: DocxParagraph, footer: PageFooter) -> None:
+    """The line to sign, its second label at a tab stop in the middle, and “第 N 页 共 M 页”
+    from PAGE and NUMPAGES fields, which Word and LibreOffice fill in on every page."""
+    size = layout.PAGE_FOOTER_PT
+    for paragraph in (line, count):
+        paragraph_format = paragraph.paragraph_format
+        paragraph_format.first_line_indent = Pt(0)
+        paragraph_format.line_spacing = Pt(layout.PAGE_FOOTER_LEADING_PT)
+        paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(layout.BLOCK_WIDTH_MM / 2))
+    _text_run(line, f"{footer.labels[0]}\t{footer.labels[1]}", Role.FANGSONG, size)
+    count.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    before, between, after = layout.page_count_text(0, 0).split("0")
+    _text_run(count, before, Role.FANGSONG, size)
+    _field(count, "PAGE", Role.FANGSONG, size)
+    _text_run(count, between, Role.FANGSONG, size)
+    _field(count, "NUMPAGES", Role.FANGSONG, size)
+    _text_run(count, after, Role.FANGSONG, size)
 
 
 def _folio(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH) -> None:
@@ -269,14 +298,20 @@ def _folio(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH) -> None:
     else:
         paragraph.paragraph_format.left_indent = one_char
     _text_run(paragraph, "— ", Role.SONG, layout.PAGE_NUMBER_PT)
+    _field(paragraph, "PAGE", Role.SONG, layout.PAGE_NUMBER_PT)
+    _text_run(paragraph, " —", Role.SONG, layout.PAGE_NUMBER_PT)
+
+
+def _field(paragraph: DocxParagraph, name: str, role: Role, size: float) -> None:
+    """A field (PAGE, NUMPAGES) that the word processor fills in, showing 1 until it does."""
     for kind, text in (
         ("begin", ""),
-        ("instr", " PAGE "),
+        ("instr", f" {name} "),
         ("separate", ""),
         ("text", "1"),
         ("end", ""),
     ):
-        run = _text_run(paragraph, text if kind == "text" else "", Role.SONG, layout.PAGE_NUMBER_PT)
+        run = _text_run(paragraph, text if kind == "text" else "", role, size)
         if kind == "instr":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
@@ -286,7 +321,6 @@ def _folio(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH) -> None:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
             run._element.append(char)
-    _text_run(paragraph, " —", Role.SONG, layout.PAGE_NUMBER_PT)
 
 
 def _styled(paragraph: DocxParagraph, style: str) -> DocxParagraph:

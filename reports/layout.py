@@ -45,6 +45,17 @@ def page_number_text(page: int) -> str:
     return f"— {page} —"
 
 
+# A record signed page by page (现场检查记录) has, in place of the folio, a line to sign and
+# "第 N 页 共 M 页" under it, in 小四 仿宋, starting this far below the type block.
+PAGE_FOOTER_PT = TABLE_PT
+PAGE_FOOTER_LEADING_PT = 18.0
+PAGE_FOOTER_GAP_MM = 4.0
+
+
+def page_count_text(page: int, pages: int) -> str:
+    return f"第 {page} 页 共 {pages} 页"
+
+
 # Character spacing (pt, after every character) that sets 28 characters of 3号 across the
 # 156 mm block: 28 × (16 − 0.25) = 441 pt ≤ 442.2 pt. Word gets the same from its character
 # grid; LibreOffice and WPS read this spacing directly, as w:spacing −5 (twentieths of a pt).

@@ -35,6 +35,7 @@ from reports.document import (
     Heading,
     Images,
     NewPage,
+    PageFooter,
     Paragraph,
     Signature,
     Table,
@@ -55,7 +56,8 @@ def render(document: Document, fonts: FontSet) -> bytes:
     """The PDF file's bytes."""
     buffer = io.BytesIO()
     template = _template(buffer, document, fonts)
-    template.build(_Styles(fonts).flow(document.blocks), canvasmaker=_dated_canvas(document))
+    canvas = _dated_canvas(document, fonts.pdf_name(Role.FANGSONG))
+    template.build(_Styles(fonts).flow(document.blocks), canvasmaker=canvas)
     return buffer.getvalue()
 
 
@@ -74,7 +76,8 @@ def _template(buffer: io.BytesIO, document: Document, fonts: FontSet) -> BaseDoc
     folio_font = fonts.pdf_name(Role.SONG)
 
     def folio(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        _draw_folio(canvas, doc.page, folio_font)
+        if document.page_footer is None:  # else the canvas draws it, once it knows the count
+            _draw_folio(canvas, doc.page, folio_font)
 
     return BaseDocTemplate(
         buffer,
@@ -97,15 +100,21 @@ def _template(buffer: io.BytesIO, document: Document, fonts: FontSet) -> BaseDoc
     )
 
 
-def _dated_canvas(document: Document) -> Callable[..., Canvas]:
+def _dated_canvas(document: Document, footer_font: str) -> Callable[..., Canvas]:
     """A canvas whose file carries the document's own date (reportlab's invariant mode, used
-    so that the same notice gives the same bytes, would otherwise date it 2000-01-01)."""
+    so that the same notice gives the same bytes, would otherwise date it 2000-01-01), and
+    that draws the document's page footer, if it has one."""
     when = document.created or datetime.now().astimezone()
     offset = when.utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
 
     def make(*args: Any, **kwargs: Any) -> Canvas:
-        canvas = Canvas(*args, **kwargs)
+        footer = document.page_footer
+        canvas = (
+            Canvas(*args, **kwargs)
+            if footer is None
+            else _FooterCanvas(footer, footer_font, *args, **kwargs)
+        )
         stamp = TimeStamp(invariant=1)
         stamp.t = when.timestamp()
         stamp.lt = when.timetuple()
@@ -116,6 +125,39 @@ def _dated_canvas(document: Document) -> Callable[..., Canvas]:
         return canvas
 
     return make
+
+
+class _FooterCanvas(Canvas):  # type: ignore[misc]  # reportlab has no types
+    """Keeps each finished page until the last, so that every page's footer can say
+    "共 M 页" (reportlab's usual way of printing the page count)."""
+
+    def __init__(self, footer: PageFooter, font: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._footer, self._font = footer, font
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        for number, page in enumerate(self._pages, start=1):
+            self.__dict__.update(page)
+            _draw_page_footer(self, self._footer, number, len(self._pages), self._font)
+            super().showPage()
+        super().save()
+
+
+def _draw_page_footer(canvas: Canvas, footer: PageFooter, page: int, pages: int, font: str) -> None:
+    size, leading = layout.PAGE_FOOTER_PT, layout.PAGE_FOOTER_LEADING_PT
+    left = layout.MARGIN_LEFT_MM * MM
+    first = (layout.MARGIN_BOTTOM_MM - layout.PAGE_FOOTER_GAP_MM) * MM - size * 0.88
+    canvas.setFont(font, size)
+    canvas.drawString(left, first, footer.labels[0])
+    canvas.drawString(left + BLOCK_WIDTH / 2, first, footer.labels[1])
+    canvas.drawCentredString(
+        left + BLOCK_WIDTH / 2, first - leading, layout.page_count_text(page, pages)
+    )
 
 
 def _draw_folio(canvas: Canvas, page: int, font: str) -> None:

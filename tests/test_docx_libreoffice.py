@@ -24,6 +24,7 @@ import pytest
 from inspector.store import open_store
 from reports import fonts, generate
 from reports.fonts import DOCX_EAST_ASIAN
+from tests.test_reports_record import pages_of, record_pages_are_signed
 from tests.test_reports_support import POPPLER, Finding, add_org, inspection, setup_office
 
 SOFFICE = shutil.which("soffice") or "soffice"
@@ -137,3 +138,12 @@ def test_libreoffice_lays_out_the_docx_as_our_pdf(documents: list[Path], tmp_pat
             total += len(our_rows)
         # the same line breaks: all but a paragraph or so of each document's rows are identical
         assert same >= total - 6, (stem, same, total)
+
+
+def test_libreoffice_puts_the_records_line_to_sign_on_every_page(
+    documents: list[Path], tmp_path: Path
+) -> None:
+    """The DOCX footer: Word and LibreOffice repeat it on each page and fill in the count."""
+    [record] = [p for p in documents if p.suffix == ".docx" and p.stem.startswith("现场检查记录")]
+    theirs = _libreoffice_pdfs([record], tmp_path)[record.stem]
+    record_pages_are_signed(pages_of(theirs))

@@ -140,3 +140,28 @@ def test_the_report_names_who_approved_and_when(store: Store, tmp_path: Path) ->
     (pdf,) = generate.write_report(store, inspection_id, tmp_path, [generate.Format.PDF])
     expected = squeeze(f"审核人：supervisor（{chinese_date(today())}审核通过）")
     assert expected in squeeze(pdf_text(pdf))
+
+
+def pages_of(pdf: Path) -> list[str]:
+    """Each page's text, read back on its own (``pdftotext -f N -l N``), without spaces."""
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    count = int(next(x.split()[-1] for x in info.stdout.splitlines() if x.startswith("Pages:")))
+    return [squeeze(pdf_text(pdf, "-f", str(n), "-l", str(n))) for n in range(1, count + 1)]
+
+
+def record_pages_are_signed(pages: list[str]) -> None:
+    """Every page has the line to sign and says which page of how many it is."""
+    assert len(pages) >= 2  # a record long enough to need the line on more than one page
+    for number, text in enumerate(pages, start=1):
+        assert "被检查单位负责人（签字）：" in text, number
+        assert "检查人员（签字）：" in text, number
+        assert f"第{number}页共{len(pages)}页" in text, number
+
+
+def test_every_page_of_the_record_has_a_line_to_sign_and_its_page_count(
+    store: Store, tmp_path: Path
+) -> None:
+    office = setup_office(store)
+    inspection_id = inspection(store, office, add_org(store))
+    [pdf_path] = generate.write_record(store, inspection_id, tmp_path, [generate.Format.PDF])
+    record_pages_are_signed(pages_of(pdf_path))
