@@ -3,8 +3,9 @@
 The item id travels with the value: a widget answers for the item it was made for, whatever
 item the editor shows by the time a late edit (a cell editor closing) reaches it.
 
-Buttons are large enough for a pen (40 px); text is saved shortly after typing stops and
-again when the field loses focus, so nothing typed is lost.
+The main answer buttons are large enough for a pen (40 px) and carry the number key that
+picks them (1 to 9); text is saved shortly after typing stops and again when the field loses
+focus, so nothing typed is lost.
 """
 
 from datetime import datetime
@@ -40,6 +41,10 @@ from inspector.checklist_model import (
 from inspector.completion import is_answered
 
 TYPING_PAUSE_MS = 600
+ANSWER_TARGET = 40  # px: the main answer buttons (UX.md: a pen's target)
+CHOICE_KEYS = 9  # keys 1 to 9 pick the first nine answers of a button item
+# The application style sheet gives every radio and check box 32 px; an answer gets more.
+_ANSWER_STYLE = f"QRadioButton, QCheckBox {{ min-height: {ANSWER_TARGET}px; }}"
 
 
 class AnswerWidget(QWidget):
@@ -57,19 +62,20 @@ class AnswerWidget(QWidget):
 
 
 class _ButtonsAnswer(AnswerWidget):
-    """Exclusive buttons: compliance, yes/no, single choice."""
+    """Exclusive buttons: compliance, yes/no, single choice; each shows its number key."""
 
-    def __init__(self, options: list[tuple[Any, str]], *, numbered: bool, radio: bool) -> None:
+    def __init__(self, options: list[tuple[Any, str]], *, radio: bool) -> None:
         super().__init__()
         self.values = [value for value, _ in options]
         self.group = QButtonGroup(self)
         layout: QHBoxLayout | QVBoxLayout = QVBoxLayout(self) if radio else QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.setStyleSheet(_ANSWER_STYLE)
         for position, (_, label) in enumerate(options):
-            text = f"{position + 1}  {label}" if numbered else label
+            text = f"{position + 1}  {label}" if position < CHOICE_KEYS else label
             button: QAbstractButton = QRadioButton(text) if radio else QPushButton(text)
             button.setCheckable(True)
-            button.setMinimumHeight(40)
+            button.setMinimumHeight(ANSWER_TARGET)
             if not radio:
                 button.setMinimumWidth(110)
             self.group.addButton(button, position)
@@ -86,7 +92,8 @@ class _ButtonsAnswer(AnswerWidget):
         self.group.setExclusive(True)
 
     def choose(self, position: int) -> None:
-        """Answer by number (keys 1/2/3)."""
+        """Answer by number (keys 1 to 9), as a click on that button does; a number with no
+        button does nothing."""
         if 0 <= position < len(self.values):
             self.group.button(position).setChecked(True)
             self._clicked(position)
@@ -101,10 +108,11 @@ class _MultiChoiceAnswer(AnswerWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.setStyleSheet(_ANSWER_STYLE)
         self.boxes: list[tuple[str, QCheckBox]] = []
         for choice in choices:
             box = QCheckBox(choice.label)
-            box.setMinimumHeight(32)
+            box.setMinimumHeight(ANSWER_TARGET)
             box.toggled.connect(self._toggled)
             layout.addWidget(box)
             self.boxes.append((choice.value, box))
@@ -244,14 +252,27 @@ def zh_date_edit(parent: QWidget | None = None) -> QDateEdit:
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class EnterStaysHere(QObject):
-    """Event filter: Enter goes to the watched widget (a calendar, a cell editor), not to the
-    editor's 下一项 shortcut."""
+def is_digit(event: QKeyEvent) -> bool:
+    """A plain digit (top row or keypad): text typed, or the editor's answer-by-number key."""
+    plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return plain == Qt.KeyboardModifier.NoModifier and Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9
+
+
+class KeysStayHere(QObject):
+    """Event filter: Enter (and, with ``digits``, the digits) go to the watched widget — a
+    calendar, a table that starts editing on a key — not to the editor's 下一项 and
+    answer-by-number shortcuts."""
+
+    def __init__(self, parent: QObject, *, enter: bool = True, digits: bool = True) -> None:
+        super().__init__(parent)
+        self.enter = enter
+        self.digits = digits
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        entering = isinstance(event, QKeyEvent) and event.key() in ENTER_KEYS
-        if entering and event.type() == QEvent.Type.ShortcutOverride:
-            event.accept()
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            entering = self.enter and event.key() in ENTER_KEYS
+            if entering or (self.digits and is_digit(event)):
+                event.accept()
         return False
 
 
@@ -272,9 +293,9 @@ class _DateAnswer(_TypedAnswer):
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setMaximumWidth(420)
         self.calendar.hide()
-        self.enter_filter = EnterStaysHere(self)
+        self.keys_filter = KeysStayHere(self)  # Enter picks the day, digits type a date
         for part in self.calendar.findChildren(QWidget):
-            part.installEventFilter(self.enter_filter)
+            part.installEventFilter(self.keys_filter)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, self.calendar)
@@ -317,12 +338,12 @@ def make_answer_widget(item: Item) -> AnswerWidget:
 def _widget_for(item: Item) -> AnswerWidget:
     kind = item.answer_type
     if kind is AnswerType.COMPLIANCE:
-        return _ButtonsAnswer(compliance_options(item), numbered=True, radio=False)
+        return _ButtonsAnswer(compliance_options(item), radio=False)
     if kind is AnswerType.YES_NO:
-        return _ButtonsAnswer([(True, "是"), (False, "否")], numbered=True, radio=False)
+        return _ButtonsAnswer([(True, "是"), (False, "否")], radio=False)
     if kind is AnswerType.SINGLE_CHOICE:
         options = [(choice.value, choice.label) for choice in item.choices]
-        return _ButtonsAnswer(options, numbered=False, radio=True)
+        return _ButtonsAnswer(options, radio=True)
     if kind is AnswerType.MULTI_CHOICE:
         return _MultiChoiceAnswer(item.choices)
     if kind is AnswerType.DATE:

@@ -75,9 +75,11 @@ class EvidenceStrip(QWidget):
         for widget in (self.title, self.hint):
             head.addWidget(widget)
         head.addStretch()
+        actions = QHBoxLayout()  # a row of their own: beside the title they overflowed at 1024
         for button in (self.add_button, self.camera_button, self.open_button, self.remove_button):
             button.setMinimumHeight(32)
-            head.addWidget(button)
+            actions.addWidget(button)
+        actions.addStretch()
         shown = QVBoxLayout()
         shown.addWidget(self.preview)
         shown.addWidget(self.caption)
@@ -87,6 +89,7 @@ class EvidenceStrip(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
+        layout.addLayout(actions)
         layout.addLayout(body)
 
     @classmethod

@@ -37,7 +37,14 @@ from PySide6.QtWidgets import (
 
 from inspector.answer_values import TEXT_LIMIT
 from inspector.checklist_model import AnswerType, Column, Item
-from ui.editor.answer_widgets import ENTER_KEYS, AnswerWidget, parse_typed, zh_date_edit
+from ui.editor.answer_widgets import (
+    ENTER_KEYS,
+    AnswerWidget,
+    KeysStayHere,
+    is_digit,
+    parse_typed,
+    zh_date_edit,
+)
 
 _LISTED = (AnswerType.SINGLE_CHOICE, AnswerType.YES_NO)
 _HINTS = {
@@ -57,6 +64,8 @@ class FeeTable(AnswerWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
         self.table.setItemDelegate(CellDelegate(self.columns, self.table))
+        # A digit typed on a cell starts editing it with that digit (not 1-9: answer by number).
+        self.table.installEventFilter(KeysStayHere(self.table, enter=False))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c62828;")
         self.add_button = QPushButton("添加一行")
@@ -128,7 +137,8 @@ class FeeTable(AnswerWidget):
 
 
 class CellDelegate(QStyledItemDelegate):
-    """The editor of each column; Enter and Return finish the cell instead of leaving the item."""
+    """The editor of each column; Enter and Return finish the cell instead of leaving the item,
+    and digits are typed into it (not taken as an answer number)."""
 
     def __init__(self, columns: list[Column], parent: QObject) -> None:
         super().__init__(parent)
@@ -174,9 +184,9 @@ class CellDelegate(QStyledItemDelegate):
         model.setData(index, text)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        finishing = isinstance(event, QKeyEvent) and event.key() in ENTER_KEYS
-        if finishing and event.type() == QEvent.Type.ShortcutOverride:
-            event.accept()  # the key reaches the cell editor, not the editor's 下一项
+        keyed = isinstance(event, QKeyEvent) and (event.key() in ENTER_KEYS or is_digit(event))
+        if keyed and event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key reaches the cell editor, not the editor's shortcuts
             return True
         return super().eventFilter(editor, event)
 

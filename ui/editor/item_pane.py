@@ -130,10 +130,11 @@ class ItemPane(QWidget):
         self.totals.setVisible(bool(computed))
 
     def choose(self, position: int) -> None:
-        """Keys 1/2/3 on a compliance or yes/no item."""
+        """Keys 1 to 9 on an item answered with buttons: the n-th button, as a click."""
         answerable = self.item is not None and self.item.answer_type in (
             AnswerType.COMPLIANCE,
             AnswerType.YES_NO,
+            AnswerType.SINGLE_CHOICE,
         )
         chooser = getattr(self.answer, "choose", None)
         if chooser is not None and answerable and self.session.editable:

@@ -25,6 +25,7 @@ from inspector.errors import UserError
 from inspector.finding_templates import draft_for_item, draft_of
 from inspector.model import InspectionStatus
 from inspector.store import Store
+from ui.editor.answer_widgets import CHOICE_KEYS
 from ui.editor.completion_dialog import CompletionDialog
 from ui.editor.finding_dialog import FindingDialog
 from ui.editor.findings_panel import FindingsPanel
@@ -127,8 +128,8 @@ class InspectionEditor(QWidget):
         self.safe_view.discard_button.clicked.connect(self.discard)
         self.session.changed.connect(self._changed)
         self.session.saved.connect(lambda hhmm: self.saved_label.setText(f"已保存 {hhmm}"))
-        for key, position in (("1", 0), ("2", 1), ("3", 2)):
-            QShortcut(QKeySequence(key), self, lambda p=position: self.pane.choose(p))
+        for position in range(CHOICE_KEYS):  # 1 to 9: the answer buttons' numbers
+            QShortcut(QKeySequence(str(position + 1)), self, lambda p=position: self.pane.choose(p))
         shortcuts = (
             ("PgDown", self.go_next),
             ("Return", self.go_next),
