@@ -125,7 +125,7 @@ def _table_item(window: MainWindow, out_dir: Path) -> list[Path]:
     )
     if row is None:
         return []
-    window.resize(*SIZES[0])
+    window.resize(*SIZES[1])  # the file says 1366×768 (it was drawn at 1024×768)
     process_events()
     window.open_inspection(row.id)
     editor = window.editor

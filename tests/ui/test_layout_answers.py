@@ -1,7 +1,9 @@
 """The editor's answer buttons as a person with a pen meets them: on every answer type of the
 built-in checklists, at 1024×768, 1366×768, 1920×1080 and 1280×720 (a 1920×1080 screen at
 150 %), with the standard and the large font, the main answer buttons are at least 40 px high
-and every other button at least 32 px, none squeezed below its text or pushed out sideways.
+and every other button at least 32 px, none squeezed below its text or pushed out sideways;
+the tree's rows are 32 px, the header's words are not cut off, the fee table's column labels
+are whole on hover.
 
 The 150 % case is also run for real: this module again in a process with ``QT_SCALE_FACTOR``
 1.5, where the sizes are the same in Qt's device-independent pixels (60 px on the screen).
@@ -23,6 +25,7 @@ from inspector.model import NewInspection, Organization, OrgKind
 from inspector.store import Store
 from ui import app
 from ui.editor.fee_table import FeeTable
+from ui.editor.screen import InspectionEditor
 from ui.fonts import BASE_POINT_SIZE, LARGE_POINT_SIZE
 from ui.main_window import MainWindow
 
@@ -99,6 +102,34 @@ def _problems(window: MainWindow, shown: str) -> list[str]:
     return problems
 
 
+def _header_and_tree(editor: InspectionEditor, window: MainWindow) -> list[str]:
+    """The header's words are whole (wrapped, not cut); the tree's rows are pen targets, also
+    when the editor opens in a window already shown."""
+    qtbot_wait()
+    problems = []
+    for label in (editor.title, editor.subtitle, editor.progress_label, editor.status_label):
+        if not label.isVisible() or not label.text():
+            continue
+        whole = (
+            label.height() >= label.heightForWidth(label.width())
+            if label.wordWrap()
+            else label.width() >= label.sizeHint().width()
+        )
+        if not whole:
+            problems.append(f"header “{label.text()}” cut off at {label.width()} px")
+    model = editor.tree.model()
+    for index in (model.index(0, 0), model.index(0, 0, model.index(0, 0))):
+        height = editor.tree.visualRect(index).height()
+        if height < MIN_TARGET:
+            problems.append(f"tree row “{index.data()}” only {height} px high")
+    return problems
+
+
+def qtbot_wait() -> None:
+    """Let a layout that was just changed settle (one turn of the event loop)."""
+    QApplication.processEvents()
+
+
 @pytest.mark.parametrize("large", [False, True], ids=["standard-font", "large-font"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_answer_buttons_are_pen_targets_on_every_answer_type(
@@ -116,6 +147,7 @@ def test_answer_buttons_are_pen_targets_on_every_answer_type(
         window.open_inspection(inspection_id)
         editor = window.editor
         assert editor is not None
+        problems += _header_and_tree(editor, window)
         first_of_kind = {}
         for item in editor.session.visible_items():
             first_of_kind.setdefault(item.answer_type, item.id)
@@ -125,6 +157,12 @@ def test_answer_buttons_are_pen_targets_on_every_answer_type(
             qtbot.wait(1)
             kinds.add(kind)
             problems += _problems(window, f"{editor.session.checklist.id} {item_id} ({kind})")
+            if isinstance(editor.pane.answer, FeeTable):
+                header = editor.pane.answer.table.model()
+                tips = [header.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+                        for c in range(header.columnCount())]  # fmt: skip
+                if tips != [column.label for column in editor.pane.answer.columns]:
+                    problems.append(f"fee table headers without their whole label: {tips}")
     assert {AnswerType.COMPLIANCE, AnswerType.SINGLE_CHOICE, AnswerType.YES_NO} <= kinds
     assert problems == [], "\n".join(problems)
 

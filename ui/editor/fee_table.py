@@ -60,7 +60,10 @@ class FeeTable(AnswerWidget):
         self.item_id = item.id
         self.columns = item.columns
         self.table = QTableWidget(0, len(self.columns))
-        self.table.setHorizontalHeaderLabels([column.label for column in self.columns])
+        for c, column in enumerate(self.columns):  # a narrow column's label is whole on hover
+            header = QTableWidgetItem(column.label)
+            header.setToolTip(column.label)
+            self.table.setHorizontalHeaderItem(c, header)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
         self.table.setItemDelegate(CellDelegate(self.columns, self.table))

@@ -49,6 +49,9 @@ class InspectionEditor(QWidget):
         self._restoring = False
         self.model = ItemTreeModel(self.session)
         self.tree = QTreeView()
+        # Uniform rows take the first row's height: polished first, so the style sheet's 32 px
+        # applies also when the editor opens in a window already shown (it was 17 px).
+        self.tree.ensurePolished()
         self.tree.setModel(self.model)
         self.tree.setAlternatingRowColors(True)
         self.tree.setWordWrap(False)
@@ -88,6 +91,7 @@ class InspectionEditor(QWidget):
         self.subtitle = QLabel(
             f"{header.checklist_title} · {local_time(header.started_at)} · {header.place}",
             objectName="muted",
+            wordWrap=True,  # at 1024 px beside the buttons it was cut off
         )
         self.status_label = QLabel()
         self.progress_label = QLabel()
