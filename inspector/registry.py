@@ -177,23 +177,44 @@ def upsert(store: Store, org: Organization) -> Organization:
 
 
 def apply_office_record(store: Store, values: Mapping[str, Any]) -> None:
-    """An organization as the office publishes it, inside the caller's transaction.
+    """One organization as the office publishes it, inside the caller's transaction."""
+    apply_office_records(store, [values])
+
+
+def apply_office_records(store: Store, records: Iterable[Mapping[str, Any]]) -> None:
+    """Organizations as the office publishes them, inside the caller's transaction.
 
     Matched by credit code: a local id (referenced by inspections) is kept. Only the columns
-    sent are written; the pinyin initials are made here when the office did not send them.
+    sent are written. The office sends the pinyin it computed once for everyone; a record
+    without it (published by an older server) gets it here. Records sending the same columns
+    go in one statement, rows passed as a JSON array: a statement per row makes the
+    full-text index flush at every row (FTS5 flushes at each statement's savepoint), and a
+    50,000-organization pull spent most of its time there.
     """
-    row = {c: values[c] for c in ("id", *ORG_COLUMNS, "name_initials") if c in values}
-    if not row.get("name_initials"):
-        row["name_initials"] = name_initials(row["name"])
-    row["name_pinyin"] = name_pinyin(row["name"])
-    row["updated_at"] = utc_now()
-    columns = list(row)
+    now = utc_now()
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for values in records:
+        row = {c: values[c] for c in _OFFICE_COLUMNS if c in values}
+        if not row.get("name_initials"):
+            row["name_initials"] = name_initials(row["name"])
+        if not row.get("name_pinyin"):
+            row["name_pinyin"] = name_pinyin(row["name"])
+        row["updated_at"] = now
+        groups.setdefault(tuple(row), []).append(list(row.values()))
+    for columns, rows in groups.items():
+        store.db.execute(_office_sql(columns), (json.dumps(rows, ensure_ascii=False),))
+
+
+_OFFICE_COLUMNS = ("id", *ORG_COLUMNS, "name_initials", "name_pinyin")
+
+
+@functools.lru_cache(maxsize=64)
+def _office_sql(columns: tuple[str, ...]) -> str:
+    selected = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
-    store.db.execute(
-        f"INSERT INTO organizations ({', '.join(columns)})"
-        f" VALUES ({', '.join('?' * len(columns))})"
-        f" ON CONFLICT (credit_code) DO UPDATE SET {updates}",
-        list(row.values()),
+    return (
+        f"INSERT INTO organizations ({', '.join(columns)}) SELECT {selected} FROM json_each(?)"
+        f" WHERE true ON CONFLICT (credit_code) DO UPDATE SET {updates}"
     )
 
 

@@ -10,6 +10,8 @@ a wait for an unreachable server. ``push`` returns a ``PushReport`` with one
 import dataclasses
 import hashlib
 import io
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -37,7 +39,7 @@ from sync.transport import (
 
 AUDIT_HEAD_HEADER = "X-Inspector-Audit-Head"
 
-PAGE_SIZE = 500
+PAGE_SIZE = 1000
 _READ_CHUNK = 1 << 20
 
 
@@ -217,14 +219,10 @@ class SyncClient:
     def _pull(self, job: jobs.Job) -> PullReport:
         run = self._run(job)
         report = PullReport(cursor=int(state.get(self.store, state.PULL_CURSOR) or 0))
-        while True:
+        for page in self._pages(report.cursor):
             if run.cancelled():
                 report.cancelled = True
                 return report
-            body = self.transport.call(
-                "GET", "/changes", params={"cursor": report.cursor, "limit": PAGE_SIZE}
-            )
-            page = ChangesPage(**body)
             report.notes += reviews.apply_decisions(self.store, page.changes)
             with self.store.transaction() as conn:
                 report.notes += pull.apply_page(self.store, page.changes)
@@ -233,8 +231,6 @@ class SyncClient:
             report.cursor = page.next_cursor
             run.progress.records_done = report.applied
             run.emit("下载服务器数据")
-            if not page.more:
-                break
         if state.get(self.store, state.ROLE) in desk.REVIEWER_ROLES:
             run.emit("取回待审核的检查记录")
             report.imported, notes = desk.import_completed(
@@ -245,6 +241,25 @@ class SyncClient:
         if not report.cancelled:
             state.set_values(self.store, **{state.LAST_SYNC: utc_now()})
         return report
+
+    def _pages(self, cursor: int) -> Iterator[ChangesPage]:
+        """The change feed from ``cursor`` on, page by page, the next page fetched while the
+        caller applies this one (the network and the store's writes overlap). A page the
+        caller does not take (a cancel) is dropped: the stored cursor is only ever the
+        applied one."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
+            coming = fetcher.submit(self._page, cursor)
+            while True:
+                page = coming.result()  # a SyncError from the fetch is raised here
+                if page.more:
+                    coming = fetcher.submit(self._page, page.next_cursor)
+                yield page
+                if not page.more:
+                    return
+
+    def _page(self, cursor: int) -> ChangesPage:
+        params = {"cursor": cursor, "limit": PAGE_SIZE}
+        return ChangesPage(**self.transport.call("GET", "/changes", params=params))
 
 
 class _Run:

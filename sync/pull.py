@@ -7,7 +7,7 @@ in the pull report, so nothing is overwritten silently.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from inspector import checklist_store, findings, registry, roster, tasks
@@ -37,9 +37,35 @@ def apply_page(store: Store, changes: list[Change]) -> list[str]:
     """
     try:
         with store.savepoint():
-            return [note for change in changes if (note := _apply(store, change))]
+            return [note for run in _runs(changes) if (note := _apply_run(store, run))]
     except INTEGRITY_ERRORS:
         return [note for change in changes if (note := _apply_alone(store, change))]
+
+
+def _runs(changes: list[Change]) -> Iterator[list[Change]]:
+    """The page in order, consecutive published organizations together (written in bulk)."""
+    run: list[Change] = []
+    for change in changes:
+        if _is_organization(change):
+            run.append(change)
+            continue
+        if run:
+            yield run
+            run = []
+        yield [change]
+    if run:
+        yield run
+
+
+def _is_organization(change: Change) -> bool:
+    return change.entity == "organization" and not change.deleted and change.data is not None
+
+
+def _apply_run(store: Store, run: list[Change]) -> str | None:
+    if _is_organization(run[0]):
+        registry.apply_office_records(store, [change.data for change in run if change.data])
+        return None
+    return _apply(store, run[0])
 
 
 def _apply(store: Store, change: Change) -> str | None:

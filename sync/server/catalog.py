@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from inspector.registry import name_initials
+from inspector.registry import name_initials, name_pinyin
 from sync.protocol import Change, ChangesPage, EntityKind
 from sync.server.errors import ApiError
 from sync.server.storage import Conn, ServerStore, User, admin_actor, audit, next_seq
@@ -62,7 +62,10 @@ def publish_many(
     """
     key = key or _DEFAULT_KEYS.get(entity, lambda record: str(record["id"]))
     if entity == "organization":  # computed once here rather than on every device
-        records = [{"name_initials": name_initials(r["name"]), **r} for r in records]
+        records = [
+            {"name_initials": name_initials(r["name"]), "name_pinyin": name_pinyin(r["name"]), **r}
+            for r in records
+        ]
     for start in range(0, len(records), PUBLISH_BATCH):
         batch = records[start : start + PUBLISH_BATCH]
         with store.transaction() as conn:

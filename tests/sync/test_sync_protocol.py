@@ -8,7 +8,7 @@ import requests
 from inspector import audit
 from inspector.store import Store
 from sync import state
-from sync.client import SyncClient
+from sync.client import PAGE_SIZE, SyncClient
 from sync.server import accounts, catalog
 from sync.server.storage import ServerStore
 from sync.transport import LoginRequired, SyncError
@@ -168,7 +168,7 @@ def test_pull_is_paged_resumable_and_only_shows_own_tasks(
     pages = []
     report = client.pull(Watched(pages.append))
     assert report.applied == 1 + 1200 + 1  # the seeded organization, the register, own task
-    assert len(pages) == 3  # 500 per page
+    assert len(pages) == 2  # PAGE_SIZE (1000) per page
     assert device.db.execute("SELECT COUNT(*) FROM organizations").fetchone()[0] == 1201
     assert [r[0] for r in device.db.execute("SELECT id FROM tasks")] == ["task-1"]
     [ids] = device.db.execute("SELECT inspector_ids FROM tasks").fetchone()
@@ -204,7 +204,7 @@ def test_pull_resumes_from_the_last_committed_page(live_server: LiveServer, devi
         return len(calls) > 1
 
     first = client.pull(Watched(is_cancelled=cancel_after_first_page))
-    assert first.cancelled and first.applied == 500
+    assert first.cancelled and first.applied == PAGE_SIZE
     assert state.get(device, state.PULL_CURSOR) == str(first.cursor)
     rest = client.pull()
     assert first.applied + rest.applied == 1201
