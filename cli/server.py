@@ -3,6 +3,7 @@
 import csv
 import functools
 import json
+import os
 import sys
 import uuid
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from inspector.model import RegistrationStatus
 from inspector.register_values import BadValue, parse_registration_status
 from sync.server import accounts, bundles, catalog, uploads
 from sync.server.errors import ApiError
+from sync.server.proxies import TRUSTED_PROXIES_ENV, TrustedProxies
 from sync.server.storage import DATABASE_ENV, ServerStore
 
 ORG_NAMESPACE = uuid.UUID("6f1c4b1e-4a59-4d8e-9d0e-2f3d6f2b9a11")
@@ -67,12 +69,31 @@ def server() -> None:
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="工作进程数"
 )
-def run(data_dir: Path, database: str | None, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    help="受信任的反向代理地址或网段（可多次给出）；只采信它转发的 X-Forwarded-For / X-Real-IP"
+    f"（也可用环境变量 {TRUSTED_PROXIES_ENV}，以逗号分隔）",
+)
+def run(
+    data_dir: Path,
+    database: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    trusted_proxies: tuple[str, ...],
+) -> None:
     """运行同步服务器（HTTP，接口前缀 /api/v1）。"""
     from sync.server.run import serve
 
+    try:
+        TrustedProxies(trusted_proxies)
+        TrustedProxies.from_text(os.environ.get(TRUSTED_PROXIES_ENV, ""))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--trusted-proxy") from exc
     click.echo(f"同步服务器运行于 http://{host}:{port}/api/v1 （接口文档 /api/v1/docs）")
-    serve(data_dir, host, port, database=database, workers=workers)
+    serve(data_dir, host, port, database=database, workers=workers, trusted_proxies=trusted_proxies)
 
 
 @server.group()

@@ -8,6 +8,7 @@ headers claim (``BodyGuard``).
 
 import logging
 import re
+from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
 from typing import Annotated, Any
@@ -45,6 +46,7 @@ from sync.protocol import (
 from sync.server import accounts, bundles, catalog, notice_numbers, reviews, uploads
 from sync.server.errors import ApiError
 from sync.server.logs import log_request
+from sync.server.proxies import TrustedProxies
 from sync.server.storage import ServerStore, User
 
 log = logging.getLogger(__name__)
@@ -74,8 +76,12 @@ Sha256 = Annotated[str, PathParam(pattern=SHA256_PATTERN)]
 Revision = Annotated[int, PathParam(ge=1, le=1_000_000)]
 
 
-def create_app(data_dir: Path | str, database: str | None = None) -> FastAPI:
-    """An app over the storage in ``data_dir`` (and ``database``, see ``ServerStore``)."""
+def create_app(
+    data_dir: Path | str, database: str | None = None, trusted_proxies: Sequence[str] = ()
+) -> FastAPI:
+    """An app over the storage in ``data_dir`` (and ``database``, see ``ServerStore``);
+    forwarded client addresses are believed from ``trusted_proxies`` only (``proxies``)."""
+    proxies = TrustedProxies(trusted_proxies)
     store = ServerStore(data_dir, database)
     uploads.clean_partials(store)
     app = FastAPI(
@@ -86,6 +92,7 @@ def create_app(data_dir: Path | str, database: str | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.store = store
+    app.state.proxies = proxies
     app.include_router(_router(store), prefix=API_PREFIX)
     app.include_router(_health_router(store), prefix=API_PREFIX)
     _install_guards(app)
@@ -250,7 +257,11 @@ def _health_router(store: ServerStore) -> APIRouter:
 
 
 def _address(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """Where the request came from, for the audit and the login throttle (see ``proxies``)."""
+    peer = request.client.host if request.client else ""
+    proxies: TrustedProxies = request.app.state.proxies
+    forwarded = request.headers.getlist("x-forwarded-for")
+    return proxies.client_address(peer, forwarded, request.headers.get("x-real-ip"))
 
 
 def _audit_head(value: str) -> tuple[int, str] | None:

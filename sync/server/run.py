@@ -6,6 +6,7 @@ the data folder and the database, and the schema is migrated once before they st
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 
 from sync.server import logs
 from sync.server.app import create_app
+from sync.server.proxies import TRUSTED_PROXIES_ENV, TrustedProxies
 from sync.server.storage import DATABASE_ENV, ServerStore
 
 DATA_ENV = "INSPECTOR_SERVER_DATA"
@@ -21,7 +23,12 @@ DATA_ENV = "INSPECTOR_SERVER_DATA"
 def app_from_env() -> FastAPI:
     """The app factory each worker process calls: data folder and database from the environment."""
     logs.configure()
-    return create_app(os.environ[DATA_ENV], os.environ.get(DATABASE_ENV) or None)
+    proxies = TrustedProxies.from_text(os.environ.get(TRUSTED_PROXIES_ENV, ""))
+    return create_app(
+        os.environ[DATA_ENV],
+        os.environ.get(DATABASE_ENV) or None,
+        [str(network) for network in proxies.networks],
+    )
 
 
 def serve(
@@ -31,11 +38,19 @@ def serve(
     *,
     database: str | None = None,
     workers: int = 1,
+    trusted_proxies: Sequence[str] = (),
 ) -> None:
-    """Run until interrupted. Bind to 127.0.0.1 unless the office network needs otherwise."""
+    """Run until interrupted. Bind to 127.0.0.1 unless the office network needs otherwise.
+
+    ``trusted_proxies``: the reverse proxies whose ``X-Forwarded-For`` is believed (added to
+    any in ``$INSPECTOR_SERVER_TRUSTED_PROXIES``); uvicorn's own header handling is off.
+    """
     os.environ[DATA_ENV] = str(data_dir)
     if database:
         os.environ[DATABASE_ENV] = database
+    known = TrustedProxies.from_text(os.environ.get(TRUSTED_PROXIES_ENV, ""))
+    proxies = TrustedProxies([*map(str, known.networks), *trusted_proxies])  # checked here
+    os.environ[TRUSTED_PROXIES_ENV] = proxies.as_text()
     ServerStore(data_dir, database).close()  # migrate before any worker starts
     uvicorn.run(
         "sync.server.run:app_from_env",
@@ -44,6 +59,7 @@ def serve(
         port=port,
         workers=workers,
         ws="none",
+        proxy_headers=False,  # forwarded addresses: sync.server.proxies, trusted proxies only
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
@@ -57,5 +73,13 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8730)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--trusted-proxy", action="append", default=[])
     args = parser.parse_args()
-    serve(args.data, args.host, args.port, database=args.database, workers=args.workers)
+    serve(
+        args.data,
+        args.host,
+        args.port,
+        database=args.database,
+        workers=args.workers,
+        trusted_proxies=args.trusted_proxy,
+    )

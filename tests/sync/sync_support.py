@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,12 +89,20 @@ def seed(data_dir: Path, database: str | None = None) -> None:
 
 @contextmanager
 def serving(
-    data_dir: Path, wrap: Callable[[Any], Any] | None = None, database: str | None = None
+    data_dir: Path,
+    wrap: Callable[[Any], Any] | None = None,
+    database: str | None = None,
+    trusted_proxies: Sequence[str] = (),
 ) -> Iterator[LiveServer]:
     port = free_port()
-    app = create_app(data_dir, database)
+    app = create_app(data_dir, database, trusted_proxies)
     config = uvicorn.Config(
-        wrap(app) if wrap else app, host="127.0.0.1", port=port, ws="none", log_level="warning"
+        wrap(app) if wrap else app,
+        host="127.0.0.1",
+        port=port,
+        ws="none",
+        log_level="warning",
+        proxy_headers=False,  # as `inspector server run`: the app decides whom to believe
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
