@@ -19,6 +19,7 @@ SYSTEM_PACKAGES=(
   poppler-utils
   libreoffice-writer-nogui libreoffice-calc-nogui
   postgresql
+  nginx-light systemd
   xvfb xdotool
 )
 DEMO_DB=demo/demo.db
