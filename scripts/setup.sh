@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # Qt's runtime libraries, CJK TrueType fonts (reportlab embeds TrueType, not CFF/OTF),
 # poppler-utils (pdftotext/pdftoppm: the tests read documents back), LibreOffice headless
 # (the tests lay out our DOCX and open our CSV exports with it), PostgreSQL (the server tests
-# start their own cluster), Xvfb and xdotool (the real-window walk).
+# start their own cluster), Xvfb and xdotool (the real-window walk), PulseAudio's client
+# library (Qt Multimedia, for the camera, links against it).
 SYSTEM_PACKAGES=(
   libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
@@ -21,6 +22,7 @@ SYSTEM_PACKAGES=(
   postgresql
   nginx-light systemd
   xvfb xdotool
+  libpulse0
 )
 DEMO_DB=demo/demo.db
 
@@ -54,7 +56,7 @@ install_python_env() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     say "installing the project and its dependencies into .venv"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[dev]'
+    .venv/bin/python -m pip install -q -e '.[dev,camera]'
     echo "$wanted" > "$stamp"
   fi
 }

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -65,9 +65,8 @@ class EvidenceStrip(QWidget):
         self.remove_button.clicked.connect(self._remove_selected)
         self.list.currentItemChanged.connect(self._show_current)
         self.list.itemDoubleClicked.connect(self.open_selected)
-        reason = camera.unavailable_reason()
-        self.camera_button.setEnabled(not reason)
-        self.camera_button.setToolTip(reason or "用本机摄像头拍一张现场照片")
+        self.camera_button.setEnabled(False)  # until shown: asking loads Qt Multimedia
+        self._cameras_watched = False
         self._show_current()
 
     def _layout(self) -> None:
@@ -91,6 +90,19 @@ class EvidenceStrip(QWidget):
         layout.addLayout(head)
         layout.addLayout(actions)
         layout.addLayout(body)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._cameras_watched:
+            self._cameras_watched = True
+            camera.watch_cameras(self, self._offer_camera)
+            self._offer_camera()
+
+    @Slot()
+    def _offer_camera(self) -> None:
+        reason = camera.unavailable_reason()
+        self.camera_button.setEnabled(not reason)
+        self.camera_button.setToolTip(reason or "用本机摄像头拍一张现场照片")
 
     @classmethod
     def ask_files(cls, parent: QWidget) -> list[str]:
@@ -176,11 +188,20 @@ class EvidenceStrip(QWidget):
         if paths:
             self.files_dropped.emit(paths)
 
+    def camera_dialog(self) -> camera.CameraDialog:
+        """The camera, its photo added as a chosen file is (the same signal, the same checks)."""
+        dialog = camera.CameraDialog(self)
+        dialog.photo_taken.connect(self._add_photo)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return dialog
+
     @Slot()
     def _take_photo(self) -> None:
-        dialog = camera.CameraDialog(self)
-        if dialog.exec() and dialog.photo is not None:
-            self.files_dropped.emit([str(dialog.photo)])
+        self.camera_dialog().open()
+
+    @Slot(str)
+    def _add_photo(self, path: str) -> None:
+        self.files_dropped.emit([path])
 
     @Slot()
     def _remove_selected(self) -> None:
