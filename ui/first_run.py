@@ -6,11 +6,8 @@ in, download), or work standalone: import the register (with a preview), add the
 fill in the notice settings. The built-in checklists are loaded as soon as the page is shown.
 """
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -48,7 +45,7 @@ def _mark(done: bool) -> str:
 
 
 class FirstRunPage(QWidget):
-    import_requested = Signal(str)  # a register file, after its preview was accepted
+    import_requested = Signal(str)  # a register file chosen
     screen_requested = Signal(str)
     finished = Signal()
 
@@ -119,21 +116,13 @@ class FirstRunPage(QWidget):
         ]
         self.state.setText("新的数据库还需要以下准备：\n" + "\n".join(lines))
 
-    @classmethod
-    def ask_register_file(cls, parent: QWidget) -> str:
-        """The file chooser; tests replace this class method."""
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "导入社会组织名录", "", "名录文件 (*.xlsx *.csv)"
-        )
-        return path
-
     @Slot()
     def import_register(self) -> None:
         from ui.first_run_dialogs import RegisterPreviewDialog
 
-        path = self.ask_register_file(self)
-        if path and RegisterPreviewDialog.confirm(self, Path(path)):
-            self.import_requested.emit(path)
+        path = RegisterPreviewDialog.ask_file(self)
+        if path:
+            self.import_requested.emit(path)  # the window reads it and shows the preview
 
     @Slot()
     def edit_roster(self) -> None:

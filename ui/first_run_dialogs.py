@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from inspector import notices, roster
 from inspector.errors import UserError
 from inspector.model import Inspector
-from inspector.register_import import ParsedRegister, read_register
+from inspector.register_import import ParsedRegister
 from inspector.store import Store
 
 PREVIEW_ROWS = 10
@@ -57,8 +58,10 @@ class LinesDialog(QDialog):
 
 
 class RegisterPreviewDialog(QDialog):
-    """The first rows as they will be stored and every refused row with its reason; 导入
-    starts the import (in the background, by the main window)."""
+    """The one register preview, for the first-run page and the 检查对象 screen alike: the
+    first rows as they will be stored and every refused row with its place and reason.
+    The main window reads the file (in the background) before, and on 导入 imports it
+    (in the background); 取消 imports nothing."""
 
     def __init__(self, path: Path, parsed: ParsedRegister, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -95,7 +98,8 @@ class RegisterPreviewDialog(QDialog):
         )
         self.import_button.setObjectName("primary")
         self.import_button.setEnabled(good > 0)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button.setDefault(good > 0)  # Enter imports, Esc is 取消
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -108,14 +112,12 @@ class RegisterPreviewDialog(QDialog):
         self.refused.setVisible(bool(parsed.problems))
 
     @classmethod
-    def confirm(cls, parent: QWidget | None, path: Path) -> bool:
-        """True when the user chose 导入; a file that cannot be read at all says why."""
-        try:
-            parsed = read_register(path)
-        except UserError as exc:
-            LinesDialog.show_lines(parent, "无法导入名录", exc.message, [])
-            return False
-        return cls(path, parsed, parent).exec() == QDialog.DialogCode.Accepted
+    def ask_file(cls, parent: QWidget) -> str:
+        """The file chooser both screens open; tests replace this class method."""
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "导入社会组织名录", "", "名录文件 (*.xlsx *.csv)"
+        )
+        return path
 
 
 class RosterDialog(QDialog):

@@ -9,8 +9,9 @@ imported when first used so that the window appears fast (bench: the whole proce
 screenshot within 3× a bare PySide6 window).
 """
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent
@@ -31,10 +32,10 @@ from ui.main_screens import SCREENS, Screen, build_screen
 from ui.messages import show_error
 from ui.status_bar import AppStatusBar
 from ui.supervisor.pages import build_page, supervisor_pages
-from ui.task_runner import TaskRunner
+from ui.task_runner import TaskRunner, Work
 
 if TYPE_CHECKING:
-    from inspector.register_import import ImportReport
+    from inspector.register_import import ImportReport, ParsedRegister
     from ui.editor.screen import InspectionEditor
     from ui.screens.checklists import ChecklistsScreen
     from ui.screens.home import HomeScreen
@@ -242,14 +243,34 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def import_register(self, path: str) -> None:
-        """Import a register file in the background, with progress and 取消."""
+        """A register file chosen on either screen: read it in the background, then show the
+        one preview; its 导入 imports it in the background (progress and 取消 both times)."""
 
+        def read(_store: Store, job: Job) -> "ParsedRegister":
+            from inspector.register_import import read_register
+
+            return read_register(Path(path), job=job)
+
+        self._run_register_job("正在读取名录", read, lambda parsed: self._preview(path, parsed))
+
+    def _preview(self, path: str, parsed: "ParsedRegister") -> None:
+        from ui.first_run_dialogs import RegisterPreviewDialog
+
+        dialog = RegisterPreviewDialog(Path(path), parsed, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._import_previewed(path))
+        dialog.open()
+
+    def _import_previewed(self, path: str) -> None:
         def work(store: Store, job: Job) -> "ImportReport":
             from inspector import register_import
 
             return register_import.import_file(store, Path(path), job=job)
 
-        if not self.runner.run("正在导入名录", work, self._register_imported):
+        self._run_register_job("正在导入名录", work, self._register_imported)
+
+    def _run_register_job(self, title: str, work: Work, on_done: Callable[[Any], None]) -> None:
+        if not self.runner.run(title, work, on_done):
             self.organizations.last_import.setText(self.runner.busy_message())
 
     def _register_imported(self, report: "ImportReport") -> None:

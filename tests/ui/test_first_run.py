@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QDialog
 from inspector import notices, roster
 from inspector.store import Store
 from tests.org_files import AUTOMATION, BAD_CHECK, COMPOSITES, WELFARE_FUND
-from ui.first_run import FirstRunPage
-from ui.first_run_dialogs import (
-    LinesDialog,
-    NoticeSettingsDialog,
-    RegisterPreviewDialog,
-    RosterDialog,
+from tests.ui.test_register_import_preview import (
+    accept_preview,
+    choose_register,
+    read_then_preview,
 )
+from ui.first_run import FirstRunPage
+from ui.first_run_dialogs import LinesDialog, NoticeSettingsDialog, RosterDialog
 from ui.main_window import MainWindow
 from ui.screens.checklists import ChecklistsScreen
 
@@ -75,19 +75,9 @@ def test_standalone_register_preview_lists_every_refused_row(
         f"{WELFARE_FUND[0]},\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(FirstRunPage, "ask_register_file", classmethod(lambda c, p: str(register)))
-    seen: list[RegisterPreviewDialog] = []
-
-    def look_then_import(dialog: RegisterPreviewDialog) -> int:
-        seen.append(dialog)
-        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-        return dialog.result()
-
-    monkeypatch.setattr(RegisterPreviewDialog, "exec", look_then_import)
+    choose_register(monkeypatch, register)
     page = _page(window)
-    with qtbot.waitSignal(window.runner.finished, timeout=20_000):
-        _click(qtbot, page.buttons["register"])
-    dialog = seen[0]
+    dialog = read_then_preview(qtbot, window, lambda: _click(qtbot, page.buttons["register"]))
     assert dialog.preview.rowCount() == 2
     assert dialog.preview.item(0, 0).text() == AUTOMATION[1]
     refused = [dialog.refused.item(n).text() for n in range(dialog.refused.count())]
@@ -95,6 +85,7 @@ def test_standalone_register_preview_lists_every_refused_row(
     assert any("第 3 行" in line and "校验" in line for line in refused), refused
     assert any("第 5 行" in line for line in refused), refused
     assert dialog.import_button.text() == "导入 2 条"
+    accept_preview(qtbot, window, dialog)
     assert "✔ 社会组织名录：2 个" in _page(window).state.text()
 
 
@@ -172,19 +163,15 @@ def test_checklists_import_from_the_screen_with_the_clis_messages(
 def test_a_register_import_lists_every_refused_row_after_it(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ui.screens.organizations import OrganizationsScreen
-
     register = tmp_path / "名录.csv"
     register.write_text(
         f"统一社会信用代码,社会组织名称\n{AUTOMATION[0]},{AUTOMATION[1]}\n{BAD_CHECK},错误代码协会\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(
-        OrganizationsScreen, "ask_register_file", classmethod(lambda c, p: str(register))
-    )
+    choose_register(monkeypatch, register)
     window.show_screen("organizations")
-    with qtbot.waitSignal(window.runner.finished, timeout=20_000):
-        _click(qtbot, window.organizations.import_button)
+    button = window.organizations.import_button
+    accept_preview(qtbot, window, read_then_preview(qtbot, window, lambda: _click(qtbot, button)))
     refused = window.findChild(LinesDialog)
     assert refused is not None and refused.isVisible()
     lines = [refused.lines.item(n).text() for n in range(refused.lines.count())]

@@ -24,9 +24,10 @@ from inspector.store import Store
 from sync import outbox
 from tests.supervisor_data import SUPERVISOR, add_register, add_roster, inspect
 from tests.sync.sync_support import PASSWORD, photo
+from tests.ui.test_register_import_preview import choose_register
 from tests.ui.test_sync_screen import complete, screen, server  # noqa: F401 (fixtures)
+from ui.first_run_dialogs import RegisterPreviewDialog
 from ui.main_window import MainWindow
-from ui.screens.organizations import OrganizationsScreen
 from ui.screens.sync import SyncScreen
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, ReviewScreen
 from ui.sync_login import LoginDialog
@@ -118,16 +119,17 @@ def test_register_import_keeps_the_window_responsive(
         lines.append(f"{code},杭州市第{n}行业协会,西湖区")
     register = tmp_path / "名录.csv"
     register.write_text("\n".join(lines), encoding="utf-8")
-    monkeypatch.setattr(
-        OrganizationsScreen, "ask_register_file", classmethod(lambda cls, parent: str(register))
-    )
+    choose_register(monkeypatch, register)
     window = MainWindow(world, settings)
     qtbot.addWidget(window)
     window.show()
     window.show_screen("organizations")
-    probe = watched(qtbot, window.runner, window.organizations.import_button.click)
+    reading = watched(qtbot, window.runner, window.organizations.import_button.click)
+    preview = window.findChild(RegisterPreviewDialog)
+    assert preview is not None and preview.import_button.text() == "导入 6000 条"
+    importing = watched(qtbot, window.runner, preview.import_button.click)
     assert window.organizations.last_import.text().startswith("名录导入完成：导入 6000 条")
-    assert probe.blocks == []
+    assert reading.blocks == [] and importing.blocks == []
 
 
 def test_an_upload_keeps_the_window_responsive(

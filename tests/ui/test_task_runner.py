@@ -11,8 +11,8 @@ from inspector import credit_code, jobs
 from inspector.errors import UserError
 from inspector.jobs import Job, Step
 from inspector.store import Store
+from tests.ui.test_register_import_preview import choose_register, read_then_preview
 from ui.main_window import MainWindow
-from ui.screens.organizations import OrganizationsScreen
 from ui.task_runner import TaskRunner
 
 
@@ -113,15 +113,14 @@ def test_register_import_runs_in_the_background(
         lines.append(f"{first17}{credit_code.check_character(first17)},杭州市第{n}行业协会")
     register = tmp_path / "名录.csv"
     register.write_text("\n".join(lines), encoding="utf-8")
-    monkeypatch.setattr(
-        OrganizationsScreen, "ask_register_file", classmethod(lambda cls, parent: str(register))
-    )
+    choose_register(monkeypatch, register)
     window = MainWindow(world, settings)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.organizations.model.answered):
         window.show_screen("organizations")
+    preview = read_then_preview(qtbot, window, window.organizations.import_button.click)
     with qtbot.waitSignal(window.organizations.model.answered, timeout=10_000):
-        window.organizations.import_button.click()
+        preview.import_button.click()
     assert window.organizations.model.total == 7
     assert window.organizations.last_import.text().startswith("名录导入完成：导入 5 条")
 
@@ -149,9 +148,7 @@ def test_an_import_during_another_job_is_answered_busy_not_an_error(
     """Was ``RuntimeError("a job is already running")`` in the generic error dialog."""
     register = tmp_path / "名录.csv"
     register.write_text("统一社会信用代码,名称\n", encoding="utf-8")
-    monkeypatch.setattr(
-        OrganizationsScreen, "ask_register_file", classmethod(lambda cls, parent: str(register))
-    )
+    choose_register(monkeypatch, register)
     dialogs: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: dialogs.append(box.text()) or 0)
     window = MainWindow(world, settings)

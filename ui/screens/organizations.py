@@ -6,7 +6,6 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,7 +29,7 @@ SEARCH_PAUSE_MS = 150
 class OrganizationsScreen(QWidget):
     start_requested = Signal(str)  # organization id
     open_inspection = Signal(str)
-    import_requested = Signal(str)  # path of a register file
+    import_requested = Signal(str)  # a register file chosen
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -122,19 +121,13 @@ class OrganizationsScreen(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         self.import_button.clicked.connect(self._choose_register)
 
-    @classmethod
-    def ask_register_file(cls, parent: QWidget) -> str:
-        """The file chooser; tests replace this class method."""
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "导入社会组织名录", "", "名录文件 (*.xlsx *.csv)"
-        )
-        return path
-
     @Slot()
     def _choose_register(self) -> None:
-        path = self.ask_register_file(self)
+        from ui.first_run_dialogs import RegisterPreviewDialog
+
+        path = RegisterPreviewDialog.ask_file(self)
         if path:
-            self.import_requested.emit(path)
+            self.import_requested.emit(path)  # the window reads it and shows the preview
 
     @Slot()
     def apply_filters(self) -> None:
