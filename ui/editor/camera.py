@@ -78,6 +78,7 @@ class CameraDialog(QDialog):
     photo_taken = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        load_problem()  # the warnings rule first; the 拍照 button is only on when it loaded
         from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession
         from PySide6.QtMultimediaWidgets import QVideoWidget
 
