@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from inspector import answer_values, audit, roles
+from inspector import answer_values, audit, fee_checks, roles
 from inspector.clock import utc_now
 from inspector.errors import TransitionError, UserError
 from inspector.lifecycle import EDITABLE_INSPECTION, inspection_step
@@ -144,12 +144,14 @@ def set_answer(
     note: str | None = None,
     actor: str,
     amendment_reason: str = "",
-) -> None:
-    """Save one answer (and optionally its note) at once.
+) -> list[fee_checks.Problem]:
+    """Save one answer (and optionally its note) at once; return what it leaves implausible.
 
-    The value must fit the item it is stored against (``answer_values``). A completed or
-    approved inspection is read-only: a change needs ``amendment_reason`` and is recorded as an
-    amendment, raising the inspection's revision.
+    The value must fit the item it is stored against (``answer_values``): else nothing is saved.
+    Fee-audit data that does not add up (``fee_checks``: a refund above the amount collected,
+    say) is saved and returned, naming the row and column, for the editor to show at the cell.
+    A completed or approved inspection is read-only: a change needs ``amendment_reason`` and
+    is recorded as an amendment, raising the inspection's revision.
     """
     with store.transaction() as conn:
         write_answer(
@@ -161,6 +163,19 @@ def set_answer(
             actor=actor,
             amendment_reason=amendment_reason,
         )
+        return _fee_problems(conn, inspection_id, item_id)
+
+
+def _fee_problems(
+    conn: sqlite3.Connection, inspection_id: str, item_id: str
+) -> list[fee_checks.Problem]:
+    if item_id not in fee_checks.ITEMS:
+        return []
+    rows = conn.execute(
+        "SELECT item_id, value FROM answers WHERE inspection_id = ? AND item_id IN (?, ?, ?)",
+        (inspection_id, *sorted(fee_checks.ITEMS)),
+    ).fetchall()
+    return fee_checks.about({key: _loads(value) for key, value in rows}, item_id)
 
 
 def write_answer(

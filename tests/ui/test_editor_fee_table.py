@@ -128,3 +128,31 @@ def test_an_empty_row_is_not_an_answer(
     assert not editor.session.is_answered("fees")
     assert editor.model.state(editor.session.item("fees")) == "未答"
     assert "必答项未作答：收费项目明细" in [p.message for p in editor.session.problems()]
+
+
+def test_a_refund_typed_above_the_amount_collected_is_kept_and_shown_at_its_cell(
+    qtbot, world: Store, fee_inspection: str, no_dialogs: list[str]
+) -> None:
+    editor = open_editor(qtbot, world, fee_inspection, ACTOR)
+    click_item(editor, "fees")
+    table = fee_table(editor)
+    qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
+    type_into_cell(qtbot, table.table, 0, 0, "培训费")
+    type_into_cell(qtbot, table.table, 0, 2, "3200")
+    type_into_cell(qtbot, table.table, 0, 5, "5000")
+    message = "收费项目明细第1行“培训费”：应退还金额 5000.00 元大于本期收取金额 3200.00 元"
+    assert editor.session.answers["fees"][0]["refund_due"] == "5000.00"  # saved as typed
+    refund = table.table.item(0, 5)
+    assert refund.toolTip() == message
+    assert refund.background().color().name() == "#fff3e0"
+    assert table.table.item(0, 2).toolTip() == ""
+    assert table.warning.text() == f"⚠ 请核对：{message}"
+    assert no_dialogs == []
+
+    reopened = open_editor(qtbot, world, fee_inspection, ACTOR)  # still shown after reopening
+    click_item(reopened, "fees")
+    assert fee_table(reopened).table.item(0, 5).toolTip() == message
+
+    type_into_cell(qtbot, fee_table(reopened).table, 0, 5, "3200")
+    assert fee_table(reopened).warning.text() == ""
+    assert fee_table(reopened).table.item(0, 5).toolTip() == ""

@@ -5,6 +5,7 @@ a line for text, numbers and money. Enter finishes the cell (it does not leave t
 every row is saved against the table's own item.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,7 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Slot,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector import fee_checks
 from inspector.answer_values import TEXT_LIMIT
 from inspector.checklist_model import AnswerType, Column, Item
 from ui.editor.answer_widgets import (
@@ -46,6 +48,7 @@ from ui.editor.answer_widgets import (
     zh_date_edit,
 )
 
+_TO_CHECK = "#fff3e0"  # a pale amber behind a cell to check; the words say why
 _LISTED = (AnswerType.SINGLE_CHOICE, AnswerType.YES_NO)
 _HINTS = {
     AnswerType.MONEY: "金额（元），如 12800.00",
@@ -71,6 +74,8 @@ class FeeTable(AnswerWidget):
         self.table.installEventFilter(KeysStayHere(self.table, enter=False))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c62828;")
+        self.warning = QLabel()  # fee data that does not add up (saved all the same)
+        self.warning.setWordWrap(True)
         self.add_button = QPushButton("添加一行")
         self.remove_button = QPushButton("删除所选行")
         buttons = QHBoxLayout()
@@ -82,6 +87,7 @@ class FeeTable(AnswerWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.problem)
+        layout.addWidget(self.warning)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.itemChanged.connect(self._edited)
@@ -116,6 +122,29 @@ class FeeTable(AnswerWidget):
         if self.table.state() is QAbstractItemView.State.EditingState and editor is not None:
             self.table.commitData(editor)
             self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def show_problems(self, problems: Sequence[fee_checks.Problem]) -> None:
+        """The core's fee checks at their cells (shaded, the reason as the tooltip) and in
+        words below: saved as typed, to correct; a notice refuses them until then."""
+        ids = [column.id for column in self.columns]
+        at = {
+            (p.row - 1, ids.index(p.column)): p.message
+            for p in problems
+            if p.row is not None and p.column in ids
+        }
+        self.table.blockSignals(True)
+        for r, c in at:
+            if r < self.table.rowCount() and self.table.item(r, c) is None:
+                self.table.setItem(r, c, QTableWidgetItem(""))
+        for r in range(self.table.rowCount()):
+            for c in range(len(self.columns)):
+                cell = self.table.item(r, c)
+                if cell is not None:
+                    message = at.get((r, c), "")
+                    cell.setToolTip(message)
+                    cell.setBackground(QColor(_TO_CHECK) if message else QBrush())
+        self.table.blockSignals(False)
+        self.warning.setText("\n".join(f"⚠ 请核对：{p.message}" for p in problems))
 
     @Slot()
     def add_row(self) -> None:

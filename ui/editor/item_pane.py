@@ -120,6 +120,8 @@ class ItemPane(QWidget):
         editable = self.session.editable
         if self.answer is not None:
             self.answer.setEnabled(editable)
+        if isinstance(self.answer, FeeTable):
+            self.answer.show_problems(self.session.fee_problems(self.item.id))
         self.note.setReadOnly(not editable)
         self.evidence.set_read_only(not editable)
         self.evidence.show_attachments(self.session.evidence(self.item.id))

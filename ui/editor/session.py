@@ -18,6 +18,7 @@ from inspector import (
     answer_values,
     attachments,
     completion,
+    fee_checks,
     findings,
     inspections,
     onsite_record,
@@ -151,6 +152,10 @@ class InspectionSession(QObject):
             if not self.is_answered(item_id):
                 return item_id
         return None
+
+    def fee_problems(self, item_id: str) -> list[fee_checks.Problem]:
+        """Fee data of this item that does not add up (the core's rule, as at entry)."""
+        return fee_checks.about(self.answers, item_id)
 
     def computed_values(self) -> dict[str, str]:
         """Computed totals by label, as money (``¥12,800.00``); ``—`` while not computable."""
