@@ -38,6 +38,9 @@ COMMANDS = {
     "checklist": LazyCommand("cli.checklist", "checklist", "检查表：校验、导入、列出与导出。"),
     "demo": LazyCommand("cli.demo", "demo", "生成演示数据（只能写入空数据库）。"),
     "document": LazyCommand("cli.notice", "document", "生成一次检查的现场检查记录或检查报告。"),
+    "holidays": LazyCommand(
+        "cli.holidays", "holidays", "节假日安排：登记程序自带数据尚未包含的年份，用于计算整改期限。"
+    ),
     "export": LazyCommand(
         "cli.export", "export", "导出表格（.xlsx，或 UTF-8 带 BOM 的 .csv，Excel 可直接打开）。"
     ),

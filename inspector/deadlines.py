@@ -1,9 +1,13 @@
 """Rectification deadlines: a start date plus N calendar days, or N working days.
 
-Working days follow China's public holidays and make-up workdays (调休) from the maintained
-``chinesecalendar`` package, which covers years as the State Council announces them.
+Working days follow China's public holidays and make-up workdays (调休): from the maintained
+``chinesecalendar`` package, which covers years as the State Council announces them, and for
+a year it does not cover yet, from the schedule the office recorded
+(``inspector.holiday_schedule``). A ``Calendar`` holds both; the functions below take one.
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -11,7 +15,58 @@ import chinese_calendar
 from inspector.errors import UserError
 
 
-def deadline(start: date, days: int, *, working_days: bool = False) -> date:
+@dataclass(frozen=True)
+class OfficeYear:
+    """The State Council's schedule for one year, as the office recorded it: the 放假 days
+    and the 调休上班 days (weekends worked). Any other weekday works, any other weekend rests."""
+
+    year: int
+    rest: frozenset[date]
+    work: frozenset[date]
+    source: str = ""
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.work:
+            return True
+        return day.weekday() < 5 and day not in self.rest
+
+
+class Calendar:
+    """``chinesecalendar``'s years, and the office's for the years it lacks."""
+
+    def __init__(self, office: Mapping[int, OfficeYear] | None = None) -> None:
+        self.office = dict(office or {})
+
+    def known(self, day: date) -> bool:
+        return library_knows(day.year) or day.year in self.office
+
+    def is_workday(self, day: date) -> bool:
+        """By the holiday data; ``UserError`` for a year nobody has a schedule for."""
+        if library_knows(day.year):
+            return bool(chinese_calendar.is_workday(day))
+        if day.year in self.office:
+            return self.office[day.year].is_workday(day)
+        raise UserError(
+            f"节假日数据尚未包含{day.year}年，无法按工作日计算期限；请改按自然日计算，"
+            f"或登记国务院公布的{day.year}年节假日安排（inspector holidays import）"
+        )
+
+
+def library_knows(year: int) -> bool:
+    """Does ``chinesecalendar`` have the State Council's schedule for ``year``?"""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+LIBRARY = Calendar()  # no office schedule: what tests and callers without a store use
+
+
+def deadline(
+    start: date, days: int, *, working_days: bool = False, calendar: Calendar = LIBRARY
+) -> date:
     """The date ``days`` calendar (or working) days after ``start``.
 
     Raises ``UserError`` when a working-day count reaches a year the holiday data does not
@@ -25,39 +80,38 @@ def deadline(start: date, days: int, *, working_days: bool = False) -> date:
     remaining = days
     while remaining > 0:
         current += timedelta(days=1)
-        if _is_workday(current):
+        if calendar.is_workday(current):
             remaining -= 1
     return current
 
 
-def from_service(served_on: date, days: int, *, working_days: bool = False) -> date:
+def from_service(
+    served_on: date, days: int, *, working_days: bool = False, calendar: Calendar = LIBRARY
+) -> date:
     """The last day of a period of ``days`` counted from service (民事诉讼法 第八十五条).
 
     The day of service is not counted (the period starts the next day); a last day that is a
     rest day or public holiday moves to the first working day after it (调休 included). In a
-    year the holiday data does not cover yet, only Saturdays and Sundays are known: callers
-    say so (``holidays_known``).
+    year no holiday data covers (neither the library nor the office), only Saturdays and
+    Sundays are known: callers say so (``holidays_known``).
     """
-    last = deadline(served_on, days, working_days=working_days)
-    while not _is_rest_free(last):
+    last = deadline(served_on, days, working_days=working_days, calendar=calendar)
+    while not _is_rest_free(last, calendar):
         last += timedelta(days=1)
     return last
 
 
-def holidays_known(day: date) -> bool:
+def holidays_known(day: date, calendar: Calendar = LIBRARY) -> bool:
     """Does the holiday data cover ``day``'s year? (The State Council announces each year's
-    holidays late in the year before; until an update, only weekends are known.)"""
-    try:
-        chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return False
-    return True
+    holidays late in the year before; until a library update or the office records it, only
+    weekends are known.)"""
+    return calendar.known(day)
 
 
-def _is_rest_free(day: date) -> bool:
+def _is_rest_free(day: date, calendar: Calendar) -> bool:
     """A working day, by the holiday data where it exists, else by the weekday alone."""
-    if holidays_known(day):
-        return _is_workday(day)
+    if calendar.known(day):
+        return calendar.is_workday(day)
     return day.weekday() < 5
 
 
@@ -72,13 +126,3 @@ def require_not_past(day: date, field: str, today: date) -> None:
 def days_left(deadline_on: date, today: date) -> int:
     """Days until the deadline; negative when overdue."""
     return (deadline_on - today).days
-
-
-def _is_workday(day: date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError as exc:
-        raise UserError(
-            f"节假日数据尚未包含{day.year}年，无法按工作日计算期限；"
-            "请改按自然日计算，或升级程序（chinesecalendar）"
-        ) from exc

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from inspector import audit, deadlines, findings, notices
+from inspector import audit, deadlines, findings, holiday_schedule, notices
 from inspector.clock import OFFICE_TZ, to_local, utc_now
 from inspector.errors import UserError
 from inspector.store import Store
@@ -135,12 +135,15 @@ def record(store: Store, inspection_id: str, given: ServiceInput, *, actor: str)
             new=row,
         )
         served_on = served_at.astimezone(OFFICE_TZ).date()
+        calendar = holiday_schedule.calendar(conn)
         for finding_id, days, old in conn.execute(
             "SELECT id, rectification_days, deadline FROM findings"
             " WHERE inspection_id = ? AND rectification_days > 0",
             (inspection_id,),
         ).fetchall():
-            due = deadlines.from_service(served_on, days, working_days=settings.working_days)
+            due = deadlines.from_service(
+                served_on, days, working_days=settings.working_days, calendar=calendar
+            )
             conn.execute(
                 "UPDATE findings SET deadline = ? WHERE id = ?", (due.isoformat(), finding_id)
             )
@@ -157,20 +160,23 @@ def record(store: Store, inspection_id: str, given: ServiceInput, *, actor: str)
 
 
 def holiday_warning(store: Store, inspection_id: str) -> str:
-    """A warning when a deadline fixed by service falls in a year without holiday data."""
+    """A warning when a deadline fixed by service falls in a year without holiday data:
+    neither ``chinesecalendar`` nor the office's recorded schedule (``holiday_schedule``)."""
+    calendar = holiday_schedule.calendar(store)
     unknown = sorted(
         {
             finding.deadline[:4]
             for finding in findings.of_inspection(store, inspection_id)
             if finding.deadline
-            and not deadlines.holidays_known(date.fromisoformat(finding.deadline))
+            and not deadlines.holidays_known(date.fromisoformat(finding.deadline), calendar)
         }
     )
     if not unknown:
         return ""
+    years = "、".join(unknown)
     return (
-        f"提示：节假日数据尚未包含{'、'.join(unknown)}年，整改期限只避开了周六、周日，"
-        "未按法定节假日顺延；请核对，或升级程序后重新计算。"
+        f"提示：节假日数据尚未包含{years}年，整改期限只避开了周六、周日，未按法定节假日顺延；"
+        f"请核对，或登记国务院公布的{years}年节假日安排（inspector holidays import 文件）。"
     )
 
 
