@@ -162,6 +162,38 @@ def remaining(store: Store, code: str, year: int) -> int:
     return sum(b.last - b.next + 1 for b in blocks(store, code, year))
 
 
+@dataclass(frozen=True)
+class Held:
+    """The numbers of one authority and year this device holds: for the 预留编号 dialog."""
+
+    code: str
+    name: str  # the authority of that 代字, "" if none is registered
+    ranges: str  # "1–20、41–60"
+    used: int
+    left: int
+
+
+def held(store: Store, year: int) -> list[Held]:
+    """Per 代字, the blocks this device reserved for ``year``: ranges, used and left."""
+    codes = [
+        code
+        for (code,) in store.db.conn.execute(
+            "SELECT DISTINCT authority_code FROM notice_number_blocks WHERE year = ?"
+            " ORDER BY authority_code",
+            (year,),
+        )
+    ]
+    names = {a.code: a.name for a in listed(store)}
+    found = []
+    for code in codes:
+        reserved = blocks(store, code, year)
+        total = sum(b.last - b.first + 1 for b in reserved)
+        left = sum(b.last - b.next + 1 for b in reserved)
+        ranges = "、".join(f"{b.first}–{b.last}" for b in reserved)
+        found.append(Held(code, names.get(code, ""), ranges, total - left, left))
+    return found
+
+
 def _get(conn: sqlite3.Connection, name: str) -> Authority | None:
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM notice_authorities WHERE name = ?", (name,)

@@ -25,6 +25,7 @@ from inspector.jobs import Job, Step
 from inspector.notices import Candidate
 from inspector.store import Store
 from reports.generate import BatchResult, generate_batch, parse_formats
+from ui.supervisor.number_blocks_dialog import NumberBlocksDialog
 from ui.supervisor.review_screen import NOTICE_DIR_KEY, notice_folder
 from ui.supervisor.service_dialog import ServiceDialog
 from ui.supervisor.widgets import combo
@@ -88,6 +89,8 @@ class NoticesPanel(QWidget):
         self.open_file_button = QPushButton("打开文件")
         self.open_folder_button = QPushButton("打开文件夹")
         self.serve_button = QPushButton("登记送达…")
+        self.numbers_button = QPushButton("预留编号…")
+        self.numbers_dialog: NumberBlocksDialog | None = None
         self.last_files: tuple[Path, ...] = ()
         self.noted: set[str] = set()  # warnings already shown this session: said once
         self._layout()
@@ -104,6 +107,7 @@ class NoticesPanel(QWidget):
         head.addWidget(self.batch_button)
         head.addWidget(self.single_button)
         head.addWidget(self.serve_button)
+        head.addWidget(self.numbers_button)
         folder = QHBoxLayout()
         folder.addWidget(QLabel("保存位置："))
         folder.addWidget(self.folder_label, 1)
@@ -127,6 +131,7 @@ class NoticesPanel(QWidget):
         self.open_file_button.clicked.connect(self.open_file)
         self.open_folder_button.clicked.connect(self.open_folder)
         self.serve_button.clicked.connect(self.record_service)
+        self.numbers_button.clicked.connect(self.reserve_numbers)
         self.runner.finished.connect(self._enable)
 
     def refresh(self) -> None:
@@ -238,6 +243,12 @@ class NoticesPanel(QWidget):
             service.holiday_warning(self.store, row.inspection_id),
         ]
         self.result.setText("\n".join(line for line in lines if line))
+
+    @Slot()
+    def reserve_numbers(self) -> None:
+        """预留编号: blocks of numbers from the office server, for notices issued offline."""
+        self.numbers_dialog = NumberBlocksDialog(self.store, self.actor, self.runner, self)
+        self.numbers_dialog.open()
 
     # --- the result ----------------------------------------------------------------------
 
