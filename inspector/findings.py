@@ -1,18 +1,26 @@
-"""Finding workflows: record, edit, report-back, re-check, escalate. Each writes the audit log."""
+"""Finding workflows: record, edit, report-back, re-check, escalate. Each writes the audit log.
 
+A status step (report-back, 复查, escalation) is also queued for the office in its transaction
+(``inspector.outbox.queue_field_change``); steps made elsewhere reach this device through
+``apply_field_change`` (the same lifecycle and audit log) and conflicts the office recorded
+through ``record_field_conflict``.
+"""
+
+import json
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from inspector import audit
+from inspector import audit, outbox
 from inspector.answer_values import NOT_COMPLIANT
 from inspector.clock import today, utc_now
 from inspector.deadlines import require_not_past
 from inspector.errors import UserError
 from inspector.inspections import status_of, write_answer
-from inspector.lifecycle import EDITABLE_INSPECTION, finding_step
+from inspector.lifecycle import EDITABLE_INSPECTION, FINDING_STEPS, finding_step
 from inspector.model import Escalation, FindingDraft, FindingStatus
 from inspector.roles import require_supervisor
 from inspector.store import Store
@@ -63,6 +71,18 @@ def of_inspection(store: Store, inspection_id: str) -> list[Finding]:
         (inspection_id,),
     ).fetchall()
     return [_finding(row) for row in rows]
+
+
+def exists(store: Store, finding_id: str) -> bool:
+    row = store.db.execute("SELECT 1 FROM findings WHERE id = ?", (finding_id,)).fetchone()
+    return row is not None
+
+
+def description_of(store: Store, finding_id: str) -> str:
+    row = store.db.execute(
+        "SELECT description FROM findings WHERE id = ?", (finding_id,)
+    ).fetchone()
+    return str(row[0]) if row else ""
 
 
 def id_for_item(store: Store, inspection_id: str, item_id: str) -> str | None:
@@ -148,16 +168,37 @@ def update(store: Store, finding_id: str, changes: dict[str, Any], *, actor: str
         _write(conn, finding_id, old, changes, actor=actor, action="update")
 
 
-def report_back(store: Store, finding_id: str, *, reported_on: str, text: str, actor: str) -> None:
-    """The organization reported its rectification (date and what it did)."""
+@dataclass(frozen=True)
+class Evidence:
+    """A report-back file whose content is already in the store's files (by SHA-256)."""
+
+    sha256: str
+    file_name: str
+    mime_type: str
+    size: int
+    id: str = ""  # made here when empty; a file received from the office keeps its id
+
+
+def report_back(
+    store: Store,
+    finding_id: str,
+    *,
+    reported_on: str,
+    text: str,
+    actor: str,
+    evidence: Sequence[Evidence] = (),
+) -> list[str]:
+    """The organization reported its rectification (date, what it did, its files); returns the
+    files' attachment ids. Status, files and the queued change are one transaction."""
     if not text.strip():
         raise UserError("请填写整改报告内容")
-    _step(
+    return _step(
         store,
         finding_id,
         FindingStatus.REPORTED,
         actor=actor,
         detail={"reported_on": reported_on, "text": text},
+        evidence=evidence,
     )
 
 
@@ -207,7 +248,8 @@ def _step(
     actor: str,
     detail: dict[str, str],
     changes: dict[str, Any] | None = None,
-) -> None:
+    evidence: Sequence[Evidence] = (),
+) -> list[str]:
     with store.transaction() as conn:
         old = _row(conn, finding_id)
         action = finding_step(FindingStatus(old["status"]), target)
@@ -220,6 +262,48 @@ def _step(
             action=action,
             detail=detail,
         )
+        files = [_add_evidence(conn, old, item, actor=actor) for item in evidence]
+        outbox.queue_field_change(
+            conn,
+            finding_id=finding_id,
+            inspection_id=old["inspection_id"],
+            kind=action,
+            actor=actor,
+            detail={**detail, **(changes or {}), "evidence": [asdict(f) for f in files]},
+        )
+        return [f.id for f in files]
+
+
+def _add_evidence(
+    conn: sqlite3.Connection, finding: dict[str, Any], item: Evidence, *, actor: str
+) -> Evidence:
+    """An attachment row for a report-back file (its content is already stored)."""
+    kept = replace(item, id=item.id or str(uuid.uuid4()))
+    row = {
+        "id": kept.id,
+        "inspection_id": finding["inspection_id"],
+        "item_id": None,
+        "finding_id": finding["id"],
+        "sha256": kept.sha256,
+        "file_name": kept.file_name,
+        "mime_type": kept.mime_type,
+        "size": kept.size,
+        "created_at": utc_now(),
+    }
+    conn.execute(
+        f"INSERT INTO attachments ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})"
+        " ON CONFLICT (id) DO NOTHING",  # a file received again (an office copy lists it too)
+        row,
+    )
+    audit.record(
+        conn,
+        actor=actor,
+        entity="attachment",
+        entity_id=kept.id,
+        action="add_report_evidence",
+        new=row,
+    )
+    return kept
 
 
 def _write(
@@ -291,3 +375,155 @@ def apply_office_status(
         new={"status": status.value, "reason": reason},
     )
     return FindingStatus(row[0])
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A status step recorded on another device (or desk) and accepted by the office."""
+
+    change_id: str
+    finding_id: str
+    kind: str  # the lifecycle action: report_back, recheck_passed, recheck_failed, escalate
+    made_by: str  # the person, as recorded on the device that made it
+    made_at: str
+    via: str  # the server account that sent it
+    revision: int  # the finding's server revision after it
+    detail: dict[str, Any]  # reported_on/text, reason, new_deadline, escalation
+    evidence: tuple[Evidence, ...] = ()  # contents already in this store's files
+
+
+FIELD_CHANGE_LABELS = {
+    "report_back": "整改情况报告",
+    "recheck_passed": "复查结论（合格）",
+    "recheck_failed": "复查结论（不合格）",
+    "escalate": "升级处理",
+}
+_KIND_TARGET = {
+    "report_back": FindingStatus.REPORTED,
+    "recheck_passed": FindingStatus.CLOSED,
+    "recheck_failed": FindingStatus.NOT_RECTIFIED,
+    "escalate": FindingStatus.ESCALATED,
+}
+
+
+def apply_field_change(store: Store, change: FieldChange) -> str | None:
+    """Apply a change the office accepted from another device, in one transaction.
+
+    Through the lifecycle, with an audit entry in the name of the person who made it (the
+    office checked the sender's role); the files of a report-back are attached. When this
+    device's status does not allow the step (it changed here meanwhile), the office's status
+    replaces it as for ``apply_office_status`` and the local value stays in the audit log.
+    Returns a note for the pull report, or None when nothing changed here (not on this device,
+    already applied, already in that status).
+    """
+    target = _KIND_TARGET[change.kind]
+    with store.transaction() as conn:
+        if outbox.knows_change(conn, change.change_id):
+            return None
+        row = conn.execute("SELECT * FROM findings WHERE id = ?", (change.finding_id,)).fetchone()
+        if row is None:
+            outbox.put_known_revision(conn, change.finding_id, change.revision, target.value)
+            return None
+        old = _row(conn, change.finding_id)
+        current = FindingStatus(old["status"])
+        note = _step_from_office(conn, old, change, current, target)
+        for item in change.evidence:
+            _add_evidence(conn, old, item, actor=change.made_by)
+        outbox.record_received_change(
+            conn,
+            change_id=change.change_id,
+            finding_id=change.finding_id,
+            inspection_id=old["inspection_id"],
+            kind=change.kind,
+            actor=change.made_by,
+            made_at=change.made_at,
+            detail=change.detail,
+            state="done",
+            message=note or "",
+        )
+        outbox.put_known_revision(conn, change.finding_id, change.revision, target.value)
+        return note
+
+
+def _step_from_office(
+    conn: sqlite3.Connection,
+    old: dict[str, Any],
+    change: FieldChange,
+    current: FindingStatus,
+    target: FindingStatus,
+) -> str | None:
+    changes: dict[str, Any] = {"status": target.value}
+    if change.kind == "recheck_failed" and change.detail.get("new_deadline"):
+        changes["deadline"] = change.detail["new_deadline"]
+    if change.kind == "escalate":
+        changes["escalation"] = Escalation(change.detail["escalation"]).value
+    detail = {
+        **{k: str(v) for k, v in change.detail.items() if k in ("reported_on", "text", "reason")},
+        "via": f"server:{change.via}",
+        "change_id": change.change_id,
+    }
+    if current is target:
+        return None
+    allowed = (current, target) in FINDING_STEPS and FINDING_STEPS[current, target] == change.kind
+    action = change.kind if allowed else "office_status"
+    _write(conn, old["id"], old, changes, actor=change.made_by, action=action, detail=detail)
+    if allowed:
+        return f"已采用 {change.made_by} 的{FIELD_CHANGE_LABELS[change.kind]}"
+    return (
+        f"问题状态已按科室记录更新：{current.label} → {target.label}"
+        f"（{change.made_by}）；本机原状态保留在执法记录中"
+    )
+
+
+def record_field_conflict(
+    store: Store, change: FieldChange, *, office_status: str, why: str
+) -> bool:
+    """Keep a change the office recorded but did not apply (both sides changed the finding):
+    an audit entry on the finding (when it is on this device) with what was sent and why, so
+    the supervisor sees both. Returns False when it was already recorded here."""
+    with store.transaction() as conn:
+        if outbox.knows_change(conn, change.change_id):
+            return False
+        row = conn.execute(
+            "SELECT inspection_id FROM findings WHERE id = ?", (change.finding_id,)
+        ).fetchone()
+        outbox.record_received_change(
+            conn,
+            change_id=change.change_id,
+            finding_id=change.finding_id,
+            inspection_id=row[0] if row else "",
+            kind=change.kind,
+            actor=change.made_by,
+            made_at=change.made_at,
+            detail=change.detail,
+            state="conflict",
+            message=why,
+        )
+        if row is not None:
+            audit.record(
+                conn,
+                actor=f"server:{change.via}",
+                entity="finding",
+                entity_id=change.finding_id,
+                action="field_conflict",
+                new={
+                    "kind": change.kind,
+                    "made_by": change.made_by,
+                    "made_at": change.made_at,
+                    **change.detail,
+                    "office_status": office_status,
+                    "why": why,
+                    "change_id": change.change_id,
+                },
+            )
+        return True
+
+
+def field_conflicts(store: Store, finding_id: str) -> list[dict[str, Any]]:
+    """The conflicts the office recorded on a finding, oldest first (for the supervisor)."""
+    rows = store.db.execute(
+        "SELECT new FROM audit_log WHERE entity = 'finding' AND entity_id = ?"
+        " AND action = 'field_conflict' ORDER BY seq",
+        (finding_id,),
+    ).fetchall()
+    return [dict(json.loads(r[0])) for r in rows]

@@ -513,6 +513,40 @@ M_ONSITE_OUTCOME = """
         ALTER TABLE onsite_confirmations ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 """
 
+# Finding status changes made on the device after its inspection went up (report-back, 复查,
+# escalation): one row each, queued in the transaction of the change (``inspector.findings``), with
+# the finding's server revision it was made on. Rows received from the server (``origin``
+# 'server') mark changes made elsewhere and applied here. ``sync_finding_revisions`` keeps the
+# latest server revision (and status) of each finding, also of findings not on the device yet.
+M_SYNC_FIELD_CHANGES = """
+        CREATE TABLE sync_field_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            change_id TEXT NOT NULL UNIQUE,          -- UUID made on the device that made it
+            finding_id TEXT NOT NULL,
+            inspection_id TEXT NOT NULL,
+            kind TEXT NOT NULL,                      -- report_back|recheck_passed|recheck_failed|escalate
+            base_revision INTEGER NOT NULL,          -- the finding's server revision it was made on
+            follows TEXT,                            -- the local change it was made on top of
+            actor TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            detail TEXT NOT NULL,                    -- JSON: text, reason, evidence, deadline
+            origin TEXT NOT NULL DEFAULT 'local',    -- local|server
+            state TEXT NOT NULL DEFAULT 'pending',   -- pending|sending|done|conflict|rejected
+            change TEXT,                             -- JSON, frozen when sending starts
+            message TEXT NOT NULL DEFAULT '',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX sync_field_changes_finding ON sync_field_changes(finding_id);
+        CREATE TABLE sync_finding_revisions (
+            finding_id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            by TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT ''
+        );
+"""
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M_ONSITE_CONFIRMATIONS,
@@ -531,6 +565,7 @@ MIGRATIONS: list[str] = [
     M_NOTICE_SNAPSHOT,
     M_NOTICE_AUTHORITY,
     M_ONSITE_OUTCOME,
+    M_SYNC_FIELD_CHANGES,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Python run after a migration's script, in its transaction: what SQL alone cannot compute.

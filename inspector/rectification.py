@@ -7,14 +7,12 @@ which check the actor's role.
 
 import json
 import mimetypes
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector import attachments, audit, findings
+from inspector import attachments, findings
 from inspector.attachments import Attachment
-from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.store import Store
 
@@ -30,14 +28,17 @@ def report_back(
 ) -> list[str]:
     """Record the organization's report-back and keep its evidence files; returns their ids.
 
-    The files are copied into the store first (by content hash), so a missing file stops the
-    report before anything is recorded.
+    The files' contents are copied into the store first (by content hash), so a missing file
+    stops the report before anything is recorded; the status, the files' rows and the change
+    queued for the office are then one transaction (``findings.report_back``).
     """
     missing = [str(p) for p in evidence if not Path(p).is_file()]
     if missing:
         raise UserError("找不到整改材料文件：" + "、".join(missing))
-    findings.report_back(store, finding_id, reported_on=reported_on, text=text, actor=actor)
-    return [_attach(store, finding_id, Path(p), actor=actor) for p in evidence]
+    files = [_stored(store, Path(p)) for p in evidence]
+    return findings.report_back(
+        store, finding_id, reported_on=reported_on, text=text, actor=actor, evidence=files
+    )
 
 
 @dataclass(frozen=True)
@@ -73,33 +74,11 @@ def evidence_of(store: Store, finding_id: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-def _attach(store: Store, finding_id: str, path: Path, *, actor: str) -> str:
-    digest = attachments.store_bytes(store, path.read_bytes())
-    row = {
-        "id": str(uuid.uuid4()),
-        "inspection_id": "",
-        "item_id": None,
-        "finding_id": finding_id,
-        "sha256": digest,
-        "file_name": path.name,
-        "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-        "size": path.stat().st_size,
-        "created_at": utc_now(),
-    }
-    with store.transaction() as conn:
-        row["inspection_id"] = conn.execute(
-            "SELECT inspection_id FROM findings WHERE id = ?", (finding_id,)
-        ).fetchone()[0]
-        conn.execute(
-            f"INSERT INTO attachments ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
-            row,
-        )
-        audit.record(
-            conn,
-            actor=actor,
-            entity="attachment",
-            entity_id=str(row["id"]),
-            action="add_report_evidence",
-            new=row,
-        )
-    return str(row["id"])
+def _stored(store: Store, path: Path) -> findings.Evidence:
+    data = path.read_bytes()
+    return findings.Evidence(
+        sha256=attachments.store_bytes(store, data),
+        file_name=path.name,
+        mime_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        size=len(data),
+    )

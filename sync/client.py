@@ -23,8 +23,15 @@ from inspector.attachments import has_content, kind_word, read_bytes
 from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.store import Store
-from sync import desk, outbox, pull, reviews, state
-from sync.protocol import ChangesPage, LoginRequest, LoginResponse, PushResult
+from sync import desk, field_changes, outbox, pull, reviews, state
+from sync.protocol import (
+    ChangesPage,
+    FieldChangeResult,
+    LoginRequest,
+    LoginResponse,
+    MissingBlob,
+    PushResult,
+)
 from sync.transport import (
     NETWORK_ERRORS,
     Cancelled,
@@ -140,8 +147,9 @@ class SyncClient:
         """Upload every waiting record; one refused record does not stop the others."""
         run = self._run(job)
         items = outbox.waiting(self.store)
-        run.progress.records_total = len(items) + len(reviews.waiting(self.store))
-        run.progress.bytes_total = outbox.waiting_bytes(self.store, items)
+        changes = field_changes.waiting(self.store)
+        run.progress.records_total = len(items) + len(changes) + len(reviews.waiting(self.store))
+        run.progress.bytes_total = outbox.waiting_bytes(self.store, items, changes)
         report = PushReport()
         for index, item in enumerate(items):
             if report.stopped or report.cancelled:
@@ -160,6 +168,7 @@ class SyncClient:
                 report.results.append(_left(item, exc.message))
             run.progress.records_done = index + 1
             run.emit(item.label)
+        self._push_field_changes(report, run)
         self._push_reviews(report, run)
         if report.login_required:
             self.forget_token()
@@ -170,6 +179,56 @@ class SyncClient:
     def _run(self, job: jobs.Job) -> "_Run":
         self.transport.retry = dataclasses.replace(self.transport.retry, sleep=job.wait)
         return _Run(job)
+
+    def _push_field_changes(self, report: PushReport, run: "_Run") -> None:
+        """Finding changes made after upload go up after the bundles, each once the server
+        holds its inspection; they stop with the run like the bundles."""
+        for item in field_changes.waiting(self.store):
+            report.cancelled = report.cancelled or run.cancelled()
+            if report.stopped or report.cancelled:
+                reason = report.stopped or "已取消，下次同步时继续"
+                report.results.append(
+                    RecordResult(item.key, item.label, "waiting", f"未上传：{reason}")
+                )
+                continue
+            try:
+                report.results.append(self._push_field_change(item, run))
+            except Cancelled:
+                report.cancelled = True
+                report.results.append(
+                    RecordResult(item.key, item.label, "waiting", "未上传：已取消，下次同步时继续")
+                )
+            except SyncError as exc:
+                report.stopped = exc.message
+                report.login_required = isinstance(exc, LoginRequired)
+                outbox_note = f"未上传：{exc.message}"
+                field_changes.note(self.store, item, exc.message)
+                report.results.append(RecordResult(item.key, item.label, "waiting", outbox_note))
+            run.progress.records_done += 1
+            run.emit(item.label)
+
+    def _push_field_change(self, item: field_changes.Item, run: "_Run") -> RecordResult:
+        if not field_changes.inspection_on_server(self.store, item):
+            message = "其检查记录尚未上传到服务器，上传后再发送"
+            field_changes.note(self.store, item, message)
+            return RecordResult(item.key, item.label, "waiting", message)
+        change = field_changes.frozen(self.store, item)
+        payload = change.model_dump(mode="json")
+        try:
+            result = FieldChangeResult(**self.transport.call("PUT", item.path, json=payload))
+            notes: list[str] = []
+            if result.missing:
+                files = [(ref.sha256, ref.size, ref.file_name) for ref in change.evidence]
+                notes = _Pusher(self, run).send_files(files, result.missing)
+                result = FieldChangeResult(**self.transport.call("PUT", item.path, json=payload))
+        except Rejected as exc:
+            outcome = "conflict" if exc.status == 409 else "rejected"
+            field_changes.refused(self.store, item, outcome, exc.message)
+            return RecordResult(item.key, item.label, outcome, exc.message)
+        if result.outcome == "waiting":
+            raise SyncError(f"{item.label}：服务器未确认整改材料已传齐，下次同步时继续")
+        outcome, message = field_changes.settled(self.store, item, result.model_dump())
+        return RecordResult(item.key, item.label, outcome, message, notes)
 
     def _push_reviews(self, report: PushReport, run: "_Run") -> None:
         """A supervisor's decisions go up after the bundles; they stop with the run."""
@@ -224,6 +283,7 @@ class SyncClient:
                 report.cancelled = True
                 return report
             report.notes += reviews.apply_decisions(self.store, page.changes)
+            report.notes += field_changes.apply_received(self.store, self.transport, page.changes)
             with self.store.transaction() as conn:
                 report.notes += pull.apply_page(self.store, page.changes)
                 state.put(conn, state.PULL_CURSOR, str(page.next_cursor))
@@ -237,6 +297,7 @@ class SyncClient:
                 self.store, self.transport, run.cancelled
             )
             report.notes += notes
+            report.notes += field_changes.apply_deferred(self.store, self.transport)
             report.cancelled = run.cancelled()
         if not report.cancelled:
             state.set_values(self.store, **{state.LAST_SYNC: utc_now()})
@@ -331,13 +392,19 @@ class _Pusher:
 
     def _send_missing(self, item: outbox.OutboxItem, result: PushResult) -> list[str]:
         assert item.bundle is not None
-        names = {ref.sha256: ref.file_name for ref in item.bundle.attachments}
-        missing = {m.sha256 for m in result.missing}
-        self.run.add_bytes(
-            sum(ref.size for ref in item.bundle.attachments if ref.sha256 not in missing)
-        )
+        files = [(ref.sha256, ref.size, ref.file_name) for ref in item.bundle.attachments]
+        return self.send_files(files, result.missing)
+
+    def send_files(
+        self, files: list[tuple[str, int, str]], missing: list[MissingBlob]
+    ) -> list[str]:
+        """Upload the ``missing`` ones of ``files`` (sha256, size, name), resumably; the others
+        count as sent. Returns notes on interruptions and resumptions."""
+        names = {sha: name for sha, _size, name in files}
+        lacking = {m.sha256 for m in missing}
+        self.run.add_bytes(sum(size for sha, size, _name in files if sha not in lacking))
         notes = []
-        for blob in result.missing:
+        for blob in missing:
             name = names.get(blob.sha256, blob.sha256[:12])
             content = _content_of(self.store, blob.sha256)
             if (content is not None and len(content) != blob.size) or not has_content(

@@ -5,6 +5,7 @@ amends an inspection, and kept by the core (``inspector.outbox``). ``freeze`` sn
 snapshot is what is sent, retried and compared, whatever happens to the local record.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from inspector import attachments, inspection_copy
 from inspector import outbox as queued
 from inspector.outbox import OutboxRow
 from inspector.store import Store
-from sync import reviews, state
+from sync import field_changes, reviews, state
 from sync.protocol import Answer, AttachmentRef, Bundle, Finding, InspectionRecord
 
 WAITING = ("pending", "sending")
@@ -84,7 +85,8 @@ def requeue_rejected(store: Store) -> int:
 class Preview:
     """What the next upload will carry: for the screen before the user presses 上传.
 
-    ``records`` counts a supervisor's queued review decisions too.
+    ``records`` counts a supervisor's queued review decisions and finding changes (report-back,
+    复查) too; ``photos`` and ``bytes`` include the report-back files.
     """
 
     records: int
@@ -100,8 +102,10 @@ def preview(store: Store) -> Preview:
             photos += len(item.bundle.attachments)
         else:
             photos += len(attachments.for_inspection(store, item.inspection_id))
-    records = len(items) + len(reviews.waiting(store))
-    return Preview(records=records, photos=photos, bytes=waiting_bytes(store, items))
+    changes = field_changes.waiting(store)
+    photos += sum(len(change.row.detail.get("evidence", [])) for change in changes)
+    records = len(items) + len(changes) + len(reviews.waiting(store))
+    return Preview(records=records, photos=photos, bytes=waiting_bytes(store, items, changes))
 
 
 def summary(store: Store) -> dict[str, Any]:
@@ -130,6 +134,19 @@ def summary(store: Store) -> dict[str, Any]:
         }
         for item, review_state, message in reviews.unsettled(store)
     ]
+    records += [
+        {
+            "inspection_id": change.row.inspection_id,
+            "revision": change.row.base_revision,
+            "finding_id": change.row.finding_id,
+            "change_id": change.row.change_id,
+            "label": change.label,
+            "state": change.row.state,
+            "state_label": STATE_LABELS.get(change.row.state, change.row.state),
+            "message": change.row.message,
+        }
+        for change in field_changes.unsettled(store)
+    ]
     return {
         "server": state.get(store, state.SERVER_URL),
         "user": state.get(store, state.USERNAME),
@@ -145,14 +162,19 @@ def counts(store: Store) -> dict[str, int]:
     return queued.state_counts(store)
 
 
-def waiting_bytes(store: Store, items: list[OutboxItem]) -> int:
-    """Bytes of attachments the waiting items carry (upper bound: the server may hold some)."""
+def waiting_bytes(
+    store: Store, items: list[OutboxItem], changes: Sequence[field_changes.Item] = ()
+) -> int:
+    """Bytes of attachments the waiting items carry, and of the report-back files of the
+    waiting finding changes (upper bound: the server may hold some)."""
     total = 0
     for item in items:
         if item.bundle is not None:
             total += sum(ref.size for ref in item.bundle.attachments)
         else:
             total += sum(a.size for a in attachments.for_inspection(store, item.inspection_id))
+    for change in changes:
+        total += sum(int(ref["size"]) for ref in change.row.detail.get("evidence", []))
     return total
 
 

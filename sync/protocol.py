@@ -7,9 +7,9 @@ re-serialises still matches. Attachments are addressed by SHA-256 and sent separ
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 API_PREFIX = "/api/v1"
 PROTOCOL_VERSION = 1
@@ -23,7 +23,10 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 
 NO_NUL = r"^[^\x00]*$"  # text that reaches a database column or query: PostgreSQL refuses NUL
 Role = Literal["inspector", "supervisor", "admin"]
-EntityKind = Literal["organization", "checklist", "roster", "task", "finding_status", "review"]
+EntityKind = Literal[
+    "organization", "checklist", "roster", "task", "finding_status", "review", "finding_change"
+]
+FieldChangeKind = Literal["report_back", "recheck_passed", "recheck_failed", "escalate"]
 
 
 class Model(BaseModel):
@@ -244,3 +247,65 @@ class NoticeNumberBlock(Model):
     year: int
     first: int
     last: int
+
+
+class EvidenceRef(Model):
+    """A file the organization sent with its report-back (uploaded by SHA-256 like photos)."""
+
+    id: str = Field(pattern=UUID_PATTERN)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int = Field(ge=0, le=MAX_ATTACHMENT_BYTES)
+    file_name: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+    mime_type: str = Field(default="", max_length=200, pattern=NO_NUL)
+
+
+class FieldChange(Model):
+    """A finding's status change recorded on a device after its inspection went up.
+
+    ``PUT /findings/{finding_id}/changes/{change_id}``: the key is the change's device-made
+    UUID; ``base_revision`` is the finding's server revision the device had when it was made
+    (0: as uploaded with the inspection). Report-back carries ``reported_on``, ``text`` and its
+    ``evidence``; a 复查 or an escalation carries its ``reason``.
+    """
+
+    kind: FieldChangeKind
+    base_revision: int = Field(ge=0, le=1_000_000_000)
+    made_by: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    made_at: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
+    reported_on: str = Field(default="", max_length=40, pattern=NO_NUL)
+    text: str = Field(default="", max_length=20_000, pattern=NO_NUL)
+    reason: str = Field(default="", max_length=2_000, pattern=NO_NUL)
+    new_deadline: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
+    escalation: Literal["", "interview", "abnormal_list", "penalty_referral"] = ""
+    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _says_what(self) -> Self:
+        if self.kind == "report_back" and not self.text.strip():
+            raise ValueError("整改报告内容不能为空")
+        if self.kind != "report_back" and not self.reason.strip():
+            raise ValueError("复查结论或升级处理必须填写理由")
+        if self.kind == "escalate" and not self.escalation:
+            raise ValueError("升级处理必须写明措施")
+        return self
+
+    def content_hash(self) -> str:
+        text = json.dumps(
+            self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class FieldChangeResult(Model):
+    """The server's answer: ``waiting`` for evidence files (``missing``), ``applied`` (the
+    finding moved to ``status`` at ``revision``) or ``conflict`` (recorded, not applied: the
+    office's ``status`` stays; ``detail`` says why, in Chinese)."""
+
+    change_id: str
+    finding_id: str
+    outcome: Literal["waiting", "applied", "conflict"]
+    revision: int
+    status: str
+    detail: str
+    missing: list[MissingBlob]
+    received_at: str

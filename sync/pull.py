@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from inspector import checklist_store, findings, registry, roster, tasks
+from inspector import checklist_store, findings, outbox, registry, roster, tasks
 from inspector.checklist_store import StoredChecklist
 from inspector.clock import utc_now
 from inspector.model import FindingStatus
@@ -102,9 +102,10 @@ def _checklist(store: Store, data: dict[str, Any]) -> None:
 
 def _finding_status(store: Store, data: dict[str, Any]) -> str | None:
     status, reason = FindingStatus(data["status"]), data.get("reason", "")
-    replaced = findings.apply_office_status(
-        store, data["finding_id"], status, by=data.get("by", ""), reason=reason
-    )
+    by = data.get("by", "")
+    replaced = findings.apply_office_status(store, data["finding_id"], status, by=by, reason=reason)
+    revision = int(data.get("revision", 0))  # the base of later changes made on this device
+    outbox.remember_office_status(store, data["finding_id"], revision, status.value, by, reason)
     if replaced is None:
         return None
     return f"问题状态已按科室记录更新：{replaced.label} → {status.label}（{reason}）；本机原状态保留在执法记录中"
@@ -112,6 +113,11 @@ def _finding_status(store: Store, data: dict[str, Any]) -> str | None:
 
 def _review(store: Store, data: dict[str, Any]) -> None:
     """Applied before the page through the workflows (``sync.reviews``), not here."""
+
+
+def _field_change(store: Store, data: dict[str, Any]) -> None:
+    """Applied before the page through the workflows (``sync.field_changes``): a report-back
+    brings files to download first, which is no work for inside a transaction."""
 
 
 def _as_json(value: Any) -> str:
@@ -125,6 +131,7 @@ _APPLY: dict[str, Callable[[Store, dict[str, Any]], str | None]] = {
     "task": tasks.apply_office_record,
     "finding_status": _finding_status,
     "review": _review,
+    "finding_change": _field_change,
 }
 _NAMES = {
     "organization": "社会组织",
@@ -133,4 +140,5 @@ _NAMES = {
     "task": "检查任务",
     "finding_status": "问题状态",
     "review": "审核意见",
+    "finding_change": "问题变更",
 }

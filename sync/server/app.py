@@ -31,6 +31,8 @@ from sync.protocol import (
     BlobOffset,
     Bundle,
     ChangesPage,
+    FieldChange,
+    FieldChangeResult,
     FindingStatusChange,
     InspectionSummary,
     LoginRequest,
@@ -43,7 +45,15 @@ from sync.protocol import (
     ReviewResult,
     WithdrawRequest,
 )
-from sync.server import accounts, bundles, catalog, notice_numbers, reviews, uploads
+from sync.server import (
+    accounts,
+    bundles,
+    catalog,
+    field_changes,
+    notice_numbers,
+    reviews,
+    uploads,
+)
 from sync.server.errors import ApiError
 from sync.server.logs import log_request
 from sync.server.proxies import TrustedProxies
@@ -72,6 +82,7 @@ _HEAD = re.compile(r"^([0-9]{1,12}):([0-9a-f]{64})$")
 bearer = HTTPBearer(auto_error=False)
 InspectionId = Annotated[str, PathParam(pattern=UUID_PATTERN)]
 FindingId = Annotated[str, PathParam(pattern=UUID_PATTERN)]
+ChangeId = Annotated[str, PathParam(pattern=UUID_PATTERN)]
 Sha256 = Annotated[str, PathParam(pattern=SHA256_PATTERN)]
 Revision = Annotated[int, PathParam(ge=1, le=1_000_000)]
 
@@ -197,6 +208,14 @@ def _router(store: ServerStore) -> APIRouter:
         me: Me, finding_id: FindingId, change: FindingStatusChange
     ) -> dict[str, int]:
         return {"seq": bundles.set_finding_status(store, me, finding_id.lower(), change)}
+
+    @router.put("/findings/{finding_id}/changes/{change_id}")
+    def field_change(
+        me: Me, finding_id: FindingId, change_id: ChangeId, change: FieldChange
+    ) -> FieldChangeResult:
+        """A report-back, 复查 or escalation recorded on a device (idempotent by its UUID);
+        applied, or recorded as a conflict when the office changed the finding meanwhile."""
+        return field_changes.push(store, me, finding_id.lower(), change_id.lower(), change)
 
     @router.post("/notice-numbers")
     def reserve_notice_numbers(me: Me, request: NoticeNumberRequest) -> NoticeNumberBlock:

@@ -85,7 +85,10 @@ def _checked_body(bundle: Bundle) -> str:
 
 
 def expected_size(store: ServerStore, user: User, sha256: str) -> int:
-    """The size a file must have; it must be listed in a live bundle this user owns."""
+    """The size a file must have; it must be listed in a live bundle this user owns, or in a
+    finding change (report-back evidence) this user sent."""
+    from sync.server import field_changes
+
     with store.reading() as conn:
         row = conn.execute(
             "SELECT f.size FROM bundle_files f JOIN inspection_owners o"
@@ -94,16 +97,20 @@ def expected_size(store: ServerStore, user: User, sha256: str) -> int:
             " WHERE f.sha256 = ? AND o.username = ? AND i.deleted_at IS NULL LIMIT 1",
             (sha256, user.username),
         ).fetchone()
-    if row is None:
+        size = int(row[0]) if row else field_changes.expected_size(conn, user, sha256)
+    if size is None:
         raise ApiError(
             404, "blob_not_expected", "没有哪条已上传的检查记录需要这个文件，请先上传检查记录"
         )
-    return int(row[0])
+    return size
 
 
 def team_holds(store: ServerStore, user: User, sha256: str) -> bool:
     """Whether the file is stored and this user, or a co-inspector on one of this user's
-    inspections that lists it, has uploaded its bytes."""
+    inspections that lists it, has uploaded its bytes (or, for report-back evidence this user
+    sent, this user or an owner of its inspection)."""
+    from sync.server import field_changes
+
     with store.reading() as conn:
         row = conn.execute(
             "SELECT 1 FROM bundle_files f JOIN inspection_owners mine"
@@ -112,12 +119,15 @@ def team_holds(store: ServerStore, user: User, sha256: str) -> bool:
             f" WHERE f.sha256 = ? AND {_TEAM_HOLDS} LIMIT 1",
             (user.username, sha256),
         ).fetchone()
-    return row is not None
+        return row is not None or field_changes.holds(conn, user, sha256)
 
 
 def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
     """A stored file this user may download: listed in a bundle the user may read, and uploaded
-    by one of that bundle's owners. The answer is the same 404 whether or not the file exists."""
+    by one of that bundle's owners (or report-back evidence of a finding change the user may
+    read). The answer is the same 404 whether or not the file exists."""
+    from sync.server import field_changes
+
     readable = (
         "EXISTS (SELECT 1 FROM inspection_owners me WHERE me.inspection_id = f.inspection_id"
         " AND me.username = ?)"
@@ -134,7 +144,8 @@ def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
             " LIMIT 1",
             params,
         ).fetchone()
-    if row is None:
+        evidence = row is None and field_changes.readable(conn, user, sha256)
+    if row is None and not evidence:
         raise ApiError(404, "not_found", "服务器上没有这个文件，或无权下载")
     return store.blob_path(sha256)
 
@@ -257,24 +268,26 @@ def withdraw(store: ServerStore, user: User, inspection_id: str, request: Withdr
 def set_finding_status(
     store: ServerStore, user: User, finding_id: str, change: FindingStatusChange
 ) -> int:
-    """An office decision on a finding, published to the owning inspectors' devices."""
+    """An office decision on a finding, published to the owning inspectors' devices. It is the
+    office's record of truth: it raises the finding's revision, so a 复查 recorded on a device
+    on the earlier revision becomes a conflict (``field_changes``), never an overwrite."""
     if user.is_inspector:
         raise ApiError(403, "forbidden", "只有科室负责人或管理员可以在服务器上更改问题状态")
     with store.transaction() as conn:
         row = conn.execute(
-            "SELECT inspection_id FROM findings WHERE finding_id = ?", (finding_id,)
+            "UPDATE findings SET status = ?, revision = revision + 1 WHERE finding_id = ?"
+            " RETURNING inspection_id, revision",
+            (change.status, finding_id),
         ).fetchone()
         if row is None:
             raise ApiError(404, "not_found", "服务器上没有这个问题")
-        conn.execute(
-            "UPDATE findings SET status = ? WHERE finding_id = ?", (change.status, finding_id)
-        )
         data = {
             "finding_id": finding_id,
             "inspection_id": row[0],
             "status": change.status,
             "reason": change.reason,
             "by": user.username,
+            "revision": row[1],
         }
         audit(conn, user, "finding_status", finding_id, f"{change.status}：{change.reason}")
         return catalog.put(conn, "finding_status", finding_id, data, audience=owners(conn, row[0]))
@@ -455,13 +468,13 @@ def _result(store: ServerStore, conn: Conn, inspection_id: str, revision: int) -
         content_hash=row[0],
         complete=bool(row[1]),
         missing=[
-            MissingBlob(sha256=sha, size=size, offset=_partial_size(store, sha))
+            MissingBlob(sha256=sha, size=size, offset=partial_size(store, sha))
             for sha, size in missing
         ],
         received_at=row[2],
     )
 
 
-def _partial_size(store: ServerStore, sha256: str) -> int:
+def partial_size(store: ServerStore, sha256: str) -> int:
     path = store.partial_path(sha256)
     return path.stat().st_size if path.exists() else 0

@@ -150,10 +150,44 @@ ALTER TABLE users ADD COLUMN quota_bytes BIGINT;
 ALTER TABLE devices ADD COLUMN revoked_by TEXT;
 """
 
+# Finding changes recorded on devices after upload (report-back, 复查, escalation), each its own
+# write; a finding's ``revision`` counts the accepted status changes (office and field alike).
+_V4_FIELD_CHANGES = """
+ALTER TABLE findings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE field_changes (
+    change_id TEXT PRIMARY KEY,
+    finding_id TEXT NOT NULL REFERENCES findings(finding_id),
+    inspection_id TEXT NOT NULL REFERENCES inspections(inspection_id),
+    kind TEXT NOT NULL,
+    base_revision INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    body TEXT NOT NULL,
+    username TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT 'waiting',
+    revision INTEGER,
+    office_status TEXT,
+    detail TEXT NOT NULL DEFAULT '',
+    settled_at TEXT
+);
+CREATE INDEX field_changes_finding ON field_changes(finding_id);
+CREATE TABLE change_files (
+    change_id TEXT NOT NULL REFERENCES field_changes(change_id),
+    inspection_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    username TEXT NOT NULL,
+    PRIMARY KEY (change_id, sha256)
+);
+CREATE INDEX change_files_sha ON change_files(sha256);
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _V1_FIRST_SCHEMA),
     (2, _V2_NOTICE_NUMBERS),
     (3, _V3_OWNERSHIP_AND_AUDIT),
+    (4, _V4_FIELD_CHANGES),
 ]
 
 

@@ -16,8 +16,9 @@ import requests
 from inspector.store import Store
 from sync import outbox, state
 from sync.protocol import Bundle
-from sync.server import accounts, bundles, uploads
+from sync.server import accounts, bundles, catalog, uploads
 from sync.server.app import create_app
+from sync.server.storage import User
 from tests.sync.sync_support import (
     PASSWORD,
     CompleteFn,
@@ -289,6 +290,46 @@ def test_only_the_inspectors_named_on_a_record_own_it(
     bundle["inspection"]["inspector_ids"] = ["roster-li"]
     li = login(live_server, "li")
     assert requests.put(newer, json=bundle, headers=headers(li), timeout=5).status_code == 403
+
+
+def test_nobody_creates_an_inspection_that_names_only_others(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    """A first revision is refused (403, Chinese JSON) unless its pusher is named on it or on
+    its task's team; nothing is stored or audited under the pusher."""
+    inspection_id = complete_inspection()
+    bundle = outbox.build_bundle(device, inspection_id).model_dump(mode="json")
+    bundle["inspection"]["inspector_ids"] = ["roster-li", "roster-zhao"]
+    url = live_server.api(f"/inspections/{inspection_id}/revisions/1")
+    for pusher in ("zhang", "wang"):  # an inspector, a supervisor, neither named
+        answer = requests.put(
+            url, json=bundle, headers=headers(login(live_server, pusher)), timeout=5
+        )
+        assert answer.status_code == 403, pusher
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.json() == {"detail": bundles.NOT_YOURS, "code": "forbidden"}
+    assert bundles.summaries(live_server.storage(), User("li", "inspector", "roster-li")) == []
+    pushes = [
+        e for e in bundles.audit_entries(live_server.storage(), None, 50) if e["action"] == "push"
+    ]
+    assert pushes == []
+    # Named on its task's team is enough: the task was given to zhang.
+    task = {
+        "id": "task-9",
+        "organization_id": "org-1",
+        "organization_credit_code": "51100000500002862F",
+        "checklist_id": "cl",
+    }
+    catalog.add_task(live_server.storage(), task, ["zhang"])
+    bundle["inspection"]["task_id"] = "task-9"
+    answer = requests.put(url, json=bundle, headers=headers(login(live_server, "zhang")), timeout=5)
+    assert answer.status_code == 200, answer.text
+    [push] = [
+        e
+        for e in bundles.audit_entries(live_server.storage(), "zhang", 50)
+        if e["action"] == "push"
+    ]
+    assert push["target"] == f"{inspection_id}#1"
 
 
 def test_a_quota_stops_uploads_and_the_message_names_the_photo(

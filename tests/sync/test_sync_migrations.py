@@ -16,6 +16,7 @@ EARLIER = [number for number, _ in MIGRATIONS[:-1]]
 DEVICE = "11111111-2222-4333-8444-555555555555"
 INSPECTION = "aaaaaaaa-2222-4333-8444-555555555555"
 SHA = "b" * 64
+FINDING = "ffffffff-2222-4333-8444-555555555555"
 
 
 def build_at(data_dir: Path, version: int, database: str | None) -> None:
@@ -46,6 +47,15 @@ def build_at(data_dir: Path, version: int, database: str | None) -> None:
         conn.execute(
             "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, 5, '2026-01-01')", (SHA,)
         )
+        conn.execute(
+            "INSERT INTO findings (finding_id, inspection_id) VALUES (?, ?)", (FINDING, INSPECTION)
+        )
+        if version >= 3:  # owners and holders, which version 3 keeps itself
+            conn.execute(
+                "INSERT INTO inspection_owners (inspection_id, username) VALUES (?, 'zhang')",
+                (INSPECTION,),
+            )
+            conn.execute("INSERT INTO blob_holders (sha256, username) VALUES (?, 'zhang')", (SHA,))
     store.close()
 
 
@@ -72,6 +82,9 @@ def test_every_earlier_version_migrates_to_the_newest(
     [summary] = bundles.summaries(store, zhang)
     assert (summary.inspection_id, summary.owner, summary.complete) == (INSPECTION, "zhang", True)
     assert bundles.team_holds(store, zhang, SHA)
+    with store.reading() as conn:  # findings count their revisions from 0 (version 4)
+        row = conn.execute("SELECT status, revision FROM findings").fetchone()
+    assert tuple(row) == ("open", 0)
     store.close()
     again = ServerStore(data_dir, server_database)  # opening again changes nothing
     assert again.schema_version() == MIGRATIONS[-1][0]
