@@ -31,6 +31,7 @@ from sync.protocol import (
     LoginResponse,
     MissingBlob,
     PushResult,
+    evidence_of,
 )
 from sync.transport import (
     NETWORK_ERRORS,
@@ -212,13 +213,20 @@ class SyncClient:
             message = "其检查记录尚未上传到服务器，上传后再发送"
             field_changes.note(self.store, item, message)
             return RecordResult(item.key, item.label, "waiting", message)
-        change = field_changes.frozen(self.store, item)
+        try:
+            change = field_changes.frozen(self.store, item)
+        except ValidationError as exc:
+            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+            message = f"问题变更内容超出同步协议允许的范围（{where} 过长或格式不符），无法上传"
+            field_changes.refused(self.store, item, "rejected", message)
+            return RecordResult(item.key, item.label, "rejected", message)
         payload = change.model_dump(mode="json")
         try:
             result = FieldChangeResult(**self.transport.call("PUT", item.path, json=payload))
             notes: list[str] = []
             if result.missing:
-                files = [(ref.sha256, ref.size, ref.file_name) for ref in change.evidence]
+                refs = evidence_of(change)
+                files = [(ref.sha256, ref.size, ref.file_name) for ref in refs]
                 notes = _Pusher(self, run).send_files(files, result.missing)
                 result = FieldChangeResult(**self.transport.call("PUT", item.path, json=payload))
         except Rejected as exc:

@@ -26,7 +26,7 @@ from inspector.model import FindingStatus
 from inspector.outbox import FieldChangeRow
 from inspector.store import Store
 from sync import desk
-from sync.protocol import EvidenceRef, FieldChange
+from sync.protocol import FIELD_CHANGE, EvidenceRef, FieldChange
 from sync.transport import Transport
 
 KIND_LABELS = findings.FIELD_CHANGE_LABELS
@@ -69,20 +69,18 @@ def frozen(store: Store, item: Item) -> FieldChange:
     """The change as sent: built (and kept) on the first attempt, then always the same."""
     row = queued.field_change(store, item.row.seq)  # an earlier change may have set its base
     if row.change is not None:
-        return FieldChange.model_validate_json(row.change)
+        return FIELD_CHANGE.validate_json(row.change)
     detail = row.detail
-    change = FieldChange(
-        kind=row.kind,  # type: ignore[arg-type]  # the core's lifecycle actions
-        base_revision=row.base_revision,
-        made_by=row.actor,
-        made_at=row.made_at,
-        reported_on=str(detail.get("reported_on", "")),
-        text=str(detail.get("text", "")),
-        reason=str(detail.get("reason", "")),
-        new_deadline=detail.get("deadline"),
-        escalation=detail.get("escalation", ""),
-        evidence=[EvidenceRef(**ref) for ref in detail.get("evidence", [])],
-    )
+    fields: dict[str, Any] = {"kind": row.kind, "base_revision": row.base_revision}
+    fields |= {"made_by": row.actor, "made_at": row.made_at}
+    if row.kind == "report_back":
+        fields |= {key: detail.get(key, "") for key in ("reported_on", "text")}
+        fields["evidence"] = detail.get("evidence", [])
+    elif row.kind == "escalate":
+        fields |= {"reason": detail.get("reason", ""), "escalation": detail.get("escalation")}
+    else:
+        fields |= {"reason": detail.get("reason", ""), "new_deadline": detail.get("deadline")}
+    change = FIELD_CHANGE.validate_python(fields)
     queued.freeze_field_change(store, row.seq, change.model_dump_json())
     return change
 

@@ -7,9 +7,9 @@ re-serialises still matches. Attachments are addressed by SHA-256 and sent separ
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 API_PREFIX = "/api/v1"
 PROTOCOL_VERSION = 1
@@ -259,41 +259,57 @@ class EvidenceRef(Model):
     mime_type: str = Field(default="", max_length=200, pattern=NO_NUL)
 
 
-class FieldChange(Model):
-    """A finding's status change recorded on a device after its inspection went up.
+SAID = r"^[^\x00]*\S[^\x00]*$"  # says something (not only spaces), no NUL
 
-    ``PUT /findings/{finding_id}/changes/{change_id}``: the key is the change's device-made
-    UUID; ``base_revision`` is the finding's server revision the device had when it was made
-    (0: as uploaded with the inspection). Report-back carries ``reported_on``, ``text`` and its
-    ``evidence``; a 复查 or an escalation carries its ``reason``.
-    """
 
-    kind: FieldChangeKind
+class _FieldChangeBase(Model):
     base_revision: int = Field(ge=0, le=1_000_000_000)
     made_by: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
     made_at: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
-    reported_on: str = Field(default="", max_length=40, pattern=NO_NUL)
-    text: str = Field(default="", max_length=20_000, pattern=NO_NUL)
-    reason: str = Field(default="", max_length=2_000, pattern=NO_NUL)
-    new_deadline: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
-    escalation: Literal["", "interview", "abnormal_list", "penalty_referral"] = ""
-    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=200)
-
-    @model_validator(mode="after")
-    def _says_what(self) -> Self:
-        if self.kind == "report_back" and not self.text.strip():
-            raise ValueError("整改报告内容不能为空")
-        if self.kind != "report_back" and not self.reason.strip():
-            raise ValueError("复查结论或升级处理必须填写理由")
-        if self.kind == "escalate" and not self.escalation:
-            raise ValueError("升级处理必须写明措施")
-        return self
 
     def content_hash(self) -> str:
         text = json.dumps(
             self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ReportBackChange(_FieldChangeBase):
+    """The organization's report-back 整改情况报告: when, what it did, its files."""
+
+    kind: Literal["report_back"]
+    reported_on: str = Field(default="", max_length=40, pattern=NO_NUL)
+    text: str = Field(min_length=1, max_length=20_000, pattern=SAID)
+    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=200)
+
+
+class RecheckChange(_FieldChangeBase):
+    """A 复查 result: passed, or failed (with a new deadline when one was given)."""
+
+    kind: Literal["recheck_passed", "recheck_failed"]
+    reason: str = Field(min_length=1, max_length=2_000, pattern=SAID)
+    new_deadline: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
+
+
+class EscalationChange(_FieldChangeBase):
+    kind: Literal["escalate"]
+    reason: str = Field(min_length=1, max_length=2_000, pattern=SAID)
+    escalation: Literal["interview", "abnormal_list", "penalty_referral"]
+
+
+FieldChange = Annotated[
+    ReportBackChange | RecheckChange | EscalationChange, Field(discriminator="kind")
+]
+"""A finding's status change recorded on a device after its inspection went up.
+
+``PUT /findings/{finding_id}/changes/{change_id}``: the key is the change's device-made UUID;
+``base_revision`` is the finding's server revision the device had when it was made (0: as
+uploaded with the inspection)."""
+FIELD_CHANGE = TypeAdapter(FieldChange)
+
+
+def evidence_of(change: FieldChange) -> list[EvidenceRef]:
+    return change.evidence if isinstance(change, ReportBackChange) else []
 
 
 class FieldChangeResult(Model):

@@ -36,7 +36,7 @@ from typing import Any
 from inspector.clock import utc_now
 from inspector.lifecycle import FINDING_STEPS
 from inspector.model import FindingStatus
-from sync.protocol import FieldChange, FieldChangeResult, MissingBlob
+from sync.protocol import FIELD_CHANGE, FieldChange, FieldChangeResult, MissingBlob, evidence_of
 from sync.server import bundles, catalog
 from sync.server.errors import ApiError
 from sync.server.storage import Conn, ServerStore, User, audit
@@ -145,7 +145,7 @@ def _insert(
         ),
     )
     sizes: dict[str, int] = {}
-    for ref in change.evidence:
+    for ref in evidence_of(change):
         if sizes.setdefault(ref.sha256, ref.size) != ref.size:
             raise ApiError(422, "bad_manifest", f"整改材料 {ref.file_name} 的大小前后不一致")
         conn.execute(
@@ -171,7 +171,7 @@ def _settle(conn: Conn, user: User, change_id: str) -> None:
         "SELECT finding_id, inspection_id, body FROM field_changes WHERE change_id = ?",
         (change_id,),
     ).fetchone()
-    change = FieldChange.model_validate_json(body)
+    change = FIELD_CHANGE.validate_json(body)
     status, revision = conn.execute(
         "SELECT status, revision FROM findings WHERE finding_id = ?", (finding_id,)
     ).fetchone()
