@@ -8,17 +8,21 @@
   HKDF-SHA256 and AES-256-GCM (an ECIES "sealed box");
 - attachment files: one AES-256-GCM message per file, its name (the plaintext SHA-256) bound
   as associated data so files cannot be swapped.
+
+Signing in needs only Argon2id and AES-GCM; the recovery key's functions import X25519, PEM
+serialization and HKDF when called (about 10 ms of the app's start-up otherwise).
 """
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -89,7 +93,9 @@ def is_encrypted_file(blob: bytes) -> bool:
     return blob.startswith(FILE_MAGIC)
 
 
-def private_pem(private: X25519PrivateKey, passphrase: str | None) -> bytes:
+def private_pem(private: "X25519PrivateKey", passphrase: str | None) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     protection: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
         if passphrase
@@ -100,20 +106,28 @@ def private_pem(private: X25519PrivateKey, passphrase: str | None) -> bytes:
     )
 
 
-def public_pem(public: X25519PublicKey) -> bytes:
+def public_pem(public: "X25519PublicKey") -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return public.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
 
 
-def load_public(pem: bytes) -> X25519PublicKey:
+def load_public(pem: bytes) -> "X25519PublicKey":
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
     key = serialization.load_pem_public_key(pem)
     if not isinstance(key, X25519PublicKey):
         raise ValueError("not an X25519 public key")
     return key
 
 
-def load_private(pem: bytes, passphrase: str | None) -> X25519PrivateKey:
+def load_private(pem: bytes, passphrase: str | None) -> "X25519PrivateKey":
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
     secret = passphrase.encode("utf-8") if passphrase else None
     key = serialization.load_pem_private_key(pem, password=secret)
     if not isinstance(key, X25519PrivateKey):
@@ -121,15 +135,20 @@ def load_private(pem: bytes, passphrase: str | None) -> X25519PrivateKey:
     return key
 
 
-def fingerprint(public: X25519PublicKey) -> str:
+def fingerprint(public: "X25519PublicKey") -> str:
+    from cryptography.hazmat.primitives import hashes, serialization
+
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     digest = hashes.Hash(hashes.SHA256())
     digest.update(raw)
     return digest.finalize().hex()[:16]
 
 
-def wrap_for_public(public: X25519PublicKey, data_key: bytes, associated: bytes) -> bytes:
+def wrap_for_public(public: "X25519PublicKey", data_key: bytes, associated: bytes) -> bytes:
     """ephemeral public key (32 bytes) || sealed data key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
     ephemeral = X25519PrivateKey.generate()
     shared = ephemeral.exchange(public)
     raw = ephemeral.public_key().public_bytes(
@@ -138,11 +157,16 @@ def wrap_for_public(public: X25519PublicKey, data_key: bytes, associated: bytes)
     return raw + seal(_hkdf(shared, raw), data_key, associated)
 
 
-def unwrap_with_private(private: X25519PrivateKey, wrapped: bytes, associated: bytes) -> bytes:
+def unwrap_with_private(private: "X25519PrivateKey", wrapped: bytes, associated: bytes) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
     raw, sealed = wrapped[:32], wrapped[32:]
     shared = private.exchange(X25519PublicKey.from_public_bytes(raw))
     return open_sealed(_hkdf(shared, raw), sealed, associated)
 
 
 def _hkdf(shared: bytes, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(hashes.SHA256(), KEY_BYTES, salt=salt, info=RECOVERY_INFO).derive(shared)

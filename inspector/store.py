@@ -20,20 +20,13 @@ from pathlib import Path
 
 import platformdirs
 import sqlcipher3
-import sqlite_utils
 
 from inspector import APP_NAME, unlock
+from inspector.database import Database
 from inspector.errors import StoreError
 from inspector.migrations import AFTER_SCRIPT, APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
-
-
-def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
-    """sqlite-utils over our connection, without third-party sqlite-utils plugins: none may
-    change the store's connection, and looking for them (every installed package's entry
-    points) costs about 30 ms of the app's start-up."""
-    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -70,7 +63,7 @@ class Store:
     """An open store: the database and the folder that holds attachment files."""
 
     path: Path
-    db: sqlite_utils.Database
+    db: Database
     read_only: bool = False
     # Side files a read-only connection of a WAL file creates and cannot remove itself.
     created_side_files: tuple[Path, ...] = ()
@@ -164,7 +157,7 @@ def reader(path: Path) -> Iterator[Store]:
     data_key = unlock.key_for(path)
     conn = connect(path, data_key)
     try:
-        yield Store(path=path, db=_database(conn), data_key=data_key)
+        yield Store(path=path, db=Database(conn), data_key=data_key)
     finally:
         conn.close()
 
@@ -215,7 +208,7 @@ def open_store(path: Path | str, data_key: bytes | None = None) -> Store:
         if error is None:
             raise
         raise error from exc
-    return Store(path=path, db=_database(conn), data_key=data_key)
+    return Store(path=path, db=Database(conn), data_key=data_key)
 
 
 def open_read_only(path: Path | str) -> Store | None:
@@ -232,7 +225,7 @@ def open_read_only(path: Path | str) -> Store | None:
     conn = connect(path, data_key, read_only=True)
     return Store(
         path,
-        _database(conn),
+        Database(conn),
         read_only=True,
         created_side_files=created,
         data_key=data_key,
