@@ -1,4 +1,9 @@
-"""Start the Qt application on a store, or render its main window to a PNG and exit."""
+"""Start the Qt application on a store, or render its main window to a PNG and exit.
+
+The sign-in screen and the idle lock (with the store's encryption and key-file code they
+bring) are imported by the interactive path only: a screenshot opens the store with
+``INSPECTOR_PASSWORD`` and shows neither.
+"""
 
 import os
 import sys
@@ -16,10 +21,8 @@ from ui.events import process_events
 from ui.fonts import FONT_SIZE_KEY, point_size, ui_font
 from ui.gc_guard import GuiThreadGarbageCollector
 from ui.instance_lock import claim
-from ui.lock import IdleLock
 from ui.main_window import MainWindow
 from ui.messages import show_error
-from ui.sign_in import SignInDialog
 from ui.style import STYLE_SHEET
 from ui.translations import install_chinese
 
@@ -71,6 +74,9 @@ def run(
 
 def _work(app: QApplication, db_path: Path, size: tuple[int, int]) -> int:
     """Sign in, work, and after 退出登录 sign in again; returns the exit status."""
+    from ui.lock import IdleLock
+    from ui.sign_in import SignInDialog
+
     while True:
         store = SignInDialog.ask(db_path)
         if store is None:

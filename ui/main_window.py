@@ -181,9 +181,11 @@ class MainWindow(QMainWindow):
             refresh()
         self.stack.setCurrentWidget(widget)
         self.status.refresh()
-        # Written at once (not only on close) so that a crash reopens the same screen.
-        self.settings.setValue("window/screen", key)
-        self.settings.sync()
+        # Written at once (not only on close) so that a crash reopens the same screen; not
+        # when it is the remembered one (at start-up): writing the file costs up to 20 ms here.
+        if self.settings.value("window/screen", "home") != key:
+            self.settings.setValue("window/screen", key)
+            self.settings.sync()
 
     @Slot(str)
     def open_inspection(self, inspection_id: str) -> None:

@@ -1,8 +1,5 @@
 """The main window, the register list and starting an inspection, on a real store."""
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -274,28 +271,3 @@ def test_screenshot_of_the_main_window(qtbot, world: Store, tmp_path: Path) -> N
     target = tmp_path / "main.png"
     assert run(world.path, screenshot=target, size=(1366, 768)) == 0
     assert target.read_bytes().startswith(b"\x89PNG")
-
-
-def test_the_window_loads_only_what_its_first_screen_needs(world: Store, tmp_path: Path) -> None:
-    """A supervisor's window, shown and grabbed in a fresh process: the editor, the other
-    screens and the supervisor's pages (pydantic, pypinyin, openpyxl, the reports) wait."""
-    roster.add(world, Inspector("周科长", "京民执19999", role="supervisor"))
-    heavy = ("pydantic", "pypinyin", "openpyxl", "reportlab", "docx", "requests", "checklists")
-    probe = (
-        "import sys\n"
-        "from cli.main import main\n"
-        f"sys.argv = ['inspector', '--db', {str(world.path)!r}, 'gui', '--screenshot',"
-        f" {str(tmp_path / 'shot.png')!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print('loaded:', sorted(m for m in {heavy!r} if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=Path(__file__).resolve().parents[2],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert result.stdout.splitlines()[-1] == "loaded: []", result.stderr
-    assert (tmp_path / "shot.png").read_bytes().startswith(b"\x89PNG")
