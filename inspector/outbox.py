@@ -273,6 +273,11 @@ def put_known_revision(
     )
 
 
+def office_revision(store: Store, finding_id: str) -> int:
+    """``known_revision`` for callers outside a transaction of their own."""
+    return known_revision(store.db.conn, finding_id)
+
+
 def remember_office_status(
     store: Store, finding_id: str, revision: int, status: str, by: str, reason: str
 ) -> None:

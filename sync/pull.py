@@ -103,8 +103,10 @@ def _checklist(store: Store, data: dict[str, Any]) -> None:
 def _finding_status(store: Store, data: dict[str, Any]) -> str | None:
     status, reason = FindingStatus(data["status"]), data.get("reason", "")
     by = data.get("by", "")
-    replaced = findings.apply_office_status(store, data["finding_id"], status, by=by, reason=reason)
     revision = int(data.get("revision", 0))  # the base of later changes made on this device
+    if revision < outbox.office_revision(store, data["finding_id"]):
+        return None  # a field change on this page, applied first, is newer
+    replaced = findings.apply_office_status(store, data["finding_id"], status, by=by, reason=reason)
     outbox.remember_office_status(store, data["finding_id"], revision, status.value, by, reason)
     if replaced is None:
         return None

@@ -4,6 +4,7 @@ reaching other devices through the core workflows. Every test runs on SQLite and
 
 import hashlib
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,17 @@ from inspector import audit, findings, inspections, rectification
 from inspector.attachments import read_bytes
 from inspector.store import Store, open_store
 from sync import outbox, state
+from sync.client import SyncClient
 from sync.server import bundles
-from tests.sync.sync_support import CompleteFn, LiveServer, client_for, headers, photo
+from tests.sync.faulty_proxy import FaultyProxy
+from tests.sync.sync_support import (
+    FAST_RETRY,
+    CompleteFn,
+    LiveServer,
+    client_for,
+    headers,
+    photo,
+)
 from tests.sync.test_sync_push import login
 from tests.sync.test_sync_review import publish_reference_data
 
@@ -339,3 +349,96 @@ def test_changes_on_top_of_one_another_stand_on_the_revision_the_first_made(
         ("report_back", "applied", 1),
         ("recheck_failed", "applied", 2),
     ]
+
+
+@pytest.fixture
+def proxy(live_server: LiveServer) -> Iterator[FaultyProxy]:
+    running = FaultyProxy(int(live_server.url.rsplit(":", 1)[1])).start()
+    yield running
+    running.stop()
+
+
+def reported_with(device: Store, finding_id: str, folder: Path, *files: bytes) -> list[bytes]:
+    paths = []
+    for index, data in enumerate(files):
+        paths.append(folder / f"整改材料{index}.jpg")
+        paths[-1].write_bytes(data)
+    rectification.report_back(
+        device, finding_id, reported_on="2026-12-10", text="已补报", evidence=paths, actor="张伟"
+    )
+    return list(files)
+
+
+def assert_applied_once(
+    server: LiveServer, device: Store, finding_id: str, files: list[bytes]
+) -> None:
+    assert server_changes(server, finding_id) == [("report_back", "applied", 1)]
+    assert server_finding(server, finding_id) == ("reported", 1)
+    for data in files:
+        assert server.storage().blob_path(hashlib.sha256(data).hexdigest()).read_bytes() == data
+    assert outbox.counts(device) == {"done": 2}  # the bundle and the change
+    with server.storage().reading() as conn:
+        published = conn.execute(
+            "SELECT COUNT(*) FROM entities WHERE entity = 'finding_change'"
+        ).fetchone()[0]
+    assert published == 1
+
+
+def test_an_evidence_file_cut_mid_body_resumes_and_the_change_applies_once(
+    live_server: LiveServer, proxy: FaultyProxy, device: Store, uploaded: str, tmp_path: Path
+) -> None:
+    files = reported_with(device, uploaded, tmp_path, photo("cut-evidence", 1_500_000))
+    proxy.cut_upload_after, proxy.cuts = 700_000, 2
+    report = SyncClient(device, proxy.url, retry=FAST_RETRY).push()
+    assert report.ok, report
+    assert proxy.cut_done == 2
+    assert "照片 整改材料0.jpg 上传中断，已自动续传" in report.results[0].notes
+    assert_applied_once(live_server, device, uploaded, files)
+
+
+def test_lost_answers_after_the_server_committed_apply_the_change_once(
+    live_server: LiveServer, proxy: FaultyProxy, device: Store, uploaded: str, tmp_path: Path
+) -> None:
+    files = reported_with(device, uploaded, tmp_path, photo("lost-evidence", 50_000))
+    proxy.drops = 3  # the change's answer, then the file's, then the settling one's
+    report = SyncClient(device, proxy.url, retry=FAST_RETRY).push()
+    assert report.ok, report
+    assert proxy.drop_done == 3
+    assert_applied_once(live_server, device, uploaded, files)
+
+
+def test_server_errors_after_commit_change_nothing(
+    flaky_server: LiveServer, device: Store, complete_inspection: CompleteFn, tmp_path: Path
+) -> None:
+    inspection_id = complete_inspection()
+    client = client_for(device, flaky_server.url)
+    assert client.push().ok
+    finding_id = finding_of(device, inspection_id).id
+    files = reported_with(device, finding_id, tmp_path, photo("e1", 40_000), photo("e2", 30_000))
+    report = client.push()
+    assert report.ok, report
+    assert_applied_once(flaky_server, device, finding_id, files)
+
+
+def test_an_escalation_reaches_the_inspectors_device_with_its_measure(
+    live_server: LiveServer, device: Store, uploaded: str
+) -> None:
+    wang = login(live_server, "wang")
+    office_status(live_server, wang, uploaded, "not_rectified")
+    body = {"kind": "escalate", "reason": "逾期仍未整改", "escalation": "interview"}
+    stale = put_change(live_server, wang, uploaded, str(uuid.uuid4()), base_revision=0, **body)
+    assert stale.json()["outcome"] == "conflict"  # made before the office's decision
+    applied = put_change(live_server, wang, uploaded, str(uuid.uuid4()), base_revision=1, **body)
+    assert (applied.json()["outcome"], applied.json()["status"]) == ("applied", "escalated")
+    client_for(device, live_server.url).pull()
+    [finding] = findings.of_inspection(
+        device, finding_of(device, inspections_of(device)).inspection_id
+    )
+    assert (finding.status, finding.escalation) == ("escalated", "interview")
+    [conflict] = findings.field_conflicts(device, uploaded)
+    assert (conflict["kind"], conflict["office_status"]) == ("escalate", "not_rectified")
+
+
+def inspections_of(device: Store) -> str:
+    [row] = device.db.execute("SELECT id FROM inspections").fetchall()
+    return str(row[0])
