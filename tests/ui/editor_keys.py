@@ -79,8 +79,9 @@ def choose_in_cell(qtbot, view: QTableView, row: int, column: int, label: str) -
 
 
 def click_item(editor: InspectionEditor, item_id: str) -> None:
-    """Click an item in the tree at the side."""
+    """Scroll the tree at the side to an item, as a person would, and click it."""
     index = editor.model.index_of(item_id)
+    editor.tree.scrollTo(index)
     rect = editor.tree.visualRect(index)
     QTest.mouseClick(editor.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
