@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import current_user, notices, preferences
+from inspector import current_user, preferences
 from inspector.counts import store_counts
 from inspector.store import Store
 
@@ -103,6 +103,8 @@ class FirstRunPage(QWidget):
 
     def refresh(self) -> None:
         """Load the built-in checklists if none are stored, then say what is ready."""
+        from inspector import notices  # with the inspection rules: only a new store's page
+
         loaded = load_builtin_checklists(self.store)
         held = store_counts(self.store)
         missing = notices.load_settings(self.store).missing()
