@@ -332,6 +332,8 @@ def stats(store: ServerStore) -> dict[str, int]:
         "incomplete_bundles": "SELECT COUNT(*) FROM bundles WHERE complete = 0",
         "withdrawn": "SELECT COUNT(*) FROM inspections WHERE deleted_at IS NOT NULL",
         "findings": "SELECT COUNT(*) FROM findings",
+        "field_changes": "SELECT COUNT(*) FROM field_changes WHERE outcome = 'applied'",
+        "field_conflicts": "SELECT COUNT(*) FROM field_changes WHERE outcome = 'conflict'",
         "attachments": "SELECT COUNT(*) FROM blobs",
         "bytes": "SELECT SUM(size) FROM blobs",
         "users": "SELECT COUNT(*) FROM users",

@@ -219,6 +219,8 @@ def test_the_rule_when_both_sides_changed(live_server: LiveServer, uploaded: str
     assert outcomes == ["applied", "applied", "conflict", "conflict", "conflict"]
     actions = [e["action"] for e in bundles.audit_entries(live_server.storage(), None, 50)]
     assert actions.count("field_change_conflict") == 3
+    stats = bundles.stats(live_server.storage())  # `inspector server stats`
+    assert (stats["field_changes"], stats["field_conflicts"]) == (2, 3)
     page = requests.get(live_server.api("/changes"), headers=headers(wang), timeout=5).json()
     published = [c["data"] for c in page["changes"] if c["entity"] == "finding_change"]
     assert sorted(d["outcome"] for d in published) == outcomes
