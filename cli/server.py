@@ -122,6 +122,18 @@ def user_add(
     click.echo(f"已保存用户 {name}（{role}）")
 
 
+@user.command("disable")
+@data_option
+@click.argument("name")
+def user_disable(store: ServerStore, name: str) -> None:
+    """停用用户：不能再登录或同步；各设备下次联网时删除其在本机的登录（user add 重新启用）。"""
+    try:
+        accounts.disable_user(store, name)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"已停用用户 {name}")
+
+
 @user.command("link")
 @data_option
 @click.argument("name")

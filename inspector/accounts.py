@@ -15,7 +15,17 @@ procedure sets); they must choose their own at that first sign-in. Wrong passwor
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector import attempts, audit, crypto, current_user, keys, roster, unlock
+from inspector import (
+    attempts,
+    audit,
+    crypto,
+    current_user,
+    keys,
+    lost_device,
+    office_accounts,
+    roster,
+    unlock,
+)
 from inspector.current_user import Session
 from inspector.errors import StoreError, UserError
 from inspector.store import Store, open_store
@@ -30,13 +40,182 @@ class Account:
     holder: str
     label: str
     must_change: bool
+    server_account: str | None = None  # an office server account that signed in here
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """Where an enrolled device's office server is (from the key file: readable before
+    sign-in, and not secret)."""
+
+    server_url: str
+    device_id: str
+    ca_bundle: str  # "" for the system's certificate authorities
+
+
+@dataclass(frozen=True)
+class ServerGrant:
+    """What the office server answered to an office account's sign-in on this device."""
+
+    username: str
+    role: str
+    roster_id: str | None
+    device_secret: bytes
 
 
 def listed(db_path: Path) -> list[Account]:
     """The accounts that can open the store at ``db_path``, administrator last."""
     found = keys.load(db_path)
-    accounts = [Account(w.holder, w.label, w.must_change) for w in found.wraps]
+    accounts = [Account(w.holder, w.label, w.must_change, w.server_account) for w in found.wraps]
     return sorted(accounts, key=lambda a: (a.holder == keys.ADMIN, a.label))
+
+
+def enrolment(db_path: Path) -> Enrolment | None:
+    """The office server this device is enrolled with, or None (standalone, or plain)."""
+    if not keys.exists(db_path):
+        return None
+    found = keys.load(db_path).enrolment
+    if found is None:
+        return None
+    return Enrolment(found["server_url"], found["device_id"], found.get("ca_bundle", ""))
+
+
+def enrol(store: Store, server_url: str, device_id: str, ca_bundle: str, secret: bytes) -> None:
+    """Wrap the store's data key under the device secret the office server keeps for this
+    device, so that an office account can sign in here for the first time (online)."""
+    found = keys.load(store.path)
+    enrolled = keys.with_enrolment(
+        found, _data_key(store), secret, server_url, device_id, ca_bundle
+    )
+    keys.save(store.path, enrolled)
+    if found.enrolment is None:  # the first enrolment; a new secret later is not news
+        with store.transaction() as conn:
+            audit.record(
+                conn,
+                actor=current_user.actor(store),
+                entity="device",
+                entity_id=device_id,
+                action="enrol",
+                new={"server": server_url},
+            )
+
+
+def sign_in_with_grant(db_path: Path, grant: ServerGrant, password: str) -> tuple[Store, Session]:
+    """An office account's online sign-in: the device secret from the server opens the data
+    key; it is wrapped again under this person's password (their slot, replacing an older
+    one), and the role the server gave is kept with the time it was confirmed."""
+    found = keys.load(db_path)
+    data_key = keys.unwrap_enrolment(found, grant.device_secret)
+    holder = office_accounts.holder_of(grant.username)
+    keys.remember(db_path, data_key)
+    store = open_store(db_path, data_key)
+    try:
+        office_accounts.confirm(store, grant.username, grant.role, grant.roster_id)
+        label = _office_label(store, grant.username, grant.roster_id)
+        wrap = keys.make_wrap(
+            found, data_key, holder, label, password, server_account=grant.username
+        )
+        keys.save(db_path, keys.with_wrap(found, wrap))
+        session = session_for(store, holder, label)
+        with store.transaction() as conn:
+            audit.record(
+                conn,
+                actor=session.actor,
+                entity="account",
+                entity_id=holder,
+                action="office_sign_in",
+                new={"role": grant.role},
+            )
+    except UserError:
+        store.close()
+        keys.forget(db_path)
+        raise
+    attempts.succeeded(db_path, holder)
+    current_user.begin(store, session)
+    return store, session
+
+
+def forget_office_slot(db_path: Path, username: str, password: str, reason: str) -> bool:
+    """Remove the local slot of office account ``username`` when the server refused it
+    (``reason``: its password changed there, or it was disabled) and ``password`` opens it
+    here. True when one was removed (audited)."""
+    found = keys.load(db_path)
+    holder = office_accounts.holder_of(username)
+    wrap = found.wrap_of(holder)
+    if wrap is None:
+        return False
+    try:
+        data_key = keys.unwrap(found, wrap, password)
+    except crypto.DecryptionFailed:
+        return False
+    keys.save(db_path, keys.without_holder(found, holder))
+    store = open_store(db_path, data_key)
+    try:
+        _removed(store, holder, reason)
+    finally:
+        store.close()
+    return True
+
+
+@dataclass(frozen=True)
+class OfficeAccountNow:
+    """An office account as the server has it at this sync."""
+
+    username: str
+    role: str
+    roster_id: str | None
+    disabled: bool
+
+
+def refresh_office_accounts(store: Store, now: list[OfficeAccountNow]) -> list[str]:
+    """Each sync: an office account the server disabled, removed or gave a lower role loses
+    its slot here (it must sign in online again); a role kept or raised is confirmed (a
+    raised one takes effect at the next sign-in). When that is the signed-in person the app
+    is asked to lock. Returns a Chinese note per slot removed."""
+    by_name = {a.username: a for a in now}
+    session = current_user.session(store)
+    notes = []
+    for wrap in keys.load(store.path).wraps:
+        name = wrap.server_account
+        if name is None:
+            continue
+        before, current = office_accounts.cached(store, name), by_name.get(name)
+        if current is None or current.disabled:
+            reason = "已被单位停用"
+        elif before is None or office_accounts.lowered(before.role, current.role):
+            reason = f"的角色已由单位改为{current_user.role_label(current.role)}"
+        else:
+            office_accounts.confirm(store, name, before.role, current.roster_id)
+            continue
+        keys.save(store.path, keys.without_holder(keys.load(store.path), wrap.holder))
+        _removed(store, wrap.holder, reason)
+        notes.append(f"办公室账号“{wrap.label}”{reason}，已删除其在本机的登录")
+        if session is not None and session.holder == wrap.holder:
+            lost_device.request_lock(
+                store,
+                f"您的办公室账号{reason}：本机已删除此账号的登录。"
+                "请退出登录，再联网用办公室账号重新登录。",
+            )
+    return notes
+
+
+def _removed(store: Store, holder: str, reason: str) -> None:
+    username = office_accounts.username_of(holder) or holder
+    office_accounts.forget(store, username)
+    with store.transaction() as conn:
+        audit.record(
+            conn,
+            actor="单位服务器",
+            entity="account",
+            entity_id=holder,
+            action="office_removed",
+            new={"reason": reason},
+        )
+
+
+def _office_label(store: Store, username: str, roster_id: str | None) -> str:
+    person = next((p for p in roster.all_active(store) if p.id == roster_id), None)
+    return f"{person.name}（{username}）" if person else username
 
 
 def sign_in(db_path: Path, holder: str, password: str) -> tuple[Store, Session]:
@@ -119,6 +298,11 @@ def unlock_again(store: Store, password: str) -> None:
     attempts.check(store.path, session.holder)
     found = keys.load(store.path)
     wrap = found.wrap_of(session.holder)
+    if wrap is None and office_accounts.username_of(session.holder) is not None:
+        raise UserError(
+            lost_device.lock_reason(store)
+            or "此办公室账号在本机的登录已被删除：请退出登录，再联网重新登录。"
+        )
     try:
         if wrap is None:
             raise crypto.DecryptionFailed
@@ -138,11 +322,24 @@ def sign_out(store: Store) -> None:
 def session_for(store: Store, holder: str, label: str) -> Session:
     if holder == keys.ADMIN:
         return Session(holder=holder, actor=label, role="admin", label=label)
+    username = office_accounts.username_of(holder)
+    if username is not None:
+        return _office_session(store, holder, username, label)
     person = next((p for p in roster.all_active(store) if p.id == holder), None)
     if person is None:
         raise UserError(f"“{label}”已不在执法人员名录中（或已停用），不能登录；请联系管理员。")
     actor = current_user.actor_for(store, person)
     return Session(holder=holder, actor=actor, role=person.role, label=label)
+
+
+def _office_session(store: Store, holder: str, username: str, label: str) -> Session:
+    """An office account's session: the role the server gave, as last confirmed."""
+    given = office_accounts.cached(store, username)
+    if given is None:
+        raise UserError(f"本机没有办公室账号“{username}”的角色记录：请联网重新登录。")
+    person = next((p for p in roster.all_active(store) if p.id == given.roster_id), None)
+    actor = current_user.actor_for(store, person) if person else username
+    return Session(holder=holder, actor=actor, role=given.role, label=label)
 
 
 def act_as(store: Store, actor: str) -> Session:

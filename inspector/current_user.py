@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector import roster
+from inspector import office_accounts, roster
 from inspector.errors import UserError
 from inspector.model import Inspector
 from inspector.store import Store
@@ -58,11 +58,17 @@ def actor(store: Store) -> str:
 
 
 def person(store: Store) -> Inspector | None:
-    """The roster entry of the signed-in person (None for the administrator account)."""
+    """The roster entry of the signed-in person (None for the administrator account, and for
+    an office account the server links to nobody on this device's roster)."""
     found = session(store)
     if found is None:
         return None
-    return next((p for p in roster.all_active(store) if p.id == found.holder), None)
+    person_id = found.holder
+    username = office_accounts.username_of(found.holder)
+    if username is not None:  # an office account: the roster entry the server links it to
+        given = office_accounts.cached(store, username)
+        person_id = given.roster_id or "" if given is not None else ""
+    return next((p for p in roster.all_active(store) if p.id == person_id), None)
 
 
 def actor_for(store: Store, chosen: Inspector) -> str:

@@ -44,6 +44,7 @@ class Wrap:
     sealed: str
     params: dict[str, int]
     must_change: bool = False  # a one-time password an administrator set: change at sign-in
+    server_account: str | None = None  # made by this office server account's first sign-in
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class KeyFile:
     store_id: str
     wraps: tuple[Wrap, ...] = ()
     recovery: dict[str, str] | None = None  # fingerprint, wrapped
-    enrolled_server: str | None = None  # shown on the sign-in screen of an enrolled device
+    enrolment: dict[str, str] | None = None  # server_url, device_id, ca_bundle, sealed
     format: int = FORMAT
 
     def wrap_of(self, holder: str) -> Wrap | None:
@@ -82,7 +83,7 @@ def load(db_path: Path) -> KeyFile:
             store_id=raw["store_id"],
             wraps=wraps,
             recovery=raw.get("recovery"),
-            enrolled_server=raw.get("enrolled_server"),
+            enrolment=raw.get("enrolment"),
             format=raw["format"],
         )
     except FileNotFoundError as exc:
@@ -123,6 +124,7 @@ def make_wrap(
     *,
     must_change: bool = False,
     params: crypto.Argon2Params | None = None,
+    server_account: str | None = None,
 ) -> Wrap:
     """The data key wrapped under ``password`` for ``holder`` in this store."""
     check_password(password)
@@ -130,7 +132,9 @@ def make_wrap(
     salt = crypto.new_salt()
     kek = crypto.derive_key(password, salt, chosen)
     sealed = crypto.seal(kek, data_key, _associated(keys, holder))
-    return Wrap(holder, label, _b64(salt), _b64(sealed), asdict(chosen), must_change)
+    return Wrap(
+        holder, label, _b64(salt), _b64(sealed), asdict(chosen), must_change, server_account
+    )
 
 
 def with_wrap(keys: KeyFile, wrap: Wrap) -> KeyFile:
@@ -193,6 +197,37 @@ def unwrap_recovery(keys: KeyFile, private_pem: bytes, passphrase: str | None) -
         return crypto.unwrap_with_private(private, wrapped, _associated(keys, "recovery"))
     except crypto.DecryptionFailed as exc:
         raise KeyFileError("恢复密钥无法解开本数据库的密钥：密钥文件可能被改动过。") from exc
+
+
+def with_enrolment(
+    keys: KeyFile, data_key: bytes, secret: bytes, server_url: str, device_id: str, ca: str
+) -> KeyFile:
+    """``keys`` with the data key also wrapped under the device's unlock secret, which the
+    office server keeps and gives only to an office account signing in here (AES-256-GCM;
+    the device id is bound as associated data)."""
+    sealed = crypto.seal(secret, data_key, _associated(keys, f"device:{device_id}"))
+    enrolment = {
+        "server_url": server_url,
+        "device_id": device_id,
+        "ca_bundle": ca,
+        "sealed": _b64(sealed),
+    }
+    return replace(keys, enrolment=enrolment)
+
+
+def unwrap_enrolment(keys: KeyFile, secret: bytes) -> bytes:
+    """The data key, opened with the device secret the office server gave."""
+    if keys.enrolment is None:
+        raise KeyFileError("本机没有登记到单位服务器，不能用办公室账号登录。")
+    device = keys.enrolment["device_id"]
+    try:
+        sealed = _unb64(keys.enrolment["sealed"])
+        return crypto.open_sealed(secret, sealed, _associated(keys, f"device:{device}"))
+    except (crypto.DecryptionFailed, ValueError) as exc:
+        raise KeyFileError(
+            "单位服务器给出的设备密钥打不开本机的数据库（设备可能已在服务器上重新登记）："
+            "请用本机已登录过的账号登录，并在“同步”中重新登录一次。"
+        ) from exc
 
 
 def check_password(password: str) -> None:

@@ -7,6 +7,7 @@ from inspector.clock import utc_now
 from inspector.store import Store
 
 REFUSED_KEY = "token_refused_at"
+REASON_KEY = "lock_reason"  # why the app must lock now, other than a refused token
 
 
 def token_refused(store: Store, token_key: str) -> None:
@@ -22,10 +23,20 @@ def token_refused(store: Store, token_key: str) -> None:
             )
 
 
+def request_lock(store: Store, reason: str) -> None:
+    """Ask the app to lock now, saying ``reason`` (the office changed the signed-in account)."""
+    sync_state.set_values(store, **{REASON_KEY: reason})
+
+
 def lock_requested(store: Store) -> bool:
-    return sync_state.get(store, REFUSED_KEY) is not None
+    return sync_state.get(store, REFUSED_KEY) is not None or lock_reason(store) is not None
+
+
+def lock_reason(store: Store) -> str | None:
+    return sync_state.get(store, REASON_KEY)
 
 
 def lock_done(store: Store) -> None:
     """The app locked and its user unlocked it again: nothing more to ask."""
     sync_state.forget(store, REFUSED_KEY)
+    sync_state.forget(store, REASON_KEY)

@@ -1,6 +1,8 @@
 """Who may do what: supervisor actions (approve, return, campaigns, re-checks) need a person on
-the roster with the supervisor (or admin) role. The server enforces the same on its side."""
+the roster with the supervisor (or admin) role — or, signed in with an office server account,
+that account's role from the server. The server enforces the same on its side."""
 
+from inspector import current_user, office_accounts
 from inspector.errors import UserError
 from inspector.store import Store
 
@@ -8,9 +10,16 @@ SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
 
 
 def role_of(store: Store, actor: str) -> str | None:
-    """The roster role of ``actor``: a roster id or certificate number, or a name that only
-    one active person has (two people of the same name could otherwise borrow a role).
-    None when unknown or ambiguous."""
+    """The role of ``actor``. For the person signed in with an office server account, the
+    role the server gave (as last confirmed; None once the server removed it). Otherwise the
+    roster role: of a roster id or certificate number, or of a name that only one active
+    person has (two people of the same name could otherwise borrow a role). None when
+    unknown or ambiguous."""
+    session = current_user.session(store)
+    username = office_accounts.username_of(session.holder) if session else None
+    if session is not None and username is not None and session.actor == actor:
+        found_role = office_accounts.cached(store, username)
+        return found_role.role if found_role is not None else None
     exact = store.db.execute(
         "SELECT role FROM roster WHERE active = 1 AND (id = ? OR certificate_no = ?)",
         (actor, actor),

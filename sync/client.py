@@ -23,7 +23,7 @@ from inspector.attachments import has_content, kind_word, read_bytes
 from inspector.clock import utc_now
 from inspector.errors import UserError
 from inspector.store import Store
-from sync import desk, field_changes, outbox, pull, reviews, state
+from sync import desk, field_changes, outbox, pull, reviews, sign_in, state
 from sync.protocol import (
     ChangesPage,
     FieldChangeResult,
@@ -142,6 +142,7 @@ class SyncClient:
             **{state.SERVER_URL: self.transport.server_url, state.TOKEN: answer.token},
             **{state.USERNAME: answer.username, state.ROLE: answer.role},
         )
+        sign_in.enrol(self.store, self.transport)  # office accounts can now sign in here
         return answer
 
     def push(self, job: jobs.Job = jobs.UNWATCHED) -> PushReport:
@@ -268,13 +269,20 @@ class SyncClient:
     def pull(self, job: jobs.Job = jobs.UNWATCHED) -> PullReport:
         """Fetch changes after the stored cursor; each page commits with its new cursor.
 
-        A 401 (``LoginRequired``) forgets the token before it propagates.
+        A 401 (``LoginRequired``) forgets the token before it propagates. A pull that ran to
+        its end refreshes the roles of the office accounts that signed in here
+        (``sync.sign_in.refresh``).
         """
         try:
-            return self._pull(job)
-        except LoginRequired:
+            report = self._pull(job)
+        except LoginRequired as exc:
+            if exc.code == "account_disabled":
+                sign_in.account_refused(self.store, state.get(self.store, state.USERNAME))
             self.forget_token()
             raise
+        if not report.cancelled:
+            report.notes += sign_in.refresh(self.store, self.transport)
+        return report
 
     def forget_token(self) -> None:
         """The server refused the token (401): drop it, so that the next run, from the command

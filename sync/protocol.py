@@ -48,6 +48,30 @@ class LoginResponse(Model):
     expires_at: str
 
 
+class DeviceKey(Model):
+    """The device's unlock secret (base64), kept by the server for this device only: the
+    device's key file holds its data key wrapped under it, so an office account that signs in
+    here for the first time can open the store (see docs/security.md)."""
+
+    secret: str
+
+
+class DeviceSignIn(LoginResponse):
+    """A first (or online) sign-in of an office account on an enrolled device: the account's
+    role and a token, with the device's unlock secret."""
+
+    device_secret: str
+
+
+class DeviceAccount(Model):
+    """An office account that has signed in on this device, as the server has it now."""
+
+    username: str
+    role: Role
+    roster_id: str | None
+    disabled: bool
+
+
 class Problem(Model):
     """Every error answer: a Chinese message and a stable machine code."""
 

@@ -29,7 +29,12 @@ class ServerFault(SyncError):
 
 
 class LoginRequired(SyncError):
-    """401: the token is missing, expired or revoked."""
+    """401: the token is missing, expired or revoked (``code`` says which: the server's
+    ``account_disabled`` when the office disabled the account)."""
+
+    def __init__(self, message: str, code: str = "login_required") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Cancelled(jobs.Cancelled):
@@ -125,7 +130,7 @@ def decode(response: requests.Response) -> Any:
         return response.json() if response.content else None
     code, message = _problem(response)
     if response.status_code == 401:
-        raise LoginRequired(message or "登录已失效，请重新登录")
+        raise LoginRequired(message or "登录已失效，请重新登录", code)
     if response.status_code == 426:
         raise SyncError(message)
     raise Rejected(response.status_code, code, message)

@@ -57,7 +57,8 @@ class LockDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"为保护数据，程序已锁定。请 {session.label} 输入密码解锁。"))
         if lost_device.lock_requested(store):
-            layout.addWidget(QLabel(REFUSED, wordWrap=True))
+            reason = lost_device.lock_reason(store) or REFUSED
+            layout.addWidget(QLabel(reason, objectName="lockReason", wordWrap=True))
         layout.addWidget(self.password)
         layout.addWidget(self.message)
         layout.addWidget(unlock, alignment=Qt.AlignmentFlag.AlignRight)
@@ -135,10 +136,10 @@ class IdleLock(QObject):
     @Slot()
     def _closed(self) -> None:
         self.locked = False
+        lost_device.lock_done(self.store)  # unlocked, or signed out: either way it was heard
         if self.dialog.signed_out:
             self.sign_out_requested.emit()
         else:
-            lost_device.lock_done(self.store)
             self.timer.start()
 
     def stop(self) -> None:

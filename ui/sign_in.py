@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector import accounts, encrypt, keys, unlock
+from inspector import accounts, encrypt, keys, office_accounts, unlock
 from inspector.current_user import Session
 from inspector.errors import UserError
 from inspector.store import Store
+
+OTHER = "other-office-account"  # the list entry for an office account new to this device
+OTHER_OFFICE_ACCOUNT = "其他办公室账号…"
 
 
 def password_field(name: str) -> QLineEdit:
@@ -43,6 +46,9 @@ class SignInDialog(QDialog):
         self.intro = QLabel(wordWrap=True)
         self.account = QComboBox(objectName="account")
         self.account.setMinimumHeight(40)
+        self.office_user = QLineEdit(objectName="officeUser")
+        self.office_user.setMinimumHeight(40)
+        self.office_user.setPlaceholderText("单位服务器上的用户名")
         self.password = password_field("password")
         self.repeat = password_field("repeat")
         self.message = QLabel(objectName="signInMessage", wordWrap=True)
@@ -52,6 +58,7 @@ class SignInDialog(QDialog):
         self.ok.setMinimumHeight(40)
         self.form = QFormLayout()
         self.form.addRow("账号", self.account)
+        self.form.addRow("用户名", self.office_user)
         self.form.addRow("密码", self.password)
         self.form.addRow("再次输入", self.repeat)
         layout = QVBoxLayout(self)
@@ -60,6 +67,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.ok, alignment=Qt.AlignmentFlag.AlignRight)
         self.ok.clicked.connect(self._go)
+        self.account.currentIndexChanged.connect(self._account_chosen)
         self.mode = self._mode()
         self._show_mode()
 
@@ -87,11 +95,31 @@ class SignInDialog(QDialog):
             )
             self.ok.setText("加密并登录")
         else:
-            self.intro.setText("请选择您的账号并输入自己的密码。")
-            self.ok.setText("登录")
-            self.account.clear()
-            for account in accounts.listed(self.db_path):
-                self.account.addItem(account.label, account.holder)
+            self._list_accounts()
+        self._account_chosen()
+
+    def _list_accounts(self) -> None:
+        """The accounts in the key file; on an enrolled device also 其他办公室账号…"""
+        place = accounts.enrolment(self.db_path)
+        self.intro.setText(
+            "请选择您的账号并输入自己的密码。"
+            if place is None
+            else f"本机已登记到单位服务器（{place.server_url}）。请选择您的账号并输入密码；"
+            "办公室账号第一次在本机登录须联网，之后可离线登录。"
+        )
+        self.ok.setText("登录")
+        self.account.clear()
+        for account in accounts.listed(self.db_path):
+            self.account.addItem(account.label, account.holder)
+        if place is not None:
+            self.account.addItem(OTHER_OFFICE_ACCOUNT, OTHER)
+
+    @Slot()
+    def _account_chosen(self) -> None:
+        other = self.mode == "sign_in" and self.account.currentData() == OTHER
+        self.form.setRowVisible(self.office_user, other)
+        if other:
+            self.office_user.setFocus()
 
     def choose(self, label_part: str) -> None:
         """Select the account whose label contains ``label_part`` (as a click would)."""
@@ -113,6 +141,9 @@ class SignInDialog(QDialog):
 
     def _sign_in(self) -> None:
         holder = str(self.account.currentData())
+        if holder == OTHER or office_accounts.username_of(holder) is not None:
+            self._done(*self._office_sign_in(holder))
+            return
         store, session = accounts.sign_in(self.db_path, holder, self.password.text())
         must_change = next(
             a.must_change for a in accounts.listed(self.db_path) if a.holder == holder
@@ -121,6 +152,19 @@ class SignInDialog(QDialog):
             accounts.sign_out(store)
             raise UserError("首次登录须设置自己的密码，已退出登录。")
         self._done(store, session)
+
+    def _office_sign_in(self, holder: str) -> tuple[Store, Session]:
+        """With the office server's account: its password, account and role are the server's
+        (online); one that signed in here before works offline too."""
+        from sync import sign_in  # requests and pydantic: only when an office account signs in
+
+        if holder != OTHER:
+            return sign_in.sign_in_known(self.db_path, holder, self.password.text())
+        username = self.office_user.text().strip()
+        if not username:
+            self.office_user.setFocus()
+            raise UserError("请输入单位服务器上的用户名。")
+        return sign_in.first_sign_in(self.db_path, username, self.password.text())
 
     def _set_up(self) -> None:
         password = self.password.text()

@@ -31,6 +31,9 @@ from sync.protocol import (
     BlobOffset,
     Bundle,
     ChangesPage,
+    DeviceAccount,
+    DeviceKey,
+    DeviceSignIn,
     FieldChange,
     FieldChangeResult,
     FindingStatusChange,
@@ -143,6 +146,22 @@ def _router(store: ServerStore) -> APIRouter:
     def login(request: Request, body: LoginRequest) -> LoginResponse:
         """A token for this device; throttled per user name and per address (429)."""
         return accounts.login(store, body, _address(request))
+
+    @router.post("/auth/sign-in")
+    def device_sign_in(request: Request, body: LoginRequest) -> DeviceSignIn:
+        """An office account signs in on an enrolled device (401 wrong password, 403 account
+        disabled or device revoked, 409 device not enrolled); throttled like login."""
+        return accounts.device_sign_in(store, body, _address(request))
+
+    @router.post("/auth/device-key")
+    def device_key(me: Me) -> DeviceKey:
+        """Enrolment: the unlock secret of the calling device (403 once revoked)."""
+        return accounts.device_key(store, me)
+
+    @router.get("/auth/device-accounts")
+    def device_accounts(me: Me) -> list[DeviceAccount]:
+        """The office accounts that signed in on the calling device, with their roles now."""
+        return accounts.device_accounts(store, me)
 
     @router.post("/auth/logout", status_code=204)
     def logout(

@@ -183,11 +183,28 @@ CREATE TABLE change_files (
 CREATE INDEX change_files_sha ON change_files(sha256);
 """
 
+_V5_DEVICE_SIGN_IN = """
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+CREATE TABLE device_secrets (
+    device_id TEXT PRIMARY KEY,
+    sealed TEXT,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE device_accounts (
+    device_id TEXT NOT NULL,
+    username TEXT NOT NULL,
+    first_at TEXT NOT NULL,
+    PRIMARY KEY (device_id, username)
+);
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _V1_FIRST_SCHEMA),
     (2, _V2_NOTICE_NUMBERS),
     (3, _V3_OWNERSHIP_AND_AUDIT),
     (4, _V4_FIELD_CHANGES),
+    (5, _V5_DEVICE_SIGN_IN),
 ]
 
 

@@ -352,7 +352,8 @@ def test_every_accepted_write_is_audited_with_who_when_and_where(
     client = client_for(device, live_server.url)
     assert client.push().ok
     entries = bundles.audit_entries(live_server.storage(), "zhang", 10)
-    assert [e["action"] for e in entries] == ["file", "push", "login"]  # newest first
+    actions = ["file", "push", "device_key", "login"]  # newest first; device_key: enrolment
+    assert [e["action"] for e in entries] == actions
     for entry in entries:
         assert entry["device_id"] == state.device_id(device)
         assert entry["address"] == "127.0.0.1"
