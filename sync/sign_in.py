@@ -42,7 +42,8 @@ TOKEN_OF = "token_of:"  # sync_state: each office account's own device token
 
 
 class Offline(UserError):
-    """The server could not be reached (no network, or it did not answer)."""
+    """The server's word cannot be had (no network, no answer, a 5xx, a certificate that does
+    not check out): an account with a slot here signs in offline; a new one is told why not."""
 
 
 def offline_first(url: str) -> str:
@@ -75,12 +76,9 @@ def enrol(store: Store, transport: Transport) -> None:
 
 
 def first_sign_in(db_path: Path, username: str, password: str) -> tuple[Store, Session]:
-    """ "其他办公室账号…": an office account that has not signed in here yet (online only)."""
+    """其他办公室账号…: an office account that has not signed in here yet (online only)."""
     place = _place(db_path)
-    try:
-        answer = _ask(place, username, password)
-    except Offline as exc:
-        raise UserError(offline_first(place.server_url)) from exc
+    answer = _ask(place, username, password)  # Offline says why it cannot be done now
     return _signed_in(db_path, place, answer, password)
 
 
@@ -157,11 +155,11 @@ def _ask(place: Enrolment, username: str, password: str) -> DeviceSignIn:
             "POST", "/auth/sign-in", json=request.model_dump(), timeout=TIMEOUT
         )
     except requests.exceptions.SSLError as exc:
-        raise UserError(f"单位服务器的证书校验失败，已拒绝连接：{exc}") from exc
+        raise Offline(f"单位服务器的证书校验失败，已拒绝连接：{exc}") from exc
     except NETWORK_ERRORS as exc:
         raise Offline(offline_first(place.server_url)) from exc
     if response.status_code >= 500:
-        raise UserError(unreachable(place.server_url, response.status_code))
+        raise Offline(unreachable(place.server_url, response.status_code))
     try:
         return DeviceSignIn(**decode(response))
     except LoginRequired as exc:  # 401: the password (or the name) is wrong

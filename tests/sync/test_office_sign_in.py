@@ -112,6 +112,18 @@ def test_the_server_s_refusals_in_chinese(
     assert WANG not in _holders(enrolled)
 
 
+def test_a_known_account_signs_in_from_its_slot_while_the_server_fails(
+    enrolled: Path, live_server: LiveServer
+) -> None:
+    store, _ = sign_in.first_sign_in(enrolled, "wang", PASSWORD)
+    accounts.sign_out(store)
+    with serving(live_server.data_dir, wrap=_always_503, database=live_server.database) as down:
+        _point_at(enrolled, down.url)
+        again, session = sign_in.sign_in_known(enrolled, WANG, PASSWORD)
+    assert session.role == "supervisor"
+    accounts.sign_out(again)
+
+
 def test_a_role_lowered_on_the_server_is_enforced_after_the_next_sync(
     enrolled: Path, live_server: LiveServer, device: Store
 ) -> None:

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from inspector import accounts, current_user, keys, roles
+from inspector import accounts, current_user, keys, lost_device, roles
 from inspector.errors import UserError
 from inspector.store import Store, open_store
 from sync.client import SyncClient
+from sync.server import accounts as server_accounts
+from sync.server.storage import ServerStore
 from tests.sync.sync_support import PASSWORD, LiveServer, free_port, seed, serving
+from ui.lock import IdleLock
 from ui.sign_in import OTHER_OFFICE_ACCOUNT, SignInDialog
 
 
@@ -95,3 +99,33 @@ def test_offline_a_new_office_account_is_told_to_connect(qtbot, enrolled: Path) 
     _office_sign_in(qtbot, dialog, "wang", PASSWORD)
     assert dialog.store is None
     assert "第一次在本机登录必须联网" in dialog.message.text()
+
+
+def test_a_role_lowered_on_the_server_locks_the_window_at_the_next_sync(
+    qtbot, enrolled: Path, server: LiveServer
+) -> None:
+    dialog = _dialog(qtbot, enrolled)
+    _office_sign_in(qtbot, dialog, "wang", PASSWORD)
+    store: Store = dialog.store  # type: ignore[assignment]
+    window = QWidget()
+    qtbot.addWidget(window)
+    idle = IdleLock(store, window)
+    storage = ServerStore(server.data_dir)
+    server_accounts.add_user(storage, "wang", "inspector", PASSWORD, "roster-wang")
+    storage.close()
+
+    SyncClient(store).pull()  # as 同步 does
+    idle.check_server()
+
+    assert idle.locked
+    lock = idle.dialog
+    assert "角色已由单位改为检查人员" in lock.findChild(QLabel, "lockReason").text()
+    qtbot.keyClicks(lock.password, PASSWORD)
+    qtbot.keyClick(lock.password, Qt.Key.Key_Return)
+    assert idle.locked and "请退出登录" in lock.message.text()  # the slot is gone
+    signed_out: list[bool] = []
+    idle.sign_out_requested.connect(lambda: signed_out.append(True))
+    qtbot.mouseClick(lock.findChild(QPushButton, "lockSignOut"), Qt.MouseButton.LeftButton)
+    assert signed_out == [True] and not lost_device.lock_requested(store)
+    idle.stop()
+    accounts.sign_out(store)
