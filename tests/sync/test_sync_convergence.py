@@ -1,6 +1,7 @@
 """A Hypothesis state machine of a device and the server: whatever mix of new inspections,
-amendments, cut connections, cancels and retries, one clean push converges — every revision on
-the server once with the content the device froze, every photo byte-identical, outbox empty."""
+amendments, report-backs with files after upload, cut connections, cancels and retries, one
+clean push converges — every revision on the server once with the content the device froze,
+every report-back applied once, every photo and file byte-identical, outbox empty."""
 
 import hashlib
 import shutil
@@ -17,9 +18,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from inspector import attachments, inspections, onsite_record, roster
+from inspector import attachments, findings, inspections, onsite_record, rectification, roster
 from inspector.clock import utc_now
-from inspector.model import Inspector, NewInspection
+from inspector.model import FindingDraft, Inspector, NewInspection, Severity
 from inspector.store import open_store
 from sync import outbox
 from sync.client import SyncClient
@@ -69,12 +70,15 @@ class DeviceAndServer(RuleBasedStateMachine):
         self.direct = SyncClient(self.store, self.server.url, retry=RETRY)
         self.faulty = SyncClient(self.store, self.proxy.url, retry=RETRY)
         self.completed: list[str] = []
+        self.reported: list[str] = []
 
     @rule(photos=st.lists(st.integers(0, len(PHOTOS) - 1), max_size=2, unique=True))
     def complete_inspection(self, photos: list[int]) -> None:
         new = NewInspection("org-1", "cl", 1, ["roster-zhang", "roster-zhao"], utc_now())
         inspection_id = inspections.start(self.store, new, actor="张伟")
         inspections.set_answer(self.store, inspection_id, "q1", "compliant", actor="张伟")
+        draft = FindingDraft("未按期报送年度工作报告", "", Severity.MINOR, "", 30, "2099-12-31")
+        findings.add(self.store, inspection_id, draft, actor="张伟")
         for index in photos:
             path = self.folder / f"IMG_{index}.jpg"
             path.write_bytes(PHOTOS[index])
@@ -91,6 +95,24 @@ class DeviceAndServer(RuleBasedStateMachine):
         inspections.set_answer(
             self.store, inspection_id, "q1", value, actor="张伟", amendment_reason="更正"
         )
+
+    @rule(data=st.data(), files=st.lists(st.integers(0, len(PHOTOS) - 1), max_size=2, unique=True))
+    def report_back(self, data: st.DataObject, files: list[int]) -> None:
+        """The organization reports back on a finding (with files), before or after upload."""
+        if not self.completed:
+            return
+        [finding] = findings.of_inspection(self.store, data.draw(st.sampled_from(self.completed)))
+        if finding.status != "open":
+            return
+        paths = []
+        for index in files:
+            paths.append(self.folder / f"整改材料{index}.jpg")
+            paths[-1].write_bytes(PHOTOS[index])
+        rectification.report_back(
+            self.store, finding.id, reported_on="2026-12-10", text="已整改", evidence=paths,
+            actor="张伟",
+        )  # fmt: skip
+        self.reported.append(finding.id)
 
     @rule(cut_after=st.integers(20_000, 200_000), cuts=st.integers(0, 2))
     def push_over_a_bad_link(self, cut_after: int, cuts: int) -> None:
@@ -128,9 +150,30 @@ class DeviceAndServer(RuleBasedStateMachine):
                 for ref in item.bundle.attachments:
                     blob = self.server.data_dir / "blobs" / ref.sha256[:2] / ref.sha256
                     assert hashlib.sha256(blob.read_bytes()).hexdigest() == ref.sha256
+            self.report_backs_converged()
         finally:
             self.store.close()
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    def report_backs_converged(self) -> None:
+        """Each report-back applied on the server once; its files stored byte-identical.
+        (The server outlives the examples: only this device's findings are looked at.)"""
+        mine = {f.id for i in self.completed for f in findings.of_inspection(self.store, i)}
+        storage = self.server.storage()
+        with storage.reading() as conn:
+            rows = conn.execute(
+                "SELECT finding_id, kind, outcome, revision FROM field_changes"
+            ).fetchall()
+            statuses = dict(conn.execute("SELECT finding_id, status FROM findings").fetchall())
+        assert sorted(tuple(r) for r in rows if r[0] in mine) == sorted(
+            (finding_id, "report_back", "applied", 1) for finding_id in self.reported
+        )
+        for finding_id in mine:
+            assert statuses[finding_id] == ("reported" if finding_id in self.reported else "open")
+        for finding_id in self.reported:
+            for file in attachments.for_finding(self.store, finding_id):
+                blob = storage.blob_path(file.sha256)
+                assert hashlib.sha256(blob.read_bytes()).hexdigest() == file.sha256
 
 
 def test_device_and_server_converge(live_server: LiveServer) -> None:
