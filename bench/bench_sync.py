@@ -27,7 +27,7 @@ from inspector import attachments, inspections, onsite_record, roster
 from inspector.clock import utc_now
 from inspector.model import Inspector, NewInspection
 from inspector.store import Store, open_store
-from sync.client import SyncClient
+from sync.client import PARALLEL_FILES, SyncClient
 from sync.server import accounts, catalog
 from sync.server.storage import ServerStore
 
@@ -51,7 +51,7 @@ def run_sync_benchmarks(
     store = _device(workdir / "device" / "inspector.db")
     total_bytes = _fill(store, workdir / "photos", inspections_count, photos, min_mb, max_mb)
     server_args = _server_args(server_dir, database, workers)
-    with _process(server_args) as server_url, _process(_sink_args(sink_dir)) as sink:
+    with _process(server_args) as server_url, _process(_sink_args(sink_dir, workers)) as sink:
         SyncClient(store, server_url).login("zhang", PASSWORD)
         store.close()
         plain_s = _plain_upload(workdir / "photos", sink)
@@ -122,33 +122,43 @@ def _fill(store: Store, folder: Path, count: int, photos: int, min_mb: float, ma
     total = 0
     for index in range(count):
         new = NewInspection("org-1", "cl", 1, ["r0", "r1"], utc_now())
-        inspection_id = inspections.start(store, new, actor="bench")
-        inspections.set_answer(store, inspection_id, "q1", "compliant", actor="bench")
+        inspection_id = inspections.start(store, new, actor="检查员0")
+        inspections.set_answer(store, inspection_id, "q1", "compliant", actor="检查员0")
         for n in range(index * photos // count, (index + 1) * photos // count):
             path = folder / f"IMG_{n:04d}.jpg"
             size = int(rng.uniform(min_mb, max_mb) * 1_000_000)
             path.write_bytes(os.urandom(size))
             total += size
-            attachments.add_file(store, inspection_id, path, actor="bench")
+            attachments.add_file(store, inspection_id, path, actor="检查员0")
         onsite_record.complete_on_site(
             store,
             inspection_id,
             onsite_record.OnSite(onsite_record.Outcome.ABSENT, reason="负责人外出"),
-            actor="bench",
+            actor="检查员0",
         )
     return total
 
 
 def _plain_upload(folder: Path, sink: str) -> float:
-    """The same bytes, one raw streamed PUT per file, no protocol around them."""
+    """The same bytes, one raw streamed PUT per file, no protocol around them, from a process
+    of its own with requests, over as many connections as the push uses for a record's files
+    (``PARALLEL_FILES``), each taking the next file when it is done."""
     script = (
-        "import sys, pathlib, requests\n"
-        "s = requests.Session()\n"
-        "for p in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n"
-        "    with p.open('rb') as fh:\n"
-        "        s.put(sys.argv[2] + '/' + p.name, data=fh).raise_for_status()\n"
+        "import sys, pathlib, queue, threading, requests\n"
+        "files = queue.Queue()\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).iterdir()): files.put(p)\n"
+        "def send():\n"
+        "    s = requests.Session()\n"
+        "    while True:\n"
+        "        try: p = files.get_nowait()\n"
+        "        except queue.Empty: return\n"
+        "        with p.open('rb') as fh:\n"
+        "            s.put(sys.argv[2] + '/' + p.name, data=fh).raise_for_status()\n"
+        "threads = [threading.Thread(target=send) for _ in range(int(sys.argv[3]))]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
     )
-    seconds, _ = _timed_child([sys.executable, "-c", script, str(folder), sink])
+    args = [sys.executable, "-c", script, str(folder), sink, str(PARALLEL_FILES)]
+    seconds, _ = _timed_child(args)
     return seconds
 
 
@@ -233,8 +243,8 @@ def _server_args(data_dir: Path, database: str | None, workers: int) -> list[str
     return [*args, *(["--database", database] if database else []), "--port"]
 
 
-def _sink_args(folder: Path) -> list[str]:
-    return [sys.executable, "-m", "bench.sync_sink", str(folder)]
+def _sink_args(folder: Path, workers: int) -> list[str]:
+    return [sys.executable, "-m", "bench.sync_sink", str(folder), str(workers)]
 
 
 def _cli(db: Path, *args: str) -> list[str]:

@@ -1,7 +1,9 @@
 """The plain-upload baseline for ``bench_sync``: an ASGI app that streams each PUT body to a
-file and hashes it, nothing more. ``python -m bench.sync_sink FOLDER PORT``."""
+file and hashes it, nothing more. ``python -m bench.sync_sink FOLDER WORKERS PORT``: the same
+uvicorn, and as many worker processes, as the server it is compared with."""
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,11 +36,18 @@ def sink(folder: Path) -> Any:
     return app
 
 
+def app_from_env() -> Any:
+    return sink(Path(os.environ["BENCH_SINK_FOLDER"]))
+
+
 if __name__ == "__main__":
+    os.environ["BENCH_SINK_FOLDER"] = sys.argv[1]
     uvicorn.run(
-        sink(Path(sys.argv[1])),
+        "bench.sync_sink:app_from_env",
+        factory=True,
         host="127.0.0.1",
-        port=int(sys.argv[2]),
+        port=int(sys.argv[3]),
+        workers=int(sys.argv[2]),
         ws="none",
         log_level="warning",
     )

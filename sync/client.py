@@ -10,8 +10,9 @@ a wait for an unreachable server. ``push`` returns a ``PushReport`` with one
 import dataclasses
 import hashlib
 import io
+import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -48,6 +49,8 @@ from sync.transport import (
 AUDIT_HEAD_HEADER = "X-Inspector-Audit-Head"
 
 PAGE_SIZE = 1000
+PARALLEL_FILES = 4  # connections a record's files go up on at once
+_ALONE_BYTES = 32 << 20  # a file above this goes up alone (the others wait in memory)
 _READ_CHUNK = 1 << 20
 
 
@@ -345,6 +348,7 @@ class _Run:
     def __init__(self, job: jobs.Job):
         self.progress = Progress()
         self.job = job
+        self._lock = threading.Lock()  # files go up from several threads
 
     def cancelled(self) -> bool:
         return self.job.cancelled()
@@ -355,15 +359,17 @@ class _Run:
 
     def emit(self, current: str) -> None:
         """The bar counts KB while photos go up (a Qt int holds at most 2 GB), else records."""
-        self.progress.current = current
-        now = Progress(**self.progress.__dict__)
+        with self._lock:
+            self.progress.current = current
+            now = Progress(**self.progress.__dict__)
         if now.bytes_total:
             self.job.report(jobs.Step(now.bytes_done >> 10, now.bytes_total >> 10, detail=now))
         else:
             self.job.report(jobs.Step(now.records_done, now.records_total, detail=now))
 
     def add_bytes(self, count: int) -> None:
-        self.progress.bytes_done += count
+        with self._lock:
+            self.progress.bytes_done += count
 
 
 class _Pusher:
@@ -415,37 +421,47 @@ class _Pusher:
         self, files: list[tuple[str, int, str]], missing: list[MissingBlob]
     ) -> list[str]:
         """Upload the ``missing`` ones of ``files`` (sha256, size, name), resumably; the others
-        count as sent. Returns notes on interruptions and resumptions."""
+        count as sent. Returns notes on interruptions and resumptions.
+
+        Several at once (``PARALLEL_FILES`` connections): each file is read and checked here,
+        on the store's thread, then sent by a worker thread. At most ``PARALLEL_FILES`` files
+        wait in memory; one above ``_ALONE_BYTES`` goes by itself."""
         names = {sha: name for sha, _size, name in files}
         lacking = {m.sha256 for m in missing}
         self.run.add_bytes(sum(size for sha, size, _name in files if sha not in lacking))
-        notes = []
-        for blob in missing:
-            name = names.get(blob.sha256, blob.sha256[:12])
-            content = _content_of(self.store, blob.sha256)
-            if (content is not None and len(content) != blob.size) or not has_content(
-                self.store, blob.sha256
-            ):
-                raise Rejected(
-                    0, "missing_local", f"{kind_word(name)} {name} 在本机找不到或大小不符，无法上传"
-                )
-            if content is None or hashlib.sha256(content).hexdigest() != blob.sha256:
-                raise Rejected(
-                    0,
-                    "damaged_local",
-                    f"{kind_word(name)} {name} 在本机已损坏（内容与登记的校验值不符），无法上传",
-                )
-            interrupted, resumed_at = self._file(blob.sha256, blob.size, blob.offset, name)
-            if interrupted:
-                notes.append(f"{kind_word(name)} {name} 上传中断，已自动续传")
-            elif resumed_at:
-                notes.append(f"{kind_word(name)} {name} 上次已传 {resumed_at} 字节，本次从断点续传")
+        sending: list[Future[str | None]] = []
+        notes: list[str] = []
+        with ThreadPoolExecutor(PARALLEL_FILES, thread_name_prefix="upload") as senders:
+            for blob in missing:
+                name = names.get(blob.sha256, blob.sha256[:12])
+                if blob.size > _ALONE_BYTES or len(sending) >= PARALLEL_FILES:
+                    notes += _finished(sending, everything=blob.size > _ALONE_BYTES)
+                content = self._checked(blob.sha256, blob.size, name)
+                sending.append(senders.submit(self._file, blob, name, content))
+                if blob.size > _ALONE_BYTES:
+                    notes += _finished(sending, everything=True)
+            notes += _finished(sending, everything=True)
         return notes
 
-    def _file(self, sha256: str, size: int, offset: int, name: str) -> tuple[bool, int]:
-        """``_upload``, with every refusal or stop naming the photo."""
+    def _checked(self, sha256: str, size: int, name: str) -> bytes:
+        """The file's content, refused (naming it) when missing, of another size or damaged."""
+        content = _content_of(self.store, sha256)
+        if (content is not None and len(content) != size) or not has_content(self.store, sha256):
+            raise Rejected(
+                0, "missing_local", f"{kind_word(name)} {name} 在本机找不到或大小不符，无法上传"
+            )
+        if content is None or hashlib.sha256(content).hexdigest() != sha256:
+            raise Rejected(
+                0,
+                "damaged_local",
+                f"{kind_word(name)} {name} 在本机已损坏（内容与登记的校验值不符），无法上传",
+            )
+        return content
+
+    def _file(self, blob: MissingBlob, name: str, content: bytes) -> str | None:
+        """``_upload``, with every refusal or stop naming the photo; returns its note."""
         try:
-            return self._upload(sha256, size, offset, name)
+            interrupted, resumed_at = self._upload(blob.sha256, blob.offset, name, content)
         except Rejected as exc:
             raise Rejected(
                 exc.status, exc.code, f"{kind_word(name)} {name}：{exc.message}"
@@ -456,21 +472,27 @@ class _Pusher:
             if name in exc.message:
                 raise
             raise type(exc)(f"{kind_word(name)} {name}：{exc.message}") from exc
+        if interrupted:
+            return f"{kind_word(name)} {name} 上传中断，已自动续传"
+        if resumed_at:
+            return f"{kind_word(name)} {name} 上次已传 {resumed_at} 字节，本次从断点续传"
+        return None
 
-    def _upload(self, sha256: str, size: int, offset: int, name: str) -> tuple[bool, int]:
+    def _upload(self, sha256: str, offset: int, name: str, content: bytes) -> tuple[bool, int]:
         """Send one file from the server's offset, resuming after drops.
 
         Returns whether this run was interrupted, and the offset it first resumed from (0 when
         the file was sent from its start).
         """
         interrupted, resumed_at, fault = False, offset, 0
-        base = self.run.progress.bytes_done
+        size, label = len(content), f"上传{kind_word(name)} {name}"
+        counted = _Counted(self.run)
         for attempt in range(self.transport.retry.attempts * 2):
             self.run.check()
-            self.run.progress.bytes_done = base + offset
-            self.run.emit(f"上传{kind_word(name)} {name}")
+            counted.set(offset)  # bytes the server holds count as done
+            self.run.emit(label)
             try:
-                response = self._patch(sha256, size, offset, f"上传{kind_word(name)} {name}")
+                response = self._patch(sha256, content, offset, label, counted)
             except NETWORK_ERRORS:
                 interrupted = True
                 offset = self._after_failure(sha256, attempt)
@@ -486,7 +508,7 @@ class _Pusher:
                 continue
             body = decode(response)
             if body["complete"]:
-                self.run.progress.bytes_done = base + size
+                counted.set(size)
                 return interrupted, resumed_at
             interrupted, offset = True, int(body["offset"])
         if fault:
@@ -499,10 +521,12 @@ class _Pusher:
         self.transport.retry.sleep(self.transport.retry.delay(min(attempt, 6)))
         return int(self.transport.call("GET", f"/blobs/{sha256}")["offset"])
 
-    def _patch(self, sha256: str, size: int, offset: int, label: str) -> requests.Response:
-        with io.BytesIO(read_bytes(self.store, sha256)) as fh:  # decrypted: the server gets content
+    def _patch(
+        self, sha256: str, content: bytes, offset: int, label: str, counted: "_Counted"
+    ) -> requests.Response:
+        with io.BytesIO(content) as fh:  # decrypted: the server gets the content
             fh.seek(offset)
-            body = _FileBody(fh, size - offset, self.run, label)
+            body = _FileBody(fh, len(content) - offset, self.run, label, counted)
             return self.transport.send_once(
                 "PATCH",
                 f"/blobs/{sha256}",
@@ -514,11 +538,42 @@ class _Pusher:
             )
 
 
+def _finished(sending: list["Future[str | None]"], everything: bool) -> list[str]:
+    """Wait for the first file of ``sending`` to be sent (all of them when ``everything``) and
+    take it off; a refusal or a stop is raised once every file under way has finished."""
+    if not sending:
+        return []
+    done, _ = wait(sending, return_when=ALL_COMPLETED if everything else FIRST_COMPLETED)
+    failed = next((f.exception() for f in sending if f.done() and f.exception()), None)
+    if failed is not None:
+        wait(sending)
+        raise failed
+    notes = [note for future in sending if future in done and (note := future.result())]
+    sending[:] = [future for future in sending if future not in done]
+    return notes
+
+
+class _Counted:
+    """How much of one file the progress counts, so a resend from an earlier offset (or
+    several files going up at once) keeps the run's byte count right."""
+
+    def __init__(self, run: _Run):
+        self._run, self.bytes = run, 0
+
+    def set(self, position: int) -> None:
+        self.add(position - self.bytes)
+
+    def add(self, count: int) -> None:
+        self.bytes += count
+        self._run.add_bytes(count)
+
+
 class _FileBody:
     """A streamed request body: read in chunks, counts bytes, honours cancel mid-file."""
 
-    def __init__(self, fh: BinaryIO, length: int, run: _Run, label: str):
+    def __init__(self, fh: BinaryIO, length: int, run: _Run, label: str, counted: _Counted):
         self._fh, self._left, self._run, self._label = fh, length, run, label
+        self._counted = counted
 
     def __len__(self) -> int:
         return self._left
@@ -528,7 +583,7 @@ class _FileBody:
         wanted = self._left if size < 0 else min(max(size, _READ_CHUNK), self._left)
         chunk = self._fh.read(wanted)
         self._left -= len(chunk)
-        self._run.add_bytes(len(chunk))
+        self._counted.add(len(chunk))
         self._run.emit(self._label)
         return chunk
 

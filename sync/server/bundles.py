@@ -153,38 +153,53 @@ def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
 def record_blob(store: ServerStore, user: User, sha256: str, size: int) -> None:
     """A verified file is in place and ``user`` proved to hold it: waiting bundles complete."""
     with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (sha256, size, utc_now()),
-        )
-        conn.execute(
-            "INSERT INTO blob_holders (sha256, username) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            (sha256, user.username),
-        )
-        audit(conn, user, "file", sha256, str(size))
-        waiting = conn.execute(
-            "SELECT DISTINCT b.inspection_id, b.revision FROM bundles b JOIN bundle_files f"
-            " ON f.inspection_id = b.inspection_id AND f.revision = b.revision"
-            " WHERE f.sha256 = ? AND b.complete = 0",
-            (sha256,),
-        ).fetchall()
-        for inspection_id, revision in waiting:
-            _refresh_complete(conn, inspection_id, revision)
+        record_blob_in(conn, user, sha256, size)
+
+
+def record_blob_in(conn: Conn, user: User, sha256: str, size: int) -> None:
+    """``record_blob`` inside the caller's write transaction."""
+    conn.execute(
+        "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (sha256, size, utc_now()),
+    )
+    conn.execute(
+        "INSERT INTO blob_holders (sha256, username) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (sha256, user.username),
+    )
+    audit(conn, user, "file", sha256, str(size))
+    waiting = conn.execute(
+        "SELECT DISTINCT b.inspection_id, b.revision FROM bundles b JOIN bundle_files f"
+        " ON f.inspection_id = b.inspection_id AND f.revision = b.revision"
+        " WHERE f.sha256 = ? AND b.complete = 0",
+        (sha256,),
+    ).fetchall()
+    for inspection_id, revision in waiting:
+        _refresh_complete(conn, inspection_id, revision)
+
+
+def is_recorded(conn: Conn, sha256: str) -> bool:
+    """Whether the file is recorded as stored (by anyone)."""
+    return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
 
 def usage_and_quota(store: ServerStore, user: User) -> tuple[int, int]:
     """Bytes of the files this user uploaded, and the user's quota."""
+    with store.reading() as conn:
+        return usage_and_quota_in(conn, user)
+
+
+def usage_and_quota_in(conn: Conn, user: User) -> tuple[int, int]:
+    """``usage_and_quota`` inside the caller's transaction."""
     from sync.server.accounts import DEFAULT_QUOTA_BYTES
 
-    with store.reading() as conn:
-        used = conn.execute(
-            "SELECT COALESCE(SUM(b.size), 0) FROM blobs b JOIN blob_holders h"
-            " ON h.sha256 = b.sha256 WHERE h.username = ?",
-            (user.username,),
-        ).fetchone()[0]
-        quota = conn.execute(
-            "SELECT quota_bytes FROM users WHERE username = ?", (user.username,)
-        ).fetchone()
+    used = conn.execute(
+        "SELECT COALESCE(SUM(b.size), 0) FROM blobs b JOIN blob_holders h"
+        " ON h.sha256 = b.sha256 WHERE h.username = ?",
+        (user.username,),
+    ).fetchone()[0]
+    quota = conn.execute(
+        "SELECT quota_bytes FROM users WHERE username = ?", (user.username,)
+    ).fetchone()
     return int(used), int(quota[0]) if quota and quota[0] is not None else DEFAULT_QUOTA_BYTES
 
 

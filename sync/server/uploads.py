@@ -9,7 +9,8 @@ Safe across worker processes on one data folder:
 * the hash is computed over the file **as stored** (read back from disk after fsync), never over
   the bytes one request happened to receive;
 * publication is atomic: ``os.replace`` into ``blobs/`` (then the folder is fsynced), and only
-  then is the file recorded in the database;
+  then is the file recorded in the database, in a writer transaction that checks the quota
+  once more (files of one user finishing at once each passed the early check);
 * hashing, fsync and database calls run in worker threads, off the event loop.
 
 Uploading a file the server already holds is how a user proves possession of it (and so may use
@@ -93,7 +94,11 @@ def clean_partials(store: ServerStore, max_age: float = PARTIAL_MAX_AGE) -> int:
 
 
 def _check_quota(store: ServerStore, user: User, size: int) -> None:
-    used, quota = bundles.usage_and_quota(store, user)
+    """Refused early, before the bytes come; checked again when the file is recorded."""
+    _within_quota(*bundles.usage_and_quota(store, user), size)
+
+
+def _within_quota(used: int, quota: int, size: int) -> None:
     if used + size > quota:
         raise ApiError(
             413,
@@ -134,7 +139,19 @@ def _finish(store: ServerStore, user: User, part: Path, sha256: str, size: int) 
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(part, target)
     _fsync_dir(target.parent)
-    bundles.record_blob(store, user, sha256, size)
+    # Files of one user finishing at once (several connections, several devices) each passed
+    # the early quota check: under the writer lock, only what fits is recorded. A file refused
+    # here that nobody had recorded is taken back out (this upload holds its lock, so nobody
+    # else is publishing it meanwhile).
+    with store.transaction() as conn:
+        used, quota = bundles.usage_and_quota_in(conn, user)
+        fits = used + size <= quota
+        if fits:
+            bundles.record_blob_in(conn, user, sha256, size)
+        elif not bundles.is_recorded(conn, sha256):
+            target.unlink()
+    if not fits:
+        _within_quota(used, quota, size)
 
 
 def _fsync_dir(folder: Path) -> None:
