@@ -215,8 +215,10 @@ class _Postgres:
     """A psycopg 3 connection pool; write transactions take the one writer advisory lock."""
 
     def __init__(self, url: str):
+        from psycopg import IsolationLevel
         from psycopg_pool import ConnectionPool
 
+        self._snapshot = IsolationLevel.REPEATABLE_READ
         self.url = url
         self._pool = ConnectionPool(
             url, min_size=1, max_size=8, open=True, timeout=30, kwargs={"autocommit": True}
@@ -224,15 +226,20 @@ class _Postgres:
 
     @contextmanager
     def transaction(self) -> Iterator[Conn]:
-        with self._pool.connection() as raw, raw.transaction():
-            raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK_KEY,))
-            yield _PgConn(raw)
+        with self._pool.connection() as raw:
+            raw.isolation_level, raw.read_only = None, None
+            with raw.transaction():
+                raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK_KEY,))
+                yield _PgConn(raw)
 
     @contextmanager
     def reading(self) -> Iterator[Conn]:
-        with self._pool.connection() as raw, raw.transaction():
-            raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield _PgConn(raw)
+        """A snapshot: ``BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY``, one round trip
+        (psycopg puts the connection's settings into its BEGIN)."""
+        with self._pool.connection() as raw:
+            raw.isolation_level, raw.read_only = self._snapshot, True
+            with raw.transaction():
+                yield _PgConn(raw)
 
     def version(self) -> int:
         with self.reading() as conn:

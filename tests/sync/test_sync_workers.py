@@ -209,3 +209,21 @@ def test_a_pull_never_skips_a_change_under_concurrent_writers(
     assert numbers == sorted(set(numbers))  # increasing, nothing twice
     assert set(published) <= {code for _, code in seen}  # nothing skipped
     reader_store.close()
+
+
+def test_reads_are_read_only_snapshots_and_writes_are_not(server_dir: Path) -> None:
+    """PostgreSQL: the pull cursor's proof needs snapshot reads (set in the BEGIN itself); a
+    pooled connection switches back for writes. (SQLite: one connection, its own locking.)"""
+    store = ServerStore(server_dir)
+    try:
+        if not store.is_postgres:
+            pytest.skip("PostgreSQL only")
+        for _ in range(2):  # the same pooled connection, switched back and forth
+            with store.reading() as conn:
+                assert conn.execute("SHOW transaction_isolation").fetchone()[0] == "repeatable read"
+                assert conn.execute("SHOW transaction_read_only").fetchone()[0] == "on"
+            with store.transaction() as conn:
+                assert conn.execute("SHOW transaction_isolation").fetchone()[0] == "read committed"
+                assert conn.execute("SHOW transaction_read_only").fetchone()[0] == "off"
+    finally:
+        store.close()
