@@ -210,10 +210,13 @@ def _add_inspection(
     inspection_id = inspections.start(store, new, actor=pair[0].name)
     answers: dict[str, Any] = {}
     finding_ids = []
+    # The answers draw from their own generator, so how they are made never shifts what the
+    # seed decides for the register and the lifecycle.
+    answer_rng = random.Random(rng.getrandbits(64))
     for item in checklist.items():
         if item.show_if and not show_if(item.show_if, answers, org.kind.value):
             continue
-        value = answer_for(rng, item)
+        value = answer_for(answer_rng, item, answers)
         answers[item.id] = value
         inspections.set_answer(store, inspection_id, item.id, value, actor=pair[0].name)
         if value == "not_compliant" and item.finding is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector import audit, credit_code
+from inspector import audit, credit_code, fee_checks, inspections
 from inspector.store import open_store
 
 AS_OF = "2026-11-22"
@@ -107,3 +107,17 @@ def test_a_store_with_data_is_refused_or_skipped(demo_db: Path) -> None:
     skipped = run_demo(demo_db, "--if-empty")
     assert skipped.returncode == 0
     assert "跳过" in skipped.stdout
+
+
+def test_fee_audits_pass_the_notice_checks(demo_db: Path) -> None:
+    """Demo notices can be issued: no fee audit holds data the notice would refuse."""
+    store = open_store(demo_db)
+    try:
+        ids = [row[0] for row in store.db.execute(
+            "SELECT id FROM inspections WHERE checklist_id = 'fee-audit'").fetchall()]  # fmt: skip
+        assert ids, "the demo has fee audits"
+        for inspection_id in ids:
+            answers = {k: a.value for k, a in inspections.answers(store, inspection_id).items()}
+            assert fee_checks.problems(answers) == [], inspection_id
+    finally:
+        store.close()
