@@ -85,13 +85,20 @@ def requeue_rejected(store: Store) -> int:
 class Preview:
     """What the next upload will carry: for the screen before the user presses 上传.
 
-    ``records`` counts a supervisor's queued review decisions and finding changes (report-back,
-    复查) too; ``photos`` and ``bytes`` include the report-back files.
+    Counted apart: inspection records, finding changes made after upload (report-back, 复查,
+    escalation) and a supervisor's review decisions; ``photos`` and ``bytes`` include the
+    report-back files.
     """
 
-    records: int
+    inspections: int
+    changes: int
+    reviews: int
     photos: int
     bytes: int
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.inspections or self.changes or self.reviews)
 
 
 def preview(store: Store) -> Preview:
@@ -104,8 +111,13 @@ def preview(store: Store) -> Preview:
             photos += len(attachments.for_inspection(store, item.inspection_id))
     changes = field_changes.waiting(store)
     photos += sum(len(change.row.detail.get("evidence", [])) for change in changes)
-    records = len(items) + len(changes) + len(reviews.waiting(store))
-    return Preview(records=records, photos=photos, bytes=waiting_bytes(store, items, changes))
+    return Preview(
+        inspections=len(items),
+        changes=len(changes),
+        reviews=len(reviews.waiting(store)),
+        photos=photos,
+        bytes=waiting_bytes(store, items, changes),
+    )
 
 
 def summary(store: Store) -> dict[str, Any]:

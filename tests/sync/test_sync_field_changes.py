@@ -97,7 +97,7 @@ def test_a_report_back_goes_up_with_its_files_as_its_own_audited_write(
     )
     [waiting] = [r for r in outbox.summary(device)["records"] if "finding_id" in r]
     assert waiting["label"] == "整改情况报告「中国自动化学会」未按期报送年度工作报告"
-    assert outbox.preview(device).records == 1
+    assert outbox.preview(device).changes == 1 and outbox.preview(device).inspections == 0
     assert outbox.preview(device).bytes == letter.stat().st_size
 
     report = client_for(device, live_server.url).push()

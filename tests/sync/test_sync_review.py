@@ -195,7 +195,7 @@ def test_the_review_loop_through_the_server(
     assert desk.pull().imported == 0  # already here
 
     inspections.return_to_inspector(desk_store, inspection_id, reason="照片不清楚", actor="王主任")
-    assert outbox.preview(desk_store).records == 1
+    assert outbox.preview(desk_store).reviews == 1 and not outbox.preview(desk_store).changes
     [waiting] = outbox.summary(desk_store)["records"]
     assert (waiting["label"], waiting["state_label"]) == (
         "审核意见「中国自动化学会」第 1 版",

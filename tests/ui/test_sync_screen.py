@@ -20,7 +20,7 @@ from sync.server.bundles import stats
 from tests.onsite import NOBODY_ON_SITE
 from tests.sync.sync_support import PASSWORD, LiveServer, free_port, photo, seed, serving
 from ui import task_runner
-from ui.screens.sync import LOGIN_AGAIN, SyncScreen
+from ui.screens.sync import LOGIN_AGAIN, SyncScreen, upload_summary
 from ui.status_bar import AppStatusBar
 from ui.sync_login import LoginDialog
 
@@ -241,3 +241,20 @@ def test_the_password_dialog_hides_the_password_and_refuses_an_empty_one(
     assert LoginDialog.ask(None, "http://127.0.0.1:1", "zhang", LOGIN_AGAIN) == PASSWORD
     typed.append("")
     assert LoginDialog.ask(None, "http://127.0.0.1:1", "zhang", LOGIN_AGAIN) is None
+
+
+def test_the_upload_sentence_names_each_kind_of_record() -> None:
+    """A report-back or 复查 sent after upload is not called an inspection record, and a
+    review decision is counted once."""
+    from sync.outbox import Preview
+
+    def said(inspections: int, changes: int, reviews: int, photos: int = 0) -> str:
+        return upload_summary(Preview(inspections, changes, reviews, photos, photos * 2048))
+
+    assert (
+        said(0, 1, 0, photos=1)
+        == "将上传 1 项整改进展（整改报告、复查结果）、1 个证据文件（照片等），共 2 KB"
+    )
+    assert said(0, 0, 2) == "将上传 2 条审核意见"
+    assert said(1, 2, 1) == "将上传 1 条检查记录、2 项整改进展（整改报告、复查结果）、1 条审核意见"
+    assert said(0, 0, 0) == "没有待上传的检查记录；已完成的检查记录都已上传。"

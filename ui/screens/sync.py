@@ -40,6 +40,7 @@ from ui.text import local_time
 
 if TYPE_CHECKING:
     from sync.client import PullReport, PushReport
+    from sync.outbox import Preview
 
 SERVER_KEY, USER_KEY = "sync.server", "sync.user"
 FIRST_LOGIN = "请输入密码登录同步服务器。密码只用于换取本机的登录凭证，不会保存在本机。"
@@ -235,17 +236,8 @@ class SyncScreen(QWidget):
         last = worklists.sync_state(self.store).last_sync
         self.last_sync.setText(f"上次同步：{local_time(last)}" if last else "尚未同步过")
         waiting = preview(self.store)
-        decisions = len(reviews.waiting(self.store))
-        if waiting.records or decisions:
-            parts = [
-                f"将上传 {waiting.records} 条检查记录、{waiting.photos} 个证据文件（照片等），"
-                f"共 {file_size(waiting.bytes)}"
-            ]
-            parts += [f"另有 {decisions} 条审核意见"] if decisions else []
-            self.preview.setText("；".join(parts))
-        else:
-            self.preview.setText("没有待上传的检查记录；已完成的检查记录都已上传。")
-        self.upload_button.setEnabled(bool(waiting.records or decisions))
+        self.preview.setText(upload_summary(waiting))
+        self.upload_button.setEnabled(waiting.anything)
         refused = found["counts"].get("rejected", 0) + sum(
             1 for _, state, _ in reviews.unsettled(self.store) if state == "rejected"
         )
@@ -449,3 +441,17 @@ class SyncScreen(QWidget):
         colour = style.RED.name() if failed else style.GREEN.name()
         self.result.setStyleSheet(f"color: {colour};")
         self.result.setText(text)
+
+
+def upload_summary(waiting: "Preview") -> str:
+    """The sentence before 上传: each kind of record under its own name, then the files."""
+    if not waiting.anything:
+        return "没有待上传的检查记录；已完成的检查记录都已上传。"
+    kinds = [
+        (waiting.inspections, "条检查记录"),
+        (waiting.changes, "项整改进展（整改报告、复查结果）"),
+        (waiting.reviews, "条审核意见"),
+    ]
+    parts = "、".join(f"{count} {name}" for count, name in kinds if count)
+    files = f"、{waiting.photos} 个证据文件（照片等），共 {file_size(waiting.bytes)}"
+    return f"将上传 {parts}" + (files if waiting.photos else "")
