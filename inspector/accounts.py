@@ -12,7 +12,7 @@ procedure sets); they must choose their own at that first sign-in. Wrong passwor
 (``attempts``), they never wipe anything.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inspector import (
@@ -170,7 +170,8 @@ class OfficeAccountNow:
 def refresh_office_accounts(store: Store, now: list[OfficeAccountNow]) -> list[str]:
     """Each sync: an office account the server disabled, removed or gave a lower role loses
     its slot here (it must sign in online again); a role kept or raised is confirmed (a
-    raised one takes effect at the next sign-in). When that is the signed-in person the app
+    raised one takes effect at the next online sign-in), and the slot's label gets the
+    person's name once the roster has them. When that is the signed-in person the app
     is asked to lock. Returns a Chinese note per slot removed."""
     by_name = {a.username: a for a in now}
     session = current_user.session(store)
@@ -186,6 +187,7 @@ def refresh_office_accounts(store: Store, now: list[OfficeAccountNow]) -> list[s
             reason = f"的角色已由单位改为{current_user.role_label(current.role)}"
         else:
             office_accounts.confirm(store, name, before.role, current.roster_id)
+            _relabel(store, wrap, _office_label(store, name, current.roster_id))
             continue
         keys.save(store.path, keys.without_holder(keys.load(store.path), wrap.holder))
         _removed(store, wrap.holder, reason)
@@ -197,6 +199,13 @@ def refresh_office_accounts(store: Store, now: list[OfficeAccountNow]) -> list[s
                 "请退出登录，再联网用办公室账号重新登录。",
             )
     return notes
+
+
+def _relabel(store: Store, wrap: keys.Wrap, label: str) -> None:
+    """Show the person's name once the roster has them (the label is not part of the wrap's
+    authenticated data, so no password is needed to change it)."""
+    if label != wrap.label:
+        keys.save(store.path, keys.with_wrap(keys.load(store.path), replace(wrap, label=label)))
 
 
 def _removed(store: Store, holder: str, reason: str) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from inspector import accounts, current_user, keys, lost_device, roles
+from inspector import accounts, current_user, keys, lost_device, roles, roster
 from inspector.errors import UserError
+from inspector.model import Inspector
 from inspector.store import Store
 from sync import sign_in, state
 from sync.client import SyncClient
@@ -156,11 +157,15 @@ def test_a_role_kept_is_confirmed_and_another_account_s_slot_stays(
     store, _ = sign_in.first_sign_in(enrolled, "wang", PASSWORD)
     accounts.sign_out(store)
     zhao, _ = sign_in.first_sign_in(enrolled, "zhao", PASSWORD)
+    labels = {a.holder: a.label for a in accounts.listed(enrolled)}
+    assert (labels[WANG], labels["server:zhao"]) == ("wang", "赵敏（zhao）")  # 赵敏: on the roster
+    roster.add(zhao, Inspector("王主任", "G-009", role="supervisor", id="roster-wang"))
 
     report = SyncClient(zhao).pull()
 
     assert not [note for note in report.notes if "已删除" in note]
     assert {WANG, "server:zhao"} <= set(_holders(enrolled))
+    assert {a.holder: a.label for a in accounts.listed(enrolled)}[WANG] == "王主任（wang）"
     assert not lost_device.lock_requested(zhao)
     accounts.sign_out(zhao)
 
