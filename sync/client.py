@@ -49,6 +49,7 @@ from sync.transport import (
 AUDIT_HEAD_HEADER = "X-Inspector-Audit-Head"
 
 PAGE_SIZE = 1000
+PAGES_PER_TRANSACTION = 5  # pages applied, with their cursor, in one device transaction
 PARALLEL_FILES = 4  # connections a record's files go up on at once
 _ALONE_BYTES = 32 << 20  # a file above this goes up alone (the others wait in memory)
 _READ_CHUNK = 1 << 20
@@ -297,19 +298,28 @@ class SyncClient:
     def _pull(self, job: jobs.Job) -> PullReport:
         run = self._run(job)
         report = PullReport(cursor=int(state.get(self.store, state.PULL_CURSOR) or 0))
-        for page in self._pages(report.cursor):
+        pages = self._pages(report.cursor)
+        page = next(pages, None)
+        while page is not None:
             if run.cancelled():
                 report.cancelled = True
                 return report
             report.notes += reviews.apply_decisions(self.store, page.changes)
             report.notes += field_changes.apply_received(self.store, self.transport, page.changes)
+            # A few pages per transaction, each with its cursor: a commit per page cost a third
+            # of a large register's pull. A page with workflow steps of its own (decisions,
+            # finding changes: their own transactions) starts the next transaction.
             with self.store.transaction() as conn:
-                report.notes += pull.apply_page(self.store, page.changes)
-                state.put(conn, state.PULL_CURSOR, str(page.next_cursor))
-            report.applied += len(page.changes)
-            report.cursor = page.next_cursor
-            run.progress.records_done = report.applied
-            run.emit("下载服务器数据")
+                for _ in range(PAGES_PER_TRANSACTION):
+                    report.notes += pull.apply_page(self.store, page.changes)
+                    state.put(conn, state.PULL_CURSOR, str(page.next_cursor))
+                    report.applied += len(page.changes)
+                    report.cursor = page.next_cursor
+                    run.progress.records_done = report.applied
+                    run.emit("下载服务器数据")
+                    page = next(pages, None)
+                    if page is None or run.cancelled() or _has_own_steps(page):
+                        break
         if state.get(self.store, state.ROLE) in desk.REVIEWER_ROLES:
             run.emit("取回待审核的检查记录")
             report.imported, notes = desk.import_completed(
@@ -340,6 +350,11 @@ class SyncClient:
     def _page(self, cursor: int) -> ChangesPage:
         params = {"cursor": cursor, "limit": PAGE_SIZE}
         return ChangesPage(**self.transport.call("GET", "/changes", params=params))
+
+
+def _has_own_steps(page: ChangesPage) -> bool:
+    """Whether the page holds changes applied before it, outside its transaction."""
+    return any(change.entity in ("review", "finding_change") for change in page.changes)
 
 
 class _Run:

@@ -4,7 +4,7 @@ pinyin the office computed once, and a record from an older server still gets it
 
 from inspector import registry
 from inspector.store import Store
-from sync import pull
+from sync import pull, state
 from sync.protocol import Change
 from sync.server import catalog
 from tests.sync.sync_support import LiveServer, client_for
@@ -77,3 +77,18 @@ def test_records_without_pinyin_and_with_other_columns_in_one_page(device: Store
         (registry.name_pinyin(first["name"]), "", "active"),
         (registry.name_pinyin(second["name"]), "渝中区", "deregistered"),
     ]
+
+
+def test_a_few_pages_commit_together_with_their_cursor(
+    live_server: LiveServer, device: Store
+) -> None:
+    catalog.publish_many(live_server.storage(), "organization", organizations(2500))
+    client = client_for(device, live_server.url)
+    statements: list[str] = []
+    device.db.conn.set_trace_callback(statements.append)
+    report = client.pull()
+    device.db.conn.set_trace_callback(None)
+    assert report.applied == 2501 and report.cursor == 2501
+    # Three pages in one transaction (then the last-sync time), not a commit per page.
+    assert statements.count("COMMIT") == 2
+    assert state.get(device, state.PULL_CURSOR) == "2501"
