@@ -96,3 +96,7 @@ def _empty(database: str) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
+
+
+if __name__ == "__main__":
+    main()
