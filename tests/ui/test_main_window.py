@@ -259,7 +259,7 @@ def test_completed_inspection_waits_for_upload(
     )  # 张伟, on the team
     window.show_screen("sync")
     assert window.status.waiting.text() == "待上传 1 条"
-    assert window.sync.preview.text() == "将上传 1 条检查记录、0 个证据文件（照片等），共 0 KB"
+    assert window.sync.preview.text() == "将上传 1 条检查记录"  # no files: none said
     (row,) = window.sync.model.rows
     assert row.state == "pending"
     assert window.sync.runner is window.status.runner
