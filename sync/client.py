@@ -157,23 +157,34 @@ class SyncClient:
         run.progress.records_total = len(items) + len(changes) + len(reviews.waiting(self.store))
         run.progress.bytes_total = outbox.waiting_bytes(self.store, items, changes)
         report = PushReport()
-        for index, item in enumerate(items):
-            if report.stopped or report.cancelled:
-                report.results.append(_left(item, report.stopped or "已取消，下次同步时继续"))
-                continue
-            try:
-                run.check()
-                report.results.append(_Pusher(self, run).push(item))
-            except Cancelled:
-                report.cancelled = True
-                report.results.append(_left(item, "已取消，下次同步时继续"))
-            except SyncError as exc:  # includes LoginRequired: nothing more can go up now
-                report.stopped = exc.message
-                report.login_required = isinstance(exc, LoginRequired)
-                outbox.note(self.store, item, exc.message)
-                report.results.append(_left(item, exc.message))
-            run.progress.records_done = index + 1
-            run.emit(item.label)
+        # A record's confirming PUT goes up on a thread while the next record begins: the
+        # client's wait for it was a third of a large push. Results stay in outbox order.
+        confirming: _Confirming | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="confirm") as confirmer:
+            for index, item in enumerate(items):
+                if report.stopped or report.cancelled:
+                    report.results.append(_left(item, report.stopped or "已取消，下次同步时继续"))
+                    continue
+                pusher = _Pusher(self, run)
+                try:
+                    run.check()
+                    step = pusher.begin(item)
+                except (Cancelled, SyncError) as exc:
+                    self._settle(report, run, confirming)
+                    confirming = None
+                    self._stop(report, run, index, item, exc)
+                    continue
+                self._settle(report, run, confirming)
+                confirming = None
+                if isinstance(step, RecordResult):
+                    report.results.append(step)
+                    _done(run, index, item)
+                elif report.stopped or report.cancelled:  # the record before stopped the run
+                    report.results.append(_left(item, report.stopped or "已取消，下次同步时继续"))
+                else:
+                    future = confirmer.submit(pusher.confirm, step)
+                    confirming = (index, item, pusher, step, future)
+            self._settle(report, run, confirming)
         self._push_field_changes(report, run)
         self._push_reviews(report, run)
         if report.login_required:
@@ -181,6 +192,38 @@ class SyncClient:
         if not report.cancelled and not report.stopped:
             state.set_values(self.store, **{state.LAST_SYNC: utc_now()})
         return report
+
+    def _settle(self, report: PushReport, run: "_Run", confirming: "_Confirming | None") -> None:
+        """The confirmation of the record before, on the store's thread."""
+        if confirming is None:
+            return
+        index, item, pusher, sent, future = confirming
+        try:
+            report.results.append(pusher.finish(sent, future))
+        except (Cancelled, SyncError) as exc:
+            self._stop(report, run, index, item, exc)
+            return
+        _done(run, index, item)
+
+    def _stop(
+        self,
+        report: PushReport,
+        run: "_Run",
+        index: int,
+        item: outbox.OutboxItem,
+        exc: Exception,
+    ) -> None:
+        """A cancel, or an error after which nothing more can go up now (login included)."""
+        if isinstance(exc, Cancelled):
+            report.cancelled = True
+            report.results.append(_left(item, "已取消，下次同步时继续"))
+        else:
+            assert isinstance(exc, SyncError)
+            report.stopped = exc.message
+            report.login_required = isinstance(exc, LoginRequired)
+            outbox.note(self.store, item, exc.message)
+            report.results.append(_left(item, exc.message))
+        _done(run, index, item)
 
     def _run(self, job: jobs.Job) -> "_Run":
         self.transport.retry = dataclasses.replace(self.transport.retry, sleep=job.wait)
@@ -352,6 +395,11 @@ class SyncClient:
         return ChangesPage(**self.transport.call("GET", "/changes", params=params))
 
 
+def _done(run: "_Run", index: int, item: outbox.OutboxItem) -> None:
+    run.progress.records_done = index + 1
+    run.emit(item.label)
+
+
 def _has_own_steps(page: ChangesPage) -> bool:
     """Whether the page holds changes applied before it, outside its transaction."""
     return any(change.entity in ("review", "finding_change") for change in page.changes)
@@ -387,13 +435,33 @@ class _Run:
             self.progress.bytes_done += count
 
 
+@dataclass
+class _Sent:
+    """A record whose bundle and files went up; the bundle is sent once more to confirm."""
+
+    item: outbox.OutboxItem
+    path: str
+    payload: dict[str, Any]
+    head: dict[str, str]
+    notes: list[str]
+
+
+_Confirming = tuple[int, outbox.OutboxItem, "_Pusher", _Sent, "Future[PushResult]"]
+
+
 class _Pusher:
-    """Sends one outbox record: bundle, missing files (resumably), bundle again to confirm."""
+    """Sends one outbox record: bundle, missing files (resumably), bundle again to confirm.
+
+    ``begin`` (bundle and files) and ``finish`` (the outbox's verdict) run on the store's
+    thread; ``confirm`` is HTTP only, so ``SyncClient.push`` sends it while the next record
+    begins."""
 
     def __init__(self, client: SyncClient, run: _Run):
         self.store, self.transport, self.run = client.store, client.transport, run
 
-    def push(self, item: outbox.OutboxItem) -> RecordResult:
+    def begin(self, item: outbox.OutboxItem) -> "RecordResult | _Sent":
+        """Send the bundle and the files the server lacks; a record needing no confirmation
+        (nothing was missing, or it was refused) is settled here."""
         try:
             item = outbox.freeze(self.store, item)
         except ValidationError as exc:
@@ -408,13 +476,33 @@ class _Pusher:
         try:
             result = PushResult(**self.transport.call("PUT", path, json=payload, headers=head))
             notes = self._send_missing(item, result)
-            if result.missing:
-                answer = self.transport.call("PUT", path, json=payload, headers=head)
-                result = PushResult(**answer)
         except Rejected as exc:
-            outcome = "conflict" if exc.status == 409 else "rejected"
-            outbox.mark(self.store, item, outcome, exc.message)
-            return RecordResult(item.key, item.label, outcome, exc.message)
+            return self._refused(item, exc)
+        if result.missing:
+            return _Sent(item, path, payload, head, notes)
+        return self._settled(item, result, notes)
+
+    def confirm(self, sent: _Sent) -> PushResult:
+        """The bundle once more, now that its files are in: HTTP only (any thread)."""
+        answer = self.transport.call("PUT", sent.path, json=sent.payload, headers=sent.head)
+        return PushResult(**answer)
+
+    def finish(self, sent: _Sent, confirming: "Future[PushResult]") -> RecordResult:
+        try:
+            result = confirming.result()
+        except Rejected as exc:
+            return self._refused(sent.item, exc)
+        return self._settled(sent.item, result, sent.notes)
+
+    def _refused(self, item: outbox.OutboxItem, exc: Rejected) -> RecordResult:
+        outcome = "conflict" if exc.status == 409 else "rejected"
+        outbox.mark(self.store, item, outcome, exc.message)
+        return RecordResult(item.key, item.label, outcome, exc.message)
+
+    def _settled(
+        self, item: outbox.OutboxItem, result: PushResult, notes: list[str]
+    ) -> RecordResult:
+        assert item.bundle is not None
         if not result.complete:
             raise SyncError(f"{item.label}：服务器未确认证据文件已传齐，下次同步时继续")
         photos = len({ref.sha256 for ref in item.bundle.attachments})
