@@ -73,13 +73,18 @@ def bench_search(store: Store) -> list[Result]:
     return p50_p95_ms(f"组织搜索（{len(queries)} 个查询，{DEMO_ORGS:,} 个组织）", samples, 30)
 
 
+def compliance_items(store: Store, inspection_id: str) -> list[str]:
+    """The draft's compliance items: what the answer-write benchmarks write, in rounds."""
+    items = answer_values.checklist_items(store.db.conn, inspection_id)
+    return [key for key, item in items.items() if item["answer_type"] == "compliance"]
+
+
 def bench_answer_writes(store: Store) -> list[Result]:
     inspection_id = store.db.execute(
         "SELECT id FROM inspections WHERE status IN ('draft', 'returned') LIMIT 1"
     ).fetchone()[0]
     values = ("compliant", "not_applicable")  # 不符合 would need a finding
-    items = answer_values.checklist_items(store.db.conn, inspection_id)
-    ids = [key for key, item in items.items() if item["answer_type"] == "compliance"]
+    ids = compliance_items(store, inspection_id)
     # The compliance items written in rounds; the value changes every round: no write is a no-op.
     samples = [
         timed(

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.bench_core import search_queries
+from bench.bench_core import compliance_items, search_queries
 from bench.measure import Result, percentile, timed
 from inspector import accounts, current_user, inspections, keys, org_search, unlock
 from inspector.store import Store, connect, open_store
@@ -67,13 +67,15 @@ def _compare(encrypted: Store, plain: Store) -> list[Result]:
     searches: dict[str, list[float]] = {"encrypted": [], "plain": []}
     targets = {"encrypted": encrypted, "plain": plain}
     drafts = {kind: _draft(store) for kind, store in targets.items()}
-    values = ("compliant", "not_compliant", "not_applicable")
+    items = compliance_items(encrypted, drafts["encrypted"])  # the copy holds the same draft
+    values = ("compliant", "not_applicable")  # 不符合 would need a finding
     for n, query in enumerate(queries):
+        item_id, value = items[n % len(items)], values[(n // len(items)) % 2]  # never a no-op
         for kind, store in targets.items():
             writes[kind].append(
                 timed(
-                    lambda s=store, d=drafts[kind], i=n: inspections.set_answer(
-                        s, d, f"bench-{i % 60}", values[(i // 60) % 3], actor="bench"
+                    lambda s=store, d=drafts[kind], i=item_id, v=value: inspections.set_answer(
+                        s, d, i, v, actor="bench"
                     )
                 )
             )
