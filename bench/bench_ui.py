@@ -109,15 +109,20 @@ def _bench_open_inspection(store: Store) -> list[Result]:
 
 
 def _sixty_item_inspection(store: Store) -> tuple[str, int]:
-    """An inspection of a 60-item checklist (the general spot check, items repeated under new
-    ids), every item answered, so opening it loads a full tree."""
+    """An inspection of a 60-item checklist (the general spot check's compliance items,
+    repeated under new ids), every item answered 符合, so opening it loads a full tree."""
     from checklists.library import get_checklist, import_checklists
     from inspector import inspections, roster
+    from inspector.checklist_model import AnswerType
     from inspector.clock import utc_now
     from inspector.model import NewInspection
 
     base = get_checklist(store, "spot-check-general")
-    plain = [item for item in base.items() if item.show_if is None]
+    plain = [
+        item
+        for item in base.items()
+        if item.show_if is None and item.answer_type is AnswerType.COMPLIANCE
+    ]
     items = [plain[n % len(plain)].model_copy(update={"id": f"b60-{n:02d}"}) for n in range(60)]
     section = base.sections[0].model_copy(update={"items": items})
     checklist = base.model_copy(update={"id": "bench-60", "sections": [section], "computed": []})
