@@ -97,6 +97,7 @@ def _cpu_seconds() -> float:
 
 def run_notice_benchmarks(workdir: Path | None = None, batch: int = BATCH) -> list[Result]:
     folder = Path(workdir or tempfile.mkdtemp(prefix="bench-notices-"))
+    folder.mkdir(parents=True, exist_ok=True)  # bench.run names a folder beside its store
     ids = build_store(folder / "notices.db", batch)
     store = open_store(folder / "notices.db")
     font_set = fonts.resolve()
