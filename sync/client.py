@@ -219,8 +219,7 @@ class SyncClient:
             report.results.append(_left(item, "已取消，下次同步时继续"))
         else:
             assert isinstance(exc, SyncError)
-            report.stopped = exc.message
-            report.login_required = isinstance(exc, LoginRequired)
+            _stopped_by(report, exc)
             outbox.note(self.store, item, exc.message)
             report.results.append(_left(item, exc.message))
         _done(run, index, item)
@@ -233,12 +232,7 @@ class SyncClient:
         """Finding changes made after upload go up after the bundles, each once the server
         holds its inspection; they stop with the run like the bundles."""
         for item in field_changes.waiting(self.store):
-            report.cancelled = report.cancelled or run.cancelled()
-            if report.stopped or report.cancelled:
-                reason = report.stopped or "已取消，下次同步时继续"
-                report.results.append(
-                    RecordResult(item.key, item.label, "waiting", f"未上传：{reason}")
-                )
+            if _left_for_next_time(report, run, item.key, item.label):
                 continue
             try:
                 report.results.append(self._push_field_change(item, run))
@@ -248,11 +242,11 @@ class SyncClient:
                     RecordResult(item.key, item.label, "waiting", "未上传：已取消，下次同步时继续")
                 )
             except SyncError as exc:
-                report.stopped = exc.message
-                report.login_required = isinstance(exc, LoginRequired)
-                outbox_note = f"未上传：{exc.message}"
+                _stopped_by(report, exc)
                 field_changes.note(self.store, item, exc.message)
-                report.results.append(RecordResult(item.key, item.label, "waiting", outbox_note))
+                report.results.append(
+                    RecordResult(item.key, item.label, "waiting", f"未上传：{exc.message}")
+                )
             run.progress.records_done += 1
             run.emit(item.label)
 
@@ -289,18 +283,12 @@ class SyncClient:
     def _push_reviews(self, report: PushReport, run: "_Run") -> None:
         """A supervisor's decisions go up after the bundles; they stop with the run."""
         for item in reviews.waiting(self.store):
-            report.cancelled = report.cancelled or run.cancelled()
-            if report.stopped or report.cancelled:
-                reason = report.stopped or "已取消，下次同步时继续"
-                report.results.append(
-                    RecordResult(item.key, item.label, "waiting", f"未上传：{reason}")
-                )
+            if _left_for_next_time(report, run, item.key, item.label):
                 continue
             try:
                 outcome, message = reviews.send(self.store, self.transport, item)
             except SyncError as exc:
-                report.stopped = exc.message
-                report.login_required = isinstance(exc, LoginRequired)
+                _stopped_by(report, exc)
                 outcome, message = "waiting", f"未上传：{exc.message}"
             report.results.append(RecordResult(item.key, item.label, outcome, message))
             run.emit(item.label)
@@ -713,3 +701,19 @@ def _code(response: requests.Response) -> str:
 
 def _left(item: outbox.OutboxItem, reason: str) -> RecordResult:
     return RecordResult(item.key, item.label, "waiting", f"未上传：{reason}")
+
+
+def _left_for_next_time(report: PushReport, run: "_Run", key: str, label: str) -> bool:
+    """After a stop or a cancel, a record still queued is listed as waiting, not sent."""
+    report.cancelled = report.cancelled or run.cancelled()
+    if not (report.stopped or report.cancelled):
+        return False
+    reason = report.stopped or "已取消，下次同步时继续"
+    report.results.append(RecordResult(key, label, "waiting", f"未上传：{reason}"))
+    return True
+
+
+def _stopped_by(report: PushReport, exc: SyncError) -> None:
+    """A sync error ends the push here: what follows waits for the next time."""
+    report.stopped = exc.message
+    report.login_required = isinstance(exc, LoginRequired)
