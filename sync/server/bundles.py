@@ -13,6 +13,7 @@ bundle's owners has uploaded its bytes (``blob_holders``), so knowing a file's S
 is not enough to complete a bundle with someone else's photo or to download it.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from inspector.clock import utc_now
@@ -84,20 +85,41 @@ def _checked_body(bundle: Bundle) -> str:
     return body
 
 
-def expected_size(store: ServerStore, user: User, sha256: str) -> int:
+@dataclass(frozen=True)
+class Admission:
+    """What an upload of one file must know first, read in one snapshot: the size the file
+    must have, whether this user's team already holds it, and the bytes this user's files take
+    beside their quota."""
+
+    size: int
+    held: bool
+    used: int
+    quota: int
+
+
+def admit(store: ServerStore, user: User, sha256: str) -> Admission:
+    """The file as this user may upload it (404 when nothing of theirs lists it): one read
+    transaction, because an upload's fixed cost is per request."""
+    with store.reading() as conn:
+        size = _expected_size(conn, user, sha256)
+        held = _team_holds(conn, user, sha256)
+        used, quota = usage_and_quota_in(conn, user)
+    return Admission(size, held, used, quota)
+
+
+def _expected_size(conn: Conn, user: User, sha256: str) -> int:
     """The size a file must have; it must be listed in a live bundle this user owns, or in a
     finding change (report-back evidence) this user sent."""
     from sync.server import field_changes
 
-    with store.reading() as conn:
-        row = conn.execute(
-            "SELECT f.size FROM bundle_files f JOIN inspection_owners o"
-            " ON o.inspection_id = f.inspection_id JOIN inspections i"
-            " ON i.inspection_id = f.inspection_id"
-            " WHERE f.sha256 = ? AND o.username = ? AND i.deleted_at IS NULL LIMIT 1",
-            (sha256, user.username),
-        ).fetchone()
-        size = int(row[0]) if row else field_changes.expected_size(conn, user, sha256)
+    row = conn.execute(
+        "SELECT f.size FROM bundle_files f JOIN inspection_owners o"
+        " ON o.inspection_id = f.inspection_id JOIN inspections i"
+        " ON i.inspection_id = f.inspection_id"
+        " WHERE f.sha256 = ? AND o.username = ? AND i.deleted_at IS NULL LIMIT 1",
+        (sha256, user.username),
+    ).fetchone()
+    size = int(row[0]) if row else field_changes.expected_size(conn, user, sha256)
     if size is None:
         raise ApiError(
             404, "blob_not_expected", "没有哪条已上传的检查记录需要这个文件，请先上传检查记录"
@@ -105,21 +127,20 @@ def expected_size(store: ServerStore, user: User, sha256: str) -> int:
     return size
 
 
-def team_holds(store: ServerStore, user: User, sha256: str) -> bool:
+def _team_holds(conn: Conn, user: User, sha256: str) -> bool:
     """Whether the file is stored and this user, or a co-inspector on one of this user's
     inspections that lists it, has uploaded its bytes (or, for report-back evidence this user
     sent, this user or an owner of its inspection)."""
     from sync.server import field_changes
 
-    with store.reading() as conn:
-        row = conn.execute(
-            "SELECT 1 FROM bundle_files f JOIN inspection_owners mine"
-            " ON mine.inspection_id = f.inspection_id AND mine.username = ?"
-            f" JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
-            f" WHERE f.sha256 = ? AND {_TEAM_HOLDS} LIMIT 1",
-            (user.username, sha256),
-        ).fetchone()
-        return row is not None or field_changes.holds(conn, user, sha256)
+    row = conn.execute(
+        "SELECT 1 FROM bundle_files f JOIN inspection_owners mine"
+        " ON mine.inspection_id = f.inspection_id AND mine.username = ?"
+        f" JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
+        f" WHERE f.sha256 = ? AND {_TEAM_HOLDS} LIMIT 1",
+        (user.username, sha256),
+    ).fetchone()
+    return row is not None or field_changes.holds(conn, user, sha256)
 
 
 def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
@@ -150,14 +171,9 @@ def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
     return store.blob_path(sha256)
 
 
-def record_blob(store: ServerStore, user: User, sha256: str, size: int) -> None:
-    """A verified file is in place and ``user`` proved to hold it: waiting bundles complete."""
-    with store.transaction() as conn:
-        record_blob_in(conn, user, sha256, size)
-
-
 def record_blob_in(conn: Conn, user: User, sha256: str, size: int) -> None:
-    """``record_blob`` inside the caller's write transaction."""
+    """A verified file is in place and ``user`` proved to hold it: waiting bundles complete.
+    Inside the caller's write transaction."""
     conn.execute(
         "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (sha256, size, utc_now()),
@@ -182,14 +198,8 @@ def is_recorded(conn: Conn, sha256: str) -> bool:
     return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
 
-def usage_and_quota(store: ServerStore, user: User) -> tuple[int, int]:
-    """Bytes of the files this user uploaded, and the user's quota."""
-    with store.reading() as conn:
-        return usage_and_quota_in(conn, user)
-
-
 def usage_and_quota_in(conn: Conn, user: User) -> tuple[int, int]:
-    """``usage_and_quota`` inside the caller's transaction."""
+    """Bytes of the files this user uploaded, and the user's quota."""
     from sync.server.accounts import DEFAULT_QUOTA_BYTES
 
     used = conn.execute(

@@ -40,9 +40,9 @@ PARTIAL_MAX_AGE = 14 * 24 * 3600  # seconds an untouched partial upload is kept
 
 def offset(store: ServerStore, user: User, sha256: str) -> BlobOffset:
     """How much of the file the server holds for this user (all of it once their team has it)."""
-    size = bundles.expected_size(store, user, sha256)
-    if bundles.team_holds(store, user, sha256):
-        return BlobOffset(sha256=sha256, offset=size, complete=True)
+    admission = bundles.admit(store, user, sha256)
+    if admission.held:
+        return BlobOffset(sha256=sha256, offset=admission.size, complete=True)
     return BlobOffset(sha256=sha256, offset=_held(store.partial_path(sha256)), complete=False)
 
 
@@ -50,10 +50,12 @@ async def append(
     store: ServerStore, user: User, sha256: str, start: int, body: AsyncIterator[bytes]
 ) -> BlobOffset:
     """Write the body at ``start`` (which must equal the held offset); finish when complete."""
-    size = await run_in_threadpool(bundles.expected_size, store, user, sha256)
-    if await run_in_threadpool(bundles.team_holds, store, user, sha256):
+    admission = await run_in_threadpool(bundles.admit, store, user, sha256)
+    size = admission.size
+    if admission.held:
         return BlobOffset(sha256=sha256, offset=size, complete=True)
-    await run_in_threadpool(_check_quota, store, user, size)
+    # Refused early, before the bytes come; checked again when the file is recorded.
+    _within_quota(admission.used, admission.quota, size)
     with _exclusive(store, sha256):
         part = store.partial_path(sha256)
         held = _held(part)
@@ -91,11 +93,6 @@ def clean_partials(store: ServerStore, max_age: float = PARTIAL_MAX_AGE) -> int:
         except ApiError:
             continue  # someone is writing it right now
     return removed
-
-
-def _check_quota(store: ServerStore, user: User, size: int) -> None:
-    """Refused early, before the bytes come; checked again when the file is recorded."""
-    _within_quota(*bundles.usage_and_quota(store, user), size)
 
 
 def _within_quota(used: int, quota: int, size: int) -> None:

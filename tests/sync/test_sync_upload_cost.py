@@ -1,0 +1,84 @@
+"""What one file upload costs the server in database transactions. The cost is paid per
+request: a push of 1,000 photos pays it 1,000 times, so it is counted here (the time it takes
+is measured in ``bench.bench_sync``)."""
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from inspector.store import Store
+from sync import outbox
+from sync.server.storage import Conn, ServerStore
+from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, headers, photo, serving
+
+DEVICE = "11111111-2222-4333-8444-555555555555"
+
+
+def counted(store: ServerStore, counts: Counter[str]) -> None:
+    """Count the store's read and write transactions from now on (the real ones still run)."""
+    for name in ("reading", "transaction"):
+        opened: Callable[[], AbstractContextManager[Conn]] = getattr(store, name)
+
+        def opening(
+            opened: Callable[[], AbstractContextManager[Conn]] = opened, name: str = name
+        ) -> AbstractContextManager[Conn]:
+            counts[name] += 1
+            return opened()
+
+        setattr(store, name, opening)
+
+
+def login(server: LiveServer) -> str:
+    body = {"username": "zhang", "password": PASSWORD, "device_id": DEVICE}
+    answer = requests.post(server.api("/auth/login"), json=body, headers=headers(), timeout=5)
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["token"])
+
+
+def serving_store(server_dir: Path, database: str | None) -> tuple[Any, list[ServerStore]]:
+    """``serving`` over the app's own store, which the returned list receives."""
+    stores: list[ServerStore] = []
+
+    def keep(app: Any) -> Any:
+        stores.append(app.state.store)
+        return app
+
+    return serving(server_dir, keep, database), stores
+
+
+def test_a_new_file_costs_two_reads_and_one_write(
+    server_dir: Path, server_database: str | None, device: Store, complete_inspection: CompleteFn
+) -> None:
+    """The token and the file's admission (expected size, team holds, quota) are read, then
+    the verified file is recorded (quota checked again) in one write."""
+    data = photo("cost", 200_000)
+    sha = hashlib.sha256(data).hexdigest()
+    inspection_id = complete_inspection({"IMG_0001.jpg": data})
+    bundle = outbox.build_bundle(device, inspection_id)
+    server, stores = serving_store(server_dir, server_database)
+    counts: Counter[str] = Counter()
+    with server as live:
+        token = login(live)
+        url = live.api(f"/inspections/{inspection_id}/revisions/1")
+        body = bundle.model_dump(mode="json")
+        pushed = requests.put(url, json=body, headers=headers(token), timeout=5)
+        assert [m["sha256"] for m in pushed.json()["missing"]] == [sha]
+        counted(stores[0], counts)
+        offset = requests.get(live.api(f"/blobs/{sha}"), headers=headers(token), timeout=5)
+        assert offset.json() == {"sha256": sha, "offset": 0, "complete": False}
+        assert counts == {"reading": 2}
+        counts.clear()
+        sent = requests.patch(
+            live.api(f"/blobs/{sha}"),
+            data=data,
+            headers={**headers(token), "Upload-Offset": "0"},
+            timeout=5,
+        )
+        assert sent.json() == {"sha256": sha, "offset": len(data), "complete": True}
+        assert counts == {"reading": 2, "transaction": 1}
+        assert live.storage().blob_path(sha).read_bytes() == data
