@@ -6,12 +6,15 @@ Safe across worker processes on one data folder:
 
 * one writer per partial file: an exclusive ``flock`` on ``partial/<sha>.lock``, taken without
   waiting (a second writer, in this process or another, gets 409 "busy" and retries later);
-* the hash is computed over the file **as stored** (read back from disk after fsync), never over
+* the hash is computed over the file **as stored** (read back once it is durable), never over
   the bytes one request happened to receive;
 * publication is atomic: ``os.replace`` into ``blobs/`` (then the folder is fsynced), and only
   then is the file recorded in the database, in a writer transaction that checks the quota
   once more (files of one user finishing at once each passed the early check);
-* hashing, fsync and database calls run in worker threads, off the event loop.
+* the file is made durable (``fdatasync``) before it is hashed, and its folder entry
+  (``fsync`` of ``blobs/xx/``) before it is recorded: a recorded file is never lost;
+* hashing, syncing and database calls run in worker threads, off the event loop, each upload
+  in as few threadpool calls as it can (admission, then durability + hash + publication).
 
 Uploading a file the server already holds is how a user proves possession of it (and so may use
 it in their bundles): the bytes are received and hashed like any other upload, then dropped.
@@ -68,6 +71,7 @@ async def append(
             )
         written = await _write(part, held, size, body)
         if written < size:
+            await run_in_threadpool(_fsync_file, part)  # what arrived is kept for the resume
             return BlobOffset(sha256=sha256, offset=written, complete=False)
         await run_in_threadpool(_finish, store, user, part, sha256, size)
     return BlobOffset(sha256=sha256, offset=size, complete=True)
@@ -118,15 +122,17 @@ async def _write(part: Path, held: int, size: int, body: AsyncIterator[bytes]) -
                 position += len(chunk)
         except ClientDisconnect:
             pass  # keep what arrived: the client resumes from here
-        fh.flush()
-        await run_in_threadpool(os.fsync, fh.fileno())
     return position
 
 
 def _finish(store: ServerStore, user: User, part: Path, sha256: str, size: int) -> None:
-    """Hash the file as stored; publish it atomically only if it matches."""
+    """Make the file durable, hash it as stored, and publish it atomically only if it
+    matches. One threadpool call for all of it: the fixed cost is paid per upload."""
     digest = hashlib.sha256()
     with part.open("rb") as fh:
+        # fdatasync flushes the data and the size (what reading the file back needs), not the
+        # times; on Linux it applies to the file whatever the descriptor's mode.
+        os.fdatasync(fh.fileno())
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
     if digest.hexdigest() != sha256 or part.stat().st_size != size:
@@ -149,6 +155,11 @@ def _finish(store: ServerStore, user: User, part: Path, sha256: str, size: int) 
             target.unlink()
     if not fits:
         _within_quota(used, quota, size)
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fdatasync(fh.fileno())  # as in ``_finish``
 
 
 def _fsync_dir(folder: Path) -> None:
