@@ -33,9 +33,16 @@ _TEAM_HOLDS = (
     "EXISTS (SELECT 1 FROM blob_holders h JOIN inspection_owners o ON o.username = h.username"
     " WHERE h.sha256 = f.sha256 AND o.inspection_id = f.inspection_id)"
 )
-_MISSING = (
+_MISSING_FILES = (
     "FROM bundle_files f LEFT JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
-    f" WHERE f.inspection_id = ? AND f.revision = ? AND (b.sha256 IS NULL OR NOT {_TEAM_HOLDS})"
+    f" WHERE (b.sha256 IS NULL OR NOT {_TEAM_HOLDS})"
+)
+_MISSING = f"{_MISSING_FILES} AND f.inspection_id = ? AND f.revision = ?"
+# Incomplete bundles (narrowed by the caller's condition) that miss no file become complete.
+_COMPLETE = (
+    "UPDATE bundles SET complete = 1, completed_at = COALESCE(completed_at, ?)"
+    f" WHERE complete = 0 AND NOT EXISTS (SELECT 1 {_MISSING_FILES}"
+    " AND f.inspection_id = bundles.inspection_id AND f.revision = bundles.revision)"
 )
 NOT_YOURS = "这条检查记录没有列出你为检查人员（也不属于你的任务组），无权查看或上传"
 
@@ -52,8 +59,9 @@ def push(
     digest = bundle.content_hash()
     body = _checked_body(bundle)
     with store.transaction() as conn:
-        _claim(conn, user, inspection_id, bundle)
-        _check_task(conn, user, bundle)
+        team = _task_team(conn, bundle)
+        _claim(conn, user, inspection_id, _named(conn, bundle, team))
+        _check_task(user, bundle, team)
         _check_manifest(bundle)
         stored = conn.execute(
             "SELECT content_hash FROM bundles WHERE inspection_id = ? AND revision = ?",
@@ -183,14 +191,11 @@ def record_blob_in(conn: Conn, user: User, sha256: str, size: int) -> None:
         (sha256, user.username),
     )
     audit(conn, user, "file", sha256, str(size))
-    waiting = conn.execute(
-        "SELECT DISTINCT b.inspection_id, b.revision FROM bundles b JOIN bundle_files f"
-        " ON f.inspection_id = b.inspection_id AND f.revision = b.revision"
-        " WHERE f.sha256 = ? AND b.complete = 0",
-        (sha256,),
-    ).fetchall()
-    for inspection_id, revision in waiting:
-        _refresh_complete(conn, inspection_id, revision)
+    conn.execute(
+        f"{_COMPLETE} AND (inspection_id, revision) IN"
+        " (SELECT inspection_id, revision FROM bundle_files WHERE sha256 = ?)",
+        (utc_now(), sha256),
+    )
 
 
 def is_recorded(conn: Conn, sha256: str) -> bool:
@@ -202,15 +207,12 @@ def usage_and_quota_in(conn: Conn, user: User) -> tuple[int, int]:
     """Bytes of the files this user uploaded, and the user's quota."""
     from sync.server.accounts import DEFAULT_QUOTA_BYTES
 
-    used = conn.execute(
-        "SELECT COALESCE(SUM(b.size), 0) FROM blobs b JOIN blob_holders h"
-        " ON h.sha256 = b.sha256 WHERE h.username = ?",
-        (user.username,),
-    ).fetchone()[0]
-    quota = conn.execute(
-        "SELECT quota_bytes FROM users WHERE username = ?", (user.username,)
+    used, quota = conn.execute(
+        "SELECT COALESCE(SUM(b.size), 0), (SELECT quota_bytes FROM users WHERE username = ?)"
+        " FROM blobs b JOIN blob_holders h ON h.sha256 = b.sha256 WHERE h.username = ?",
+        (user.username, user.username),
     ).fetchone()
-    return int(used), int(quota[0]) if quota and quota[0] is not None else DEFAULT_QUOTA_BYTES
+    return int(used), DEFAULT_QUOTA_BYTES if quota is None else int(quota)
 
 
 def summaries(store: ServerStore, user: User) -> list[InspectionSummary]:
@@ -369,36 +371,45 @@ def stats(store: ServerStore) -> dict[str, int]:
         return {name: int(conn.execute(sql).fetchone()[0] or 0) for name, sql in queries.items()}
 
 
-def _named(conn: Conn, bundle: Bundle) -> set[str]:
+def _task_team(conn: Conn, bundle: Bundle) -> list[str]:
+    """The user names the inspection's task is assigned to (none without a task)."""
+    task_id = bundle.inspection.task_id
+    return catalog.task_team(conn, task_id) if task_id else []
+
+
+def _named(conn: Conn, bundle: Bundle, team: list[str]) -> set[str]:
     """The users an inspection names (by roster id) plus its task's team."""
-    names: set[str] = set()
+    names = set(team)
     ids = bundle.inspection.inspector_ids
     if ids:
         marks = ", ".join("?" * len(ids))
         rows = conn.execute(f"SELECT username FROM users WHERE roster_id IN ({marks})", ids)
         names |= {str(r[0]) for r in rows.fetchall()}
-    if bundle.inspection.task_id:
-        names |= set(catalog.task_team(conn, bundle.inspection.task_id))
     return names
 
 
-def _claim(conn: Conn, user: User, inspection_id: str, bundle: Bundle) -> None:
+def _claim(conn: Conn, user: User, inspection_id: str, named: set[str]) -> None:
     """Create the inspection with its owners, or check the pusher owns it; add newly named."""
     row = conn.execute(
         "SELECT deleted_at FROM inspections WHERE inspection_id = ?", (inspection_id,)
     ).fetchone()
     if row is None:
-        if user.username not in _named(conn, bundle):
+        if user.username not in named:
             raise ApiError(403, "forbidden", NOT_YOURS)
         conn.execute(
             "INSERT INTO inspections (inspection_id, owner) VALUES (?, ?)",
             (inspection_id, user.username),
         )
-    elif user.username not in owners(conn, inspection_id):
-        raise ApiError(403, "forbidden", NOT_YOURS)
-    elif row[0] is not None:
-        raise ApiError(409, "deleted", "这条检查记录已被科室撤回，不能再上传（撤回不可被重传撤销）")
-    for name in _named(conn, bundle) | {user.username}:
+        known: set[str] = set()
+    else:
+        known = set(owners(conn, inspection_id))
+        if user.username not in known:
+            raise ApiError(403, "forbidden", NOT_YOURS)
+        if row[0] is not None:
+            raise ApiError(
+                409, "deleted", "这条检查记录已被科室撤回，不能再上传（撤回不可被重传撤销）"
+            )
+    for name in sorted(named - known):
         conn.execute(
             "INSERT INTO inspection_owners (inspection_id, username) VALUES (?, ?)"
             " ON CONFLICT DO NOTHING",
@@ -416,9 +427,8 @@ def _check_reader(conn: Conn, user: User, inspection_id: str) -> None:
         raise ApiError(403, "forbidden", NOT_YOURS)
 
 
-def _check_task(conn: Conn, user: User, bundle: Bundle) -> None:
-    task_id = bundle.inspection.task_id
-    if task_id and user.is_inspector and user.username not in catalog.task_team(conn, task_id):
+def _check_task(user: User, bundle: Bundle, team: list[str]) -> None:
+    if bundle.inspection.task_id and user.is_inspector and user.username not in team:
         raise ApiError(403, "forbidden", "这条检查记录所属的任务没有分配给你")
 
 
@@ -458,26 +468,22 @@ def _keep_head(
     conn: Conn, user: User, inspection_id: str, revision: int, head: tuple[int, str]
 ) -> None:
     """Keep each distinct audit-chain head a device sends (the office's copy of its chain)."""
-    seen = conn.execute(
-        "SELECT 1 FROM audit_heads WHERE device_id = ? AND seq = ? AND hash = ?",
-        (user.device_id, head[0], head[1]),
-    ).fetchone()
-    if seen is None:
-        conn.execute(
-            "INSERT INTO audit_heads (username, device_id, seq, hash, inspection_id, revision,"
-            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (user.username, user.device_id, head[0], head[1], inspection_id, revision, utc_now()),
-        )
+    conn.execute(
+        "INSERT INTO audit_heads (username, device_id, seq, hash, inspection_id, revision,"
+        " received_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM audit_heads"
+        " WHERE device_id = ? AND seq = ? AND hash = ?)",
+        (
+            *(user.username, user.device_id, head[0], head[1], inspection_id, revision, utc_now()),
+            *(user.device_id, head[0], head[1]),
+        ),
+    )
 
 
 def _refresh_complete(conn: Conn, inspection_id: str, revision: int) -> None:
-    missing = conn.execute(f"SELECT COUNT(*) {_MISSING}", (inspection_id, revision)).fetchone()[0]
-    if missing == 0:
-        conn.execute(
-            "UPDATE bundles SET complete = 1, completed_at = COALESCE(completed_at, ?)"
-            " WHERE inspection_id = ? AND revision = ?",
-            (utc_now(), inspection_id, revision),
-        )
+    conn.execute(
+        f"{_COMPLETE} AND inspection_id = ? AND revision = ?",
+        (utc_now(), inspection_id, revision),
+    )
 
 
 def _result(store: ServerStore, conn: Conn, inspection_id: str, revision: int) -> PushResult:
