@@ -4,13 +4,18 @@ Login is throttled per user name and per address (failures are counted in the da
 every worker process sees them), and an unknown user name costs the same scrypt as a known one.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from inspector.clock import utc_now
 from sync.protocol import DeviceAccount, DeviceKey, DeviceSignIn, LoginRequest, LoginResponse, Role
 from sync.server import auth, device_secrets
 from sync.server.errors import ApiError
-from sync.server.storage import ServerStore, User, admin_actor, audit
+from sync.server.storage import Conn, ServerStore, User, admin_actor, audit
+
+T = TypeVar("T")
 
 BAD_LOGIN = "用户名或密码不正确"
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -209,29 +214,64 @@ def _check_throttle(store: ServerStore, username: str, address: str) -> None:
         )
 
 
-def user_for_token(store: ServerStore, token: str, address: str = "") -> User:
-    """The user behind a bearer token. Use pushes the expiry forward, written at most hourly
-    so that a burst of uploads does not cost a write per request."""
-    digest = auth.token_hash(token)
-    with store.reading() as conn:
-        row = conn.execute(
-            "SELECT u.username, u.role, u.roster_id, d.expires_at, d.revoked_at, d.last_seen_at,"
-            " d.device_id, u.disabled_at"
-            " FROM devices d JOIN users u ON u.username = d.username WHERE d.token_hash = ?",
-            (digest,),
-        ).fetchone()
+@dataclass(frozen=True)
+class Credentials:
+    """A request's bearer token and the address it came from, not yet checked."""
+
+    token: str
+    address: str = ""
+
+
+def user_for_token(store: ServerStore, credentials: Credentials) -> User:
+    """The user behind a bearer token (see ``read_as``)."""
+    return read_as(store, credentials, _nothing)[0]
+
+
+def read_as(
+    store: ServerStore, credentials: Credentials, read: Callable[[Conn, User], T]
+) -> tuple[User, T]:
+    """The user behind a bearer token, and what ``read`` reads for them in the same snapshot
+    (a request's login check and its first reads in one read transaction). Use pushes the
+    token's expiry forward, written at most hourly so that a burst of uploads does not cost a
+    write per request, and written after the read, even when ``read`` refuses."""
+    digest = auth.token_hash(credentials.token)
+    stale = False
+    try:
+        with store.reading() as conn:
+            user, stale = _token_user(conn, digest, credentials.address)
+            return user, read(conn, user)
+    finally:
+        if stale:
+            _touch(store, digest)
+
+
+def _token_user(conn: Conn, digest: str, address: str) -> tuple[User, bool]:
+    """The token's user, and whether its last use is older than ``TOUCH_INTERVAL``."""
+    row = conn.execute(
+        "SELECT u.username, u.role, u.roster_id, d.expires_at, d.revoked_at, d.last_seen_at,"
+        " d.device_id, u.disabled_at"
+        " FROM devices d JOIN users u ON u.username = d.username WHERE d.token_hash = ?",
+        (digest,),
+    ).fetchone()
     if row is None or row[4] is not None or row[3] < _now_seconds():
         raise ApiError(401, "login_required", LOGIN_AGAIN)
     if row[7] is not None:
         raise ApiError(401, "account_disabled", ACCOUNT_DISABLED)
-    if row[5] < (datetime.now(UTC) - TOUCH_INTERVAL).isoformat():
-        with store.transaction() as conn:
-            conn.execute(
-                "UPDATE devices SET last_seen_at = ?, expires_at = ?"
-                " WHERE token_hash = ? AND revoked_at IS NULL",
-                (utc_now(), auth.expiry_from(), digest),
-            )
-    return User(row[0], row[1], row[2], device_id=row[6], address=address)
+    user = User(row[0], row[1], row[2], device_id=row[6], address=address)
+    return user, row[5] < (datetime.now(UTC) - TOUCH_INTERVAL).isoformat()
+
+
+def _touch(store: ServerStore, digest: str) -> None:
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE devices SET last_seen_at = ?, expires_at = ?"
+            " WHERE token_hash = ? AND revoked_at IS NULL",
+            (utc_now(), auth.expiry_from(), digest),
+        )
+
+
+def _nothing(conn: Conn, user: User) -> None:
+    return None
 
 
 def revoke_token(store: ServerStore, user: User, token: str) -> None:

@@ -125,19 +125,27 @@ def create_app(
 
 
 def _router(store: ServerStore) -> APIRouter:
-    def client_version(
+    # Dependencies that do no I/O are ``async``: a plain ``def`` would cost every request a
+    # threadpool call.
+    async def client_version(
         version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
     ) -> None:
         if version is None or not _VERSION.fullmatch(version) or int(version) < MIN_CLIENT_VERSION:
             raise ApiError(426, "upgrade_required", PLEASE_UPDATE)
 
-    def current_user(
+    async def caller(
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> User:
+    ) -> accounts.Credentials:
+        """The token sent (checked by ``current_user``, or by the route with its first read)."""
         if credentials is None:
             raise ApiError(401, "login_required", "请先登录")
-        return accounts.user_for_token(store, credentials.credentials, _address(request))
+        return accounts.Credentials(credentials.credentials, _address(request))
+
+    Caller = Annotated[accounts.Credentials, Depends(caller)]
+
+    def current_user(credentials: Caller) -> User:
+        return accounts.user_for_token(store, credentials)
 
     Me = Annotated[User, Depends(current_user)]
     router = APIRouter(dependencies=[Depends(client_version)], responses=ERRORS)
@@ -242,8 +250,8 @@ def _router(store: ServerStore) -> APIRouter:
         return notice_numbers.reserve(store, me, request)
 
     @router.get("/blobs/{sha256}")
-    def blob_offset(me: Me, sha256: Sha256) -> JSONResponse:
-        state = uploads.offset(store, me, sha256)
+    def blob_offset(credentials: Caller, sha256: Sha256) -> JSONResponse:
+        state = uploads.offset(store, credentials, sha256)
         return _offset_response(state)
 
     @router.get(
@@ -259,11 +267,11 @@ def _router(store: ServerStore) -> APIRouter:
     @router.patch("/blobs/{sha256}", openapi_extra=_RAW_BODY)
     async def blob_append(
         request: Request,
-        me: Me,
+        credentials: Caller,
         sha256: Sha256,
         upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0, le=MAX_ATTACHMENT_BYTES)],
     ) -> JSONResponse:
-        state = await uploads.append(store, me, sha256, upload_offset, request.stream())
+        state = await uploads.append(store, credentials, sha256, upload_offset, request.stream())
         return _offset_response(state)
 
     return router

@@ -105,13 +105,12 @@ class Admission:
     quota: int
 
 
-def admit(store: ServerStore, user: User, sha256: str) -> Admission:
-    """The file as this user may upload it (404 when nothing of theirs lists it): one read
-    transaction, because an upload's fixed cost is per request."""
-    with store.reading() as conn:
-        size = _expected_size(conn, user, sha256)
-        held = _team_holds(conn, user, sha256)
-        used, quota = usage_and_quota_in(conn, user)
+def admission_in(conn: Conn, user: User, sha256: str) -> Admission:
+    """The file as this user may upload it (404 when nothing of theirs lists it), inside the
+    caller's read transaction."""
+    size = _expected_size(conn, user, sha256)
+    held = _team_holds(conn, user, sha256)
+    used, quota = usage_and_quota_in(conn, user)
     return Admission(size, held, used, quota)
 
 

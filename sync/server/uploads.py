@@ -33,7 +33,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from sync.protocol import BlobOffset
-from sync.server import bundles
+from sync.server import accounts, bundles
+from sync.server.accounts import Credentials
 from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User
 
@@ -41,19 +42,23 @@ _CHUNK = 1 << 20
 PARTIAL_MAX_AGE = 14 * 24 * 3600  # seconds an untouched partial upload is kept
 
 
-def offset(store: ServerStore, user: User, sha256: str) -> BlobOffset:
-    """How much of the file the server holds for this user (all of it once their team has it)."""
-    admission = bundles.admit(store, user, sha256)
+def offset(store: ServerStore, credentials: Credentials, sha256: str) -> BlobOffset:
+    """How much of the file the server holds for the caller (all of it once their team has it)."""
+    _, admission = _admit(store, credentials, sha256)
     if admission.held:
         return BlobOffset(sha256=sha256, offset=admission.size, complete=True)
     return BlobOffset(sha256=sha256, offset=_held(store.partial_path(sha256)), complete=False)
 
 
 async def append(
-    store: ServerStore, user: User, sha256: str, start: int, body: AsyncIterator[bytes]
+    store: ServerStore,
+    credentials: Credentials,
+    sha256: str,
+    start: int,
+    body: AsyncIterator[bytes],
 ) -> BlobOffset:
     """Write the body at ``start`` (which must equal the held offset); finish when complete."""
-    admission = await run_in_threadpool(bundles.admit, store, user, sha256)
+    user, admission = await run_in_threadpool(_admit, store, credentials, sha256)
     size = admission.size
     if admission.held:
         return BlobOffset(sha256=sha256, offset=size, complete=True)
@@ -75,6 +80,17 @@ async def append(
             return BlobOffset(sha256=sha256, offset=written, complete=False)
         await run_in_threadpool(_finish, store, user, part, sha256, size)
     return BlobOffset(sha256=sha256, offset=size, complete=True)
+
+
+def _admit(
+    store: ServerStore, credentials: Credentials, sha256: str
+) -> tuple[User, bundles.Admission]:
+    """Who calls, and what they may upload: one read transaction in one threadpool call, for
+    the login check and the file's size, holders and quota (the fixed cost of an upload is
+    paid per request)."""
+    return accounts.read_as(
+        store, credentials, lambda conn, user: bundles.admission_in(conn, user, sha256)
+    )
 
 
 def clean_partials(store: ServerStore, max_age: float = PARTIAL_MAX_AGE) -> int:

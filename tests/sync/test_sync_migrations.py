@@ -81,7 +81,8 @@ def test_every_earlier_version_migrates_to_the_newest(
     zhang = User("zhang", "inspector", "roster-zhang")
     [summary] = bundles.summaries(store, zhang)
     assert (summary.inspection_id, summary.owner, summary.complete) == (INSPECTION, "zhang", True)
-    assert bundles.admit(store, zhang, SHA).held
+    with store.reading() as conn:
+        assert bundles.admission_in(conn, zhang, SHA).held
     with store.reading() as conn:  # findings count their revisions from 0 (version 4)
         row = conn.execute("SELECT status, revision FROM findings").fetchone()
     assert tuple(row) == ("open", 0)

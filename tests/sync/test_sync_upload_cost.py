@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import requests
 
 from inspector.store import Store
 from sync import outbox
+from sync.server import accounts
 from sync.server.storage import Conn, ServerStore
 from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, headers, photo, serving
 
@@ -51,11 +53,11 @@ def serving_store(server_dir: Path, database: str | None) -> tuple[Any, list[Ser
     return serving(server_dir, keep, database), stores
 
 
-def test_a_new_file_costs_two_reads_and_one_write(
+def test_a_new_file_costs_one_read_and_one_write(
     server_dir: Path, server_database: str | None, device: Store, complete_inspection: CompleteFn
 ) -> None:
-    """The token and the file's admission (expected size, team holds, quota) are read, then
-    the verified file is recorded (quota checked again) in one write."""
+    """The token and the file's admission (expected size, team holds, quota) are read in one
+    snapshot, then the verified file is recorded (quota checked again) in one write."""
     data = photo("cost", 200_000)
     sha = hashlib.sha256(data).hexdigest()
     inspection_id = complete_inspection({"IMG_0001.jpg": data})
@@ -71,7 +73,7 @@ def test_a_new_file_costs_two_reads_and_one_write(
         counted(stores[0], counts)
         offset = requests.get(live.api(f"/blobs/{sha}"), headers=headers(token), timeout=5)
         assert offset.json() == {"sha256": sha, "offset": 0, "complete": False}
-        assert counts == {"reading": 2}
+        assert counts == {"reading": 1}
         counts.clear()
         sent = requests.patch(
             live.api(f"/blobs/{sha}"),
@@ -80,5 +82,28 @@ def test_a_new_file_costs_two_reads_and_one_write(
             timeout=5,
         )
         assert sent.json() == {"sha256": sha, "offset": len(data), "complete": True}
-        assert counts == {"reading": 2, "transaction": 1}
+        assert counts == {"reading": 1, "transaction": 1}
         assert live.storage().blob_path(sha).read_bytes() == data
+
+
+def test_a_token_unused_for_an_hour_is_touched_even_by_a_refused_upload(
+    live_server: LiveServer,
+) -> None:
+    token = login(live_server)
+    store = live_server.storage()
+    an_hour_ago = (datetime.now(UTC) - accounts.TOUCH_INTERVAL - timedelta(minutes=1)).isoformat()
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds")
+    with store.transaction() as conn:
+        conn.execute("UPDATE devices SET last_seen_at = ?, expires_at = ?", (an_hour_ago, tomorrow))
+    unknown = hashlib.sha256(b"listed nowhere").hexdigest()
+    refused = requests.patch(
+        live_server.api(f"/blobs/{unknown}"),
+        data=b"listed nowhere",
+        headers={**headers(token), "Upload-Offset": "0"},
+        timeout=5,
+    )
+    assert refused.status_code == 404
+    with store.reading() as conn:
+        seen, expires = conn.execute("SELECT last_seen_at, expires_at FROM devices").fetchone()
+    assert seen > an_hour_ago
+    assert expires > (datetime.now(UTC) + accounts.auth.TOKEN_LIFETIME / 2).isoformat()
