@@ -6,13 +6,14 @@ Safe across worker processes on one data folder:
 
 * one writer per partial file: an exclusive ``flock`` on ``partial/<sha>.lock``, taken without
   waiting (a second writer, in this process or another, gets 409 "busy" and retries later);
-* the hash is computed over the file **as stored** (read back once it is durable), never over
+* the hash is computed over the file **as stored** (read back from the file on disk), not
   the bytes one request happened to receive;
 * publication is atomic: ``os.replace`` into ``blobs/`` (then the folder is fsynced), and only
   then is the file recorded in the database, in a writer transaction that checks the quota
   once more (files of one user finishing at once each passed the early check);
-* the file is made durable (``fdatasync``) before it is hashed, and its folder entry
-  (``fsync`` of ``blobs/xx/``) before it is recorded: a recorded file is never lost;
+* the file is made durable (``fdatasync``, while it is hashed) before it is published, and its
+  folder entry (``fsync`` of ``blobs/xx/``) before it is recorded: a recorded file is never
+  lost;
 * hashing, syncing and database calls run in worker threads, off the event loop, each upload
   in as few threadpool calls as it can (admission, then durability + hash + publication).
 
@@ -26,6 +27,7 @@ import hashlib
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,6 +41,7 @@ from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User
 
 _CHUNK = 1 << 20
+_SYNCING = ThreadPoolExecutor(thread_name_prefix="upload-fdatasync")  # beside the hashing
 PARTIAL_MAX_AGE = 14 * 24 * 3600  # seconds an untouched partial upload is kept
 
 
@@ -142,16 +145,13 @@ async def _write(part: Path, held: int, size: int, body: AsyncIterator[bytes]) -
 
 
 def _finish(store: ServerStore, user: User, part: Path, sha256: str, size: int) -> None:
-    """Make the file durable, hash it as stored, and publish it atomically only if it
-    matches. One threadpool call for all of it: the fixed cost is paid per upload."""
-    digest = hashlib.sha256()
-    with part.open("rb") as fh:
-        # fdatasync flushes the data and the size (what reading the file back needs), not the
-        # times; on Linux it applies to the file whatever the descriptor's mode.
-        os.fdatasync(fh.fileno())
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    if digest.hexdigest() != sha256 or part.stat().st_size != size:
+    """Make the file durable and hash it as stored (both at once: one waits on the disk, the
+    other on the processor), then publish it atomically only if it matches. One threadpool
+    call for all of it: the fixed cost is paid per upload."""
+    durable = _SYNCING.submit(_fsync_file, part)
+    matches = _sha256_of(part) == sha256 and part.stat().st_size == size
+    durable.result()  # on disk before it is published (or refused)
+    if not matches:
         part.unlink()
         raise ApiError(422, "checksum_mismatch", "文件内容与其 SHA-256 不符，已丢弃，请重新上传")
     target = store.blob_path(sha256)
@@ -173,9 +173,20 @@ def _finish(store: ServerStore, user: User, part: Path, sha256: str, size: int) 
         _within_quota(used, quota, size)
 
 
-def _fsync_file(path: Path) -> None:
+def _sha256_of(path: Path) -> str:
+    """The hash of the file as stored (read back; this upload holds its lock, no one writes)."""
+    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        os.fdatasync(fh.fileno())  # as in ``_finish``
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync_file(path: Path) -> None:
+    """fdatasync flushes the data and the size (what reading the file back needs), not the
+    times; on Linux it applies to the file whatever the descriptor's mode."""
+    with path.open("rb") as fh:
+        os.fdatasync(fh.fileno())
 
 
 def _fsync_dir(folder: Path) -> None:
