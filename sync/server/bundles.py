@@ -185,10 +185,16 @@ def record_blob_in(conn: Conn, user: User, sha256: str, size: int) -> None:
         "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (sha256, size, utc_now()),
     )
-    conn.execute(
+    holds_now = conn.execute(
         "INSERT INTO blob_holders (sha256, username) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (sha256, user.username),
-    )
+    ).rowcount
+    if holds_now:  # a file counts once against its holder's quota, at its stored size
+        conn.execute(
+            "UPDATE users SET used_bytes = used_bytes + (SELECT size FROM blobs WHERE sha256 = ?)"
+            " WHERE username = ?",
+            (sha256, user.username),
+        )
     audit(conn, user, "file", sha256, str(size))
     conn.execute(
         f"{_COMPLETE} AND (inspection_id, revision) IN"
@@ -203,15 +209,15 @@ def is_recorded(conn: Conn, sha256: str) -> bool:
 
 
 def usage_and_quota_in(conn: Conn, user: User) -> tuple[int, int]:
-    """Bytes of the files this user uploaded, and the user's quota."""
+    """Bytes of the files this user uploaded (kept by ``record_blob_in``), and the quota."""
     from sync.server.accounts import DEFAULT_QUOTA_BYTES
 
-    used, quota = conn.execute(
-        "SELECT COALESCE(SUM(b.size), 0), (SELECT quota_bytes FROM users WHERE username = ?)"
-        " FROM blobs b JOIN blob_holders h ON h.sha256 = b.sha256 WHERE h.username = ?",
-        (user.username, user.username),
+    row = conn.execute(
+        "SELECT used_bytes, quota_bytes FROM users WHERE username = ?", (user.username,)
     ).fetchone()
-    return int(used), DEFAULT_QUOTA_BYTES if quota is None else int(quota)
+    if row is None:
+        return 0, DEFAULT_QUOTA_BYTES
+    return int(row[0]), DEFAULT_QUOTA_BYTES if row[1] is None else int(row[1])
 
 
 def summaries(store: ServerStore, user: User) -> list[InspectionSummary]:

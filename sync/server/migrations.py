@@ -199,12 +199,21 @@ CREATE TABLE device_accounts (
 );
 """
 
+# What each user's files take, kept as they are recorded: the quota is checked on every upload
+# (twice, once under the writer lock), and summing a user's files grew with their history.
+_V6_USAGE = """
+ALTER TABLE users ADD COLUMN used_bytes BIGINT NOT NULL DEFAULT 0;
+UPDATE users SET used_bytes = (SELECT COALESCE(SUM(b.size), 0) FROM blobs b
+    JOIN blob_holders h ON h.sha256 = b.sha256 WHERE h.username = users.username);
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _V1_FIRST_SCHEMA),
     (2, _V2_NOTICE_NUMBERS),
     (3, _V3_OWNERSHIP_AND_AUDIT),
     (4, _V4_FIELD_CHANGES),
     (5, _V5_DEVICE_SIGN_IN),
+    (6, _V6_USAGE),
 ]
 
 

@@ -83,6 +83,7 @@ def test_every_earlier_version_migrates_to_the_newest(
     assert (summary.inspection_id, summary.owner, summary.complete) == (INSPECTION, "zhang", True)
     with store.reading() as conn:
         assert bundles.admission_in(conn, zhang, SHA).held
+        assert bundles.usage_and_quota_in(conn, zhang) == (5, accounts.DEFAULT_QUOTA_BYTES)
     with store.reading() as conn:  # findings count their revisions from 0 (version 4)
         row = conn.execute("SELECT status, revision FROM findings").fetchone()
     assert tuple(row) == ("open", 0)

@@ -14,9 +14,17 @@ import requests
 
 from inspector.store import Store
 from sync import outbox
-from sync.server import accounts
-from sync.server.storage import Conn, ServerStore
-from tests.sync.sync_support import PASSWORD, CompleteFn, LiveServer, headers, photo, serving
+from sync.server import accounts, bundles
+from sync.server.storage import Conn, ServerStore, User
+from tests.sync.sync_support import (
+    PASSWORD,
+    CompleteFn,
+    LiveServer,
+    client_for,
+    headers,
+    photo,
+    serving,
+)
 
 DEVICE = "11111111-2222-4333-8444-555555555555"
 
@@ -35,8 +43,8 @@ def counted(store: ServerStore, counts: Counter[str]) -> None:
         setattr(store, name, opening)
 
 
-def login(server: LiveServer) -> str:
-    body = {"username": "zhang", "password": PASSWORD, "device_id": DEVICE}
+def login(server: LiveServer, user: str = "zhang") -> str:
+    body = {"username": user, "password": PASSWORD, "device_id": DEVICE}
     answer = requests.post(server.api("/auth/login"), json=body, headers=headers(), timeout=5)
     assert answer.status_code == 200, answer.text
     return str(answer.json()["token"])
@@ -107,3 +115,42 @@ def test_a_token_unused_for_an_hour_is_touched_even_by_a_refused_upload(
         seen, expires = conn.execute("SELECT last_seen_at, expires_at FROM devices").fetchone()
     assert seen > an_hour_ago
     assert expires > (datetime.now(UTC) + accounts.auth.TOKEN_LIFETIME / 2).isoformat()
+
+
+def test_a_file_counts_once_against_each_holder_s_quota(
+    live_server: LiveServer, device: Store, complete_inspection: CompleteFn
+) -> None:
+    """The usage kept per user is what summing their files gives: a file on two of one
+    user's records counts once, and against another user only once they sent its bytes."""
+    shared, own = photo("shared", 70_000), photo("own", 30_000)
+    complete_inspection({"IMG_0001.jpg": shared})
+    second = complete_inspection({"IMG_0002.jpg": shared, "IMG_0003.jpg": own})
+    assert client_for(device, live_server.url).push().ok
+    theirs = outbox.build_bundle(device, second)
+    theirs.inspection.inspector_ids = ["roster-li"]  # li's own record, listing the same photos
+    li = login(live_server, "li")
+    url = live_server.api("/inspections/22222222-2222-4333-8444-555555555555/revisions/1")
+    body = theirs.model_dump(mode="json")
+    assert requests.put(url, json=body, headers=headers(li), timeout=5).status_code == 200
+    proved = requests.patch(
+        live_server.api(f"/blobs/{hashlib.sha256(shared).hexdigest()}"),
+        data=shared,
+        headers={**headers(li), "Upload-Offset": "0"},
+        timeout=5,
+    )
+    assert proved.json()["complete"]
+    store = live_server.storage()
+    with store.reading() as conn:
+        kept = {
+            name: bundles.usage_and_quota_in(conn, User(name, "inspector", None))[0]
+            for name in ("zhang", "zhao", "li")
+        }
+        summed = dict(
+            conn.execute(
+                "SELECT u.username, COALESCE(SUM(b.size), 0) FROM users u"
+                " LEFT JOIN blob_holders h ON h.username = u.username"
+                " LEFT JOIN blobs b ON b.sha256 = h.sha256"
+                " WHERE u.username IN ('zhang', 'zhao', 'li') GROUP BY u.username"
+            ).fetchall()
+        )
+    assert kept == summed == {"zhang": len(shared) + len(own), "zhao": 0, "li": len(shared)}
