@@ -25,6 +25,10 @@ from sync.server.migrations import MIGRATIONS, render
 
 DATABASE_ENV = "INSPECTOR_SERVER_DATABASE"
 _WRITER_LOCK_KEY = 7_314_159  # the advisory lock every PostgreSQL write transaction holds
+_BEGIN_WRITE = (
+    "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;"
+    f" SELECT pg_advisory_xact_lock({_WRITER_LOCK_KEY})"
+)
 
 
 class Cursor(Protocol):
@@ -226,11 +230,16 @@ class _Postgres:
 
     @contextmanager
     def transaction(self) -> Iterator[Conn]:
+        """``BEGIN`` and the writer lock in one round trip (two statements in one simple
+        query, so no parameters), committed or rolled back here."""
         with self._pool.connection() as raw:
-            raw.isolation_level, raw.read_only = None, None
-            with raw.transaction():
-                raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK_KEY,))
+            try:
+                raw.execute(_BEGIN_WRITE)
                 yield _PgConn(raw)
+            except BaseException:
+                raw.rollback()
+                raise
+            raw.commit()
 
     @contextmanager
     def reading(self) -> Iterator[Conn]:

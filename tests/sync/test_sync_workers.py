@@ -211,10 +211,13 @@ def test_a_pull_never_skips_a_change_under_concurrent_writers(
     reader_store.close()
 
 
-def test_reads_are_read_only_snapshots_and_writes_are_not(server_dir: Path) -> None:
+def test_reads_are_read_only_snapshots_and_writes_are_not(
+    server_dir: Path, server_database: str | None
+) -> None:
     """PostgreSQL: the pull cursor's proof needs snapshot reads (set in the BEGIN itself); a
-    pooled connection switches back for writes. (SQLite: one connection, its own locking.)"""
-    store = ServerStore(server_dir)
+    pooled connection switches back for writes, which hold the writer lock. (SQLite: one
+    connection, its own locking.)"""
+    store = ServerStore(server_dir, server_database)
     try:
         if not store.is_postgres:
             pytest.skip("PostgreSQL only")
@@ -225,5 +228,10 @@ def test_reads_are_read_only_snapshots_and_writes_are_not(server_dir: Path) -> N
             with store.transaction() as conn:
                 assert conn.execute("SHOW transaction_isolation").fetchone()[0] == "read committed"
                 assert conn.execute("SHOW transaction_read_only").fetchone()[0] == "off"
+                locks = conn.execute(
+                    "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND pid = pg_backend_pid() AND granted"
+                ).fetchone()[0]
+                assert locks == 1
     finally:
         store.close()
