@@ -27,7 +27,8 @@ from inspector import attachments, inspections, onsite_record, roster
 from inspector.clock import utc_now
 from inspector.model import Inspector, NewInspection
 from inspector.store import Store, open_store
-from sync.client import PARALLEL_FILES, SyncClient
+from sync.client import SyncClient
+from sync.file_upload import PARALLEL_FILES
 from sync.server import accounts, catalog
 from sync.server.storage import ServerStore
 

@@ -20,7 +20,8 @@ import uvicorn
 
 from inspector.jobs import JobState
 from inspector.store import Store
-from sync.client import Progress, SyncClient
+from sync.client import SyncClient
+from sync.progress import Progress
 from sync.protocol import API_PREFIX, CLIENT_VERSION_HEADER
 from sync.server import accounts, catalog
 from sync.server.app import create_app

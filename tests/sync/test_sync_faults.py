@@ -18,7 +18,8 @@ import pytest
 from inspector import keys
 from inspector.store import Store, open_store
 from sync import outbox
-from sync.client import Progress, SyncClient
+from sync.client import SyncClient
+from sync.progress import Progress
 from sync.server import accounts, bundles
 from sync.server.storage import ServerStore
 from sync.transport import RetryPolicy

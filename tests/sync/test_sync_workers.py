@@ -20,7 +20,7 @@ import requests
 from inspector import keys
 from inspector.store import Store, open_store
 from sync import outbox
-from sync.client import Progress
+from sync.progress import Progress
 from sync.server import catalog
 from sync.server.storage import ServerStore
 from sync.transport import RetryPolicy

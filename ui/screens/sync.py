@@ -345,7 +345,7 @@ class SyncScreen(QWidget):
     # --- during ----------------------------------------------------------------------------
 
     def _progressed(self, job_step: Step) -> None:
-        from sync.client import Progress as SyncProgress  # loaded by the run already
+        from sync.progress import Progress as SyncProgress  # loaded by the run already
 
         step = job_step.detail
         if not self.kind or not isinstance(step, SyncProgress):

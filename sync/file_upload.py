@@ -1,0 +1,269 @@
+"""Files up to the server: resumable PATCHes on several connections at once.
+
+``FileUploads`` is one push's set of connections. Its caller reads and checks each file on the
+store's thread (``send``), and ``PARALLEL_FILES`` worker threads send the files in the order
+given, each taking the next one as soon as it is done, whichever record it belongs to: the
+connections do not wait for a record's last photo or for the next record's bundle. At most
+``IN_MEMORY_BYTES`` of read content waits to go up; a larger file goes up alone.
+
+Every refusal or stop names the photo. An error after which nothing more can go up now (the
+server unreachable, the login refused) halts the run, so the files still queued fail at once
+instead of each waiting out its own retries.
+"""
+
+import hashlib
+import io
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from types import TracebackType
+from typing import Any, BinaryIO
+
+import requests
+
+from inspector.attachments import has_content, kind_word, read_bytes
+from inspector.errors import UserError
+from inspector.store import Store
+from sync.progress import Run
+from sync.protocol import MissingBlob
+from sync.transport import (
+    NETWORK_ERRORS,
+    LoginRequired,
+    Rejected,
+    SyncError,
+    Transport,
+    decode,
+    server_fault_message,
+)
+
+PARALLEL_FILES = 4  # connections the files go up on at once
+IN_MEMORY_BYTES = 32 << 20  # read content waiting to go up; a larger file goes up alone
+_READ_CHUNK = 1 << 20
+
+FileSent = Future[str | None]  # the file's note (interrupted, resumed), or None
+
+
+class FileUploads:
+    """The connections of one push; use as a context manager (it waits for the last file)."""
+
+    def __init__(self, store: Store, transport: Transport, run: Run):
+        self.store, self.transport, self.run = store, transport, run
+        self._budget = _Budget(IN_MEMORY_BYTES)
+        self._senders = ThreadPoolExecutor(PARALLEL_FILES, thread_name_prefix="upload")
+
+    def __enter__(self) -> "FileUploads":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._senders.shutdown(wait=True)
+
+    def queue(
+        self, files: list[tuple[str, int, str]], missing: list[MissingBlob]
+    ) -> list[FileSent]:
+        """Send the ``missing`` ones of ``files`` (sha256, size, name); the others count as
+        sent. Blocks while too much read content is waiting to go up."""
+        names = {sha: name for sha, _size, name in files}
+        lacking = {m.sha256 for m in missing}
+        self.run.add_bytes(sum(size for sha, size, _name in files if sha not in lacking))
+        return [self._send(blob, names.get(blob.sha256, blob.sha256[:12])) for blob in missing]
+
+    def _send(self, blob: MissingBlob, name: str) -> FileSent:
+        """Read and check the file here, on the store's thread; a sender thread sends it."""
+        self._budget.take(blob.size)
+        try:
+            self.run.check()
+            content = self._checked(blob.sha256, blob.size, name)
+        except BaseException:
+            self._budget.give(blob.size)
+            raise
+        return self._senders.submit(self._sent, blob, name, content)
+
+    def _sent(self, blob: MissingBlob, name: str, content: bytes) -> str | None:
+        try:
+            return self._file(blob, name, content)
+        except SyncError as exc:
+            self.run.halt(exc)
+            raise
+        finally:
+            self._budget.give(blob.size)
+
+    def _checked(self, sha256: str, size: int, name: str) -> bytes:
+        """The file's content, refused (naming it) when missing, of another size or damaged."""
+        content = _content_of(self.store, sha256)
+        if (content is not None and len(content) != size) or not has_content(self.store, sha256):
+            raise Rejected(
+                0, "missing_local", f"{kind_word(name)} {name} 在本机找不到或大小不符，无法上传"
+            )
+        if content is None or hashlib.sha256(content).hexdigest() != sha256:
+            raise Rejected(
+                0,
+                "damaged_local",
+                f"{kind_word(name)} {name} 在本机已损坏（内容与登记的校验值不符），无法上传",
+            )
+        return content
+
+    def _file(self, blob: MissingBlob, name: str, content: bytes) -> str | None:
+        """``_upload``, with every refusal or stop naming the photo; returns its note."""
+        try:
+            interrupted, resumed_at = self._upload(blob.sha256, blob.offset, name, content)
+        except Rejected as exc:
+            raise Rejected(
+                exc.status, exc.code, f"{kind_word(name)} {name}：{exc.message}"
+            ) from exc
+        except LoginRequired:
+            raise
+        except SyncError as exc:
+            if name in exc.message or exc is self.run.halted:
+                raise
+            raise type(exc)(f"{kind_word(name)} {name}：{exc.message}") from exc
+        if interrupted:
+            return f"{kind_word(name)} {name} 上传中断，已自动续传"
+        if resumed_at:
+            return f"{kind_word(name)} {name} 上次已传 {resumed_at} 字节，本次从断点续传"
+        return None
+
+    def _upload(self, sha256: str, offset: int, name: str, content: bytes) -> tuple[bool, int]:
+        """Send one file from the server's offset, resuming after drops.
+
+        Returns whether this run was interrupted, and the offset it first resumed from (0 when
+        the file was sent from its start).
+        """
+        interrupted, resumed_at, fault = False, offset, 0
+        size, label = len(content), f"上传{kind_word(name)} {name}"
+        counted = _Counted(self.run)
+        for attempt in range(self.transport.retry.attempts * 2):
+            self.run.check()
+            counted.set(offset)  # bytes the server holds count as done
+            self.run.emit(label)
+            try:
+                response = self._patch(sha256, content, offset, label, counted)
+            except NETWORK_ERRORS:
+                interrupted = True
+                offset = self._after_failure(sha256, attempt)
+                continue
+            if response.status_code >= 500 or _code(response) == "upload_busy":
+                fault = response.status_code if response.status_code >= 500 else 0
+                offset = self._after_failure(sha256, attempt)
+                resumed_at = resumed_at or offset
+                continue
+            if _code(response) == "offset_mismatch":
+                offset = int(response.headers.get("Upload-Offset", "0"))
+                resumed_at = resumed_at or offset
+                continue
+            body = decode(response)
+            if body["complete"]:
+                counted.set(size)
+                return interrupted, resumed_at
+            interrupted, offset = True, int(body["offset"])
+        if fault:
+            message = server_fault_message(fault, self.transport.retry.attempts * 2)
+            raise SyncError(f"{kind_word(name)} {name} 上传失败：{message}")
+        raise SyncError(f"{kind_word(name)} {name} 多次上传失败，下次同步时从断点继续")
+
+    def _after_failure(self, sha256: str, attempt: int) -> int:
+        """Back off, then ask the server how much of the file it holds."""
+        self.transport.retry.sleep(self.transport.retry.delay(min(attempt, 6)))
+        return int(self.transport.call("GET", f"/blobs/{sha256}")["offset"])
+
+    def _patch(
+        self, sha256: str, content: bytes, offset: int, label: str, counted: "_Counted"
+    ) -> requests.Response:
+        with io.BytesIO(content) as fh:  # decrypted: the server gets the content
+            fh.seek(offset)
+            body = _FileBody(fh, len(content) - offset, self.run, label, counted)
+            return self.transport.send_once(
+                "PATCH",
+                f"/blobs/{sha256}",
+                data=body,
+                headers={
+                    "Upload-Offset": str(offset),
+                    "Content-Type": "application/octet-stream",
+                },
+            )
+
+
+def finished(sent: list[FileSent]) -> list[str]:
+    """Wait for every file of ``sent``; their notes, or the first failure (in file order)."""
+    wait(sent)
+    failed = next((error for future in sent if (error := future.exception())), None)
+    if failed is not None:
+        raise failed
+    return [note for future in sent if (note := future.result())]
+
+
+class _Budget:
+    """Bytes of read content waiting to go up. A file larger than the whole budget waits until
+    nothing else is held, and then holds it all: it goes up alone."""
+
+    def __init__(self, limit: int):
+        self._limit, self._held = limit, 0
+        self._changed = threading.Condition()
+
+    def take(self, size: int) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._held == 0 or self._held + size <= self._limit)
+            self._held += size
+
+    def give(self, size: int) -> None:
+        with self._changed:
+            self._held -= size
+            self._changed.notify_all()
+
+
+class _Counted:
+    """How much of one file the progress counts, so a resend from an earlier offset (or
+    several files going up at once) keeps the run's byte count right."""
+
+    def __init__(self, run: Run):
+        self._run, self.bytes = run, 0
+
+    def set(self, position: int) -> None:
+        self.add(position - self.bytes)
+
+    def add(self, count: int) -> None:
+        self.bytes += count
+        self._run.add_bytes(count)
+
+
+class _FileBody:
+    """A streamed request body: read in chunks, counts bytes, honours cancel mid-file."""
+
+    def __init__(self, fh: BinaryIO, length: int, run: Run, label: str, counted: _Counted):
+        self._fh, self._left, self._run, self._label = fh, length, run, label
+        self._counted = counted
+
+    def __len__(self) -> int:
+        return self._left
+
+    def read(self, size: int = -1) -> bytes:
+        self._run.check()
+        wanted = self._left if size < 0 else min(max(size, _READ_CHUNK), self._left)
+        chunk = self._fh.read(wanted)
+        self._left -= len(chunk)
+        self._counted.add(len(chunk))
+        self._run.emit(self._label)
+        return chunk
+
+
+def _content_of(store: Store, sha256: str) -> bytes | None:
+    """The file's content, decrypted; None when it is missing or cannot be decrypted."""
+    if not has_content(store, sha256):
+        return None
+    try:
+        return read_bytes(store, sha256)
+    except UserError:
+        return None
+
+
+def _code(response: requests.Response) -> str:
+    if response.status_code != 409:
+        return ""
+    try:
+        body: Any = response.json()
+        return str(body.get("code", ""))
+    except ValueError:
+        return ""
