@@ -44,6 +44,7 @@ AUDIT_HEAD_HEADER = "X-Inspector-Audit-Head"
 
 PAGE_SIZE = 1000
 PAGES_PER_TRANSACTION = 5  # pages applied, with their cursor, in one device transaction
+RECORDS_AHEAD = 8  # records begun (bundle sent, files queued) and not yet settled
 
 
 @dataclass
@@ -348,8 +349,9 @@ class _Pusher:
 
     Records go up one after the other without waiting for each other: a record's files are
     queued on the push's connections and its confirming PUT waits for them on a thread of its
-    own (``confirm``, HTTP only), while the store's thread goes on with the next record's
-    bundle (``begin``). Verdicts are settled on the store's thread, in outbox order."""
+    own (``confirm``, HTTP only), while the store's thread goes on with the next records'
+    bundles (``begin``), up to ``RECORDS_AHEAD`` records ahead of the oldest not yet confirmed.
+    Verdicts are settled on the store's thread, in outbox order."""
 
     def __init__(self, client: SyncClient, run: Run, files: FileUploads, report: PushReport):
         self.store, self.transport, self.run = client.store, client.transport, run
@@ -359,7 +361,7 @@ class _Pusher:
     def push(self, items: list[outbox.OutboxItem]) -> None:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="confirm") as confirmer:
             for index, item in enumerate(items):
-                self._settle(everything=False)
+                self._settle(keep=RECORDS_AHEAD - 1)
                 if self.report.stopped or self.report.cancelled:
                     reason = self.report.stopped or "已取消，下次同步时继续"
                     self.report.results.append(_left(item, reason))
@@ -370,17 +372,17 @@ class _Pusher:
                     step = self.begin(item)
                 except (Cancelled, SyncError) as exc:
                     self.run.halt(exc)
-                    self._settle(everything=True)
+                    self._settle(keep=0)
                     self._stop(index, item, exc)
                     continue
                 sent = confirmer.submit(self.confirm, step) if isinstance(step, _Sent) else None
                 self._flights.append(_Flight(index, item, step, sent))
-            self._settle(everything=True)
+            self._settle(keep=0)
 
-    def _settle(self, everything: bool) -> None:
-        """The verdicts of the records at the head of the queue whose confirmation has come
-        (all of them, waiting, when ``everything``)."""
-        while self._flights and (everything or self._flights[0].settled()):
+    def _settle(self, keep: int) -> None:
+        """The verdicts of the records at the head of the queue whose confirmation has come,
+        and of more, waiting for them, until at most ``keep`` are left."""
+        while self._flights and (len(self._flights) > keep or self._flights[0].settled()):
             flight = self._flights.popleft()
             try:
                 result = self.finish(flight)

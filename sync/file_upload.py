@@ -1,10 +1,10 @@
 """Files up to the server: resumable PATCHes on several connections at once.
 
-``FileUploads`` is one push's set of connections. Its caller reads and checks each file on the
-store's thread (``send``), and ``PARALLEL_FILES`` worker threads send the files in the order
-given, each taking the next one as soon as it is done, whichever record it belongs to: the
-connections do not wait for a record's last photo or for the next record's bundle. At most
-``IN_MEMORY_BYTES`` of read content waits to go up; a larger file goes up alone.
+``FileUploads`` is one push's set of connections: ``PARALLEL_FILES`` threads take the queued
+files in order, each the next one as soon as it is done, whichever record it belongs to, so the
+connections do not wait for a record's last photo or for the next record's bundle. Each thread
+reads, decrypts and checks its file itself (the store's thread only queues them). At most
+``IN_MEMORY_BYTES`` of content is read at once; a larger file goes up alone.
 
 Every refusal or stop names the photo. An error after which nothing more can go up now (the
 server unreachable, the login refused) halts the run, so the files still queued fail at once
@@ -13,6 +13,7 @@ instead of each waiting out its own retries.
 
 import hashlib
 import io
+import itertools
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from types import TracebackType
@@ -36,7 +37,7 @@ from sync.transport import (
 )
 
 PARALLEL_FILES = 4  # connections the files go up on at once
-IN_MEMORY_BYTES = 32 << 20  # read content waiting to go up; a larger file goes up alone
+IN_MEMORY_BYTES = 32 << 20  # content read at once; a larger file goes up alone
 _READ_CHUNK = 1 << 20
 
 FileSent = Future[str | None]  # the file's note (interrupted, resumed), or None
@@ -65,26 +66,23 @@ class FileUploads:
         self, files: list[tuple[str, int, str]], missing: list[MissingBlob]
     ) -> list[FileSent]:
         """Send the ``missing`` ones of ``files`` (sha256, size, name); the others count as
-        sent. Blocks while too much read content is waiting to go up."""
+        sent."""
         names = {sha: name for sha, _size, name in files}
         lacking = {m.sha256 for m in missing}
         self.run.add_bytes(sum(size for sha, size, _name in files if sha not in lacking))
-        return [self._send(blob, names.get(blob.sha256, blob.sha256[:12])) for blob in missing]
+        return [
+            self._senders.submit(
+                self._sent, blob, names.get(blob.sha256, blob.sha256[:12]), self._budget.ticket()
+            )
+            for blob in missing
+        ]
 
-    def _send(self, blob: MissingBlob, name: str) -> FileSent:
-        """Read and check the file here, on the store's thread; a sender thread sends it."""
-        self._budget.take(blob.size)
+    def _sent(self, blob: MissingBlob, name: str, ticket: int) -> str | None:
+        """Read, check and send one file (on a sender thread); returns its note."""
+        self._budget.take(ticket, blob.size)
         try:
             self.run.check()
-            content = self._checked(blob.sha256, blob.size, name)
-        except BaseException:
-            self._budget.give(blob.size)
-            raise
-        return self._senders.submit(self._sent, blob, name, content)
-
-    def _sent(self, blob: MissingBlob, name: str, content: bytes) -> str | None:
-        try:
-            return self._file(blob, name, content)
+            return self._file(blob, name, self._checked(blob.sha256, blob.size, name))
         except SyncError as exc:
             self.run.halt(exc)
             raise
@@ -196,22 +194,33 @@ def finished(sent: list[FileSent]) -> list[str]:
 
 
 class _Budget:
-    """Bytes of read content waiting to go up. A file larger than the whole budget waits until
-    nothing else is held, and then holds it all: it goes up alone."""
+    """Bytes of content read and not yet sent, handed out in queue order (a ticket each). A
+    file larger than the whole budget waits until nothing else is held, and then holds it all:
+    it goes up alone, and the files after it wait for it."""
 
     def __init__(self, limit: int):
         self._limit, self._held = limit, 0
+        self._tickets, self._turn = itertools.count(), 0
         self._changed = threading.Condition()
 
-    def take(self, size: int) -> None:
+    def ticket(self) -> int:
+        """The next place in the queue (taken when a file is queued)."""
+        return next(self._tickets)
+
+    def take(self, ticket: int, size: int) -> None:
         with self._changed:
-            self._changed.wait_for(lambda: self._held == 0 or self._held + size <= self._limit)
+            self._changed.wait_for(lambda: self._turn == ticket and self._fits(size))
             self._held += size
+            self._turn += 1
+            self._changed.notify_all()
 
     def give(self, size: int) -> None:
         with self._changed:
             self._held -= size
             self._changed.notify_all()
+
+    def _fits(self, size: int) -> bool:
+        return self._held == 0 or self._held + size <= self._limit
 
 
 class _Counted:
