@@ -12,9 +12,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg
-
 from inspector import audit
 from inspector.clock import utc_now
 from inspector.model import Organization
@@ -51,20 +48,34 @@ class UpsertCounts:
         return self.inserted + self.updated + self.unchanged
 
 
+# pypinyin's dictionaries take 0.3 s to load: they are imported on first use, so that the
+# sync commands that never make pinyin (a push) do not wait for them.
+
+
 @functools.lru_cache(maxsize=65536)
 def _word_initials(word: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER))
 
 
 @functools.lru_cache(maxsize=65536)
 def _word_pinyin(word: str) -> str:
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(word))
+
+
+def _words(name: str) -> list[str]:
+    from pypinyin.seg.simpleseg import seg
+
+    return list(seg(name))
 
 
 def name_pinyin(name: str) -> str:
     """The full pinyin of a name, lower-case, without tones or spaces: 中国自动化学会 →
     ``zhongguozidonghuaxuehui`` (searched anywhere, like the initials)."""
-    return _NOT_INITIAL.sub("", "".join(_word_pinyin(word) for word in seg(name)).lower())
+    return _NOT_INITIAL.sub("", "".join(_word_pinyin(word) for word in _words(name)).lower())
 
 
 def name_initials(name: str) -> str:
@@ -74,7 +85,7 @@ def name_initials(name: str) -> str:
     pypinyin's phrase-aware default (重庆 → ``cq``). Words are cached because organization
     names repeat the same words (市, 协会, 基金会…) and the uncached call is slow.
     """
-    initials = "".join(_word_initials(word) for word in seg(name))
+    initials = "".join(_word_initials(word) for word in _words(name))
     return _NOT_INITIAL.sub("", initials.lower())
 
 
