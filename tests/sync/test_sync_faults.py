@@ -18,7 +18,7 @@ import pytest
 from inspector import keys
 from inspector.store import Store, open_store
 from sync import outbox
-from sync.client import SyncClient
+from sync.client import RECORDS_AHEAD, SyncClient
 from sync.progress import Progress
 from sync.server import accounts, bundles
 from sync.server.storage import ServerStore
@@ -104,9 +104,12 @@ def test_random_server_errors_after_commit_change_nothing(
 def test_token_expiring_mid_run_asks_to_log_in_and_the_rest_waits(
     live_server: LiveServer, device: Store, complete_inspection: CompleteFn
 ) -> None:
-    pictures = {"a.jpg": photo("exp-a", 10_000), "b.jpg": photo("exp-b", 10_000)}
-    complete_inspection({"a.jpg": pictures["a.jpg"]})
-    complete_inspection({"b.jpg": pictures["b.jpg"]})
+    """The token expires once the first record is settled; the records begun after that (the
+    push works ``RECORDS_AHEAD`` records ahead) meet the 401 and wait for the next run."""
+    count = RECORDS_AHEAD + 2
+    pictures = {f"{n}.jpg": photo(f"exp-{n}", 10_000) for n in range(count)}
+    for name, data in pictures.items():
+        complete_inspection({name: data})
     client = client_for(device, live_server.url)
     device_id = device.db.execute(
         "SELECT value FROM sync_state WHERE key = 'device_id'"
@@ -118,12 +121,13 @@ def test_token_expiring_mid_run_asks_to_log_in_and_the_rest_waits(
             accounts.expire_device_now(storage, device_id)
 
     report = client.push(Watched(expire_after_first))
-    assert [r.outcome for r in report.results] == ["uploaded", "waiting"]
+    outcomes = [r.outcome for r in report.results]
+    assert outcomes[0] == "uploaded" and outcomes[-2:] == ["waiting", "waiting"]
     assert "重新登录" in report.stopped
-    assert "重新登录" in report.results[1].message
+    assert all("重新登录" in r.message for r in report.results if r.outcome == "waiting")
     client.login("zhang", PASSWORD)
     assert client.push().ok
-    assert_converged(live_server.data_dir, device, pictures, 2)
+    assert_converged(live_server.data_dir, device, pictures, count)
 
 
 def test_cancel_mid_photo_then_resume(
