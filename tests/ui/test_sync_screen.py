@@ -180,7 +180,8 @@ def test_cancel_mid_push_then_push_again_completes(
     run(qtbot, screen, "upload_button")
     monkeypatch.setattr(task_runner._RunningJob, "report", report)
     assert screen.result.text().startswith("已取消：0 条已上传，其余 2 条下次同步时从断点继续")
-    assert outbox.counts(world) == {"sending": 1, "pending": 1}
+    counts = outbox.counts(world)  # the second record may have begun too (frozen: sending)
+    assert sum(counts.values()) == 2 and counts.get("sending", 0) >= 1 and "done" not in counts
     assert [r.state for r in screen.model.rows] == ["pending", "pending"]
     run(qtbot, screen, "upload_button")
     assert outbox.counts(world) == {"done": 2}
