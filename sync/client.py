@@ -12,7 +12,6 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 import requests
 from pydantic import ValidationError
@@ -21,7 +20,7 @@ from inspector import audit, jobs, lost_device
 from inspector.clock import utc_now
 from inspector.store import Store
 from sync import desk, field_changes, outbox, pull, reviews, sign_in, state
-from sync.file_upload import FileSent, FileUploads, finished
+from sync.file_upload import FileUploads, finished
 from sync.progress import Run
 from sync.protocol import (
     ChangesPage,
@@ -319,39 +318,34 @@ def _has_own_steps(page: ChangesPage) -> bool:
 
 
 @dataclass
-class _Sent:
-    """A record whose bundle went up and whose missing files are queued; once they are in,
-    the bundle is sent once more to confirm."""
+class _Answer:
+    """What the server said of a record once its files were in, and the files' notes."""
 
-    item: outbox.OutboxItem
-    path: str
-    payload: dict[str, Any]
-    head: dict[str, str]
-    files: list[FileSent]
+    result: PushResult
+    notes: list[str]
 
 
 @dataclass
 class _Flight:
-    """A record begun and not yet settled: its verdict, or its confirmation under way."""
+    """A record begun and not yet settled: refused at once, or its network work under way."""
 
     index: int
-    item: outbox.OutboxItem
-    step: "RecordResult | _Sent"
-    confirmed: "Future[PushResult] | None"
+    item: outbox.OutboxItem  # frozen once it is sent
+    refused: RecordResult | None = None
+    sent: "Future[_Answer] | None" = None
 
     def settled(self) -> bool:
-        return self.confirmed is None or self.confirmed.done()
+        return self.sent is None or self.sent.done()
 
 
 class _Pusher:
     """Sends the outbox's records: each one's bundle, its missing files (resumably), then the
     bundle again to confirm.
 
-    Records go up one after the other without waiting for each other: a record's files are
-    queued on the push's connections and its confirming PUT waits for them on a thread of its
-    own (``confirm``, HTTP only), while the store's thread goes on with the next records'
-    bundles (``begin``), up to ``RECORDS_AHEAD`` records ahead of the oldest not yet confirmed.
-    Verdicts are settled on the store's thread, in outbox order."""
+    The store's thread freezes each record and records its verdict, in outbox order; all of a
+    record's network work (``_send``) runs on a thread of its own, up to ``RECORDS_AHEAD``
+    records at once, so that no record waits for another's bundle, files or confirmation, and
+    the push's connections (``FileUploads``) always have the next file."""
 
     def __init__(self, client: SyncClient, run: Run, files: FileUploads, report: PushReport):
         self.store, self.transport, self.run = client.store, client.transport, run
@@ -359,7 +353,7 @@ class _Pusher:
         self._flights: deque[_Flight] = deque()
 
     def push(self, items: list[outbox.OutboxItem]) -> None:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="confirm") as confirmer:
+        with ThreadPoolExecutor(RECORDS_AHEAD, thread_name_prefix="record") as records:
             for index, item in enumerate(items):
                 self._settle(keep=RECORDS_AHEAD - 1)
                 if self.report.stopped or self.report.cancelled:
@@ -369,29 +363,69 @@ class _Pusher:
                     continue
                 try:
                     self.run.check()
-                    step = self.begin(item)
+                    self._flights.append(self._begin(index, item, records))
                 except (Cancelled, SyncError) as exc:
                     self.run.halt(exc)
                     self._settle(keep=0)
                     self._stop(index, item, exc)
-                    continue
-                sent = confirmer.submit(self.confirm, step) if isinstance(step, _Sent) else None
-                self._flights.append(_Flight(index, item, step, sent))
             self._settle(keep=0)
 
+    def _begin(self, index: int, item: outbox.OutboxItem, records: ThreadPoolExecutor) -> _Flight:
+        """Freeze the record here, on the store's thread, and send it from a record thread."""
+        try:
+            item = outbox.freeze(self.store, item)
+        except ValidationError as exc:
+            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+            message = f"检查记录内容超出同步协议允许的范围（{where} 过长或格式不符），无法上传"
+            outbox.mark(self.store, item, "rejected", message)
+            return _Flight(
+                index, item, refused=RecordResult(item.key, item.label, "rejected", message)
+            )
+        return _Flight(index, item, sent=records.submit(self._send, item, self._audit_head()))
+
+    def _send(self, item: outbox.OutboxItem, head: dict[str, str]) -> _Answer:
+        """The bundle, the files the server lacks, then the bundle once more to confirm: HTTP
+        only (a record thread). An error after which nothing more can go up halts the run."""
+        assert item.bundle is not None
+        path = f"/inspections/{item.inspection_id}/revisions/{item.revision}"
+        payload = item.bundle.model_dump(mode="json")
+        try:
+            result = PushResult(**self.transport.call("PUT", path, json=payload, headers=head))
+            if not result.missing:
+                return _Answer(result, [])
+            files = [(ref.sha256, ref.size, ref.file_name) for ref in item.bundle.attachments]
+            notes = finished(self.files.queue(files, result.missing))
+            self.run.check()
+            answer = self.transport.call("PUT", path, json=payload, headers=head)
+        except SyncError as exc:
+            self.run.halt(exc)
+            raise
+        return _Answer(PushResult(**answer), notes)
+
     def _settle(self, keep: int) -> None:
-        """The verdicts of the records at the head of the queue whose confirmation has come,
-        and of more, waiting for them, until at most ``keep`` are left."""
+        """The verdicts of the records at the head of the queue whose answer has come, and of
+        more, waiting for them, until at most ``keep`` are left."""
         while self._flights and (len(self._flights) > keep or self._flights[0].settled()):
             flight = self._flights.popleft()
             try:
-                result = self.finish(flight)
+                result = self._verdict(flight)
             except (Cancelled, SyncError) as exc:
                 self.run.halt(exc)
                 self._stop(flight.index, flight.item, exc)
                 continue
             self.report.results.append(result)
             _done(self.run, flight.index, flight.item)
+
+    def _verdict(self, flight: _Flight) -> RecordResult:
+        """The record's verdict, on the store's thread, once ``flight.settled()``."""
+        if flight.refused is not None:
+            return flight.refused
+        assert flight.sent is not None
+        try:
+            answer = flight.sent.result()
+        except Rejected as exc:
+            return self._refused(flight.item, exc)
+        return self._settled(flight.item, answer.result, answer.notes)
 
     def _stop(self, index: int, item: outbox.OutboxItem, exc: Exception) -> None:
         """A cancel, or an error after which nothing more can go up now (login included)."""
@@ -404,50 +438,6 @@ class _Pusher:
             outbox.note(self.store, item, self.report.stopped)
             self.report.results.append(_left(item, self.report.stopped))
         _done(self.run, index, item)
-
-    def begin(self, item: outbox.OutboxItem) -> "RecordResult | _Sent":
-        """Send the bundle and queue the files the server lacks; a record needing no
-        confirmation (nothing was missing, or it was refused) is settled here."""
-        try:
-            item = outbox.freeze(self.store, item)
-        except ValidationError as exc:
-            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
-            message = f"检查记录内容超出同步协议允许的范围（{where} 过长或格式不符），无法上传"
-            outbox.mark(self.store, item, "rejected", message)
-            return RecordResult(item.key, item.label, "rejected", message)
-        assert item.bundle is not None
-        path = f"/inspections/{item.inspection_id}/revisions/{item.revision}"
-        payload = item.bundle.model_dump(mode="json")
-        head = self._audit_head()
-        files = [(ref.sha256, ref.size, ref.file_name) for ref in item.bundle.attachments]
-        try:
-            result = PushResult(**self.transport.call("PUT", path, json=payload, headers=head))
-            queued = self.files.queue(files, result.missing)
-        except Rejected as exc:
-            return self._refused(item, exc)
-        if result.missing:
-            return _Sent(item, path, payload, head, queued)
-        return self._settled(item, result, [])
-
-    def confirm(self, sent: _Sent) -> PushResult:
-        """Once the record's files are in, the bundle once more: HTTP only (any thread)."""
-        finished(sent.files)
-        self.run.check()
-        answer = self.transport.call("PUT", sent.path, json=sent.payload, headers=sent.head)
-        return PushResult(**answer)
-
-    def finish(self, flight: _Flight) -> RecordResult:
-        """The record's verdict, on the store's thread, once ``flight.settled()``."""
-        if isinstance(flight.step, RecordResult):
-            return flight.step
-        assert flight.confirmed is not None
-        sent = flight.step
-        try:
-            result = flight.confirmed.result()
-        except Rejected as exc:
-            return self._refused(sent.item, exc)
-        notes = [note for file in sent.files if (note := file.result())]
-        return self._settled(sent.item, result, notes)
 
     def _refused(self, item: outbox.OutboxItem, exc: Rejected) -> RecordResult:
         outcome = "conflict" if exc.status == 409 else "rejected"
