@@ -2,8 +2,8 @@
 
 ``FileUploads`` is one push's set of connections: ``PARALLEL_FILES`` threads take the queued
 files in order, each the next one as soon as it is done, whichever record it belongs to, so the
-connections do not wait for a record's last photo or for the next record's bundle. Each thread
-reads, decrypts and checks its file itself (the store's thread only queues them). At most
+connections do not wait for a record's last photo or for the next record's bundle. Each sender
+reads, decrypts and checks its file itself (the records' threads only queue them). At most
 ``IN_MEMORY_BYTES`` of content is read at once; a larger file goes up alone.
 
 Every refusal or stop names the photo. An error after which nothing more can go up now (the
@@ -13,9 +13,10 @@ instead of each waiting out its own retries.
 
 import hashlib
 import io
-import itertools
 import threading
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, BinaryIO
 
@@ -43,12 +44,25 @@ _READ_CHUNK = 1 << 20
 FileSent = Future[str | None]  # the file's note (interrupted, resumed), or None
 
 
+@dataclass
+class _Queued:
+    blob: MissingBlob
+    name: str
+    sent: FileSent
+
+
 class FileUploads:
-    """The connections of one push; use as a context manager (it waits for the last file)."""
+    """The connections of one push; use as a context manager (it waits for the last file).
+
+    Files are queued from several threads (one per record); the senders take them in the order
+    they were queued, each waiting its turn for room in the memory budget, so a large file is
+    never overtaken for ever by small ones."""
 
     def __init__(self, store: Store, transport: Transport, run: Run):
         self.store, self.transport, self.run = store, transport, run
         self._budget = _Budget(IN_MEMORY_BYTES)
+        self._line: deque[_Queued] = deque()
+        self._taking = threading.Lock()  # one sender at a time takes the next file
         self._senders = ThreadPoolExecutor(PARALLEL_FILES, thread_name_prefix="upload")
 
     def __enter__(self) -> "FileUploads":
@@ -70,24 +84,35 @@ class FileUploads:
         names = {sha: name for sha, _size, name in files}
         lacking = {m.sha256 for m in missing}
         self.run.add_bytes(sum(size for sha, size, _name in files if sha not in lacking))
-        return [
-            self._senders.submit(
-                self._sent, blob, names.get(blob.sha256, blob.sha256[:12]), self._budget.ticket()
-            )
-            for blob in missing
+        queued = [
+            _Queued(blob, names.get(blob.sha256, blob.sha256[:12]), Future()) for blob in missing
         ]
+        for each in queued:
+            self._line.append(each)  # before its sender is started: the line is never empty
+            self._senders.submit(self._send_next)
+        return [each.sent for each in queued]
 
-    def _sent(self, blob: MissingBlob, name: str, ticket: int) -> str | None:
-        """Read, check and send one file (on a sender thread); returns its note."""
-        self._budget.take(ticket, blob.size)
+    def _send_next(self) -> None:
+        """Take the next file in line once there is room for it, then read, check and send it
+        (on a sender thread)."""
+        with self._taking:
+            queued = self._line.popleft()
+            self._budget.take(queued.blob.size)
+        try:
+            queued.sent.set_result(self._sent(queued.blob, queued.name))
+        except BaseException as exc:
+            queued.sent.set_exception(exc)
+        finally:
+            self._budget.give(queued.blob.size)
+
+    def _sent(self, blob: MissingBlob, name: str) -> str | None:
+        """Read, check and send one file; returns its note."""
         try:
             self.run.check()
             return self._file(blob, name, self._checked(blob.sha256, blob.size, name))
         except SyncError as exc:
             self.run.halt(exc)
             raise
-        finally:
-            self._budget.give(blob.size)
 
     def _checked(self, sha256: str, size: int, name: str) -> bytes:
         """The file's content, refused (naming it) when missing, of another size or damaged."""
@@ -194,33 +219,22 @@ def finished(sent: list[FileSent]) -> list[str]:
 
 
 class _Budget:
-    """Bytes of content read and not yet sent, handed out in queue order (a ticket each). A
-    file larger than the whole budget waits until nothing else is held, and then holds it all:
-    it goes up alone, and the files after it wait for it."""
+    """Bytes of content read and not yet sent. A file larger than the whole budget waits until
+    nothing else is held, and then holds it all: it goes up alone."""
 
     def __init__(self, limit: int):
         self._limit, self._held = limit, 0
-        self._tickets, self._turn = itertools.count(), 0
         self._changed = threading.Condition()
 
-    def ticket(self) -> int:
-        """The next place in the queue (taken when a file is queued)."""
-        return next(self._tickets)
-
-    def take(self, ticket: int, size: int) -> None:
+    def take(self, size: int) -> None:
         with self._changed:
-            self._changed.wait_for(lambda: self._turn == ticket and self._fits(size))
+            self._changed.wait_for(lambda: self._held == 0 or self._held + size <= self._limit)
             self._held += size
-            self._turn += 1
-            self._changed.notify_all()
 
     def give(self, size: int) -> None:
         with self._changed:
             self._held -= size
             self._changed.notify_all()
-
-    def _fits(self, size: int) -> bool:
-        return self._held == 0 or self._held + size <= self._limit
 
 
 class _Counted:
