@@ -133,7 +133,9 @@ def test_many_records_at_once_never_wait_on_each_other_forever(
     sender waiting for a file queued behind it; seen in the bench, not reproduced here). Threads
     switch as often as the interpreter can, so that races between them show."""
     for n in range(3 * RECORDS_AHEAD):
-        complete_inspection({f"IMG_{n}_{k}.jpg": os.urandom(2000 + k) for k in range(PARALLEL_FILES + 2)})
+        complete_inspection(
+            {f"IMG_{n}_{k}.jpg": os.urandom(2000 + k) for k in range(PARALLEL_FILES + 2)}
+        )
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
