@@ -19,7 +19,6 @@ from inspector.clock import utc_now
 from sync.server.storage import ServerStore
 
 MANIFEST = "manifest.json"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -96,11 +95,8 @@ def _check_files(store: ServerStore) -> Restored:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _pg_tool(name: str, *args: str) -> None:

@@ -40,7 +40,6 @@ from sync.server.accounts import Credentials
 from sync.server.errors import ApiError
 from sync.server.storage import ServerStore, User
 
-_CHUNK = 1 << 20
 _SYNCING = ThreadPoolExecutor(thread_name_prefix="upload-fdatasync")  # beside the hashing
 PARTIAL_MAX_AGE = 14 * 24 * 3600  # seconds an untouched partial upload is kept
 
@@ -175,11 +174,8 @@ def _finish(store: ServerStore, user: User, part: Path, sha256: str, size: int) 
 
 def _sha256_of(path: Path) -> str:
     """The hash of the file as stored (read back; this upload holds its lock, no one writes)."""
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _fsync_file(path: Path) -> None:
