@@ -183,8 +183,7 @@ class SyncClient:
         try:
             change = field_changes.frozen(self.store, item)
         except ValidationError as exc:
-            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
-            message = f"问题变更内容超出同步协议允许的范围（{where} 过长或格式不符），无法上传"
+            message = _beyond_protocol("问题变更", exc)
             field_changes.refused(self.store, item, "rejected", message)
             return RecordResult(item.key, item.label, "rejected", message)
         payload = change.model_dump(mode="json")
@@ -356,9 +355,7 @@ class _Pusher:
         with ThreadPoolExecutor(RECORDS_AHEAD, thread_name_prefix="record") as records:
             for index, item in enumerate(items):
                 self._settle(keep=RECORDS_AHEAD - 1)
-                if self.report.stopped or self.report.cancelled:
-                    reason = self.report.stopped or "已取消，下次同步时继续"
-                    self.report.results.append(_left(item, reason))
+                if _left_for_next_time(self.report, self.run, item.key, item.label):
                     _done(self.run, index, item)
                     continue
                 try:
@@ -375,8 +372,7 @@ class _Pusher:
         try:
             item = outbox.freeze(self.store, item)
         except ValidationError as exc:
-            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
-            message = f"检查记录内容超出同步协议允许的范围（{where} 过长或格式不符），无法上传"
+            message = _beyond_protocol("检查记录", exc)
             outbox.mark(self.store, item, "rejected", message)
             return _Flight(
                 index, item, refused=RecordResult(item.key, item.label, "rejected", message)
@@ -459,6 +455,12 @@ class _Pusher:
         """The device's audit-chain head, sent with each bundle (the server keeps every one)."""
         head = audit.head(self.store)
         return {AUDIT_HEAD_HEADER: f"{head[0]}:{head[1]}"} if head else {}
+
+
+def _beyond_protocol(what: str, exc: ValidationError) -> str:
+    """The refusal of a record the protocol's limits do not allow, naming the field."""
+    where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+    return f"{what}内容超出同步协议允许的范围（{where} 过长或格式不符），无法上传"
 
 
 def _left(item: outbox.OutboxItem, reason: str) -> RecordResult:

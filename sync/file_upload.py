@@ -116,8 +116,9 @@ class FileUploads:
 
     def _checked(self, sha256: str, size: int, name: str) -> bytes:
         """The file's content, refused (naming it) when missing, of another size or damaged."""
-        content = _content_of(self.store, sha256)
-        if (content is not None and len(content) != size) or not has_content(self.store, sha256):
+        present = has_content(self.store, sha256)
+        content = _decrypted(self.store, sha256) if present else None
+        if not present or (content is not None and len(content) != size):
             raise Rejected(
                 0, "missing_local", f"{kind_word(name)} {name} 在本机找不到或大小不符，无法上传"
             )
@@ -272,10 +273,8 @@ class _FileBody:
         return chunk
 
 
-def _content_of(store: Store, sha256: str) -> bytes | None:
-    """The file's content, decrypted; None when it is missing or cannot be decrypted."""
-    if not has_content(store, sha256):
-        return None
+def _decrypted(store: Store, sha256: str) -> bytes | None:
+    """The file's content, decrypted; None when it cannot be decrypted."""
     try:
         return read_bytes(store, sha256)
     except UserError:

@@ -150,19 +150,26 @@ def _team_holds(conn: Conn, user: User, sha256: str) -> bool:
     return row is not None or field_changes.holds(conn, user, sha256)
 
 
+def readable_by(user: User, otherwise: str) -> tuple[str, list[str]]:
+    """The SQL condition, on ``f.inspection_id``, for the records ``user`` may read, with its
+    parameters: an inspector reads the inspections they own; supervisors and admins what
+    ``otherwise`` allows."""
+    if not user.is_inspector:
+        return otherwise, []
+    owns = (
+        "EXISTS (SELECT 1 FROM inspection_owners me WHERE me.inspection_id = f.inspection_id"
+        " AND me.username = ?)"
+    )
+    return owns, [user.username]
+
+
 def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
     """A stored file this user may download: listed in a bundle the user may read, and uploaded
     by one of that bundle's owners (or report-back evidence of a finding change the user may
     read). The answer is the same 404 whether or not the file exists."""
     from sync.server import field_changes
 
-    readable = (
-        "EXISTS (SELECT 1 FROM inspection_owners me WHERE me.inspection_id = f.inspection_id"
-        " AND me.username = ?)"
-        if user.is_inspector
-        else "bu.complete = 1"
-    )
-    params = [sha256, user.username] if user.is_inspector else [sha256]
+    readable, params = readable_by(user, "bu.complete = 1")
     with store.reading() as conn:
         row = conn.execute(
             "SELECT 1 FROM bundle_files f JOIN bundles bu ON bu.inspection_id = f.inspection_id"
@@ -170,7 +177,7 @@ def readable_blob(store: ServerStore, user: User, sha256: str) -> Path:
             " JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
             f" WHERE f.sha256 = ? AND i.deleted_at IS NULL AND {readable} AND {_TEAM_HOLDS}"
             " LIMIT 1",
-            params,
+            [sha256, *params],
         ).fetchone()
         evidence = row is None and field_changes.readable(conn, user, sha256)
     if row is None and not evidence:

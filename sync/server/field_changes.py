@@ -289,19 +289,13 @@ def holds(conn: Conn, user: User, sha256: str) -> bool:
 def readable(conn: Conn, user: User, sha256: str) -> bool:
     """Whether ``user`` may download this evidence file: listed in a settled change on a live
     inspection the user may read, and held by the change's pusher or an owner."""
-    mine = (
-        "EXISTS (SELECT 1 FROM inspection_owners me WHERE me.inspection_id = f.inspection_id"
-        " AND me.username = ?)"
-        if user.is_inspector
-        else "1 = 1"
-    )
-    params = [sha256, user.username] if user.is_inspector else [sha256]
+    mine, params = bundles.readable_by(user, "1 = 1")
     row = conn.execute(
         "SELECT 1 FROM change_files f JOIN field_changes c ON c.change_id = f.change_id"
         " JOIN inspections i ON i.inspection_id = f.inspection_id"
         " JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
         f" WHERE f.sha256 = ? AND c.outcome != 'waiting' AND i.deleted_at IS NULL AND {mine}"
         f" AND {_HELD} LIMIT 1",
-        params,
+        [sha256, *params],
     ).fetchone()
     return row is not None
