@@ -2,9 +2,11 @@
 
 ``FileUploads`` is one push's set of connections: ``PARALLEL_FILES`` threads take the queued
 files in order, each the next one as soon as it is done, whichever record it belongs to, so the
-connections do not wait for a record's last photo or for the next record's bundle. Each sender
-reads, decrypts and checks its file itself (the records' threads only queue them). At most
-``IN_MEMORY_BYTES`` of content is read at once; a larger file goes up alone.
+connections do not wait for a record's last photo or for the next record's bundle. One reader
+thread reads, decrypts and checks the files in the same order, ahead of the senders, so that a
+sender finds its next file ready (the records' threads only queue them). At most
+``IN_MEMORY_BYTES`` of content, and ``2 * PARALLEL_FILES`` files, are held at once, read or
+going up; a file larger than the budget is read and sent alone.
 
 Every refusal or stop names the photo. An error after which nothing more can go up now (the
 server unreachable, the login refused) halts the run, so the files still queued fail at once
@@ -16,7 +18,7 @@ import io
 import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, BinaryIO
 
@@ -38,7 +40,8 @@ from sync.transport import (
 )
 
 PARALLEL_FILES = 4  # connections the files go up on at once
-IN_MEMORY_BYTES = 32 << 20  # content read at once; a larger file goes up alone
+IN_MEMORY_BYTES = 32 << 20  # content held at once; a larger file goes up alone
+HELD_FILES = 2 * PARALLEL_FILES  # files held at once: those going up and the next ones, read
 _READ_CHUNK = 1 << 20
 
 FileSent = Future[str | None]  # the file's note (interrupted, resumed), or None
@@ -49,20 +52,24 @@ class _Queued:
     blob: MissingBlob
     name: str
     sent: FileSent
+    content: Future[bytes] = field(default_factory=Future)  # read and checked
 
 
 class FileUploads:
     """The connections of one push; use as a context manager (it waits for the last file).
 
-    Files are queued from several threads (one per record); the senders take them in the order
-    they were queued, each waiting its turn for room in the memory budget, so a large file is
-    never overtaken for ever by small ones."""
+    Files are queued from several threads (one per record), then read and sent in the order
+    they were queued: the reader takes room in the memory budget for each file in turn, so a
+    large file is never overtaken for ever by small ones, and a sender gives it back once its
+    file is done. The reader never waits for a sender that waits for it: a sender waits only
+    for a file the reader has not reached, and by then every earlier file is done or going up."""
 
     def __init__(self, store: Store, transport: Transport, run: Run):
         self.store, self.transport, self.run = store, transport, run
-        self._budget = _Budget(IN_MEMORY_BYTES)
-        self._line: deque[_Queued] = deque()
-        self._taking = threading.Lock()  # one sender at a time takes the next file
+        self._budget = _Budget(IN_MEMORY_BYTES, HELD_FILES)
+        self._line: deque[_Queued] = deque()  # queued and not yet taken by a sender
+        self._queueing = threading.Lock()  # the reader's order is the line's
+        self._reader = ThreadPoolExecutor(1, thread_name_prefix="upload-read")
         self._senders = ThreadPoolExecutor(PARALLEL_FILES, thread_name_prefix="upload")
 
     def __enter__(self) -> "FileUploads":
@@ -75,6 +82,7 @@ class FileUploads:
         trace: TracebackType | None,
     ) -> None:
         self._senders.shutdown(wait=True)
+        self._reader.shutdown(wait=True)
 
     def queue(
         self, files: list[tuple[str, int, str]], missing: list[MissingBlob]
@@ -87,29 +95,40 @@ class FileUploads:
         queued = [
             _Queued(blob, names.get(blob.sha256, blob.sha256[:12]), Future()) for blob in missing
         ]
-        for each in queued:
-            self._line.append(each)  # before its sender is started: the line is never empty
-            self._senders.submit(self._send_next)
+        with self._queueing:
+            for each in queued:
+                self._line.append(each)  # before its sender is started: the line is never empty
+                self._reader.submit(self._read, each)
+                self._senders.submit(self._send_next)
         return [each.sent for each in queued]
 
-    def _send_next(self) -> None:
-        """Take the next file in line once there is room for it, then read, check and send it
-        (on a sender thread)."""
-        with self._taking:
-            queued = self._line.popleft()
-            self._budget.take(queued.blob.size)
+    def _read(self, queued: _Queued) -> None:
+        """Read and check one file once there is room for it (on the reader thread)."""
+        self._budget.take(queued.blob.size)
         try:
-            queued.sent.set_result(self._sent(queued.blob, queued.name))
+            self.run.check()
+            queued.content.set_result(
+                self._checked(queued.blob.sha256, queued.blob.size, queued.name)
+            )
+        except BaseException as exc:
+            queued.content.set_exception(exc)
+
+    def _send_next(self) -> None:
+        """Send the next file in line once it is read (on a sender thread)."""
+        queued = self._line.popleft()
+        try:
+            queued.sent.set_result(self._sent(queued))
         except BaseException as exc:
             queued.sent.set_exception(exc)
         finally:
             self._budget.give(queued.blob.size)
 
-    def _sent(self, blob: MissingBlob, name: str) -> str | None:
-        """Read, check and send one file; returns its note."""
+    def _sent(self, queued: _Queued) -> str | None:
+        """Wait for one file's content, then send it; returns its note."""
         try:
+            content = queued.content.result()
             self.run.check()
-            return self._file(blob, name, self._checked(blob.sha256, blob.size, name))
+            return self._file(queued.blob, queued.name, content)
         except SyncError as exc:
             self.run.halt(exc)
             raise
@@ -220,22 +239,28 @@ def finished(sent: list[FileSent]) -> list[str]:
 
 
 class _Budget:
-    """Bytes of content read and not yet sent. A file larger than the whole budget waits until
-    nothing else is held, and then holds it all: it goes up alone."""
+    """Bytes and files of content held: read and not yet sent. A file larger than the whole
+    budget waits until nothing else is held, and then holds it all: it goes up alone."""
 
-    def __init__(self, limit: int):
-        self._limit, self._held = limit, 0
+    def __init__(self, limit: int, files: int):
+        self._limit, self._files = limit, files
+        self._held, self._count = 0, 0
         self._changed = threading.Condition()
 
     def take(self, size: int) -> None:
         with self._changed:
-            self._changed.wait_for(lambda: self._held == 0 or self._held + size <= self._limit)
+            self._changed.wait_for(lambda: self._count == 0 or self._fits(size))
             self._held += size
+            self._count += 1
 
     def give(self, size: int) -> None:
         with self._changed:
             self._held -= size
+            self._count -= 1
             self._changed.notify_all()
+
+    def _fits(self, size: int) -> bool:
+        return self._held + size <= self._limit and self._count < self._files
 
 
 class _Counted:

@@ -103,6 +103,40 @@ def test_the_next_record_s_photos_go_up_beside_this_one_s(
     assert pausing.most_at_once() == PARALLEL_FILES  # one photo of each record, all at once
 
 
+def test_the_next_photos_are_read_while_the_first_ones_go_up(
+    server_dir: Path,
+    server_database: str | None,
+    device: Store,
+    complete_inspection: CompleteFn,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sender finds its next photo read and checked: the ones after the first
+    ``PARALLEL_FILES`` are read before any of those has been answered."""
+    photos = {f"IMG_{n}.jpg": os.urandom(5000 + n) for n in range(PARALLEL_FILES + 2)}
+    complete_inspection(photos)
+    answered: list[int] = []  # PATCHes answered, as the server sees it
+    answered_at_read: list[int] = []
+    read = file_upload._decrypted
+
+    def watched_read(store: Store, sha256: str) -> bytes | None:
+        answered_at_read.append(len(answered))
+        return read(store, sha256)
+
+    def counting(app: Any) -> Any:
+        async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            await app(scope, receive, send)
+            if scope["type"] == "http" and scope["method"] == "PATCH":
+                answered.append(1)
+
+        return Pausing()(wrapped)
+
+    monkeypatch.setattr(file_upload, "_decrypted", watched_read)
+    with serving(server_dir, counting, server_database) as live:
+        report = client_for(device, live.url).push()
+    assert report.ok, report.results
+    assert answered_at_read == [0] * len(photos)
+
+
 def test_read_content_waiting_to_go_up_is_bounded(
     server_dir: Path,
     server_database: str | None,
