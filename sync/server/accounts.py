@@ -4,18 +4,16 @@ Login is throttled per user name and per address (failures are counted in the da
 every worker process sees them), and an unknown user name costs the same scrypt as a known one.
 """
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any
 
 from inspector.clock import utc_now
 from sync.protocol import DeviceAccount, DeviceKey, DeviceSignIn, LoginRequest, LoginResponse, Role
 from sync.server import auth, device_secrets
 from sync.server.errors import ApiError
-from sync.server.storage import Conn, ServerStore, User, admin_actor, audit
-
-T = TypeVar("T")
+from sync.server.storage import ServerStore, User, admin_actor, audit
 
 BAD_LOGIN = "用户名或密码不正确"
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -222,37 +220,54 @@ class Credentials:
     address: str = ""
 
 
+@dataclass(frozen=True)
+class Columns:
+    """SQL expressions read beside the caller's token, in the same statement (``read_as``):
+    scalar subqueries that name the caller's ``users`` row ``u``, and their parameters in
+    order."""
+
+    sql: Sequence[str] = ()
+    params: Sequence[Any] = ()
+
+
 def user_for_token(store: ServerStore, credentials: Credentials) -> User:
     """The user behind a bearer token (see ``read_as``)."""
-    return read_as(store, credentials, _nothing)[0]
+    return read_as(store, credentials, Columns())[0]
 
 
 def read_as(
-    store: ServerStore, credentials: Credentials, read: Callable[[Conn, User], T]
-) -> tuple[User, T]:
-    """The user behind a bearer token, and what ``read`` reads for them in the same snapshot
-    (a request's login check and its first reads in one read transaction). Use pushes the
-    token's expiry forward, written at most hourly so that a burst of uploads does not cost a
-    write per request, and written after the read, even when ``read`` refuses."""
+    store: ServerStore, credentials: Credentials, columns: Columns
+) -> tuple[User, tuple[Any, ...]]:
+    """The user behind a bearer token, and ``columns`` read for them: one statement (one round
+    trip, one snapshot) for a request's login check and its first reads. Use pushes the token's
+    expiry forward, written at most hourly so that a burst of uploads does not cost a write per
+    request, and written before the caller looks at what was read (so even when it refuses)."""
     digest = auth.token_hash(credentials.token)
-    stale = False
-    try:
-        with store.reading() as conn:
-            user, stale = _token_user(conn, digest, credentials.address)
-            return user, read(conn, user)
-    finally:
-        if stale:
-            _touch(store, digest)
-
-
-def _token_user(conn: Conn, digest: str, address: str) -> tuple[User, bool]:
-    """The token's user, and whether its last use is older than ``TOUCH_INTERVAL``."""
-    row = conn.execute(
-        "SELECT u.username, u.role, u.roster_id, d.expires_at, d.revoked_at, d.last_seen_at,"
-        " d.device_id, u.disabled_at"
+    row = store.read_row(
+        f"SELECT {', '.join([*_TOKEN_USER, *columns.sql])}"
         " FROM devices d JOIN users u ON u.username = d.username WHERE d.token_hash = ?",
-        (digest,),
-    ).fetchone()
+        [*columns.params, digest],
+    )
+    user, stale = _token_user(row, credentials.address)
+    if stale:
+        _touch(store, digest)
+    return user, tuple(row[len(_TOKEN_USER) :])
+
+
+_TOKEN_USER = (
+    "u.username",
+    "u.role",
+    "u.roster_id",
+    "d.expires_at",
+    "d.revoked_at",
+    "d.last_seen_at",
+    "d.device_id",
+    "u.disabled_at",
+)
+
+
+def _token_user(row: Any, address: str) -> tuple[User, bool]:
+    """The token's user, and whether its last use is older than ``TOUCH_INTERVAL``."""
     if row is None or row[4] is not None or row[3] < _now_seconds():
         raise ApiError(401, "login_required", LOGIN_AGAIN)
     if row[7] is not None:
@@ -268,10 +283,6 @@ def _touch(store: ServerStore, digest: str) -> None:
             " WHERE token_hash = ? AND revoked_at IS NULL",
             (utc_now(), auth.expiry_from(), digest),
         )
-
-
-def _nothing(conn: Conn, user: User) -> None:
-    return None
 
 
 def revoke_token(store: ServerStore, user: User, token: str) -> None:

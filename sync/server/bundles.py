@@ -15,6 +15,7 @@ is not enough to complete a bundle with someone else's photo or to download it.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from inspector.clock import utc_now
 from sync.protocol import (
@@ -26,6 +27,7 @@ from sync.protocol import (
     WithdrawRequest,
 )
 from sync.server import catalog
+from sync.server.accounts import DEFAULT_QUOTA_BYTES, Columns
 from sync.server.errors import ApiError
 from sync.server.storage import Conn, ServerStore, User, audit
 
@@ -95,9 +97,7 @@ def _checked_body(bundle: Bundle) -> str:
 
 @dataclass(frozen=True)
 class Admission:
-    """What an upload of one file must know first, read in one snapshot: the size the file
-    must have, whether this user's team already holds it, and the bytes this user's files take
-    beside their quota."""
+    """What an upload of one file must know first (``admission``), read in one snapshot."""
 
     size: int
     held: bool
@@ -105,49 +105,39 @@ class Admission:
     quota: int
 
 
-def admission_in(conn: Conn, user: User, sha256: str) -> Admission:
-    """The file as this user may upload it (404 when nothing of theirs lists it), inside the
-    caller's read transaction."""
-    size = _expected_size(conn, user, sha256)
-    held = _team_holds(conn, user, sha256)
-    used, quota = usage_and_quota_in(conn, user)
-    return Admission(size, held, used, quota)
-
-
-def _expected_size(conn: Conn, user: User, sha256: str) -> int:
-    """The size a file must have; it must be listed in a live bundle this user owns, or in a
-    finding change (report-back evidence) this user sent."""
+def admission(sha256: str) -> Columns:
+    """What an upload of this file must know first, as columns beside the caller's token
+    (``accounts.read_as``, one statement; ``admitted`` reads them): the size the file must have
+    (listed in a live bundle this user owns, or in a finding change this user sent as
+    report-back evidence), whether it is stored and this user's team holds it (a co-inspector
+    on one of this user's inspections that lists it uploaded its bytes; for report-back
+    evidence, this user or an owner of its inspection), and the user's usage and quota."""
     from sync.server import field_changes
 
-    row = conn.execute(
-        "SELECT f.size FROM bundle_files f JOIN inspection_owners o"
+    size = (
+        "COALESCE((SELECT f.size FROM bundle_files f JOIN inspection_owners o"
         " ON o.inspection_id = f.inspection_id JOIN inspections i"
         " ON i.inspection_id = f.inspection_id"
-        " WHERE f.sha256 = ? AND o.username = ? AND i.deleted_at IS NULL LIMIT 1",
-        (sha256, user.username),
-    ).fetchone()
-    size = int(row[0]) if row else field_changes.expected_size(conn, user, sha256)
+        " WHERE f.sha256 = ? AND o.username = u.username AND i.deleted_at IS NULL LIMIT 1),"
+        f" {field_changes.EXPECTED_SIZE})"
+    )
+    held = (
+        "(EXISTS (SELECT 1 FROM bundle_files f JOIN inspection_owners mine"
+        " ON mine.inspection_id = f.inspection_id AND mine.username = u.username"
+        " JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
+        f" WHERE f.sha256 = ? AND {_TEAM_HOLDS}) OR {field_changes.HOLDS})"
+    )
+    return Columns([size, held, "u.used_bytes", "u.quota_bytes"], [sha256] * 4)
+
+
+def admitted(columns: tuple[Any, ...]) -> Admission:
+    """The ``admission`` columns read; 404 when nothing of this user's lists the file."""
+    size, held, used, quota = columns
     if size is None:
         raise ApiError(
             404, "blob_not_expected", "没有哪条已上传的检查记录需要这个文件，请先上传检查记录"
         )
-    return size
-
-
-def _team_holds(conn: Conn, user: User, sha256: str) -> bool:
-    """Whether the file is stored and this user, or a co-inspector on one of this user's
-    inspections that lists it, has uploaded its bytes (or, for report-back evidence this user
-    sent, this user or an owner of its inspection)."""
-    from sync.server import field_changes
-
-    row = conn.execute(
-        "SELECT 1 FROM bundle_files f JOIN inspection_owners mine"
-        " ON mine.inspection_id = f.inspection_id AND mine.username = ?"
-        f" JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
-        f" WHERE f.sha256 = ? AND {_TEAM_HOLDS} LIMIT 1",
-        (user.username, sha256),
-    ).fetchone()
-    return row is not None or field_changes.holds(conn, user, sha256)
+    return Admission(int(size), bool(held), int(used), _quota(quota))
 
 
 def readable_by(user: User, otherwise: str) -> tuple[str, list[str]]:
@@ -192,16 +182,18 @@ def record_blob_in(conn: Conn, user: User, sha256: str, size: int) -> None:
         "INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (sha256, size, utc_now()),
     )
-    holds_now = conn.execute(
+    # A file counts once against its holder's quota, at its stored size: added while the user
+    # does not hold it yet, then held. No answer is waited for (writes are serialised).
+    conn.execute(
+        "UPDATE users SET used_bytes = used_bytes + (SELECT size FROM blobs WHERE sha256 = ?)"
+        " WHERE username = ? AND NOT EXISTS"
+        " (SELECT 1 FROM blob_holders WHERE sha256 = ? AND username = ?)",
+        (sha256, user.username, sha256, user.username),
+    )
+    conn.execute(
         "INSERT INTO blob_holders (sha256, username) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (sha256, user.username),
-    ).rowcount
-    if holds_now:  # a file counts once against its holder's quota, at its stored size
-        conn.execute(
-            "UPDATE users SET used_bytes = used_bytes + (SELECT size FROM blobs WHERE sha256 = ?)"
-            " WHERE username = ?",
-            (sha256, user.username),
-        )
+    )
     audit(conn, user, "file", sha256, str(size))
     conn.execute(
         f"{_COMPLETE} AND (inspection_id, revision) IN"
@@ -217,14 +209,16 @@ def is_recorded(conn: Conn, sha256: str) -> bool:
 
 def usage_and_quota_in(conn: Conn, user: User) -> tuple[int, int]:
     """Bytes of the files this user uploaded (kept by ``record_blob_in``), and the quota."""
-    from sync.server.accounts import DEFAULT_QUOTA_BYTES
-
     row = conn.execute(
         "SELECT used_bytes, quota_bytes FROM users WHERE username = ?", (user.username,)
     ).fetchone()
     if row is None:
         return 0, DEFAULT_QUOTA_BYTES
-    return int(row[0]), DEFAULT_QUOTA_BYTES if row[1] is None else int(row[1])
+    return int(row[0]), _quota(row[1])
+
+
+def _quota(stored: int | None) -> int:
+    return DEFAULT_QUOTA_BYTES if stored is None else int(stored)
 
 
 def summaries(store: ServerStore, user: User) -> list[InspectionSummary]:

@@ -59,6 +59,17 @@ _HELD = (
     " OR h.username IN (SELECT o.username FROM inspection_owners o"
     " WHERE o.inspection_id = f.inspection_id)))"
 )
+# Beside the caller's token (``bundles.admission``; the caller is ``u``), with the file's hash:
+# the size of an evidence file this user listed in a change on a live inspection, and whether
+# it is stored and held by them or an owner.
+EXPECTED_SIZE = (
+    "(SELECT f.size FROM change_files f JOIN inspections i ON i.inspection_id = f.inspection_id"
+    " WHERE f.sha256 = ? AND f.username = u.username AND i.deleted_at IS NULL LIMIT 1)"
+)
+HOLDS = (
+    "EXISTS (SELECT 1 FROM change_files f JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
+    f" WHERE f.sha256 = ? AND f.username = u.username AND {_HELD})"
+)
 _MISSING = (
     "FROM change_files f LEFT JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
     f" WHERE f.change_id = ? AND (b.sha256 IS NULL OR NOT {_HELD})"
@@ -264,26 +275,6 @@ def _result(store: ServerStore, conn: Conn, change_id: str) -> FieldChangeResult
         ],
         received_at=row[5],
     )
-
-
-def expected_size(conn: Conn, user: User, sha256: str) -> int | None:
-    """The size of an evidence file this user listed in a change on a live inspection."""
-    row = conn.execute(
-        "SELECT f.size FROM change_files f JOIN inspections i ON i.inspection_id = f.inspection_id"
-        " WHERE f.sha256 = ? AND f.username = ? AND i.deleted_at IS NULL LIMIT 1",
-        (sha256, user.username),
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
-def holds(conn: Conn, user: User, sha256: str) -> bool:
-    """Whether an evidence file this user listed is stored and held by them or an owner."""
-    row = conn.execute(
-        "SELECT 1 FROM change_files f JOIN blobs b ON b.sha256 = f.sha256 AND b.size = f.size"
-        f" WHERE f.sha256 = ? AND f.username = ? AND {_HELD} LIMIT 1",
-        (sha256, user.username),
-    ).fetchone()
-    return row is not None
 
 
 def readable(conn: Conn, user: User, sha256: str) -> bool:

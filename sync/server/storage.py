@@ -25,10 +25,6 @@ from sync.server.migrations import MIGRATIONS, render
 
 DATABASE_ENV = "INSPECTOR_SERVER_DATABASE"
 _WRITER_LOCK_KEY = 7_314_159  # the advisory lock every PostgreSQL write transaction holds
-_BEGIN_WRITE = (
-    "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;"
-    f" SELECT pg_advisory_xact_lock({_WRITER_LOCK_KEY})"
-)
 
 
 class Cursor(Protocol):
@@ -115,6 +111,12 @@ class ServerStore:
         with self.engine.reading() as conn:
             yield conn
 
+    def read_row(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first row of one statement, run outside any transaction: a single statement is
+        its own snapshot, and on PostgreSQL this is one round trip (``reading`` adds a
+        ``BEGIN`` and a ``ROLLBACK``)."""
+        return self.engine.read_row(sql, params)
+
     def schema_version(self) -> int:
         return self.engine.version()
 
@@ -158,6 +160,8 @@ class _Engine(Protocol):
 
     def reading(self) -> Any: ...
 
+    def read_row(self, sql: str, params: Sequence[Any]) -> Any: ...
+
     def migrate(self, target: int | None = None) -> None: ...
 
     def version(self) -> int: ...
@@ -195,6 +199,10 @@ class _Sqlite:
             finally:
                 self._conn.execute("ROLLBACK")
 
+    def read_row(self, sql: str, params: Sequence[Any]) -> Any:
+        with self._lock:  # autocommit: the statement is its own read transaction
+            return self._conn.execute(sql, params).fetchone()
+
     def version(self) -> int:
         with self.reading() as conn:
             return _stored_version(conn, "SELECT name FROM sqlite_master WHERE name = ?")
@@ -230,16 +238,21 @@ class _Postgres:
 
     @contextmanager
     def transaction(self) -> Iterator[Conn]:
-        """``BEGIN`` and the writer lock in one round trip (two statements in one simple
-        query, so no parameters), committed or rolled back here."""
+        """A write transaction in pipeline mode: statements are sent without waiting for their
+        answers, which come back with the next one whose rows (or row count) are needed, and
+        at the commit. ``BEGIN`` and the writer lock thus travel with the first read, and the
+        writes that follow the last read with the ``COMMIT``: a transaction costs one round
+        trip per read, plus one. An error surfaces at the next wait and rolls it all back."""
         with self._pool.connection() as raw:
             try:
-                raw.execute(_BEGIN_WRITE)
-                yield _PgConn(raw)
+                with raw.pipeline() as pipeline:
+                    raw.execute("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE")
+                    raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK_KEY,))
+                    yield _PgConn(raw, pipeline)
+                    raw.execute("COMMIT")  # with the pipeline's closing sync
             except BaseException:
                 raw.rollback()
                 raise
-            raw.commit()
 
     @contextmanager
     def reading(self) -> Iterator[Conn]:
@@ -249,6 +262,10 @@ class _Postgres:
             raw.isolation_level, raw.read_only = self._snapshot, True
             with raw.transaction():
                 yield _PgConn(raw)
+
+    def read_row(self, sql: str, params: Sequence[Any]) -> Any:
+        with self._pool.connection() as raw:  # autocommit: no BEGIN, the statement alone
+            return _PgConn(raw).execute(sql, params).fetchone()
 
     def version(self) -> int:
         with self.reading() as conn:
@@ -269,12 +286,31 @@ class _Postgres:
 class _PgConn:
     """A psycopg connection speaking the ``?`` placeholder the modules above write."""
 
-    def __init__(self, raw: Any):
-        self._raw = raw
+    def __init__(self, raw: Any, pipeline: Any = None):
+        self._raw, self._pipeline = raw, pipeline
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
-        cursor: Cursor = self._raw.execute(sql.replace("?", "%s"), tuple(params))
-        return cursor
+        cursor = self._raw.execute(sql.replace("?", "%s"), tuple(params))
+        return cursor if self._pipeline is None else _PipelinedCursor(cursor, self._pipeline)
+
+
+class _PipelinedCursor:
+    """A cursor whose answer may not have come yet: psycopg waits for it when rows are
+    fetched; the row count is waited for here."""
+
+    def __init__(self, cursor: Any, pipeline: Any):
+        self._cursor, self._pipeline = cursor, pipeline
+
+    @property
+    def rowcount(self) -> int:
+        self._pipeline.sync()
+        return int(self._cursor.rowcount)
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cursor.fetchall())
 
 
 def _stored_version(conn: Conn, table_exists_sql: str) -> int:

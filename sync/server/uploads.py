@@ -87,12 +87,11 @@ async def append(
 def _admit(
     store: ServerStore, credentials: Credentials, sha256: str
 ) -> tuple[User, bundles.Admission]:
-    """Who calls, and what they may upload: one read transaction in one threadpool call, for
-    the login check and the file's size, holders and quota (the fixed cost of an upload is
-    paid per request)."""
-    return accounts.read_as(
-        store, credentials, lambda conn, user: bundles.admission_in(conn, user, sha256)
-    )
+    """Who calls, and what they may upload: one statement in one threadpool call, for the
+    login check and the file's size, holders and quota (the fixed cost of an upload is paid
+    per request)."""
+    user, columns = accounts.read_as(store, credentials, bundles.admission(sha256))
+    return user, bundles.admitted(columns)
 
 
 def clean_partials(store: ServerStore, max_age: float = PARTIAL_MAX_AGE) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sync.protocol import LoginRequest
-from sync.server import accounts, auth, bundles
+from sync.server import accounts, auth, bundles, uploads
 from sync.server.migrations import MIGRATIONS
 from sync.server.storage import ServerStore, User
 from tests.sync.postgres import PostgresCluster
@@ -77,12 +77,13 @@ def test_every_earlier_version_migrates_to_the_newest(
     store = ServerStore(data_dir, server_database)
     assert store.schema_version() == MIGRATIONS[-1][0]
     request = LoginRequest(username="zhang", password="correct-horse-1", device_id=DEVICE)
-    assert accounts.login(store, request, "127.0.0.1").username == "zhang"
+    login = accounts.login(store, request, "127.0.0.1")
+    assert login.username == "zhang"
     zhang = User("zhang", "inspector", "roster-zhang")
     [summary] = bundles.summaries(store, zhang)
     assert (summary.inspection_id, summary.owner, summary.complete) == (INSPECTION, "zhang", True)
+    assert uploads.offset(store, accounts.Credentials(login.token), SHA).complete  # held
     with store.reading() as conn:
-        assert bundles.admission_in(conn, zhang, SHA).held
         assert bundles.usage_and_quota_in(conn, zhang) == (5, accounts.DEFAULT_QUOTA_BYTES)
     with store.reading() as conn:  # findings count their revisions from 0 (version 4)
         row = conn.execute("SELECT status, revision FROM findings").fetchone()

@@ -1,21 +1,22 @@
-"""What one file upload costs the server in database transactions. The cost is paid per
-request: a push of 1,000 photos pays it 1,000 times, so it is counted here (the time it takes
-is measured in ``bench.bench_sync``)."""
+"""What one file upload costs the server in database statements, transactions and (on
+PostgreSQL) round trips. The cost is paid per request: a push of 1,000 photos pays it 1,000
+times, so it is counted here (the time it takes is measured in ``bench.bench_sync``)."""
 
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from inspector.store import Store
 from sync import outbox
 from sync.server import accounts, bundles
-from sync.server.storage import Conn, ServerStore, User
+from sync.server.storage import ServerStore, User
+from tests.sync.round_trips import RoundTrips
 from tests.sync.sync_support import (
     PASSWORD,
     CompleteFn,
@@ -30,17 +31,16 @@ DEVICE = "11111111-2222-4333-8444-555555555555"
 
 
 def counted(store: ServerStore, counts: Counter[str]) -> None:
-    """Count the store's read and write transactions from now on (the real ones still run)."""
-    for name in ("reading", "transaction"):
-        opened: Callable[[], AbstractContextManager[Conn]] = getattr(store, name)
+    """Count the store's one-statement reads, read transactions and write transactions from
+    now on (the real ones still run)."""
+    for name in ("read_row", "reading", "transaction"):
+        real: Callable[..., Any] = getattr(store, name)
 
-        def opening(
-            opened: Callable[[], AbstractContextManager[Conn]] = opened, name: str = name
-        ) -> AbstractContextManager[Conn]:
+        def calling(*args: Any, real: Callable[..., Any] = real, name: str = name) -> Any:
             counts[name] += 1
-            return opened()
+            return real(*args)
 
-        setattr(store, name, opening)
+        setattr(store, name, calling)
 
 
 def login(server: LiveServer, user: str = "zhang") -> str:
@@ -61,37 +61,67 @@ def serving_store(server_dir: Path, database: str | None) -> tuple[Any, list[Ser
     return serving(server_dir, keep, database), stores
 
 
-def test_a_new_file_costs_one_read_and_one_write(
-    server_dir: Path, server_database: str | None, device: Store, complete_inspection: CompleteFn
-) -> None:
-    """The token and the file's admission (expected size, team holds, quota) are read in one
-    snapshot, then the verified file is recorded (quota checked again) in one write."""
+def missing_file(
+    live: LiveServer, device: Store, complete_inspection: CompleteFn, token: str
+) -> tuple[bytes, str]:
+    """A photo of a pushed inspection, not yet uploaded, and its hash."""
     data = photo("cost", 200_000)
     sha = hashlib.sha256(data).hexdigest()
     inspection_id = complete_inspection({"IMG_0001.jpg": data})
-    bundle = outbox.build_bundle(device, inspection_id)
+    url = live.api(f"/inspections/{inspection_id}/revisions/1")
+    body = outbox.build_bundle(device, inspection_id).model_dump(mode="json")
+    pushed = requests.put(url, json=body, headers=headers(token), timeout=5)
+    assert [m["sha256"] for m in pushed.json()["missing"]] == [sha]
+    return data, sha
+
+
+def upload(live: LiveServer, token: str, sha: str, data: bytes) -> None:
+    sent = requests.patch(
+        live.api(f"/blobs/{sha}"),
+        data=data,
+        headers={**headers(token), "Upload-Offset": "0"},
+        timeout=5,
+    )
+    assert sent.json() == {"sha256": sha, "offset": len(data), "complete": True}
+
+
+def test_a_new_file_costs_one_statement_and_one_write(
+    server_dir: Path, server_database: str | None, device: Store, complete_inspection: CompleteFn
+) -> None:
+    """The token and the file's admission (expected size, team holds, quota) are read in one
+    statement, then the verified file is recorded (quota checked again) in one write."""
     server, stores = serving_store(server_dir, server_database)
     counts: Counter[str] = Counter()
     with server as live:
         token = login(live)
-        url = live.api(f"/inspections/{inspection_id}/revisions/1")
-        body = bundle.model_dump(mode="json")
-        pushed = requests.put(url, json=body, headers=headers(token), timeout=5)
-        assert [m["sha256"] for m in pushed.json()["missing"]] == [sha]
+        data, sha = missing_file(live, device, complete_inspection, token)
         counted(stores[0], counts)
         offset = requests.get(live.api(f"/blobs/{sha}"), headers=headers(token), timeout=5)
         assert offset.json() == {"sha256": sha, "offset": 0, "complete": False}
-        assert counts == {"reading": 1}
+        assert counts == {"read_row": 1}
         counts.clear()
-        sent = requests.patch(
-            live.api(f"/blobs/{sha}"),
-            data=data,
-            headers={**headers(token), "Upload-Offset": "0"},
-            timeout=5,
-        )
-        assert sent.json() == {"sha256": sha, "offset": len(data), "complete": True}
-        assert counts == {"reading": 1, "transaction": 1}
+        upload(live, token, sha, data)
+        assert counts == {"read_row": 1, "transaction": 1}
         assert live.storage().blob_path(sha).read_bytes() == data
+
+
+def test_a_new_file_costs_three_round_trips_to_postgresql(
+    server_dir: Path, server_database: str | None, device: Store, complete_inspection: CompleteFn
+) -> None:
+    """One for the admission; two for the write: ``BEGIN``, the writer lock and the quota
+    re-check travel together, then the recording's statements with the ``COMMIT``."""
+    if server_database is None:
+        pytest.skip("round trips to a database server (SQLite is in the process)")
+    relay = RoundTrips(server_database)
+    try:
+        with serving(server_dir, database=relay.url) as live:
+            token = login(live)
+            data, sha = missing_file(live, device, complete_inspection, token)
+            before = relay.count
+            upload(live, token, sha, data)
+            assert relay.count - before == 3
+    finally:
+        relay.close()
 
 
 def test_a_token_unused_for_an_hour_is_touched_even_by_a_refused_upload(
