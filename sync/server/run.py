@@ -5,12 +5,16 @@ the data folder and the database, and the schema is migrated once before they st
 """
 
 import argparse
+import asyncio
 import os
+import socket
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.server import logs
 from sync.server.app import create_app
@@ -29,6 +33,39 @@ def app_from_env() -> FastAPI:
         os.environ.get(DATABASE_ENV) or None,
         [str(network) for network in proxies.networks],
     )
+
+
+class NoDelayHTTP(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with ``TCP_NODELAY`` set on every connection.
+
+    With several workers uvicorn binds the shared socket itself without naming TCP as its
+    protocol, so asyncio does not set ``TCP_NODELAY`` on the connections it accepts (it does
+    only for sockets it knows to be TCP). A response is written as its headers, then its body:
+    on a kept-alive connection the body then waits for the client's delayed ACK of the
+    headers, about 40 ms on every request after the first (a 2 MB upload answered in 52 ms
+    instead of 9 ms on this machine)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+
+
+def uvicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """How ``serve`` runs uvicorn (besides the app)."""
+    return {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "http": NoDelayHTTP,
+        "ws": "none",
+        "proxy_headers": False,  # forwarded addresses: sync.server.proxies, trusted proxies only
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 10,
+    }
 
 
 def serve(
@@ -52,18 +89,7 @@ def serve(
     proxies = TrustedProxies([*map(str, known.networks), *trusted_proxies])  # checked here
     os.environ[TRUSTED_PROXIES_ENV] = proxies.as_text()
     ServerStore(data_dir, database).close()  # migrate before any worker starts
-    uvicorn.run(
-        "sync.server.run:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        ws="none",
-        proxy_headers=False,  # forwarded addresses: sync.server.proxies, trusted proxies only
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    uvicorn.run("sync.server.run:app_from_env", **uvicorn_options(host, port, workers))
 
 
 def main() -> None:
