@@ -43,7 +43,7 @@ class NoDelayHTTP(H11Protocol):
     only for sockets it knows to be TCP). A response is written as its headers, then its body:
     on a kept-alive connection the body then waits for the client's delayed ACK of the
     headers, about 40 ms on every request after the first (a 2 MB upload answered in 52 ms
-    instead of 9 ms on this machine)."""
+    instead of 9 ms on this machine). Known upstream: github.com/Kludex/uvicorn/issues/3149."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")
