@@ -8,7 +8,8 @@ headers claim (``BodyGuard``).
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, MutableMapping, Sequence
+from contextlib import asynccontextmanager
 from itertools import accumulate
 from pathlib import Path
 from typing import Annotated, Any
@@ -104,6 +105,7 @@ def create_app(
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        lifespan=_warmed_up,
     )
     app.state.store = store
     app.state.proxies = proxies
@@ -122,6 +124,43 @@ def create_app(
         return _problem(426, "upgrade_required", PLEASE_UPDATE)
 
     return app
+
+
+@asynccontextmanager
+async def _warmed_up(app: FastAPI) -> AsyncIterator[None]:
+    """Before a worker takes its first request: FastAPI builds a router's routes on the first
+    request that reaches it (about 50 ms here, paid by a client's first request to each worker
+    process), and the database answers through the pool. One internal request per router does
+    both (logged with the client ``warm-up``)."""
+    for path in (f"{API_PREFIX}/health", f"{API_PREFIX}/blobs/{'0' * 64}"):
+        await _internal_get(app, path)
+    yield
+
+
+async def _internal_get(app: FastAPI, path: str) -> None:
+    """A GET through the whole app without a connection; the answer is dropped."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [],
+        "client": ("warm-up", 0),
+        "server": ("127.0.0.1", 0),
+    }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        return None
+
+    await app(scope, receive, send)
 
 
 def _router(store: ServerStore) -> APIRouter:
