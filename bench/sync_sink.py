@@ -1,6 +1,8 @@
 """The plain-upload baseline for ``bench_sync``: an ASGI app that streams each PUT body to a
 file and hashes it, nothing more. ``python -m bench.sync_sink FOLDER WORKERS PORT``: the same
-uvicorn, and as many worker processes, as the server it is compared with."""
+uvicorn, HTTP protocol (``sync.server.run.NoDelayHTTP``: without it every kept-alive answer
+waits ~40 ms for a delayed ACK) and as many worker processes as the server it is compared
+with."""
 
 import hashlib
 import os
@@ -9,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+
+from sync.server.run import NoDelayHTTP
 
 
 def sink(folder: Path) -> Any:
@@ -48,6 +52,7 @@ if __name__ == "__main__":
         host="127.0.0.1",
         port=int(sys.argv[3]),
         workers=int(sys.argv[2]),
+        http=NoDelayHTTP,
         ws="none",
         log_level="warning",
     )
