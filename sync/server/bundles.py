@@ -29,7 +29,7 @@ from sync.protocol import (
 from sync.server import catalog
 from sync.server.accounts import DEFAULT_QUOTA_BYTES, Columns
 from sync.server.errors import ApiError
-from sync.server.storage import Conn, ServerStore, User, audit
+from sync.server.storage import Conn, Cursor, ServerStore, User, audit
 
 _TEAM_HOLDS = (
     "EXISTS (SELECT 1 FROM blob_holders h JOIN inspection_owners o ON o.username = h.username"
@@ -61,14 +61,11 @@ def push(
     digest = bundle.content_hash()
     body = _checked_body(bundle)
     with store.transaction() as conn:
-        team = _task_team(conn, bundle)
-        _claim(conn, user, inspection_id, _named(conn, bundle, team))
-        _check_task(user, bundle, team)
+        seen = _Seen.read(conn, bundle, inspection_id, revision)
+        _claim(conn, user, inspection_id, seen)
+        _check_task(user, bundle, seen.team)
         _check_manifest(bundle)
-        stored = conn.execute(
-            "SELECT content_hash FROM bundles WHERE inspection_id = ? AND revision = ?",
-            (inspection_id, revision),
-        ).fetchone()
+        stored = seen.stored
         if stored is None:
             _insert(conn, inspection_id, revision, bundle, digest, body)
             audit(conn, user, "push", f"{inspection_id}#{revision}", digest)
@@ -327,11 +324,14 @@ def set_finding_status(
 
 
 def owners(conn: Conn, inspection_id: str) -> list[str]:
-    rows = conn.execute(
+    return [str(r[0]) for r in _owners_query(conn, inspection_id).fetchall()]
+
+
+def _owners_query(conn: Conn, inspection_id: str) -> Cursor:
+    return conn.execute(
         "SELECT username FROM inspection_owners WHERE inspection_id = ? ORDER BY username",
         (inspection_id,),
-    ).fetchall()
-    return [str(r[0]) for r in rows]
+    )
 
 
 def audit_heads(store: ServerStore, device_id: str) -> list[tuple[int, str, str]]:
@@ -377,30 +377,50 @@ def stats(store: ServerStore) -> dict[str, int]:
         return {name: int(conn.execute(sql).fetchone()[0] or 0) for name, sql in queries.items()}
 
 
-def _task_team(conn: Conn, bundle: Bundle) -> list[str]:
-    """The user names the inspection's task is assigned to (none without a task)."""
-    task_id = bundle.inspection.task_id
-    return catalog.task_team(conn, task_id) if task_id else []
+@dataclass(frozen=True)
+class _Seen:
+    """What a push's checks read, its statements all sent before any answer is awaited (one
+    round trip in PostgreSQL's pipelined write transaction; the writer lock is held meanwhile)."""
 
+    team: list[str]  # the user names the inspection's task is assigned to (none without a task)
+    named: set[str]  # the users the inspection names (by roster id) plus the task's team
+    inspection: Any  # its row (deleted_at), None when new
+    owners: set[str]
+    stored: Any  # the revision's row (content_hash), None when new
 
-def _named(conn: Conn, bundle: Bundle, team: list[str]) -> set[str]:
-    """The users an inspection names (by roster id) plus its task's team."""
-    names = set(team)
-    ids = bundle.inspection.inspector_ids
-    if ids:
+    @classmethod
+    def read(cls, conn: Conn, bundle: Bundle, inspection_id: str, revision: int) -> "_Seen":
+        task_id, ids = bundle.inspection.task_id, bundle.inspection.inspector_ids
+        team = catalog.task_team_query(conn, task_id) if task_id else None
         marks = ", ".join("?" * len(ids))
-        rows = conn.execute(f"SELECT username FROM users WHERE roster_id IN ({marks})", ids)
-        names |= {str(r[0]) for r in rows.fetchall()}
-    return names
+        named = (
+            conn.execute(f"SELECT username FROM users WHERE roster_id IN ({marks})", ids)
+            if ids
+            else None
+        )
+        inspection = conn.execute(
+            "SELECT deleted_at FROM inspections WHERE inspection_id = ?", (inspection_id,)
+        )
+        known = _owners_query(conn, inspection_id)
+        stored = conn.execute(
+            "SELECT content_hash FROM bundles WHERE inspection_id = ? AND revision = ?",
+            (inspection_id, revision),
+        )
+        team_names = [str(r[0]) for r in team.fetchall()] if team else []
+        named_names = {str(r[0]) for r in named.fetchall()} if named else set()
+        return cls(
+            team=team_names,
+            named=named_names | set(team_names),
+            inspection=inspection.fetchone(),
+            owners={str(r[0]) for r in known.fetchall()},
+            stored=stored.fetchone(),
+        )
 
 
-def _claim(conn: Conn, user: User, inspection_id: str, named: set[str]) -> None:
+def _claim(conn: Conn, user: User, inspection_id: str, seen: _Seen) -> None:
     """Create the inspection with its owners, or check the pusher owns it; add newly named."""
-    row = conn.execute(
-        "SELECT deleted_at FROM inspections WHERE inspection_id = ?", (inspection_id,)
-    ).fetchone()
-    if row is None:
-        if user.username not in named:
+    if seen.inspection is None:
+        if user.username not in seen.named:
             raise ApiError(403, "forbidden", NOT_YOURS)
         conn.execute(
             "INSERT INTO inspections (inspection_id, owner) VALUES (?, ?)",
@@ -408,14 +428,14 @@ def _claim(conn: Conn, user: User, inspection_id: str, named: set[str]) -> None:
         )
         known: set[str] = set()
     else:
-        known = set(owners(conn, inspection_id))
+        known = seen.owners
         if user.username not in known:
             raise ApiError(403, "forbidden", NOT_YOURS)
-        if row[0] is not None:
+        if seen.inspection[0] is not None:
             raise ApiError(
                 409, "deleted", "这条检查记录已被科室撤回，不能再上传（撤回不可被重传撤销）"
             )
-    for name in sorted(named - known):
+    for name in sorted(seen.named - known):
         conn.execute(
             "INSERT INTO inspection_owners (inspection_id, username) VALUES (?, ?)"
             " ON CONFLICT DO NOTHING",
@@ -493,14 +513,15 @@ def _refresh_complete(conn: Conn, inspection_id: str, revision: int) -> None:
 
 
 def _result(store: ServerStore, conn: Conn, inspection_id: str, revision: int) -> PushResult:
-    row = conn.execute(
+    stored = conn.execute(  # both sent before either answer is awaited
         "SELECT content_hash, complete, received_at FROM bundles"
         " WHERE inspection_id = ? AND revision = ?",
         (inspection_id, revision),
-    ).fetchone()
-    missing = conn.execute(
+    )
+    missing_files = conn.execute(
         f"SELECT f.sha256, f.size {_MISSING} ORDER BY f.sha256", (inspection_id, revision)
-    ).fetchall()
+    )
+    row, missing = stored.fetchone(), missing_files.fetchall()
     return PushResult(
         inspection_id=inspection_id,
         revision=revision,

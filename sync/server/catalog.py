@@ -10,7 +10,7 @@ from typing import Any
 from inspector.registry import name_initials, name_pinyin
 from sync.protocol import Change, ChangesPage, EntityKind
 from sync.server.errors import ApiError
-from sync.server.storage import Conn, ServerStore, User, admin_actor, audit, next_seq
+from sync.server.storage import Conn, Cursor, ServerStore, User, admin_actor, audit, next_seq
 
 MAX_PAGE = 1000
 PUBLISH_BATCH = 500  # records per transaction: a big import never holds the writer lock long
@@ -162,9 +162,8 @@ def add_task(store: ServerStore, task: dict[str, Any], assignees: list[str]) -> 
         audit(conn, admin_actor(), "task", task["id"], ",".join(assignees))
 
 
-def task_team(conn: Conn, task_id: str) -> list[str]:
-    """The user names a task is assigned to."""
-    rows = conn.execute(
+def task_team_query(conn: Conn, task_id: str) -> Cursor:
+    """The user names a task is assigned to (rows of one column), not yet fetched."""
+    return conn.execute(
         "SELECT username FROM entity_access WHERE entity = 'task' AND entity_id = ?", (task_id,)
-    ).fetchall()
-    return [str(r[0]) for r in rows]
+    )

@@ -105,6 +105,30 @@ def test_a_new_file_costs_one_statement_and_one_write(
         assert live.storage().blob_path(sha).read_bytes() == data
 
 
+def test_a_new_record_costs_four_round_trips_to_postgresql(
+    server_dir: Path, server_database: str | None, device: Store, complete_inspection: CompleteFn
+) -> None:
+    """A bundle ``PUT``, first and confirming alike: the token; then ``BEGIN``, the writer lock
+    and every read the checks need, sent together; the answer's two reads; the writes with the
+    ``COMMIT``. The writer lock is held for three round trips, not one per statement."""
+    if server_database is None:
+        pytest.skip("round trips to a database server (SQLite is in the process)")
+    inspection_id = complete_inspection({"IMG_0001.jpg": photo("cost", 1000)})
+    body = outbox.build_bundle(device, inspection_id).model_dump(mode="json")
+    relay = RoundTrips(server_database)
+    try:
+        with serving(server_dir, database=relay.url) as live:
+            token = login(live)
+            url = live.api(f"/inspections/{inspection_id}/revisions/1")
+            for _ in ("stored", "confirmed"):
+                before = relay.count
+                pushed = requests.put(url, json=body, headers=headers(token), timeout=5)
+                assert pushed.status_code == 200, pushed.text
+                assert relay.count - before == 4
+    finally:
+        relay.close()
+
+
 def test_a_new_file_costs_three_round_trips_to_postgresql(
     server_dir: Path, server_database: str | None, device: Store, complete_inspection: CompleteFn
 ) -> None:
