@@ -20,7 +20,7 @@ from inspector import audit, jobs, lost_device
 from inspector.clock import utc_now
 from inspector.store import Store
 from sync import desk, field_changes, outbox, pull, reviews, sign_in, state
-from sync.file_upload import FileUploads, finished
+from sync.file_upload import PARALLEL_FILES, FileUploads, finished
 from sync.progress import Run
 from sync.protocol import (
     ChangesPage,
@@ -37,6 +37,7 @@ from sync.transport import (
     RetryPolicy,
     SyncError,
     Transport,
+    pooled_session,
 )
 
 AUDIT_HEAD_HEADER = "X-Inspector-Audit-Head"
@@ -106,7 +107,7 @@ class SyncClient:
             token=state.get(store, state.TOKEN),
             verify=ca,
             retry=retry or RetryPolicy(),
-            session=session or requests.Session(),
+            session=session or pooled_session(PARALLEL_FILES + RECORDS_AHEAD),
         )
 
     def login(self, username: str, password: str) -> LoginResponse:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from inspector import jobs
 from inspector.errors import UserError
@@ -58,6 +59,17 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         return min(self.max_delay, self.base_delay * 2.0**attempt)
+
+
+def pooled_session(connections: int) -> requests.Session:
+    """A session that keeps up to ``connections`` open to a server. urllib3 keeps 10 and drops
+    (with a warning in the log) each one a run had open beyond them, so a push with more
+    requests in flight than that kept opening new connections, a TLS handshake each."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_maxsize=connections)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 @dataclass

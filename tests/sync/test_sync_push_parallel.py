@@ -5,6 +5,7 @@ several records at once."""
 
 import asyncio
 import hashlib
+import logging
 import os
 import sys
 import threading
@@ -181,3 +182,34 @@ def test_many_records_at_once_never_wait_on_each_other_forever(
     finally:
         sys.setswitchinterval(interval)
     assert outbox.counts(device) == {"done": 3 * RECORDS_AHEAD}
+
+
+def test_the_push_keeps_every_connection_it_opens(
+    server_dir: Path,
+    server_database: str | None,
+    device: Store,
+    complete_inspection: CompleteFn,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Bundles answered slowly and photos fast: the confirmations of all the records ahead are
+    in flight beside the photos, more requests at once than urllib3's 10 connections. None is
+    dropped and opened again (the old session logged "Connection pool is full" and did)."""
+    for n in range(RECORDS_AHEAD + 2):
+        complete_inspection({f"IMG_{n}_{k}.jpg": os.urandom(1000 + k) for k in range(4)})
+    connections: set[tuple[str, int]] = set()
+
+    def slow_bundles(app: Any) -> Any:
+        async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                connections.add(tuple(scope["client"]))
+                await asyncio.sleep(1.0 if scope["method"] == "PUT" else 0.05)
+            await app(scope, receive, send)
+
+        return wrapped
+
+    watching = caplog.at_level(logging.WARNING, logger="urllib3")
+    with watching, serving(server_dir, slow_bundles, server_database) as live:
+        report = client_for(device, live.url).push()
+    assert [r.outcome for r in report.results] == ["uploaded"] * (RECORDS_AHEAD + 2)
+    assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
+    assert len(connections) <= PARALLEL_FILES + RECORDS_AHEAD
